@@ -1,0 +1,87 @@
+# kennel: the back office of a pet-care business, as small commands.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share
+DESTDIR ?=
+
+CC ?= cc
+PKGS = sqlite3 jansson libcurl libsodium
+DEB_PACKAGES = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
+	libcurl4-openssl-dev libsodium-dev sqlite3 jq bats bats-support bats-assert \
+	mandoc python3-aiosmtpd valgrind
+
+WARN = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
+	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -Wno-sign-conversion
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = $(WARN) -D_DEFAULT_SOURCE -D_GNU_SOURCE $(CFLAGS) \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+
+LIB_SRC = $(wildcard lib/*.c)
+CMD_SRC = $(wildcard cmd/*.c)
+BUILD ?= build
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
+KENNEL = $(BUILD)/kennel
+
+.PHONY: all deps demo test check bench fuzz install clean completions lint-man
+
+all: $(KENNEL)
+
+$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h cmd/kennel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libkennel.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(KENNEL): $(CMD_OBJ) $(BUILD)/libkennel.a
+	@pkg-config --exists $(PKGS) && test -f /usr/include/csv.h || { \
+	  echo "missing libraries: run 'make deps' (Debian: $(DEB_PACKAGES))" >&2; exit 1; }
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkennel.a $(LIBS)
+
+# Installs what is missing with apt-get (as root); names the packages otherwise.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	  | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "kennel needs these Debian packages; run as root: apt-get install $$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+DEMO_DIR ?= demo
+demo: deps all
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@sh share/kennel/demo.sh $(KENNEL) $(DEMO_DIR)
+
+test: deps all
+	@KENNEL=$(abspath $(KENNEL)) sh tests/run
+
+check: deps
+	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined"
+	@KENNEL=$(abspath build-san/kennel) ASAN_OPTIONS=detect_leaks=1 sh tests/run
+
+bench: deps all
+	@KENNEL=$(abspath $(KENNEL)) sh tests/bench/run
+
+completions: all
+	$(KENNEL) --completion-script bash > completions/kennel.bash
+	$(KENNEL) --completion-script zsh > completions/_kennel
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(SHAREDIR)/kennel/templates $(DESTDIR)$(SHAREDIR)/kennel/sample \
+	  $(DESTDIR)$(SHAREDIR)/bash-completion/completions $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions
+	install -m 755 $(KENNEL) $(DESTDIR)$(BINDIR)/kennel
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 share/kennel/sample/* $(DESTDIR)$(SHAREDIR)/kennel/sample/
+	install -m 644 completions/kennel.bash $(DESTDIR)$(SHAREDIR)/bash-completion/completions/kennel
+	install -m 644 completions/_kennel $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions/_kennel
+
+clean:
+	rm -rf build build-san demo

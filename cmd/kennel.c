@@ -1,0 +1,219 @@
+/* kennel: the command table and what happens before a group runs. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kennel.h"
+
+const struct group groups[] = {
+	{ "init", cmd_init, init_verbs, "create or upgrade the database" },
+	{ "db", cmd_db, db_verbs, "check, back up and version the database" },
+	{ "company", cmd_company, company_verbs, "the business: name, contact, portal, instructions" },
+	{ "prefs", cmd_prefs, prefs_verbs, "typed application preferences" },
+	{ "owner", cmd_owner, owner_verbs, "add, list, show, edit, import and export owners" },
+	{ "log", cmd_log, log_verbs, "the audit log of every change" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void general_usage(FILE *out)
+{
+	fputs("usage: kennel [--db PATH] [--json|--csv] [-q] [-v] [-n] GROUP [COMMAND] [ARGS]\n\n"
+	      "The back office of a pet-care business, as small commands.\n\n", out);
+	for (const struct group *g = groups; g->name; g++)
+		fprintf(out, "  %-10s %s\n", g->name, g->summary);
+	fputs("  help       show the usage of a group (kennel help owner)\n"
+	      "  version    print the version\n\n"
+	      "The database is --db, else $KENNEL_DB, else "
+	      "$XDG_DATA_HOME/kennel/kennel.db.\n", out);
+}
+
+static const struct group *find_group(const char *name)
+{
+	for (const struct group *g = groups; g->name; g++)
+		if (strcmp(g->name, name) == 0)
+			return g;
+	return NULL;
+}
+
+static int help(int argc, char **argv)
+{
+	if (argc < 1) {
+		general_usage(stdout);
+		return 0;
+	}
+	const struct group *g = find_group(argv[0]);
+	if (g == NULL) {
+		fprintf(stderr, "kennel: no help for '%s': not a kennel command\n", argv[0]);
+		return KN_USAGE;
+	}
+	/* the manual when a person is reading, the built-in usage otherwise */
+	if (isatty(1) && getenv("KENNEL_NO_MAN") == NULL) {
+		char page[64];
+		snprintf(page, sizeof page, "kennel-%s", g->name);
+		char man[] = "man";
+		char *const args[] = { man, page, NULL };
+		fflush(stdout);
+		if (fork() == 0) {
+			execvp("man", args);
+			_exit(127);
+		}
+		int status = 0;
+		wait(&status);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			return 0;
+	}
+	char flag[] = "--help";
+	char *args[] = { flag, NULL };
+	return g->fn(1, args);
+}
+
+/* --complete WORD...: the candidates for the last word, from the tables */
+static void complete_from(const struct kn_opt *opts, const char *word)
+{
+	const char *stem = strncmp(word, "--", 2) == 0 ? word + 2 : "";
+	for (const struct kn_opt *o = opts; o && o->name; o++)
+		if (strncmp(o->name, stem, strlen(stem)) == 0)
+			printf("--%s\n", o->name);
+}
+
+static void complete_choices(const struct kn_opt *opts, const char *prev, const char *word)
+{
+	for (const struct kn_opt *o = opts; o && o->name; o++) {
+		if (strncmp(prev, "--", 2) != 0 || strcmp(o->name, prev + 2) != 0 || !o->choices)
+			continue;
+		for (const char *c = o->choices; *c;) {
+			const char *bar = strchr(c, '|');
+			int n = bar ? (int)(bar - c) : (int)strlen(c);
+			if (strncmp(c, word, strlen(word)) == 0)
+				printf("%.*s\n", n, c);
+			if (!bar)
+				break;
+			c = bar + 1;
+		}
+	}
+}
+
+static int complete(int argc, char **argv)
+{
+	const char *word = argc > 0 ? argv[argc - 1] : "";
+	const struct verb *verbs = NULL, *v = NULL;
+	int i = 0;
+
+	/* skip leading global options */
+	while (i < argc - 1 && argv[i][0] == '-')
+		i += strcmp(argv[i], "--db") == 0 ? 2 : 1;
+	if (i >= argc - 1) {
+		if (word[0] == '-') {
+			complete_from(global_opts, word);
+			return 0;
+		}
+		for (const struct group *g = groups; g->name; g++)
+			if (strncmp(g->name, word, strlen(word)) == 0)
+				printf("%s\n", g->name);
+		if (strncmp("help", word, strlen(word)) == 0)
+			printf("help\n");
+		if (strncmp("version", word, strlen(word)) == 0)
+			printf("version\n");
+		return 0;
+	}
+	const struct group *g = find_group(argv[i++]);
+	if (g == NULL)
+		return 0;
+	verbs = g->verbs;
+	while (verbs && verbs[0].name) {
+		if (i >= argc - 1) {
+			for (const struct verb *x = verbs; x->name; x++)
+				if (strncmp(x->name, word, strlen(word)) == 0)
+					printf("%s\n", x->name);
+			return 0;
+		}
+		const struct verb *found = NULL;
+		for (const struct verb *x = verbs; x->name; x++)
+			if (strcmp(x->name, argv[i]) == 0)
+				found = x;
+		if (found == NULL)
+			return 0;
+		i++;
+		v = found;
+		verbs = found->sub;
+	}
+	if (v == NULL && verbs)
+		v = &verbs[0];
+	if (v == NULL)
+		return 0;
+	if (argc >= 2)
+		complete_choices(v->opts, argv[argc - 2], word);
+	if (word[0] == '-') {
+		complete_from(v->opts, word);
+		complete_from(global_opts, word);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	int i = 1;
+
+	if (kn_clock_set(getenv("KENNEL_TODAY"), getenv("KENNEL_NOW"), &err) != KN_OK) {
+		report(&err);
+		return KN_USAGE;
+	}
+	if (argc > 1 && strcmp(argv[1], "--complete") == 0)
+		return complete(argc - 2, argv + 2);
+	/* global options before the group; the group's own parse takes them
+	 * too, so they are left in place and handed on */
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("kennel %s\n", KN_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			general_usage(stdout);
+			return 0;
+		}
+		i += strcmp(argv[i], "--db") == 0 ? 2 : 1;
+	}
+	if (i >= argc) {
+		general_usage(stdout);
+		return 0;
+	}
+	const char *name = argv[i];
+	if (strcmp(name, "help") == 0)
+		return help(argc - i - 1, argv + i + 1);
+	if (strcmp(name, "version") == 0) {
+		printf("kennel %s\n", KN_VERSION);
+		return 0;
+	}
+	const struct group *g = find_group(name);
+	if (g == NULL) {
+		const char *names[32];
+		size_t n = 0;
+		for (const struct group *x = groups; x->name && n < 32; x++)
+			names[n++] = x->name;
+		const char *near = kn_nearest(name, names, n);
+		if (near)
+			fprintf(stderr, "kennel: '%s' is not a kennel command (did you mean '%s'?)\n",
+			        name, near);
+		else
+			fprintf(stderr, "kennel: '%s' is not a kennel command (see 'kennel help')\n",
+			        name);
+		return KN_USAGE;
+	}
+	/* hand the group its arguments with the leading globals moved after
+	 * the group name, where every verb's parser finds them */
+	int n = argc - 1;
+	char **args = malloc((size_t)(n + 1) * sizeof *args);
+	if (args == NULL)
+		return KN_FAIL;
+	int k = 0;
+	for (int j = i + 1; j < argc; j++)
+		args[k++] = argv[j];
+	for (int j = 1; j < i; j++)
+		args[k++] = argv[j];
+	args[k] = NULL;
+	int rc = g->fn(k, args);
+	free(args);
+	return rc;
+}

@@ -1,0 +1,77 @@
+/*
+ * The commands of kennel.  To add a command group:
+ *   1. write cmd/<group>.c exporting cmd_<group>() and its verb table;
+ *   2. add one line to the command table in cmd/kennel.c;
+ *   3. write man/kennel-<group>.1 (mdoc; EXIT STATUS and EXAMPLES sections);
+ *   4. run 'make completions' (the completion files are generated from the
+ *      tables, and a test fails when they drift);
+ *   5. write tests/NNN-<group>.bats.
+ * Commands parse options, call libkennel, and print; every rule, every SQL
+ * statement and all I/O with SQLite, CSV and mail live in lib/.
+ */
+#ifndef CMD_KENNEL_H
+#define CMD_KENNEL_H
+
+#include "../lib/kennel.h"
+
+/* What every verb can use: the global options and the open database. */
+struct session {
+	const char *db_path;
+	int json, csv, quiet, verbose, dry_run, help;
+	enum kn_format format;
+	struct kn_db *db;
+	const char *command; /* "owner import" */
+};
+
+struct verb;
+typedef int (*verb_fn)(struct session *s, int argc, char **argv);
+
+struct verb {
+	const char *name;          /* NULL: the group itself takes no verb */
+	verb_fn fn;
+	const struct kn_opt *opts; /* NULL-terminated; NULL for none */
+	const char *usage;         /* arguments and options, after the verb */
+	const char *summary;
+	const struct verb *sub;    /* nested verbs: owner note add */
+	int needs_db;
+};
+
+struct group {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const struct verb *verbs;
+	const char *summary;
+};
+
+extern const struct kn_opt global_opts[];
+extern const struct group groups[];
+
+/* Parses options, opens the database when the verb needs it, runs it. */
+int dispatch(const char *group, const struct verb *verbs, int argc, char **argv);
+
+/* kennel: <what failed>: <why>, unless told to be quiet about all but errors */
+void report(const struct kn_err *err);
+void say(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* stdout for records, in the format the options chose */
+struct kn_printer *printer(struct session *s);
+int finish_printer(struct kn_printer *p);
+/* Reads a whole file (or stdin for "-") into a malloc'd string. */
+char *slurp(const char *path, struct kn_err *err);
+/* Progress on a terminal for long batches; notice lines on stderr. */
+void progress_bar(void *ud, long long rows, long long bytes, long long total);
+void notice_line(void *ud, const char *line);
+void progress_done(struct session *s);
+int usage_error(const char *group, const struct verb *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+int cmd_init(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_company(int argc, char **argv);
+int cmd_prefs(int argc, char **argv);
+int cmd_owner(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+
+extern const struct verb init_verbs[], db_verbs[], company_verbs[], prefs_verbs[],
+	owner_verbs[], log_verbs[];
+
+#endif

@@ -1,0 +1,293 @@
+/* Opening, creating and upgrading the database; transactions; audit. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kn_internal.h"
+
+extern const char *const kn_migrations[];
+extern const int kn_migration_count;
+
+int kn_schema_version_latest(void)
+{
+	return kn_migration_count;
+}
+
+kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what)
+{
+	int code = sqlite3_extended_errcode(db->h) & 0xff;
+
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return kn_err_set(err, KN_TEMPFAIL, "%s: database is locked (try again later)",
+		                  what);
+	return kn_err_set(err, KN_FAIL, "%s: %s", what, sqlite3_errmsg(db->h));
+}
+
+kn_status kn_prepare(struct kn_db *db, const char *sql, sqlite3_stmt **st,
+                     struct kn_err *err)
+{
+	if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
+		return kn_sql_fail(db, err, "database");
+	return KN_OK;
+}
+
+kn_status kn_exec(struct kn_db *db, const char *sql, struct kn_err *err)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return kn_sql_fail(db, err, "database");
+	return KN_OK;
+}
+
+int kn_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+const char *kn_col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static kn_status create_file(const char *path, struct kn_err *err)
+{
+	/* created by us, 0600, before SQLite opens it: owners' data is private */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return kn_err_set(err, KN_FAIL, "cannot create database '%s': %s", path,
+		                  strerror(errno));
+	close(fd);
+	return KN_OK;
+}
+
+static kn_status mkdir_parent(const char *path, struct kn_err *err)
+{
+	char *dir = kn_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	kn_status st = KN_OK;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		for (char *p = dir + 1; ; p++) {
+			if (*p == '/' || *p == '\0') {
+				char c = *p;
+				*p = '\0';
+				if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+					st = kn_err_set(err, KN_FAIL, "cannot create directory '%s': %s",
+					                dir, strerror(errno));
+					break;
+				}
+				*p = c;
+				if (c == '\0')
+					break;
+			}
+		}
+	}
+	free(dir);
+	return st;
+}
+
+static kn_status migrate(struct kn_db *db, int from, struct kn_err *err)
+{
+	kn_status st = kn_exec(db, "BEGIN IMMEDIATE", err);
+	if (st != KN_OK)
+		return st;
+	for (int v = from; v < kn_migration_count; v++) {
+		char pragma[64];
+		st = kn_exec(db, kn_migrations[v], err);
+		if (st != KN_OK)
+			break;
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		st = kn_exec(db, pragma, err);
+		if (st != KN_OK)
+			break;
+	}
+	if (st == KN_OK)
+		st = kn_exec(db, "COMMIT", err);
+	if (st != KN_OK)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return st;
+}
+
+static kn_status read_version(struct kn_db *db, int *version, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "PRAGMA user_version", &st, err);
+	if (s != KN_OK)
+		return s;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	else
+		s = kn_sql_fail(db, err, "reading schema version");
+	sqlite3_finalize(st);
+	return s;
+}
+
+kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *created,
+                     struct kn_err *err)
+{
+	struct stat sb;
+	struct kn_db *db;
+	kn_status st = KN_OK;
+	int version = 0, fresh = 0;
+
+	*out = NULL;
+	if (created)
+		*created = 0;
+	if (stat(o->path, &sb) != 0) {
+		if (!o->create)
+			return kn_err_set(err, KN_FAIL,
+			                  "database '%s' does not exist: run 'kennel init' first",
+			                  o->path);
+		if ((st = mkdir_parent(o->path, err)) != KN_OK ||
+		    (st = create_file(o->path, err)) != KN_OK)
+			return st;
+		fresh = 1;
+	}
+	db = calloc(1, sizeof *db);
+	if (db == NULL)
+		abort();
+	db->path = kn_xstrdup(o->path);
+	db->actor = kn_xstrdup(o->actor ? o->actor : "");
+	db->command = kn_xstrdup(o->command ? o->command : "");
+	if (sqlite3_open_v2(o->path, &db->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		st = kn_err_set(err, KN_FAIL, "cannot open database '%s': %s", o->path,
+		                db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		goto done;
+	}
+	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_extended_result_codes(db->h, 1);
+	if ((st = kn_exec(db, "PRAGMA foreign_keys = ON", err)) != KN_OK)
+		goto done;
+	if ((st = read_version(db, &version, err)) != KN_OK) {
+		kn_err_clear(err);
+		st = kn_err_set(err, KN_FAIL, "'%s' is not a kennel database", o->path);
+		goto done;
+	}
+	if (version > kn_migration_count) {
+		st = kn_err_set(err, KN_FAIL,
+		                "database '%s' has schema version %d, newer than this kennel (%d): "
+		                "upgrade kennel", o->path, version, kn_migration_count);
+		goto done;
+	}
+	if (o->create) {
+		if (fresh && (st = kn_exec(db, "PRAGMA journal_mode = WAL", err)) != KN_OK)
+			goto done;
+		if (version < kn_migration_count && (st = migrate(db, version, err)) != KN_OK)
+			goto done;
+		if (created)
+			*created = fresh;
+	} else if (version == 0) {
+		st = kn_err_set(err, KN_FAIL, "'%s' is not a kennel database (run 'kennel init')",
+		                o->path);
+		goto done;
+	} else if (version < kn_migration_count) {
+		st = kn_err_set(err, KN_FAIL,
+		                "database '%s' has schema version %d: run 'kennel init' to upgrade it "
+		                "to %d", o->path, version, kn_migration_count);
+		goto done;
+	}
+	/* WAL with NORMAL sync stays atomic across a crash; each commit skips
+	 * an fsync of its own, which only a power cut could tell. */
+	if ((st = kn_exec(db, "PRAGMA synchronous = NORMAL", err)) != KN_OK)
+		goto done;
+done:
+	if (st != KN_OK) {
+		kn_db_close(db);
+		if (fresh)
+			unlink(o->path);
+		return st;
+	}
+	*out = db;
+	return KN_OK;
+}
+
+void kn_db_close(struct kn_db *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_finalize(db->audit_stmt);
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db->actor);
+	free(db->command);
+	free(db);
+}
+
+const char *kn_db_path(const struct kn_db *db)
+{
+	return db->path;
+}
+
+kn_status kn_db_versions(struct kn_db *db, int *schema, const char **sqlite_version,
+                         struct kn_err *err)
+{
+	*sqlite_version = sqlite3_libversion();
+	return read_version(db, schema, err);
+}
+
+kn_status kn_tx_begin(struct kn_db *db, struct kn_err *err)
+{
+	/* IMMEDIATE: wait for the write lock now, not halfway through a batch */
+	kn_status st = kn_exec(db, "BEGIN IMMEDIATE", err);
+	if (st == KN_OK)
+		db->in_tx = 1;
+	return st;
+}
+
+kn_status kn_tx_commit(struct kn_db *db, struct kn_err *err)
+{
+	kn_status st = kn_exec(db, "COMMIT", err);
+	if (st == KN_OK)
+		db->in_tx = 0;
+	else
+		kn_tx_rollback(db);
+	return st;
+}
+
+void kn_tx_rollback(struct kn_db *db)
+{
+	if (db->in_tx)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = 0;
+}
+
+kn_status kn_audit(struct kn_db *db, const char *entity, long long id, struct kn_err *err,
+                   const char *fmt, ...)
+{
+	char summary[512], now[20];
+	va_list ap;
+	sqlite3_stmt *st;
+
+	if (db->audit_stmt == NULL) {
+		kn_status s = kn_prepare(db,
+		                         "INSERT INTO audit (at, actor, command, entity, entity_id, summary)"
+		                         " VALUES (?, ?, ?, ?, ?, ?)", &db->audit_stmt, err);
+		if (s != KN_OK)
+			return s;
+	}
+	st = db->audit_stmt;
+	va_start(ap, fmt);
+	vsnprintf(summary, sizeof summary, fmt, ap);
+	va_end(ap);
+	kn_now_text(now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	kn_bind_text(st, 2, db->actor);
+	kn_bind_text(st, 3, db->command);
+	sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
+	if (id > 0)
+		sqlite3_bind_int64(st, 5, id);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, summary, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return kn_sql_fail(db, err, "writing the audit log");
+	return KN_OK;
+}

@@ -1,0 +1,268 @@
+/*
+ * libkennel: the one public header of the kennel library.
+ *
+ * Everything that touches SQLite, CSV, JSON, mail or cryptography lives
+ * behind these functions.  They return a kn_status and, on failure, fill a
+ * struct kn_err with a one-line message; the library never prints a
+ * diagnostic and never exits.  The statuses are the process exit codes of
+ * SPEC.md section 1, so cmd/ can return them unchanged.
+ */
+#ifndef KENNEL_H
+#define KENNEL_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+#define KN_VERSION "0.1.0"
+
+typedef enum kn_status {
+	KN_OK = 0,
+	KN_FAIL = 1,      /* not found, refused by a rule, invalid value */
+	KN_USAGE = 2,     /* unknown command or option, malformed argument */
+	KN_PARTIAL = 3,   /* batch done, some rows rejected */
+	KN_TEMPFAIL = 75  /* EX_TEMPFAIL: try again later */
+} kn_status;
+
+struct kn_err {
+	kn_status status;
+	char msg[1024];
+};
+
+kn_status kn_err_set(struct kn_err *err, kn_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void kn_err_clear(struct kn_err *err);
+
+/* ---- values: dates, money, email, text ---------------------------- */
+
+/* Days since 1970-01-01 in the proleptic Gregorian calendar. */
+typedef long kn_day;
+
+kn_status kn_date_parse(const char *text, kn_day *out, struct kn_err *err);
+void kn_date_format(kn_day day, char out[11]);
+/* "now" and "today" honour the values given to kn_clock_set. */
+kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err);
+kn_day kn_today(void);
+void kn_now_text(char out[20]); /* YYYY-MM-DDTHH:MM:SS */
+
+kn_status kn_money_parse(const char *text, long long *cents, struct kn_err *err);
+void kn_money_format(long long cents, char out[32]);
+
+/* Validates per SPEC.md; on success writes the trimmed address to out. */
+kn_status kn_email_check(const char *text, char *out, size_t outlen, struct kn_err *err);
+int kn_utf8_valid(const char *s, size_t len);
+
+/* ---- the database ------------------------------------------------- */
+
+struct kn_db;
+
+struct kn_db_options {
+	const char *path;
+	int create;            /* kennel init: create or upgrade */
+	const char *actor;     /* who acts, for the audit log */
+	const char *command;   /* "owner import", for the audit log */
+};
+
+kn_status kn_db_open(const struct kn_db_options *opts, struct kn_db **out,
+                     int *created, struct kn_err *err);
+void kn_db_close(struct kn_db *db);
+const char *kn_db_path(const struct kn_db *db);
+int kn_schema_version_latest(void);
+kn_status kn_db_versions(struct kn_db *db, int *schema, const char **sqlite_version,
+                         struct kn_err *err);
+
+/* Transactions: a batch is applied whole or not at all. */
+kn_status kn_tx_begin(struct kn_db *db, struct kn_err *err);
+kn_status kn_tx_commit(struct kn_db *db, struct kn_err *err);
+void kn_tx_rollback(struct kn_db *db);
+
+typedef void (*kn_line_cb)(void *ud, const char *line);
+kn_status kn_db_check(struct kn_db *db, kn_line_cb problem, void *ud, int *problems,
+                      struct kn_err *err);
+kn_status kn_db_backup(struct kn_db *db, const char *dest, struct kn_err *err);
+
+/* ---- output: one record printer, three backends -------------------- */
+
+enum kn_format { KN_FMT_TEXT, KN_FMT_CSV, KN_FMT_JSON };
+struct kn_printer;
+
+struct kn_printer *kn_printer_new(enum kn_format format, FILE *out);
+/* Returns KN_FAIL when writing failed (errno tells why, EPIPE included). */
+kn_status kn_printer_free(struct kn_printer *p);
+/* A listing is an array of records; a lone record is one object. */
+void kn_list_begin(struct kn_printer *p);
+void kn_list_end(struct kn_printer *p);
+void kn_rec_begin(struct kn_printer *p);
+void kn_rec_end(struct kn_printer *p);
+/* Nested values inside a record: JSON objects and arrays, indented in text,
+ * left out of CSV rows. */
+void kn_obj_begin(struct kn_printer *p, const char *key);
+void kn_arr_begin(struct kn_printer *p, const char *key);
+void kn_nest_end(struct kn_printer *p);
+/* brief: shown in the one-line-per-record human listing */
+void kn_put_str(struct kn_printer *p, const char *key, const char *value, int brief);
+void kn_put_int(struct kn_printer *p, const char *key, long long value, int brief);
+void kn_put_bool(struct kn_printer *p, const char *key, int value, int brief);
+/* JSON gets key_cents as an integer; text and CSV get key as 12.50 */
+void kn_put_money(struct kn_printer *p, const char *key, long long cents, int brief);
+
+/* ---- audit log ---------------------------------------------------- */
+
+struct kn_log_entry {
+	long long id;
+	const char *at, *actor, *command, *entity, *summary;
+	long long entity_id;
+};
+struct kn_log_filter {
+	long long owner_id; /* 0: all */
+	const char *since;  /* YYYY-MM-DD or NULL */
+	long long limit;    /* 0: all */
+};
+typedef kn_status (*kn_log_cb)(void *ud, const struct kn_log_entry *e);
+kn_status kn_log_each(struct kn_db *db, const struct kn_log_filter *f, kn_log_cb cb,
+                      void *ud, struct kn_err *err);
+void kn_log_print(struct kn_printer *p, const struct kn_log_entry *e);
+
+/* ---- preferences and company -------------------------------------- */
+
+struct kn_pref {
+	const char *key, *type, *def, *help;
+};
+const struct kn_pref *kn_pref_table(size_t *count);
+/* value is malloc'd; unknown key is KN_USAGE with the nearest key named. */
+kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_default,
+                      struct kn_err *err);
+kn_status kn_pref_set(struct kn_db *db, const char *key, const char *value,
+                      struct kn_err *err);
+kn_status kn_pref_reset(struct kn_db *db, const char *key, struct kn_err *err);
+
+#define KN_COMPANY_FIELDS(X) \
+	X(name) X(email) X(phone) X(timezone) X(portal_url) X(reset_url) \
+	X(webcam_url) X(message)
+struct kn_company {
+#define KN_FIELD_DECL(f) char *f;
+	KN_COMPANY_FIELDS(KN_FIELD_DECL)
+#undef KN_FIELD_DECL
+};
+kn_status kn_company_get(struct kn_db *db, struct kn_company *c, struct kn_err *err);
+void kn_company_free(struct kn_company *c);
+/* Sets the fields that are non-NULL in c. */
+kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn_err *err);
+void kn_company_print(struct kn_printer *p, const struct kn_company *c);
+kn_status kn_instructions_set(struct kn_db *db, const char *module, const char *text,
+                              struct kn_err *err);
+typedef kn_status (*kn_instr_cb)(void *ud, const char *module, const char *text);
+kn_status kn_instructions_each(struct kn_db *db, const char *module, kn_instr_cb cb,
+                               void *ud, struct kn_err *err);
+
+/* ---- owners ------------------------------------------------------- */
+
+#define KN_OWNER_TEXT_FIELDS(X) \
+	X(external_id) X(first_name) X(last_name) X(email) X(phone) \
+	X(address) X(city) X(state) X(zip) X(username)
+
+struct kn_owner {
+	long long id;
+#define KN_FIELD_DECL(f) const char *f;
+	KN_OWNER_TEXT_FIELDS(KN_FIELD_DECL)
+#undef KN_FIELD_DECL
+	int has_password, must_reset, email_opt_out, active;
+	const char *created_at, *updated_at;
+};
+
+/* An edit: NULL leaves a field alone, "" clears it. Flags: -1 leaves alone. */
+struct kn_owner_change {
+#define KN_FIELD_DECL(f) const char *f;
+	KN_OWNER_TEXT_FIELDS(KN_FIELD_DECL)
+#undef KN_FIELD_DECL
+	int email_opt_out, active;
+};
+void kn_owner_change_init(struct kn_owner_change *c);
+
+/* id, "ext:ID", username, or email matching exactly one owner */
+kn_status kn_owner_resolve(struct kn_db *db, const char *ref, long long *id,
+                           struct kn_err *err);
+kn_status kn_owner_add(struct kn_db *db, const struct kn_owner_change *c, long long *id,
+                       struct kn_err *err);
+kn_status kn_owner_edit(struct kn_db *db, long long id, const struct kn_owner_change *c,
+                        struct kn_err *err);
+kn_status kn_owner_deactivate(struct kn_db *db, long long id, struct kn_err *err);
+kn_status kn_owner_rm(struct kn_db *db, long long id, struct kn_err *err);
+
+struct kn_owner_filter {
+	const char *search;
+	int with_username;    /* 1 with, -1 without, 0 either */
+	int include_inactive;
+	long long limit;
+};
+typedef kn_status (*kn_owner_cb)(void *ud, const struct kn_owner *o);
+kn_status kn_owner_list(struct kn_db *db, const struct kn_owner_filter *f, kn_owner_cb cb,
+                        void *ud, struct kn_err *err);
+kn_status kn_owner_get(struct kn_db *db, long long id, kn_owner_cb cb, void *ud,
+                       struct kn_err *err);
+void kn_owner_print(struct kn_printer *p, const struct kn_owner *o);
+/* The owner's record with notes (and, as they land, pets, packages,
+ * requests), as one object. */
+kn_status kn_owner_show(struct kn_db *db, long long id, struct kn_printer *p,
+                        struct kn_err *err);
+
+kn_status kn_owner_note_add(struct kn_db *db, long long owner_id, const char *text,
+                            int show_to_owner, long long *note_id, struct kn_err *err);
+kn_status kn_owner_notes_print(struct kn_db *db, long long owner_id, struct kn_printer *p,
+                               struct kn_err *err);
+
+/* ---- CSV import --------------------------------------------------- */
+
+struct kn_import_options {
+	const char *path;          /* "-" for stdin */
+	const char *rejects_path;  /* NULL: none */
+	const char *const *maps;   /* "Their Header=field", NULL-terminated */
+	int update;
+	int dry_run;
+	/* called now and then with rows done and bytes read of total (0 if
+	 * unknown), so the caller can draw a progress bar */
+	void (*progress)(void *ud, long long rows, long long bytes, long long total);
+	/* one line per notice: unknown columns, the first rejects */
+	void (*notice)(void *ud, const char *line);
+	void *ud;
+};
+
+struct kn_import_summary {
+	long long rows, created, updated, unchanged, rejected;
+};
+
+kn_status kn_owner_import(struct kn_db *db, const struct kn_import_options *o,
+                          struct kn_import_summary *s, struct kn_err *err);
+kn_status kn_owner_export(struct kn_db *db, enum kn_format format, FILE *out,
+                          struct kn_err *err);
+void kn_import_summary_print(struct kn_printer *p, const struct kn_import_summary *s);
+
+/* ---- the option parser shared by every verb ------------------------ */
+
+enum kn_opt_type { KN_OPT_BOOL, KN_OPT_STR, KN_OPT_INT, KN_OPT_LIST };
+
+struct kn_strlist {
+	const char **items; /* NULL-terminated */
+	size_t count, cap;
+};
+void kn_strlist_free(struct kn_strlist *l);
+
+struct kn_opt {
+	const char *name;      /* long name, without "--" */
+	char short_name;       /* 0: none */
+	enum kn_opt_type type;
+	void *value;           /* int *, const char **, long long *, struct kn_strlist * */
+	const char *arg;       /* placeholder in usage: NAME, DATE, ... */
+	const char *choices;   /* "a|b|c": the value must be one of these */
+};
+
+/*
+ * Parses options anywhere among argv (as git does), from the verb's table
+ * and then the global table; "--" ends them.  Positional arguments are
+ * moved to the front of argv, their count returned in *npos.
+ */
+kn_status kn_opts_parse(const struct kn_opt *verb, const struct kn_opt *global, int argc,
+                        char **argv, int *npos, struct kn_err *err);
+/* The known names nearest to word, for "did you mean" (Levenshtein). */
+const char *kn_nearest(const char *word, const char *const *candidates, size_t n);
+
+#endif

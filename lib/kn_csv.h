@@ -1,0 +1,37 @@
+/* The CSV reader and rejects writer shared by every import (lib only). */
+#ifndef KN_CSV_H
+#define KN_CSV_H
+
+#include "kn_internal.h"
+
+struct kn_csv_field {
+	const char *name;     /* canonical: first_name */
+	const char *aliases;  /* normalised, space separated: "firstname fname" */
+	int required;
+};
+
+struct kn_csv;
+kn_status kn_csv_open(struct kn_csv **r, const char *path, struct kn_err *err);
+void kn_csv_close(struct kn_csv *r);
+/* Reads the header and maps its columns to fields; unknown columns are
+ * reported through notice, a missing required one is an error. */
+kn_status kn_csv_header(struct kn_csv *r, const struct kn_csv_field *fields, size_t nfields,
+                        const char *const *maps, kn_line_cb notice, void *ud,
+                        struct kn_err *err);
+/* 1: a row (check kn_csv_row_error), 0: end, -1: error that stops the file */
+int kn_csv_next(struct kn_csv *r, struct kn_err *err);
+const char *kn_csv_get(const struct kn_csv *r, size_t field);
+int kn_csv_has(const struct kn_csv *r, size_t field);
+long kn_csv_line(const struct kn_csv *r);
+const char *kn_csv_row_error(const struct kn_csv *r);
+const char *kn_csv_name(const struct kn_csv *r);
+void kn_csv_progress(const struct kn_csv *r, long long *bytes, long long *total);
+void kn_csv_normalise(const char *in, char *out, size_t outlen);
+
+struct kn_rejects;
+kn_status kn_rejects_open(struct kn_rejects **w, const char *path, const struct kn_csv *r,
+                          struct kn_err *err);
+void kn_rejects_add(struct kn_rejects *w, const struct kn_csv *r, const char *reason);
+kn_status kn_rejects_close(struct kn_rejects *w, struct kn_err *err);
+
+#endif

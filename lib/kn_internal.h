@@ -1,0 +1,44 @@
+/*
+ * Shared inside libkennel only: the database handle and the helpers every
+ * module uses to talk to SQLite.  Never included from cmd/.
+ */
+#ifndef KN_INTERNAL_H
+#define KN_INTERNAL_H
+
+#include <sqlite3.h>
+#include "kennel.h"
+
+struct kn_db {
+	sqlite3 *h;
+	char *path;
+	char *actor;
+	char *command;
+	int in_tx;
+	sqlite3_stmt *audit_stmt;
+};
+
+/* Maps an SQLite failure to a status: busy and locked are temporary. */
+kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what);
+kn_status kn_prepare(struct kn_db *db, const char *sql, sqlite3_stmt **st,
+                     struct kn_err *err);
+kn_status kn_exec(struct kn_db *db, const char *sql, struct kn_err *err);
+/* NULL and "" both bind as SQL NULL: an empty cell is no value. */
+int kn_bind_text(sqlite3_stmt *st, int i, const char *v);
+const char *kn_col_text(sqlite3_stmt *st, int i);
+
+kn_status kn_audit(struct kn_db *db, const char *entity, long long id, struct kn_err *err,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A growing string for summaries and messages. */
+struct kn_buf {
+	char *data;
+	size_t len, cap;
+};
+void kn_buf_add(struct kn_buf *b, const char *s, size_t n);
+void kn_buf_addf(struct kn_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kn_buf_free(struct kn_buf *b);
+
+void *kn_xmalloc(size_t n);
+char *kn_xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,417 @@
+/*
+ * kennel owner import and export.
+ *
+ * One transaction for the whole file; a row that fails validation is
+ * reported and written to the rejects file, never applied.  Rows are
+ * matched to owners already there, so a second run creates nothing twice:
+ * by external id, else by email plus last name, else (no email either) by
+ * first and last name.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_csv.h"
+#include "kn_owner.h"
+
+enum field {
+	F_EXTERNAL_ID, F_FIRST, F_LAST, F_EMAIL, F_PHONE, F_ADDRESS, F_CITY, F_STATE, F_ZIP,
+	F_USERNAME, F_OPT_OUT, F_ACTIVE,
+	F_IGNORED_ID, F_IGNORED_HAS_PASSWORD, F_IGNORED_MUST_RESET, F_IGNORED_CREATED,
+	F_IGNORED_UPDATED,
+	F_COUNT
+};
+#define TEXT_FIELDS (F_USERNAME + 1)
+
+static const struct kn_csv_field fields[F_COUNT] = {
+	[F_EXTERNAL_ID] = { "external_id", "customerid clientid customerno customernumber "
+	                    "clientnumber accountid accountnumber legacyid ownerexternalid", 0 },
+	[F_FIRST] = { "first_name", "first firstname fname givenname ownerfirstname "
+	              "clientfirstname customerfirstname", 1 },
+	[F_LAST] = { "last_name", "last lastname lname surname familyname ownerlastname "
+	             "clientlastname customerlastname", 1 },
+	[F_EMAIL] = { "email", "emailaddress mail primaryemail owneremail clientemail "
+	              "customeremail", 0 },
+	[F_PHONE] = { "phone", "phonenumber mobile mobilephone cell cellphone cellnumber "
+	              "homephone primaryphone telephone tel", 0 },
+	[F_ADDRESS] = { "address", "street streetaddress address1 addressline1", 0 },
+	[F_CITY] = { "city", "town", 0 },
+	[F_STATE] = { "state", "province region st", 0 },
+	[F_ZIP] = { "zip", "zipcode postalcode postcode postal", 0 },
+	[F_USERNAME] = { "username", "login userid", 0 },
+	[F_OPT_OUT] = { "email_opt_out", "optout unsubscribed emailoptout", 0 },
+	[F_ACTIVE] = { "active", "isactive", 0 },
+	/* what kennel's own export carries but an import does not set */
+	[F_IGNORED_ID] = { "id", NULL, 0 },
+	[F_IGNORED_HAS_PASSWORD] = { "has_password", NULL, 0 },
+	[F_IGNORED_MUST_RESET] = { "must_reset", NULL, 0 },
+	[F_IGNORED_CREATED] = { "created_at", NULL, 0 },
+	[F_IGNORED_UPDATED] = { "updated_at", NULL, 0 },
+};
+
+struct importer {
+	struct kn_db *db;
+	const struct kn_import_options *o;
+	struct kn_csv *csv;
+	struct kn_rejects *rejects;
+	struct kn_import_summary *sum;
+	long long max_id_before;
+	sqlite3_stmt *by_ext, *by_email, *by_email_noext, *by_name, *insert, *update;
+	int notices;
+};
+
+#define SELECT_OWNER                                                          \
+	"SELECT id, external_id, first_name, last_name, email, phone, address, city," \
+	" state, zip, username, password_hash IS NOT NULL, must_reset,"        \
+	" email_opt_out, active, created_at, updated_at FROM owners "
+
+/* ?1..?12 values, ?21..?32 whether the file has that column, ?40 id */
+#define SET_IF(col, n) col " = CASE WHEN ?" #n "1 THEN ?" #n " ELSE " col " END"
+
+static kn_status prepare_all(struct importer *im, struct kn_err *err)
+{
+	struct kn_db *db = im->db;
+	kn_status s;
+
+	if ((s = kn_prepare(db, SELECT_OWNER "WHERE external_id = ?", &im->by_ext, err)) ||
+	    (s = kn_prepare(db, SELECT_OWNER "WHERE email = ?1 COLLATE NOCASE"
+	                        " AND last_name = ?2 COLLATE NOCASE", &im->by_email, err)) ||
+	    (s = kn_prepare(db, SELECT_OWNER "WHERE email = ?1 COLLATE NOCASE"
+	                        " AND last_name = ?2 COLLATE NOCASE AND external_id IS NULL",
+	                    &im->by_email_noext, err)) ||
+	    (s = kn_prepare(db, SELECT_OWNER "WHERE last_name = ?2 COLLATE NOCASE"
+	                        " AND first_name = ?1 COLLATE NOCASE AND email IS NULL"
+	                        " AND external_id IS NULL", &im->by_name, err)) ||
+	    (s = kn_prepare(db, "INSERT INTO owners (external_id, first_name, last_name, email,"
+	                        " phone, address, city, state, zip, username, email_opt_out, active,"
+	                        " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	                        " ?9, ?10, coalesce(?11, 0), coalesce(?12, 1), ?13, ?13)",
+	                    &im->insert, err)) ||
+	    (s = kn_prepare(db, "UPDATE owners SET external_id = CASE WHEN ?21 THEN ?1 ELSE"
+	                        " external_id END, first_name = ?2, last_name = ?3,"
+	                        " email = CASE WHEN ?24 THEN ?4 ELSE email END,"
+	                        " phone = CASE WHEN ?25 THEN ?5 ELSE phone END,"
+	                        " address = CASE WHEN ?26 THEN ?6 ELSE address END,"
+	                        " city = CASE WHEN ?27 THEN ?7 ELSE city END,"
+	                        " state = CASE WHEN ?28 THEN ?8 ELSE state END,"
+	                        " zip = CASE WHEN ?29 THEN ?9 ELSE zip END,"
+	                        " username = CASE WHEN ?30 THEN ?10 ELSE username END,"
+	                        " email_opt_out = coalesce(?11, email_opt_out),"
+	                        " active = coalesce(?12, active), updated_at = ?13 WHERE id = ?40",
+	                    &im->update, err)))
+		return s;
+	return KN_OK;
+}
+
+static void finalize_all(struct importer *im)
+{
+	sqlite3_finalize(im->by_ext);
+	sqlite3_finalize(im->by_email);
+	sqlite3_finalize(im->by_email_noext);
+	sqlite3_finalize(im->by_name);
+	sqlite3_finalize(im->insert);
+	sqlite3_finalize(im->update);
+}
+
+static int parse_flag(const char *v, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "y", "1", "t", NULL };
+	static const char *const no[] = { "false", "no", "n", "0", "f", NULL };
+
+	*out = -1;
+	if (v == NULL || *v == '\0')
+		return 1;
+	for (int i = 0; yes[i]; i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = 1, 1;
+	for (int i = 0; no[i]; i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = 0, 1;
+	return 0;
+}
+
+static void reject(struct importer *im, const char *reason)
+{
+	char line[600];
+
+	im->sum->rejected++;
+	kn_rejects_add(im->rejects, im->csv, reason);
+	if (im->o->notice && im->notices < 5) {
+		snprintf(line, sizeof line, "%s: line %ld: %s", kn_csv_name(im->csv),
+		         kn_csv_line(im->csv), reason);
+		im->o->notice(im->o->ud, line);
+	}
+	im->notices++;
+}
+
+static int same(const char *a, const char *b)
+{
+	if (a == NULL || *a == '\0')
+		return b == NULL || *b == '\0';
+	return b != NULL && strcmp(a, b) == 0;
+}
+
+/* Finds the owner a row stands for: 1 found (row in *hit), 0 none, -1 error,
+ * -2 ambiguous (reason written). */
+static int match(struct importer *im, const char *v[], sqlite3_stmt **hit, char *why,
+                 size_t whylen, struct kn_err *err)
+{
+	sqlite3_stmt *tries[2] = { NULL, NULL };
+	int n = 0;
+
+	if (v[F_EXTERNAL_ID]) {
+		sqlite3_bind_text(im->by_ext, 1, v[F_EXTERNAL_ID], -1, SQLITE_STATIC);
+		tries[n++] = im->by_ext;
+		if (v[F_EMAIL])
+			tries[n++] = im->by_email_noext;
+	} else if (v[F_EMAIL]) {
+		tries[n++] = im->by_email;
+	} else {
+		tries[n++] = im->by_name;
+	}
+	for (int t = 0; t < n; t++) {
+		sqlite3_stmt *st = tries[t];
+		if (st != im->by_ext) {
+			if (st != im->by_name)
+				sqlite3_bind_text(st, 1, v[F_EMAIL], -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_text(st, 1, v[F_FIRST], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, v[F_LAST], -1, SQLITE_STATIC);
+		}
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE) {
+			sqlite3_reset(st);
+			continue;
+		}
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return kn_sql_fail(im->db, err, "matching owners"), -1;
+		}
+		long long first = sqlite3_column_int64(st, 0);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			snprintf(why, whylen, "matches several owners (%lld and %lld): give an external_id",
+			         first, (long long)sqlite3_column_int64(st, 0));
+			sqlite3_reset(st);
+			return -2;
+		}
+		/* step again to put the matched row back under the cursor */
+		sqlite3_reset(st);
+		sqlite3_step(st);
+		*hit = st;
+		return 1;
+	}
+	return 0;
+}
+
+static kn_status bind_values(sqlite3_stmt *st, const char *v[], int opt_out, int active,
+                             const char *now)
+{
+	for (int f = 0; f < TEXT_FIELDS; f++)
+		kn_bind_text(st, f + 1, v[f]);
+	if (opt_out >= 0)
+		sqlite3_bind_int(st, 11, opt_out);
+	else
+		sqlite3_bind_null(st, 11);
+	if (active >= 0)
+		sqlite3_bind_int(st, 12, active);
+	else
+		sqlite3_bind_null(st, 12);
+	sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
+	return KN_OK;
+}
+
+static kn_status one_row(struct importer *im, const char *now, struct kn_err *err)
+{
+	const char *v[F_COUNT];
+	char email[256], why[512];
+	int opt_out, active;
+	sqlite3_stmt *hit = NULL;
+	kn_status s = KN_OK;
+
+	if (kn_csv_row_error(im->csv)) {
+		reject(im, kn_csv_row_error(im->csv));
+		return KN_OK;
+	}
+	for (int f = 0; f < F_COUNT; f++) {
+		v[f] = kn_csv_get(im->csv, (size_t)f);
+		if (v[f] && *v[f] == '\0')
+			v[f] = NULL;
+	}
+	if (v[F_FIRST] == NULL)
+		return reject(im, "first_name is empty"), KN_OK;
+	if (v[F_LAST] == NULL)
+		return reject(im, "last_name is empty"), KN_OK;
+	if (v[F_EMAIL]) {
+		if (kn_email_check(v[F_EMAIL], email, sizeof email, NULL) != KN_OK) {
+			snprintf(why, sizeof why, "invalid email '%s'", v[F_EMAIL]);
+			return reject(im, why), KN_OK;
+		}
+		v[F_EMAIL] = email;
+	}
+	if (!parse_flag(v[F_OPT_OUT], &opt_out)) {
+		snprintf(why, sizeof why, "invalid email_opt_out '%s' (use true or false)",
+		         v[F_OPT_OUT]);
+		return reject(im, why), KN_OK;
+	}
+	if (!parse_flag(v[F_ACTIVE], &active)) {
+		snprintf(why, sizeof why, "invalid active '%s' (use true or false)", v[F_ACTIVE]);
+		return reject(im, why), KN_OK;
+	}
+	int m = match(im, v, &hit, why, sizeof why, err);
+	if (m == -1)
+		return KN_FAIL;
+	if (m == -2)
+		return reject(im, why), KN_OK;
+	long long self = m ? sqlite3_column_int64(hit, 0) : 0;
+	if (m && self > im->max_id_before) {
+		sqlite3_reset(hit);
+		if (v[F_EXTERNAL_ID])
+			snprintf(why, sizeof why, "external_id '%s' appears earlier in this file",
+			         v[F_EXTERNAL_ID]);
+		else
+			snprintf(why, sizeof why, "the same owner appears earlier in this file");
+		return reject(im, why), KN_OK;
+	}
+	if (v[F_USERNAME]) {
+		struct kn_err uerr = { 0 };
+		if (kn_username_free(im->db, v[F_USERNAME], self, &uerr) != KN_OK) {
+			if (hit)
+				sqlite3_reset(hit);
+			if (uerr.status == KN_TEMPFAIL)
+				return kn_err_set(err, uerr.status, "%s", uerr.msg);
+			return reject(im, uerr.msg), KN_OK;
+		}
+	}
+	if (m) {
+		int changed = 0;
+		for (int f = 0; f < TEXT_FIELDS && !changed; f++)
+			if (kn_csv_has(im->csv, (size_t)f) && !same(v[f], kn_col_text(hit, f + 1)))
+				changed = 1;
+		if ((opt_out >= 0 && opt_out != sqlite3_column_int(hit, 13)) ||
+		    (active >= 0 && active != sqlite3_column_int(hit, 14)))
+			changed = 1;
+		sqlite3_reset(hit);
+		if (!changed || !im->o->update) {
+			im->sum->unchanged++;
+			return KN_OK;
+		}
+		bind_values(im->update, v, opt_out, active, now);
+		for (int f = 0; f < TEXT_FIELDS; f++)
+			sqlite3_bind_int(im->update, 21 + f, kn_csv_has(im->csv, (size_t)f));
+		sqlite3_bind_int64(im->update, 40, self);
+		int rc = sqlite3_step(im->update);
+		sqlite3_reset(im->update);
+		if (rc != SQLITE_DONE)
+			return kn_sql_fail(im->db, err, "updating owner");
+		im->sum->updated++;
+		return kn_audit(im->db, "owner", self, err, "updated from %s (line %ld)",
+		                kn_csv_name(im->csv), kn_csv_line(im->csv));
+	}
+	bind_values(im->insert, v, opt_out, active, now);
+	int rc = sqlite3_step(im->insert);
+	sqlite3_reset(im->insert);
+	if (rc != SQLITE_DONE)
+		return kn_sql_fail(im->db, err, "adding owner");
+	im->sum->created++;
+	s = kn_audit(im->db, "owner", sqlite3_last_insert_rowid(im->db->h), err,
+	             "imported from %s (line %ld)", kn_csv_name(im->csv), kn_csv_line(im->csv));
+	return s;
+}
+
+kn_status kn_owner_import(struct kn_db *db, const struct kn_import_options *o,
+                          struct kn_import_summary *sum, struct kn_err *err)
+{
+	struct importer im = { .db = db, .o = o, .sum = sum };
+	char now[20];
+	kn_status s;
+	int got;
+
+	memset(sum, 0, sizeof *sum);
+	if ((s = kn_csv_open(&im.csv, o->path, err)) != KN_OK)
+		return s;
+	if ((s = kn_csv_header(im.csv, fields, F_COUNT, o->maps, o->notice, o->ud, err)) != KN_OK)
+		goto done;
+	if ((s = kn_rejects_open(&im.rejects, o->rejects_path, im.csv, err)) != KN_OK)
+		goto done;
+	/* a bigger page cache for the batch; bounded, so memory stays flat */
+	if ((s = kn_exec(db, "PRAGMA cache_size = -24576", err)) != KN_OK)
+		goto done;
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		goto done;
+	if ((s = prepare_all(&im, err)) != KN_OK)
+		goto done;
+	{
+		sqlite3_stmt *st;
+		if ((s = kn_prepare(db, "SELECT coalesce(max(id), 0) FROM owners", &st, err)) != KN_OK)
+			goto done;
+		sqlite3_step(st);
+		im.max_id_before = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	kn_now_text(now);
+	while ((got = kn_csv_next(im.csv, err)) == 1) {
+		sum->rows++;
+		if ((s = one_row(&im, now, err)) != KN_OK)
+			goto done;
+		if (o->progress && (sum->rows & 4095) == 0) {
+			long long bytes, total;
+			kn_csv_progress(im.csv, &bytes, &total);
+			o->progress(o->ud, sum->rows, bytes, total);
+		}
+	}
+	if (got < 0) {
+		s = KN_FAIL;
+		goto done;
+	}
+	if (im.notices > 5 && o->notice) {
+		char line[128];
+		snprintf(line, sizeof line, "... and %d more rejected rows", im.notices - 5);
+		o->notice(o->ud, line);
+	}
+	s = kn_audit(db, "owner", 0, err, "import of %s: %lld rows, %lld created, %lld updated, "
+	             "%lld unchanged, %lld rejected", kn_csv_name(im.csv), sum->rows, sum->created,
+	             sum->updated, sum->unchanged, sum->rejected);
+done:
+	finalize_all(&im);
+	if (s == KN_OK && !o->dry_run)
+		s = kn_tx_commit(db, err);
+	else
+		kn_tx_rollback(db);
+	kn_status rs = kn_rejects_close(im.rejects, err);
+	if (s == KN_OK)
+		s = rs;
+	kn_csv_close(im.csv);
+	if (s == KN_OK && sum->rejected > 0)
+		s = KN_PARTIAL;
+	return s;
+}
+
+void kn_import_summary_print(struct kn_printer *p, const struct kn_import_summary *s)
+{
+	kn_rec_begin(p);
+	kn_put_int(p, "rows", s->rows, 1);
+	kn_put_int(p, "created", s->created, 1);
+	kn_put_int(p, "updated", s->updated, 1);
+	kn_put_int(p, "unchanged", s->unchanged, 1);
+	kn_put_int(p, "rejected", s->rejected, 1);
+	kn_rec_end(p);
+}
+
+static kn_status export_one(void *ud, const struct kn_owner *o)
+{
+	kn_owner_print(ud, o);
+	return KN_OK;
+}
+
+kn_status kn_owner_export(struct kn_db *db, enum kn_format format, FILE *out,
+                          struct kn_err *err)
+{
+	struct kn_owner_filter f = { .include_inactive = 1 };
+	struct kn_printer *p = kn_printer_new(format == KN_FMT_JSON ? KN_FMT_JSON : KN_FMT_CSV,
+	                                      out);
+	kn_list_begin(p);
+	kn_status s = kn_owner_list(db, &f, export_one, p, err);
+	kn_list_end(p);
+	if (kn_printer_free(p) != KN_OK && s == KN_OK)
+		s = kn_err_set(err, KN_FAIL, "writing the export failed");
+	return s;
+}

@@ -1,0 +1,280 @@
+/*
+ * The record printer (notmuch's sprinter): a command describes its records
+ * once, and the backend chosen by --json, --csv or neither prints them.
+ * Listings stream: each record is written when it ends, so printing a
+ * million owners takes no more memory than printing one.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_internal.h"
+
+#define MAX_DEPTH 16
+
+struct kn_printer {
+	enum kn_format format;
+	FILE *out;
+	int in_list;
+	long long records;
+	int depth;                 /* 0 outside a record, 1 in a record */
+	/* json */
+	json_t *stack[MAX_DEPTH];
+	/* csv */
+	struct kn_buf header, row;
+	int header_done;
+	/* text */
+	int is_array[MAX_DEPTH];
+	int in_item;               /* an object inside an array: one line */
+	struct kn_buf line;
+};
+
+struct kn_printer *kn_printer_new(enum kn_format format, FILE *out)
+{
+	struct kn_printer *p = calloc(1, sizeof *p);
+
+	if (p == NULL)
+		abort();
+	p->format = format;
+	p->out = out;
+	return p;
+}
+
+kn_status kn_printer_free(struct kn_printer *p)
+{
+	kn_status st = KN_OK;
+
+	if (p == NULL)
+		return KN_OK;
+	if (fflush(p->out) != 0 || ferror(p->out))
+		st = KN_FAIL;
+	kn_buf_free(&p->header);
+	kn_buf_free(&p->row);
+	kn_buf_free(&p->line);
+	json_decref(p->stack[0]); /* the root owns everything nested in it */
+	free(p);
+	return st;
+}
+
+void kn_list_begin(struct kn_printer *p)
+{
+	p->in_list = 1;
+	p->records = 0;
+	if (p->format == KN_FMT_JSON)
+		fputs("[", p->out);
+}
+
+void kn_list_end(struct kn_printer *p)
+{
+	if (p->format == KN_FMT_JSON)
+		fputs(p->records ? "\n]\n" : "]\n", p->out);
+	p->in_list = 0;
+}
+
+static void csv_cell(struct kn_buf *b, const char *v)
+{
+	if (b->len > 0)
+		kn_buf_add(b, ",", 1);
+	if (v == NULL)
+		return;
+	if (strpbrk(v, ",\"\r\n") == NULL && v[0] != ' ' && v[0] != '\0') {
+		kn_buf_add(b, v, strlen(v));
+		return;
+	}
+	kn_buf_add(b, "\"", 1);
+	for (const char *c = v; *c; c++) {
+		kn_buf_add(b, c, 1);
+		if (*c == '"')
+			kn_buf_add(b, "\"", 1); /* RFC 4180: a quote is doubled */
+	}
+	kn_buf_add(b, "\"", 1);
+}
+
+void kn_rec_begin(struct kn_printer *p)
+{
+	p->depth = 1;
+	switch (p->format) {
+	case KN_FMT_JSON:
+		p->stack[0] = json_object();
+		break;
+	case KN_FMT_CSV:
+		p->row.len = 0;
+		if (p->row.data)
+			p->row.data[0] = '\0';
+		break;
+	case KN_FMT_TEXT:
+		p->line.len = 0;
+		if (p->line.data)
+			p->line.data[0] = '\0';
+		p->is_array[0] = 0;
+		break;
+	}
+}
+
+void kn_rec_end(struct kn_printer *p)
+{
+	switch (p->format) {
+	case KN_FMT_JSON:
+		if (p->in_list)
+			fputs(p->records ? ",\n" : "\n", p->out);
+		json_dumpf(p->stack[0], p->out,
+		           JSON_PRESERVE_ORDER | (p->in_list ? JSON_COMPACT : JSON_INDENT(2)));
+		if (!p->in_list)
+			fputc('\n', p->out);
+		json_decref(p->stack[0]);
+		p->stack[0] = NULL;
+		break;
+	case KN_FMT_CSV:
+		if (!p->header_done) {
+			fwrite(p->header.data ? p->header.data : "", 1, p->header.len, p->out);
+			fputs("\r\n", p->out);
+			p->header_done = 1;
+		}
+		fwrite(p->row.data ? p->row.data : "", 1, p->row.len, p->out);
+		fputs("\r\n", p->out);
+		break;
+	case KN_FMT_TEXT:
+		if (p->in_list) {
+			fwrite(p->line.data ? p->line.data : "", 1, p->line.len, p->out);
+			fputc('\n', p->out);
+		}
+		break;
+	}
+	p->records++;
+	p->depth = 0;
+}
+
+static void text_indent(struct kn_printer *p)
+{
+	for (int i = 1; i < p->depth; i++)
+		fputs("  ", p->out);
+}
+
+void kn_obj_begin(struct kn_printer *p, const char *key)
+{
+	if (p->depth >= MAX_DEPTH - 1)
+		return;
+	if (p->format == KN_FMT_JSON) {
+		json_t *o = json_object(), *top = p->stack[p->depth - 1];
+		if (json_is_array(top))
+			json_array_append_new(top, o);
+		else
+			json_object_set_new(top, key, o);
+		p->stack[p->depth] = o;
+	} else if (p->format == KN_FMT_TEXT && !p->in_list) {
+		if (p->is_array[p->depth - 1]) {
+			p->in_item = 1;
+			p->line.len = 0;
+		} else {
+			text_indent(p);
+			fprintf(p->out, "%s:\n", key);
+		}
+	}
+	p->is_array[p->depth] = 0;
+	p->depth++;
+}
+
+void kn_arr_begin(struct kn_printer *p, const char *key)
+{
+	if (p->depth >= MAX_DEPTH - 1)
+		return;
+	if (p->format == KN_FMT_JSON) {
+		json_t *a = json_array(), *top = p->stack[p->depth - 1];
+		if (json_is_array(top))
+			json_array_append_new(top, a);
+		else
+			json_object_set_new(top, key, a);
+		p->stack[p->depth] = a;
+	} else if (p->format == KN_FMT_TEXT && !p->in_list) {
+		text_indent(p);
+		fprintf(p->out, "%s:\n", key);
+	}
+	p->is_array[p->depth] = 1;
+	p->depth++;
+}
+
+void kn_nest_end(struct kn_printer *p)
+{
+	p->depth--;
+	if (p->format == KN_FMT_JSON)
+		p->stack[p->depth] = NULL;
+	if (p->format == KN_FMT_TEXT && p->in_item && !p->is_array[p->depth]) {
+		text_indent(p);
+		fprintf(p->out, "- %s\n", p->line.data ? p->line.data : "");
+		p->in_item = 0;
+		p->line.len = 0;
+	}
+}
+
+static void put_scalar(struct kn_printer *p, const char *key, json_t *jv, const char *text,
+                       int brief)
+{
+	switch (p->format) {
+	case KN_FMT_JSON: {
+		json_t *top = p->stack[p->depth - 1];
+		if (json_is_array(top))
+			json_array_append_new(top, jv);
+		else
+			json_object_set_new(top, key, jv);
+		return;
+	}
+	case KN_FMT_CSV:
+		if (p->depth == 1) {
+			if (!p->header_done)
+				csv_cell(&p->header, key);
+			csv_cell(&p->row, text);
+		}
+		break;
+	case KN_FMT_TEXT:
+		if (p->in_list || p->in_item) {
+			if (brief && (p->depth == 1 || p->in_item)) {
+				if (p->line.len)
+					kn_buf_add(&p->line, "  ", 2);
+				const char *v = text && *text ? text : "-";
+				kn_buf_add(&p->line, v, strlen(v));
+			}
+		} else if (p->is_array[p->depth - 1]) {
+			text_indent(p);
+			fprintf(p->out, "- %s\n", text ? text : "");
+		} else {
+			text_indent(p);
+			fprintf(p->out, "%s: %s\n", key, text ? text : "");
+		}
+		break;
+	}
+	json_decref(jv);
+}
+
+void kn_put_str(struct kn_printer *p, const char *key, const char *value, int brief)
+{
+	json_t *jv = NULL;
+	if (p->format == KN_FMT_JSON)
+		jv = value ? json_string(value) : json_null();
+	put_scalar(p, key, jv, value, brief);
+}
+
+void kn_put_int(struct kn_printer *p, const char *key, long long value, int brief)
+{
+	char text[32];
+	snprintf(text, sizeof text, "%lld", value);
+	put_scalar(p, key, p->format == KN_FMT_JSON ? json_integer(value) : NULL, text, brief);
+}
+
+void kn_put_bool(struct kn_printer *p, const char *key, int value, int brief)
+{
+	const char *text = p->format == KN_FMT_TEXT ? (value ? "yes" : "no")
+	                                            : (value ? "true" : "false");
+	put_scalar(p, key, p->format == KN_FMT_JSON ? json_boolean(value) : NULL, text, brief);
+}
+
+void kn_put_money(struct kn_printer *p, const char *key, long long cents, int brief)
+{
+	char text[32], jkey[64];
+	if (p->format == KN_FMT_JSON) {
+		snprintf(jkey, sizeof jkey, "%s_cents", key);
+		put_scalar(p, jkey, json_integer(cents), NULL, brief);
+		return;
+	}
+	kn_money_format(cents, text);
+	put_scalar(p, key, NULL, text, brief);
+}

@@ -1,0 +1,44 @@
+/*
+ * Schema migrations, numbered and shipped inside the binary.  PRAGMA
+ * user_version holds the number of the last one applied.  Append only: a
+ * released migration is never edited, a change is a new entry.
+ */
+#include "kn_internal.h"
+
+const char *const kn_migrations[] = {
+	/* 1: the business, preferences, owners, notes, audit log */
+	"CREATE TABLE company ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  name TEXT, email TEXT, phone TEXT, timezone TEXT, portal_url TEXT,"
+	"  reset_url TEXT, webcam_url TEXT, message TEXT);"
+	"INSERT INTO company (id) VALUES (1);"
+	"CREATE TABLE instructions (module TEXT PRIMARY KEY, body TEXT NOT NULL);"
+	"CREATE TABLE prefs (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE owners ("
+	"  id INTEGER PRIMARY KEY,"
+	"  external_id TEXT UNIQUE,"
+	"  first_name TEXT NOT NULL CHECK (first_name <> ''),"
+	"  last_name TEXT NOT NULL CHECK (last_name <> ''),"
+	"  email TEXT, phone TEXT, address TEXT, city TEXT, state TEXT, zip TEXT,"
+	"  username TEXT UNIQUE,"
+	"  password_hash TEXT,"
+	"  must_reset INTEGER NOT NULL DEFAULT 0,"
+	"  email_opt_out INTEGER NOT NULL DEFAULT 0,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX owners_email ON owners (email COLLATE NOCASE, last_name COLLATE NOCASE);"
+	"CREATE INDEX owners_name ON owners (last_name COLLATE NOCASE, first_name COLLATE NOCASE);"
+	"CREATE INDEX owners_username_nocase ON owners (username COLLATE NOCASE);"
+	"CREATE TABLE owner_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner_id INTEGER NOT NULL REFERENCES owners (id) ON DELETE CASCADE,"
+	"  body TEXT NOT NULL, show_to_owner INTEGER NOT NULL DEFAULT 0,"
+	"  created_at TEXT NOT NULL, created_by TEXT);"
+	"CREATE INDEX owner_notes_owner ON owner_notes (owner_id);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT, command TEXT,"
+	"  entity TEXT NOT NULL, entity_id INTEGER, summary TEXT NOT NULL);"
+	"CREATE INDEX audit_entity ON audit (entity, entity_id);",
+};
+
+const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

@@ -1,0 +1,337 @@
+/* Values as users type them: dates, money, email addresses, text. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kn_internal.h"
+
+static kn_day fixed_today = -1;
+static char fixed_now[20];
+
+/* Howard Hinnant's days_from_civil: exact for every Gregorian date. */
+static kn_day days_from_civil(long y, long m, long d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(kn_day z, long *y, long *m, long *d)
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp + (mp < 10 ? 3 : -9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int days_in_month(long y, long m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Reads 1..maxdigits digits; returns how many were read. */
+static int read_number(const char *s, int maxdigits, long *out)
+{
+	int n = 0;
+	long v = 0;
+
+	while (n < maxdigits && isdigit((unsigned char)s[n])) {
+		v = v * 10 + (s[n] - '0');
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+kn_status kn_date_parse(const char *text, kn_day *out, struct kn_err *err)
+{
+	long a, b, c, y, m, d;
+	const char *s = text;
+	int n;
+
+	while (*s == ' ')
+		s++;
+	n = read_number(s, 4, &a);
+	if (n == 4 && (s[4] == '-' || s[4] == '/')) {
+		char sep = s[4];
+		int n2 = read_number(s + 5, 2, &b);
+		if (n2 != 2 || s[5 + n2] != sep)
+			goto bad;
+		int n3 = read_number(s + 8, 2, &c);
+		if (n3 != 2)
+			goto bad;
+		s += 10;
+		y = a, m = b, d = c;
+	} else if ((n == 1 || n == 2) && s[n] == '/') {
+		s += n + 1;
+		int n2 = read_number(s, 2, &b);
+		if (n2 == 0 || s[n2] != '/')
+			goto bad;
+		s += n2 + 1;
+		if (read_number(s, 4, &c) != 4)
+			goto bad;
+		s += 4;
+		m = a, d = b, y = c;
+	} else {
+		goto bad;
+	}
+	while (*s == ' ')
+		s++;
+	if (*s != '\0')
+		goto bad;
+	if (y < 1800 || y > 2999 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return kn_err_set(err, KN_FAIL, "impossible date '%s'", text);
+	*out = days_from_civil(y, m, d);
+	return KN_OK;
+bad:
+	return kn_err_set(err, KN_FAIL,
+	                  "invalid date '%s' (use YYYY-MM-DD or MM/DD/YYYY)", text);
+}
+
+void kn_date_format(kn_day day, char out[11])
+{
+	long y, m, d;
+
+	char text[48];
+
+	civil_from_days(day, &y, &m, &d);
+	snprintf(text, sizeof text, "%04ld-%02ld-%02ld", y % 10000, m % 100, d % 100);
+	memcpy(out, text, 10);
+	out[10] = '\0';
+}
+
+kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err)
+{
+	kn_day day;
+
+	if (now != NULL && *now != '\0') {
+		long hh, mm, ss = 0;
+		if (strlen(now) < 16 || now[10] != 'T')
+			return kn_err_set(err, KN_USAGE,
+			                  "invalid KENNEL_NOW '%s' (use YYYY-MM-DDTHH:MM:SS)", now);
+		char date[11];
+		memcpy(date, now, 10);
+		date[10] = '\0';
+		if (kn_date_parse(date, &day, NULL) != KN_OK ||
+		    read_number(now + 11, 2, &hh) != 2 || now[13] != ':' ||
+		    read_number(now + 14, 2, &mm) != 2 || hh > 23 || mm > 59 ||
+		    (now[16] == ':' && (read_number(now + 17, 2, &ss) != 2 || ss > 59)) ||
+		    (now[16] != ':' && now[16] != '\0'))
+			return kn_err_set(err, KN_USAGE,
+			                  "invalid KENNEL_NOW '%s' (use YYYY-MM-DDTHH:MM:SS)", now);
+		char text[64];
+		snprintf(text, sizeof text, "%sT%02ld:%02ld:%02ld", date, hh % 100, mm % 100, ss % 100);
+		memcpy(fixed_now, text, 19);
+		fixed_now[19] = '\0';
+		fixed_today = day;
+	}
+	if (today != NULL && *today != '\0') {
+		if (kn_date_parse(today, &day, NULL) != KN_OK)
+			return kn_err_set(err, KN_USAGE,
+			                  "invalid KENNEL_TODAY '%s' (use YYYY-MM-DD)", today);
+		fixed_today = day;
+		if (fixed_now[0] == '\0') {
+			char date[11];
+			kn_date_format(day, date);
+			memcpy(fixed_now, date, 10);
+			memcpy(fixed_now + 10, "T09:00:00", 10);
+		}
+	}
+	return KN_OK;
+}
+
+kn_day kn_today(void)
+{
+	if (fixed_today >= 0)
+		return fixed_today;
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1L, tm.tm_mday);
+}
+
+void kn_now_text(char out[20])
+{
+	if (fixed_now[0] != '\0') {
+		memcpy(out, fixed_now, 20);
+		return;
+	}
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+kn_status kn_money_parse(const char *text, long long *cents, struct kn_err *err)
+{
+	const char *s = text;
+	long long whole = 0, frac = 0;
+	int digits = 0, frac_digits = 0, neg = 0, group = -1;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (*s == '$')
+		s++;
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s)) {
+			if (whole > 9999999999LL)
+				goto bad;
+			whole = whole * 10 + (*s - '0');
+			digits++;
+			if (group >= 0)
+				group++;
+		} else if (*s == ',' && digits > 0 && (group == -1 ? digits <= 3 : group == 3)) {
+			group = 0;
+		} else {
+			break;
+		}
+	}
+	if (digits == 0 || (group >= 0 && group != 3))
+		goto bad;
+	if (*s == '.') {
+		s++;
+		while (isdigit((unsigned char)*s) && frac_digits < 2) {
+			frac = frac * 10 + (*s - '0');
+			frac_digits++;
+			s++;
+		}
+		if (frac_digits == 0)
+			goto bad;
+		if (frac_digits == 1)
+			frac *= 10;
+	}
+	while (*s == ' ')
+		s++;
+	if (*s != '\0')
+		goto bad;
+	*cents = (whole * 100 + frac) * (neg ? -1 : 1);
+	return KN_OK;
+bad:
+	return kn_err_set(err, KN_FAIL, "invalid amount '%s' (use 12.50)", text);
+}
+
+void kn_money_format(long long cents, char out[32])
+{
+	unsigned long long a = cents < 0 ? 0ULL - (unsigned long long)cents : (unsigned long long)cents;
+	snprintf(out, 32, "%s%llu.%02llu", cents < 0 ? "-" : "", a / 100, a % 100);
+}
+
+static int is_atext(int c)
+{
+	return isalnum(c) || (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+kn_status kn_email_check(const char *text, char *out, size_t outlen, struct kn_err *err)
+{
+	const char *start = text, *end;
+	const char *at, *p;
+	size_t len;
+
+	while (*start == ' ' || *start == '\t')
+		start++;
+	end = start + strlen(start);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	len = (size_t)(end - start);
+	if (len == 0)
+		return kn_err_set(err, KN_FAIL, "empty email address");
+	if (len > 254)
+		goto bad;
+	at = memchr(start, '@', len);
+	if (at == NULL || at == start || at - start > 64)
+		goto bad;
+	/* local part: dot-atom */
+	for (p = start; p < at; p++) {
+		if (*p == '.') {
+			if (p == start || p[1] == '.' || p + 1 == at)
+				goto bad;
+		} else if (!is_atext((unsigned char)*p)) {
+			goto bad;
+		}
+	}
+	/* domain: two labels or more, TLD of letters */
+	const char *label = at + 1;
+	int labels = 0;
+	for (;;) {
+		const char *dot = label;
+		while (dot < end && *dot != '.')
+			dot++;
+		size_t n = (size_t)(dot - label);
+		if (n == 0 || n > 63 || label[0] == '-' || label[n - 1] == '-')
+			goto bad;
+		for (p = label; p < dot; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-')
+				goto bad;
+		labels++;
+		if (dot == end) {
+			for (p = label; p < dot; p++)
+				if (!isalpha((unsigned char)*p))
+					goto bad;
+			break;
+		}
+		label = dot + 1;
+	}
+	if (labels < 2)
+		goto bad;
+	if (out != NULL) {
+		if (len + 1 > outlen)
+			goto bad;
+		memcpy(out, start, len);
+		out[len] = '\0';
+	}
+	return KN_OK;
+bad:
+	return kn_err_set(err, KN_FAIL, "invalid email '%s'", text);
+}
+
+int kn_utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str, *e = s + len;
+
+	while (s < e) {
+		unsigned char c = *s;
+		size_t n;
+		unsigned int cp;
+		if (c < 0x80) {
+			s++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 1, cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2, cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3, cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if ((size_t)(e - s) <= n)
+			return 0;
+		for (size_t i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i] & 0x3fu);
+		}
+		/* overlong forms, surrogates, beyond U+10FFFF */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
