@@ -25,7 +25,10 @@ LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
 KENNEL = $(BUILD)/kennel
 
-.PHONY: all deps demo test check bench fuzz install clean completions lint-man
+.PHONY: all deps demo test check bench fuzz install clean completions unit
+
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 all: $(KENNEL)
 
@@ -40,6 +43,12 @@ $(KENNEL): $(CMD_OBJ) $(BUILD)/libkennel.a
 	@pkg-config --exists $(PKGS) && test -f /usr/include/csv.h || { \
 	  echo "missing libraries: run 'make deps' (Debian: $(DEB_PACKAGES))" >&2; exit 1; }
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkennel.a $(LIBS)
+
+unit: $(UNIT_BIN)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libkennel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libkennel.a $(LIBS)
 
 # Installs what is missing with apt-get (as root); names the packages otherwise.
 deps:
@@ -60,11 +69,11 @@ demo: deps all
 	@sh share/kennel/demo.sh $(KENNEL) $(DEMO_DIR)
 
 test: deps all
-	@KENNEL=$(abspath $(KENNEL)) sh tests/run
+	@BUILD=$(BUILD) KENNEL=$(abspath $(KENNEL)) sh tests/run
 
 check: deps
 	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined"
-	@KENNEL=$(abspath build-san/kennel) ASAN_OPTIONS=detect_leaks=1 sh tests/run
+	@BUILD=build-san KENNEL=$(abspath build-san/kennel) ASAN_OPTIONS=detect_leaks=1 sh tests/run
 
 bench: deps all
 	@KENNEL=$(abspath $(KENNEL)) sh tests/bench/run

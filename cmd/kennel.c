@@ -162,6 +162,10 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "--complete") == 0)
 		return complete(argc - 2, argv + 2);
+	if (argc > 2 && strcmp(argv[1], "--completion-script") == 0)
+		return completion_script(argv[2]);
+	if (argc > 1 && strcmp(argv[1], "--check-usage") == 0)
+		return check_usage();
 	/* global options before the group; the group's own parse takes them
 	 * too, so they are left in place and handed on */
 	while (i < argc && argv[i][0] == '-') {

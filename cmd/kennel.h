@@ -64,6 +64,9 @@ void progress_done(struct session *s);
 int usage_error(const char *group, const struct verb *v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+int completion_script(const char *shell);
+int check_usage(void);
+
 int cmd_init(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_company(int argc, char **argv);

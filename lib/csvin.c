@@ -160,6 +160,10 @@ static int read_record(struct kn_csv *r, struct kn_err *err)
 				if (r->finished)
 					return 0;
 				r->finished = 1;
+				/* strict only now: libcsv reports an open quote at the
+				 * end only in strict mode, which mid-file would stop at
+				 * the first stray quote instead of keeping it literal */
+				csv_set_opts(&r->parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
 				if (csv_fini(&r->parser, on_field, on_record, r) != 0) {
 					if (!r->record_done) {
 						snprintf(r->row_error, sizeof r->row_error,

@@ -184,6 +184,7 @@ const char *kn_nearest(const char *word, const char *const *candidates, size_t n
 {
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
+	long best_score = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t d = levenshtein(word, candidates[i]);
@@ -192,7 +193,14 @@ const char *kn_nearest(const char *word, const char *const *candidates, size_t n
 		const char *dot = strchr(candidates[i], '.');
 		if (dot && strcmp(dot + 1, word) == 0)
 			d = 0;
-		if (d < best_d) {
+		/* people get the start of a name right and the end wrong
+		 * ("vaccine_days"): a long shared start outweighs the edits */
+		size_t lcp = 0;
+		while (word[lcp] && word[lcp] == candidates[i][lcp])
+			lcp++;
+		long score = 2 * (long)d - (long)lcp;
+		if (best == NULL || score < best_score) {
+			best_score = score;
 			best_d = d;
 			best = candidates[i];
 		}

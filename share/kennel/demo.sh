@@ -1,0 +1,23 @@
+#!/bin/sh
+# make demo: the main job on sample data, in a fresh database under DIR.
+# usage: demo.sh KENNEL DIR
+set -u
+kennel=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+dir=$2
+sample=$(cd "$(dirname "$0")/sample" && pwd)
+export KENNEL_DB="$dir/kennel.db"
+step() { printf '\n$ kennel %s\n' "$*"; "$kennel" "$@"; }
+
+step init --company "Happy Tails Pet Resort" --email frontdesk@happytails.example \
+	--timezone America/Chicago
+step company set --portal-url https://happytails.example/portal \
+	--reset-url 'https://happytails.example/portal/reset?token={token}' >/dev/null
+step owner import "$sample/owners.csv" --rejects "$dir/owners-rejects.csv"
+rc=$?
+case $rc in 0|3) ;; *) exit 1 ;; esac # 3: some sample rows are meant to be rejected
+printf '\n(the rejected rows, with line and reason, are in %s)\n' "$dir/owners-rejects.csv"
+step owner list --limit 5
+step owner list --without-username --json --limit 1
+step log --limit 3
+printf '\nThe demo database is %s; try: KENNEL_DB=%s %s owner list\n' "$KENNEL_DB" \
+	"$KENNEL_DB" "$kennel"

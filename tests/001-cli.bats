@@ -1,0 +1,143 @@
+#!/usr/bin/env bats
+# The command line as a whole: help, version, usage errors, exit codes.
+load test_helper
+
+@test "kennel alone prints the command list and exits 0" {
+	run -0 kennel
+	assert_line --partial "owner"
+	assert_line --partial "usage: kennel"
+}
+
+@test "kennel version and --version print the version" {
+	run -0 kennel version
+	assert_output --regexp '^kennel [0-9]+\.[0-9]+\.[0-9]+$'
+	run -0 kennel --version
+	assert_output --regexp '^kennel [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "an unknown command is a usage error naming the nearest command" {
+	run -2 --separate-stderr kennel ownr list
+	assert_equal "$stderr" "kennel: 'ownr' is not a kennel command (did you mean 'owner'?)"
+	assert_output ""
+}
+
+@test "an unknown verb is a usage error with the group's usage on stderr" {
+	init_db
+	run -2 --separate-stderr kennel owner lst
+	assert_equal "${stderr_lines[0]}" "kennel: unknown owner command 'lst' (did you mean 'list'?)"
+	[[ "$stderr" == *"usage: kennel owner list"* ]]
+}
+
+@test "an unknown option is a usage error, exit 2" {
+	init_db
+	run -2 --separate-stderr kennel owner list --colour
+	assert_equal "${stderr_lines[0]}" "kennel: unknown option '--colour'"
+}
+
+@test "an option missing its value is a usage error" {
+	init_db
+	run -2 --separate-stderr kennel owner list --limit
+	assert_equal "${stderr_lines[0]}" "kennel: option '--limit' needs a value (N)"
+	run -2 --separate-stderr kennel owner list --limit ten
+	assert_equal "${stderr_lines[0]}" "kennel: invalid number 'ten' for --limit"
+}
+
+@test "--help on every verb prints usage on stdout and exits 0" {
+	for group in init db company prefs owner log; do
+		run -0 kennel "$group" --help
+		assert_output --partial "usage: kennel $group"
+	done
+	for verb in add list show edit deactivate rm import export; do
+		run -0 --separate-stderr kennel owner "$verb" --help
+		assert_output --partial "usage: kennel owner $verb"
+		assert_equal "$stderr" ""
+	done
+}
+
+@test "kennel help GROUP prints that group's usage" {
+	run -0 kennel help owner
+	assert_output --partial "usage: kennel owner import FILE|-"
+	run -2 --separate-stderr kennel help nosuch
+	assert_equal "$stderr" "kennel: no help for 'nosuch': not a kennel command"
+}
+
+@test "global options work before the group and among the verb's options" {
+	init_db
+	kennel owner add --first Ann --last Lee >/dev/null
+	mv "$KENNEL_DB" other.db
+	unset KENNEL_DB
+	run -0 kennel --db other.db --json owner list
+	assert_equal "$(echo "$output" | jq -r '.[0].first_name')" "Ann"
+	run -0 kennel owner list --db other.db --csv
+	assert_line --index 1 --partial ",Ann,Lee,"
+}
+
+@test "--json and --csv together are a usage error" {
+	init_db
+	run -2 --separate-stderr kennel owner list --json --csv
+	assert_equal "${stderr_lines[0]}" "kennel: choose one of --json and --csv"
+}
+
+@test "a command on a missing database names the path and says to run init" {
+	run -1 --separate-stderr kennel owner list
+	assert_equal "$stderr" "kennel: database '$KENNEL_DB' does not exist: run 'kennel init' first"
+	[ ! -e "$KENNEL_DB" ]
+}
+
+@test "the database defaults to XDG_DATA_HOME, then ~/.local/share" {
+	unset KENNEL_DB
+	run -0 --separate-stderr kennel init
+	assert_output "$HOME/.local/share/kennel/kennel.db"
+	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg"
+	run -0 --separate-stderr kennel init
+	assert_output "$XDG_DATA_HOME/kennel/kennel.db"
+}
+
+@test "an invalid KENNEL_TODAY is refused" {
+	init_db
+	KENNEL_TODAY=2026-02-30 run -2 --separate-stderr kennel owner list
+	assert_equal "$stderr" "kennel: invalid KENNEL_TODAY '2026-02-30' (use YYYY-MM-DD)"
+}
+
+@test "a listing piped into head ends quietly" {
+	init_db
+	for i in $(seq 1 300); do echo "C$i,First$i,Last$i"; done | \
+		{ echo "external_id,first_name,last_name"; cat; } > many.csv
+	kennel -q owner import many.csv
+	run bash -c '"$KENNEL" owner list 2>err.txt | head -1; echo "${PIPESTATUS[0]}" > rc.txt'
+	assert_output --partial "First1"
+	assert_equal "$(cat err.txt)" ""
+}
+
+@test "completion answers from the command tables" {
+	run -0 kennel --complete ow
+	assert_output "owner"
+	run -0 kennel --complete owner im
+	assert_output "import"
+	run -0 kennel --complete owner import --re
+	assert_output "--rejects"
+	run -0 kennel --complete owner note a
+	assert_output "add"
+	run -0 kennel --complete --db x.db owner li
+	assert_output "list"
+}
+
+@test "the completion files are generated from the tables and have not drifted" {
+	run -0 kennel --completion-script bash
+	assert_equal "$output" "$(cat "$ROOT/completions/kennel.bash")"
+	run -0 kennel --completion-script zsh
+	assert_equal "$output" "$(cat "$ROOT/completions/_kennel")"
+}
+
+@test "every usage line names every option of its verb's table" {
+	run -0 kennel --check-usage
+	assert_output ""
+}
+
+@test "the man pages pass mandoc -Tlint and exist for every group" {
+	for group in init db company prefs owner log; do
+		[ -f "$ROOT/man/kennel-$group.1" ]
+	done
+	run -0 mandoc -Tlint -W warning "$ROOT"/man/*.1
+	assert_output ""
+}

@@ -1,0 +1,101 @@
+/* Unit tests of the value parsers, as TAP: dates, money, email, UTF-8. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../lib/kennel.h"
+
+static int n, failed;
+
+static void ok(int cond, const char *what)
+{
+	n++;
+	if (!cond)
+		failed++;
+	printf("%sok %d - unit: %s\n", cond ? "" : "not ", n, what);
+}
+
+static int date_is(const char *in, const char *want)
+{
+	kn_day d;
+	char out[11];
+	if (kn_date_parse(in, &d, NULL) != KN_OK)
+		return want == NULL;
+	kn_date_format(d, out);
+	return want && strcmp(out, want) == 0;
+}
+
+static int money_is(const char *in, long long want, int valid)
+{
+	long long c = -1;
+	kn_status st = kn_money_parse(in, &c, NULL);
+	return valid ? st == KN_OK && c == want : st != KN_OK;
+}
+
+static int email_ok(const char *in)
+{
+	char out[256];
+	return kn_email_check(in, out, sizeof out, NULL) == KN_OK;
+}
+
+int main(void)
+{
+	ok(date_is("2024-02-29", "2024-02-29"), "leap day ISO");
+	ok(date_is("2024/03/01", "2024-03-01"), "slashes YYYY/MM/DD");
+	ok(date_is("02/02/2015", "2015-02-02"), "US MM/DD/YYYY");
+	ok(date_is("2/3/2015", "2015-02-03"), "US M/D/YYYY");
+	ok(date_is("02/30/2024", NULL), "impossible Feb 30 refused");
+	ok(date_is("2023-02-29", NULL), "Feb 29 outside a leap year refused");
+	ok(date_is("1900-02-29", NULL), "1900 is no leap year");
+	ok(date_is("2000-02-29", "2000-02-29"), "2000 is a leap year");
+	ok(date_is("13/01/2020", NULL), "month 13 refused");
+	ok(date_is("2024-1-5", NULL), "ISO needs two-digit month");
+	ok(date_is("yesterday", NULL), "words refused");
+	ok(date_is("", NULL), "empty refused");
+	{
+		kn_day a, b;
+		kn_date_parse("1970-01-01", &a, NULL);
+		kn_date_parse("2026-11-23", &b, NULL);
+		ok(a == 0 && b == 20780, "day numbers count from 1970-01-01");
+	}
+	ok(money_is("12", 1200, 1), "money 12");
+	ok(money_is("12.5", 1250, 1), "money 12.5");
+	ok(money_is("12.50", 1250, 1), "money 12.50");
+	ok(money_is("$12.50", 1250, 1), "money $12.50");
+	ok(money_is("1,234.50", 123450, 1), "money 1,234.50");
+	ok(money_is("0", 0, 1), "money 0");
+	ok(money_is("12.505", 0, 0), "three decimals refused");
+	ok(money_is("1,23.00", 0, 0), "bad grouping refused");
+	ok(money_is("abc", 0, 0), "words refused as money");
+	ok(money_is("", 0, 0), "empty refused as money");
+	{
+		char out[32];
+		kn_money_format(123450, out);
+		ok(strcmp(out, "1234.50") == 0, "money prints 1234.50");
+		kn_money_format(-5, out);
+		ok(strcmp(out, "-0.05") == 0, "negative cents print -0.05");
+	}
+	ok(email_ok("jane@example.com"), "plain address");
+	ok(email_ok("  Jane.Doe+dogs@mail.example.co.uk "), "trimmed, plus, subdomains");
+	ok(!email_ok("jane@example"), "one label refused");
+	ok(!email_ok("jane@@example.com"), "two @ refused");
+	ok(!email_ok("jane.@example.com"), "dot at end of local part refused");
+	ok(!email_ok("ja..ne@example.com"), "two dots refused");
+	ok(!email_ok("jane@-example.com"), "leading hyphen in label refused");
+	ok(!email_ok("jane@example.c0m"), "digit in TLD refused");
+	ok(!email_ok("jane doe@example.com"), "space refused");
+	ok(!email_ok("josé@example.com"), "non-ASCII refused");
+	ok(!email_ok("jane@example.com,com"), "comma refused");
+	{
+		char local[80];
+		char addr[160];
+		memset(local, 'a', 65);
+		local[65] = '\0';
+		snprintf(addr, sizeof addr, "%s@example.com", local);
+		ok(!email_ok(addr), "local part over 64 refused");
+	}
+	ok(kn_utf8_valid("Zo\xc3\xab", 4), "UTF-8 two-byte");
+	ok(!kn_utf8_valid("Zo\xeb", 3), "Latin-1 byte refused");
+	ok(!kn_utf8_valid("\xc0\xaf", 2), "overlong refused");
+	ok(!kn_utf8_valid("\xed\xa0\x80", 3), "surrogate refused");
+	return failed != 0;
+}
