@@ -257,24 +257,20 @@ void kn_tx_rollback(struct kn_db *db)
 	db->in_tx = 0;
 }
 
-kn_status kn_audit(struct kn_db *db, const char *entity, long long id, struct kn_err *err,
-                   const char *fmt, ...)
+static kn_status audit_row(struct kn_db *db, const char *entity, long long id, long long last,
+                           const char *summary, struct kn_err *err)
 {
-	char summary[512], now[20];
-	va_list ap;
+	char now[20];
 	sqlite3_stmt *st;
 
 	if (db->audit_stmt == NULL) {
 		kn_status s = kn_prepare(db,
-		                         "INSERT INTO audit (at, actor, command, entity, entity_id, summary)"
-		                         " VALUES (?, ?, ?, ?, ?, ?)", &db->audit_stmt, err);
+		                         "INSERT INTO audit (at, actor, command, entity, entity_id, summary,"
+		                         " entity_id_last) VALUES (?, ?, ?, ?, ?, ?, ?)", &db->audit_stmt, err);
 		if (s != KN_OK)
 			return s;
 	}
 	st = db->audit_stmt;
-	va_start(ap, fmt);
-	vsnprintf(summary, sizeof summary, fmt, ap);
-	va_end(ap);
 	kn_now_text(now);
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
 	kn_bind_text(st, 2, db->actor);
@@ -285,9 +281,31 @@ kn_status kn_audit(struct kn_db *db, const char *entity, long long id, struct kn
 	else
 		sqlite3_bind_null(st, 5);
 	sqlite3_bind_text(st, 6, summary, -1, SQLITE_TRANSIENT);
+	if (last > id)
+		sqlite3_bind_int64(st, 7, last);
+	else
+		sqlite3_bind_null(st, 7);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return kn_sql_fail(db, err, "writing the audit log");
 	return KN_OK;
+}
+
+kn_status kn_audit(struct kn_db *db, const char *entity, long long id, struct kn_err *err,
+                   const char *fmt, ...)
+{
+	char summary[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(summary, sizeof summary, fmt, ap);
+	va_end(ap);
+	return audit_row(db, entity, id, 0, summary, err);
+}
+
+kn_status kn_audit_range(struct kn_db *db, const char *entity, long long first, long long last,
+                         struct kn_err *err, const char *summary)
+{
+	return audit_row(db, entity, first, last, summary, err);
 }

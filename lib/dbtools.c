@@ -84,7 +84,8 @@ kn_status kn_log_each(struct kn_db *db, const struct kn_log_filter *f, kn_log_cb
 
 	s = kn_prepare(db,
 	               "SELECT id, at, actor, command, entity, entity_id, summary FROM audit"
-	               " WHERE (?1 = 0 OR (entity = 'owner' AND entity_id = ?1))"
+	               " WHERE (?1 = 0 OR (entity = 'owner' AND entity_id <= ?1"
+	               "                   AND coalesce(entity_id_last, entity_id) >= ?1))"
 	               "   AND (?2 IS NULL OR at >= ?2)"
 	               " ORDER BY id LIMIT ?3", &st, err);
 	if (s != KN_OK)

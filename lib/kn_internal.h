@@ -26,6 +26,9 @@ kn_status kn_exec(struct kn_db *db, const char *sql, struct kn_err *err);
 int kn_bind_text(sqlite3_stmt *st, int i, const char *v);
 const char *kn_col_text(sqlite3_stmt *st, int i);
 
+/* One entry for the records first..last a batch created. */
+kn_status kn_audit_range(struct kn_db *db, const char *entity, long long first, long long last,
+                         struct kn_err *err, const char *summary);
 kn_status kn_audit(struct kn_db *db, const char *entity, long long id, struct kn_err *err,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

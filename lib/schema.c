@@ -37,7 +37,9 @@ const char *const kn_migrations[] = {
 	"CREATE INDEX owner_notes_owner ON owner_notes (owner_id);"
 	"CREATE TABLE audit ("
 	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT, command TEXT,"
-	"  entity TEXT NOT NULL, entity_id INTEGER, summary TEXT NOT NULL);"
+	"  entity TEXT NOT NULL, entity_id INTEGER, summary TEXT NOT NULL,"
+	/* a batch that creates many records logs once, for the id range */
+	"  entity_id_last INTEGER);"
 	"CREATE INDEX audit_entity ON audit (entity, entity_id);",
 };
 

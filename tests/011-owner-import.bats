@@ -225,3 +225,13 @@ load test_helper
 	# sanitizers add their own shadow memory: the bound is for the real build
 	[ -n "${KENNEL_SANITIZED:-}" ] || [ "$rss_kb" -lt 65536 ]
 }
+
+@test "an import logs once for the batch, and the owner's log finds it" {
+	init_db
+	printf 'external_id,first_name,last_name\nC1,Ann,Lee\nC2,Bo,Kim\nC3,Cy,Lee\n' > f.csv
+	kennel -q owner import f.csv
+	assert_equal "$(sql "SELECT count(*) FROM audit WHERE entity = 'owner'")" "1"
+	run -0 kennel log --owner ext:C2 --json
+	assert_equal "$(echo "$output" | jq -r '.[].summary')" \
+		"import of f.csv: 3 rows, 3 created, 0 updated, 0 unchanged, 0 rejected (owners 1-3)"
+}
