@@ -12,6 +12,7 @@ const struct group groups[] = {
 	{ "company", cmd_company, company_verbs, "the business: name, contact, portal, instructions" },
 	{ "prefs", cmd_prefs, prefs_verbs, "typed application preferences" },
 	{ "owner", cmd_owner, owner_verbs, "add, list, show, edit, import and export owners" },
+	{ "creds", cmd_creds, creds_verbs, "owner portal usernames, passwords and reset links" },
 	{ "log", cmd_log, log_verbs, "the audit log of every change" },
 	{ NULL, NULL, NULL, NULL },
 };

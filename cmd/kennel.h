@@ -73,8 +73,9 @@ int cmd_company(int argc, char **argv);
 int cmd_prefs(int argc, char **argv);
 int cmd_owner(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_creds(int argc, char **argv);
 
 extern const struct verb init_verbs[], db_verbs[], company_verbs[], prefs_verbs[],
-	owner_verbs[], log_verbs[];
+	owner_verbs[], log_verbs[], creds_verbs[];
 
 #endif

@@ -43,6 +43,8 @@ void kn_date_format(kn_day day, char out[11]);
 kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err);
 kn_day kn_today(void);
 void kn_now_text(char out[20]); /* YYYY-MM-DDTHH:MM:SS */
+/* out = when + hours, both YYYY-MM-DDTHH:MM:SS */
+void kn_time_add_hours(const char *when, long hours, char out[20]);
 
 kn_status kn_money_parse(const char *text, long long *cents, struct kn_err *err);
 void kn_money_format(long long cents, char out[32]);
@@ -235,6 +237,46 @@ kn_status kn_owner_import(struct kn_db *db, const struct kn_import_options *o,
 kn_status kn_owner_export(struct kn_db *db, enum kn_format format, FILE *out,
                           struct kn_err *err);
 void kn_import_summary_print(struct kn_printer *p, const struct kn_import_summary *s);
+
+/* ---- owner portal credentials ----------------------------------- */
+
+enum kn_skip_reason {
+	KN_SKIP_NO_EMAIL, KN_SKIP_INVALID_EMAIL, KN_SKIP_DUPLICATE_EMAIL, KN_SKIP_USERNAME_TAKEN,
+	KN_SKIP_COUNT
+};
+const char *kn_skip_reason_name(int reason);
+
+struct kn_bulk_options {
+	const char *report_path;  /* CSV: one row per owner considered */
+	const char *reveal_path;  /* new 0600 file of username,password */
+	int dry_run;
+	void (*progress)(void *ud, long long rows, long long bytes, long long total);
+	void *ud;
+};
+struct kn_bulk_summary {
+	long long considered, generated, skipped;
+	long long by_reason[KN_SKIP_COUNT];
+};
+kn_status kn_creds_bulk_generate(struct kn_db *db, const struct kn_bulk_options *o,
+                                 struct kn_bulk_summary *s, struct kn_err *err);
+void kn_bulk_summary_print(struct kn_printer *p, const struct kn_bulk_summary *s);
+/* username and/or password; NULL leaves one alone */
+kn_status kn_creds_set(struct kn_db *db, long long owner_id, const char *username,
+                       const char *password, struct kn_err *err);
+/* KN_OK when the pair is valid; the message names a case variant */
+kn_status kn_creds_check(struct kn_db *db, const char *username, const char *password,
+                         struct kn_err *err);
+kn_status kn_creds_revoke(struct kn_db *db, long long owner_id, struct kn_err *err);
+/* A new single-use token; *link (malloc'd) is the company reset URL with it. */
+kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char **link,
+                         struct kn_err *err);
+kn_status kn_creds_redeem(struct kn_db *db, const char *token, const char *password,
+                          long long *owner_id, struct kn_err *err);
+typedef kn_status (*kn_id_cb)(void *ud, long long id);
+/* owners whose generated credentials still wait for a password */
+kn_status kn_creds_generated_each(struct kn_db *db, kn_id_cb cb, void *ud, struct kn_err *err);
+/* Wipes a secret the caller held (a password read from stdin). */
+void kn_secret_wipe(void *p, size_t n);
 
 /* ---- the option parser shared by every verb ------------------------ */
 

@@ -41,6 +41,14 @@ const char *const kn_migrations[] = {
 	/* a batch that creates many records logs once, for the id range */
 	"  entity_id_last INTEGER);"
 	"CREATE INDEX audit_entity ON audit (entity, entity_id);",
+
+	/* 2: single-use password reset tokens, stored only as a hash */
+	"CREATE TABLE reset_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner_id INTEGER NOT NULL REFERENCES owners (id) ON DELETE CASCADE,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);"
+	"CREATE INDEX reset_tokens_owner ON reset_tokens (owner_id);",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

@@ -174,6 +174,28 @@ void kn_now_text(char out[20])
 	strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
+void kn_time_add_hours(const char *when, long hours, char out[20])
+{
+	char date[11], text[64];
+	long hh = 0, mm = 0, ss = 0, y, m, d;
+	kn_day day = 0;
+
+	memcpy(date, when, 10);
+	date[10] = '\0';
+	kn_date_parse(date, &day, NULL);
+	read_number(when + 11, 2, &hh);
+	read_number(when + 14, 2, &mm);
+	read_number(when + 17, 2, &ss);
+	long long secs = (long long)day * 86400 + hh * 3600 + mm * 60 + ss + (long long)hours * 3600;
+	day = (kn_day)(secs / 86400);
+	secs %= 86400;
+	civil_from_days(day, &y, &m, &d);
+	snprintf(text, sizeof text, "%04ld-%02ld-%02ldT%02lld:%02lld:%02lld", y % 10000, m % 100,
+	         d % 100, secs / 3600, secs / 60 % 60, secs % 60);
+	memcpy(out, text, 19);
+	out[19] = '\0';
+}
+
 kn_status kn_money_parse(const char *text, long long *cents, struct kn_err *err)
 {
 	const char *s = text;

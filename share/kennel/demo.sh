@@ -16,8 +16,12 @@ step owner import "$sample/owners.csv" --rejects "$dir/owners-rejects.csv"
 rc=$?
 case $rc in 0|3) ;; *) exit 1 ;; esac # 3: some sample rows are meant to be rejected
 printf '\n(the rejected rows, with line and reason, are in %s)\n' "$dir/owners-rejects.csv"
+step creds bulk-generate --report "$dir/creds-report.csv"
+printf '\n(one row per owner considered, with the reason for each skip, in %s)\n' "$dir/creds-report.csv"
 step owner list --limit 5
-step owner list --without-username --json --limit 1
+step owner list --without-username --limit 3
+printf '\n$ kennel creds reset %s\n' "$(sed -n 2p "$dir/creds-report.csv" | cut -d, -f1)"
+"$kennel" creds reset "$(sed -n 2p "$dir/creds-report.csv" | cut -d, -f1)"
 step log --limit 3
 printf '\nThe demo database is %s; try: KENNEL_DB=%s %s owner list\n' "$KENNEL_DB" \
 	"$KENNEL_DB" "$kennel"

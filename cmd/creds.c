@@ -1,0 +1,242 @@
+/* kennel creds: owner portal credentials. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kennel.h"
+
+static struct {
+	const char *report, *reveal_to, *username;
+	int password_stdin, all_generated;
+	long long ttl;
+} o = { .ttl = 72 };
+
+static const struct kn_opt bulk_opts[] = {
+	{ "report", 0, KN_OPT_STR, &o.report, "FILE", NULL },
+	{ "reveal-to", 0, KN_OPT_STR, &o.reveal_to, "FILE", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct kn_opt set_opts[] = {
+	{ "username", 0, KN_OPT_STR, &o.username, "USERNAME", NULL },
+	{ "password-stdin", 0, KN_OPT_BOOL, &o.password_stdin, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct kn_opt stdin_opts[] = {
+	{ "password-stdin", 0, KN_OPT_BOOL, &o.password_stdin, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct kn_opt reset_opts[] = {
+	{ "all-generated", 0, KN_OPT_BOOL, &o.all_generated, NULL, NULL },
+	{ "ttl", 0, KN_OPT_INT, &o.ttl, "HOURS", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static int fail(struct session *s, struct kn_err *err)
+{
+	if (s->db)
+		kn_tx_rollback(s->db);
+	report(err);
+	return err->status;
+}
+
+/* A password from stdin, never from argv: one line, its end trimmed. */
+static int read_password(char *buf, size_t len)
+{
+	if (fgets(buf, (int)len, stdin) == NULL)
+		return 0;
+	size_t n = strlen(buf);
+	if (n == len - 1 && buf[n - 1] != '\n')
+		return 0;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return 1;
+}
+
+static int bulk_generate(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct kn_bulk_summary sum;
+	(void)argv;
+
+	if (argc > 0)
+		return usage_error("creds", NULL, "unexpected argument '%s'", argv[0]);
+	struct kn_bulk_options bo = {
+		.report_path = o.report, .reveal_path = o.reveal_to, .dry_run = s->dry_run,
+		.progress = progress_bar, .ud = s,
+	};
+	kn_status st = kn_creds_bulk_generate(s->db, &bo, &sum, &err);
+	progress_done(s);
+	if (st != KN_OK)
+		return fail(s, &err);
+	say(s, "%sgenerated %lld, skipped %lld (no-email %lld, invalid-email %lld, "
+	    "duplicate-email %lld, username-taken %lld)", s->dry_run ? "dry run: " : "",
+	    sum.generated, sum.skipped, sum.by_reason[KN_SKIP_NO_EMAIL],
+	    sum.by_reason[KN_SKIP_INVALID_EMAIL], sum.by_reason[KN_SKIP_DUPLICATE_EMAIL],
+	    sum.by_reason[KN_SKIP_USERNAME_TAKEN]);
+	if (s->format == KN_FMT_JSON) {
+		struct kn_printer *p = printer(s);
+		kn_bulk_summary_print(p, &sum);
+		return finish_printer(p);
+	}
+	return 0;
+}
+
+static int set(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	char password[1100];
+	long long id;
+
+	if (argc != 1 || (o.username == NULL && !o.password_stdin))
+		return usage_error("creds", NULL,
+		                   "usage: kennel creds set OWNER [--username U] [--password-stdin]");
+	if (kn_owner_resolve(s->db, argv[0], &id, &err) != KN_OK)
+		return fail(s, &err);
+	if (o.password_stdin && !read_password(password, sizeof password))
+		return usage_error("creds", NULL, "no password on stdin (or longer than 1024)");
+	kn_status st = kn_tx_begin(s->db, &err);
+	if (st == KN_OK)
+		st = kn_creds_set(s->db, id, o.username, o.password_stdin ? password : NULL, &err);
+	kn_secret_wipe(password, sizeof password);
+	if (st == KN_OK)
+		st = kn_tx_commit(s->db, &err);
+	if (st != KN_OK)
+		return fail(s, &err);
+	say(s, "credentials of owner %lld set", id);
+	return 0;
+}
+
+static int check(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	char password[1100];
+
+	if (argc != 1 || !o.password_stdin)
+		return usage_error("creds", NULL, "usage: kennel creds check USERNAME --password-stdin");
+	if (!read_password(password, sizeof password))
+		return usage_error("creds", NULL, "no password on stdin (or longer than 1024)");
+	kn_status st = kn_creds_check(s->db, argv[0], password, &err);
+	kn_secret_wipe(password, sizeof password);
+	if (st != KN_OK)
+		return fail(s, &err);
+	say(s, "valid");
+	return 0;
+}
+
+struct reset_run {
+	struct session *s;
+	struct kn_err *err;
+};
+
+static kn_status reset_one(void *ud, long long id)
+{
+	struct reset_run *r = ud;
+	char *link;
+	kn_status st = kn_creds_reset(r->s->db, id, (long)o.ttl, &link, r->err);
+	if (st != KN_OK)
+		return st;
+	if (r->s->format == KN_FMT_TEXT) {
+		printf("%lld %s\n", id, link);
+	} else {
+		struct kn_printer *p = printer(r->s);
+		kn_rec_begin(p);
+		kn_put_int(p, "owner_id", id, 1);
+		kn_put_str(p, "reset_url", link, 1);
+		kn_rec_end(p);
+		kn_printer_free(p);
+	}
+	free(link);
+	return KN_OK;
+}
+
+static int reset(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct reset_run r = { s, &err };
+
+	if ((argc == 0) == !o.all_generated)
+		return usage_error("creds", NULL,
+		                   "usage: kennel creds reset (OWNER... | --all-generated) [--ttl HOURS]");
+	if (o.ttl < 1 || o.ttl > 24 * 90)
+		return usage_error("creds", NULL, "--ttl must be 1 to 2160 hours");
+	if (kn_tx_begin(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	kn_status st = KN_OK;
+	if (o.all_generated) {
+		st = kn_creds_generated_each(s->db, reset_one, &r, &err);
+	} else {
+		for (int i = 0; i < argc && st == KN_OK; i++) {
+			long long id;
+			st = kn_owner_resolve(s->db, argv[i], &id, &err);
+			if (st == KN_OK)
+				st = reset_one(&r, id);
+		}
+	}
+	if (st == KN_OK && !s->dry_run)
+		st = kn_tx_commit(s->db, &err);
+	if (st != KN_OK)
+		return fail(s, &err);
+	if (s->dry_run)
+		kn_tx_rollback(s->db);
+	return 0;
+}
+
+static int redeem(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	char password[1100];
+	long long id;
+
+	if (argc != 1 || !o.password_stdin)
+		return usage_error("creds", NULL, "usage: kennel creds redeem TOKEN --password-stdin");
+	if (!read_password(password, sizeof password))
+		return usage_error("creds", NULL, "no password on stdin (or longer than 1024)");
+	kn_status st = kn_tx_begin(s->db, &err);
+	if (st == KN_OK)
+		st = kn_creds_redeem(s->db, argv[0], password, &id, &err);
+	kn_secret_wipe(password, sizeof password);
+	if (st == KN_OK)
+		st = kn_tx_commit(s->db, &err);
+	if (st != KN_OK)
+		return fail(s, &err);
+	say(s, "password of owner %lld set", id);
+	return 0;
+}
+
+static int revoke(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+
+	if (argc != 1)
+		return usage_error("creds", NULL, "usage: kennel creds revoke OWNER");
+	if (kn_owner_resolve(s->db, argv[0], &id, &err) != KN_OK)
+		return fail(s, &err);
+	if (kn_tx_begin(s->db, &err) != KN_OK || kn_creds_revoke(s->db, id, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	say(s, "credentials of owner %lld revoked", id);
+	return 0;
+}
+
+const struct verb creds_verbs[] = {
+	{ "bulk-generate", bulk_generate, bulk_opts, "[--report FILE] [--reveal-to FILE] [--dry-run]",
+	  "Give every active owner with a unique valid email that email as username.", NULL, 1 },
+	{ "set", set, set_opts, "OWNER [--username U] [--password-stdin]",
+	  "Set an owner's username and/or password (read from stdin).", NULL, 1 },
+	{ "check", check, stdin_opts, "USERNAME --password-stdin",
+	  "Exit 0 if the pair is valid, 1 if not.", NULL, 1 },
+	{ "reset", reset, reset_opts, "(OWNER... | --all-generated) [--ttl HOURS]",
+	  "Issue single-use reset links (default lifetime 72 hours).", NULL, 1 },
+	{ "redeem", redeem, stdin_opts, "TOKEN --password-stdin",
+	  "Set a password with a reset token, as the portal does.", NULL, 1 },
+	{ "revoke", revoke, NULL, "OWNER", "Remove an owner's username and password.", NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+int cmd_creds(int argc, char **argv)
+{
+	return dispatch("creds", creds_verbs, argc, argv);
+}

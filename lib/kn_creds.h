@@ -1,0 +1,12 @@
+/* Credential helpers shared inside the library. */
+#ifndef KN_CREDS_H
+#define KN_CREDS_H
+
+#include "kn_internal.h"
+
+kn_status kn_crypto_init(struct kn_err *err);
+/* generated: a 128-bit random secret, hashed at MIN limits (see creds.c) */
+kn_status kn_password_hash(const char *password, int generated, char out[128],
+                           struct kn_err *err);
+
+#endif
