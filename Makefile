@@ -21,7 +21,8 @@ LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
 LIB_SRC = $(wildcard lib/*.c)
 CMD_SRC = $(wildcard cmd/*.c)
 BUILD ?= build
-LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEMPLATES = $(wildcard share/kennel/templates/*.txt)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/templates.o
 CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
 KENNEL = $(BUILD)/kennel
 
@@ -32,9 +33,17 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 all: $(KENNEL)
 
-$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h cmd/kennel.h
+$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h lib/kn_mail.h cmd/kennel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# the shipped templates, compiled in (KENNEL_TEMPLATES overrides at run time)
+$(BUILD)/gen/templates.c: $(TEMPLATES) lib/embed_templates.sh
+	@mkdir -p $(dir $@)
+	sh lib/embed_templates.sh $(TEMPLATES) > $@
+
+$(BUILD)/gen/templates.o: $(BUILD)/gen/templates.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(BUILD)/libkennel.a: $(LIB_OBJ)
 	ar rcs $@ $^
@@ -71,9 +80,12 @@ demo: deps all
 test: deps all
 	@BUILD=$(BUILD) KENNEL=$(abspath $(KENNEL)) sh tests/run
 
+SAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS = -fsanitize=address,undefined
 check: deps
-	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined"
-	@BUILD=build-san KENNEL=$(abspath build-san/kennel) ASAN_OPTIONS=detect_leaks=1 sh tests/run
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN_CFLAGS)" LDFLAGS="$(SAN_LDFLAGS)"
+	@CFLAGS="$(SAN_CFLAGS)" LDFLAGS="$(SAN_LDFLAGS)" BUILD=build-san KENNEL_SANITIZED=1 \
+	  KENNEL=$(abspath build-san/kennel) ASAN_OPTIONS=detect_leaks=1 sh tests/run
 
 bench: deps all
 	@KENNEL=$(abspath $(KENNEL)) sh tests/bench/run
@@ -88,7 +100,9 @@ install: all
 	  $(DESTDIR)$(SHAREDIR)/bash-completion/completions $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions
 	install -m 755 $(KENNEL) $(DESTDIR)$(BINDIR)/kennel
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/man5 && install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 share/kennel/sample/* $(DESTDIR)$(SHAREDIR)/kennel/sample/
+	install -m 644 share/kennel/templates/* $(DESTDIR)$(SHAREDIR)/kennel/templates/
 	install -m 644 completions/kennel.bash $(DESTDIR)$(SHAREDIR)/bash-completion/completions/kennel
 	install -m 644 completions/_kennel $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions/_kennel
 

@@ -6,7 +6,7 @@
 
 static struct {
 	const char *report, *reveal_to, *username;
-	int password_stdin, all_generated;
+	int password_stdin, all_generated, notify;
 	long long ttl;
 } o = { .ttl = 72 };
 
@@ -30,6 +30,7 @@ static const struct kn_opt stdin_opts[] = {
 static const struct kn_opt reset_opts[] = {
 	{ "all-generated", 0, KN_OPT_BOOL, &o.all_generated, NULL, NULL },
 	{ "ttl", 0, KN_OPT_INT, &o.ttl, "HOURS", NULL },
+	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -134,6 +135,9 @@ static kn_status reset_one(void *ud, long long id)
 {
 	struct reset_run *r = ud;
 	char *link;
+	if (o.notify) /* the link goes by mail, not to the terminal */
+		return kn_creds_reset_notify(r->s->db, id, (long)o.ttl, getenv("KENNEL_TEMPLATES"),
+		                             r->err);
 	kn_status st = kn_creds_reset(r->s->db, id, (long)o.ttl, &link, r->err);
 	if (st != KN_OK)
 		return st;
@@ -158,7 +162,7 @@ static int reset(struct session *s, int argc, char **argv)
 
 	if ((argc == 0) == !o.all_generated)
 		return usage_error("creds", NULL,
-		                   "usage: kennel creds reset (OWNER... | --all-generated) [--ttl HOURS]");
+		                   "usage: kennel creds reset (OWNER... | --all-generated) [--ttl HOURS] [--notify]");
 	if (o.ttl < 1 || o.ttl > 24 * 90)
 		return usage_error("creds", NULL, "--ttl must be 1 to 2160 hours");
 	if (kn_tx_begin(s->db, &err) != KN_OK)
@@ -178,8 +182,14 @@ static int reset(struct session *s, int argc, char **argv)
 		st = kn_tx_commit(s->db, &err);
 	if (st != KN_OK)
 		return fail(s, &err);
-	if (s->dry_run)
+	if (s->dry_run) {
 		kn_tx_rollback(s->db);
+		return 0;
+	}
+	if (o.notify) {
+		struct kn_send_summary sum;
+		return deliver(s, 0, &sum);
+	}
 	return 0;
 }
 
@@ -228,7 +238,7 @@ const struct verb creds_verbs[] = {
 	  "Set an owner's username and/or password (read from stdin).", NULL, 1 },
 	{ "check", check, stdin_opts, "USERNAME --password-stdin",
 	  "Exit 0 if the pair is valid, 1 if not.", NULL, 1 },
-	{ "reset", reset, reset_opts, "(OWNER... | --all-generated) [--ttl HOURS]",
+	{ "reset", reset, reset_opts, "(OWNER... | --all-generated) [--ttl HOURS] [--notify]",
 	  "Issue single-use reset links (default lifetime 72 hours).", NULL, 1 },
 	{ "redeem", redeem, stdin_opts, "TOKEN --password-stdin",
 	  "Set a password with a reset token, as the portal does.", NULL, 1 },

@@ -13,6 +13,8 @@ const struct group groups[] = {
 	{ "prefs", cmd_prefs, prefs_verbs, "typed application preferences" },
 	{ "owner", cmd_owner, owner_verbs, "add, list, show, edit, import and export owners" },
 	{ "creds", cmd_creds, creds_verbs, "owner portal usernames, passwords and reset links" },
+	{ "mail", cmd_mail, mail_verbs, "deliver, list and retry the outbox" },
+	{ "blast", cmd_blast, blast_verbs, "email every owner of an audience from a template" },
 	{ "log", cmd_log, log_verbs, "the audit log of every change" },
 	{ NULL, NULL, NULL, NULL },
 };

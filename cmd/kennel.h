@@ -74,8 +74,13 @@ int cmd_prefs(int argc, char **argv);
 int cmd_owner(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_creds(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
+int cmd_blast(int argc, char **argv);
+/* kennel mail send, also run by blast and creds reset --notify */
+struct kn_send_summary;
+int deliver(struct session *s, long long limit, struct kn_send_summary *sum);
 
 extern const struct verb init_verbs[], db_verbs[], company_verbs[], prefs_verbs[],
-	owner_verbs[], log_verbs[], creds_verbs[];
+	owner_verbs[], log_verbs[], creds_verbs[], mail_verbs[], blast_verbs[];
 
 #endif

@@ -45,6 +45,7 @@ kn_day kn_today(void);
 void kn_now_text(char out[20]); /* YYYY-MM-DDTHH:MM:SS */
 /* out = when + hours, both YYYY-MM-DDTHH:MM:SS */
 void kn_time_add_hours(const char *when, long hours, char out[20]);
+void kn_time_add_seconds(const char *when, long long seconds, char out[20]);
 
 kn_status kn_money_parse(const char *text, long long *cents, struct kn_err *err);
 void kn_money_format(long long cents, char out[32]);
@@ -277,6 +278,46 @@ typedef kn_status (*kn_id_cb)(void *ud, long long id);
 kn_status kn_creds_generated_each(struct kn_db *db, kn_id_cb cb, void *ud, struct kn_err *err);
 /* Wipes a secret the caller held (a password read from stdin). */
 void kn_secret_wipe(void *p, size_t n);
+
+/* ---- mail: outbox, delivery, blasts ------------------------------- */
+
+struct kn_send_options {
+	long long limit;                           /* 0: everything due */
+	const char *smtp_user, *smtp_password;     /* from the environment, never argv */
+	void (*progress)(void *ud, long long rows, long long bytes, long long total);
+	void *ud;
+};
+struct kn_send_summary {
+	long long sent, failed, deferred;
+};
+/* KN_TEMPFAIL when nothing could be delivered because the server was
+ * unreachable; KN_PARTIAL when some failed for good. */
+kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
+                       struct kn_send_summary *s, struct kn_err *err);
+void kn_send_summary_print(struct kn_printer *p, const struct kn_send_summary *s);
+kn_status kn_mail_list(struct kn_db *db, const char *status, struct kn_printer *p,
+                       struct kn_err *err);
+kn_status kn_mail_show(struct kn_db *db, long long id, struct kn_printer *p,
+                       struct kn_err *err);
+/* id 0: every failed message */
+kn_status kn_mail_retry(struct kn_db *db, long long id, long long *count, struct kn_err *err);
+
+struct kn_blast_options {
+	const char *template_name, *template_file, *template_dir;
+	const char *subject;         /* overrides the template's */
+	const char *to;              /* all, with-username, without-username, or a FILE */
+	int with_reset_links, dry_run;
+	long ttl_hours;
+};
+struct kn_blast_summary {
+	long long blast_id, recipients, queued, skipped, sent, failed;
+};
+kn_status kn_blast_email(struct kn_db *db, const struct kn_blast_options *o,
+                         struct kn_blast_summary *s, struct kn_err *err);
+void kn_blast_summary_print(struct kn_printer *p, const struct kn_blast_summary *s);
+/* Queues the password-reset mail with a new link in it. */
+kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours,
+                                const char *template_dir, struct kn_err *err);
 
 /* ---- the option parser shared by every verb ------------------------ */
 

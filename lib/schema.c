@@ -49,6 +49,29 @@ const char *const kn_migrations[] = {
 	"  token_hash TEXT NOT NULL UNIQUE,"
 	"  created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT);"
 	"CREATE INDEX reset_tokens_owner ON reset_tokens (owner_id);",
+
+	/* 3: the outbox every message goes through, and the blasts */
+	"CREATE TABLE blasts ("
+	"  id INTEGER PRIMARY KEY, template TEXT NOT NULL, subject TEXT,"
+	"  audience TEXT NOT NULL, key TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  owner_id INTEGER REFERENCES owners (id) ON DELETE SET NULL,"
+	"  to_addr TEXT NOT NULL, subject TEXT NOT NULL,"
+	"  raw TEXT NOT NULL,"            /* the whole message: a retry sends the same bytes */
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  dedupe_key TEXT NOT NULL UNIQUE,"
+	"  blast_id INTEGER REFERENCES blasts (id),"
+	"  status TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (status IN ('queued', 'sending', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at TEXT, claimed_at TEXT, last_error TEXT,"
+	"  created_at TEXT NOT NULL, sent_at TEXT,"
+	/* the body holds a reset link: scrubbed once delivered */
+	"  secret INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX outbox_status ON outbox (status, next_attempt_at);"
+	"CREATE INDEX outbox_owner ON outbox (owner_id);",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

@@ -174,7 +174,7 @@ void kn_now_text(char out[20])
 	strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
-void kn_time_add_hours(const char *when, long hours, char out[20])
+void kn_time_add_seconds(const char *when, long long seconds, char out[20])
 {
 	char date[11], text[64];
 	long hh = 0, mm = 0, ss = 0, y, m, d;
@@ -186,7 +186,7 @@ void kn_time_add_hours(const char *when, long hours, char out[20])
 	read_number(when + 11, 2, &hh);
 	read_number(when + 14, 2, &mm);
 	read_number(when + 17, 2, &ss);
-	long long secs = (long long)day * 86400 + hh * 3600 + mm * 60 + ss + (long long)hours * 3600;
+	long long secs = (long long)day * 86400 + hh * 3600 + mm * 60 + ss + seconds;
 	day = (kn_day)(secs / 86400);
 	secs %= 86400;
 	civil_from_days(day, &y, &m, &d);
@@ -194,6 +194,11 @@ void kn_time_add_hours(const char *when, long hours, char out[20])
 	         d % 100, secs / 3600, secs / 60 % 60, secs % 60);
 	memcpy(out, text, 19);
 	out[19] = '\0';
+}
+
+void kn_time_add_hours(const char *when, long hours, char out[20])
+{
+	kn_time_add_seconds(when, (long long)hours * 3600, out);
 }
 
 kn_status kn_money_parse(const char *text, long long *cents, struct kn_err *err)

@@ -5,7 +5,7 @@ load test_helper
 @test "init creates the database with mode 0600 and prints its path" {
 	run -0 --separate-stderr kennel init --company "Happy Tails"
 	assert_output "$KENNEL_DB"
-	assert_equal "$stderr" "created database (schema version 2)"
+	assert_equal "$stderr" "created database (schema version $(latest_schema))"
 	assert_equal "$(stat -c %a "$KENNEL_DB")" "600"
 	assert_equal "$(sql 'PRAGMA journal_mode')" "wal"
 	assert_equal "$(sql 'SELECT name FROM company')" "Happy Tails"
@@ -20,7 +20,7 @@ load test_helper
 	init_db
 	kennel owner add --first Ann --last Lee >/dev/null
 	run -0 --separate-stderr kennel init
-	assert_equal "$stderr" "up to date, database (schema version 2)"
+	assert_equal "$stderr" "up to date, database (schema version $(latest_schema))"
 	assert_equal "$(sql 'SELECT count(*) FROM owners')" "1"
 }
 
@@ -36,7 +36,7 @@ load test_helper
 	sql 'PRAGMA user_version = 99'
 	before=$(sha256sum "$KENNEL_DB")
 	run -1 --separate-stderr kennel init
-	assert_equal "$stderr" "kennel: database '$KENNEL_DB' has schema version 99, newer than this kennel (2): upgrade kennel"
+	assert_equal "$stderr" "kennel: database '$KENNEL_DB' has schema version 99, newer than this kennel ($(latest_schema)): upgrade kennel"
 	run -1 kennel owner list
 	assert_equal "$(sha256sum "$KENNEL_DB")" "$before"
 }
@@ -73,8 +73,8 @@ load test_helper
 @test "db version reports schema and library versions as JSON" {
 	init_db
 	run -0 kennel db version --json
-	assert_equal "$(echo "$output" | jq -r .schema_version)" "2"
-	assert_equal "$(echo "$output" | jq -r .kennel_schema_version)" "2"
+	assert_equal "$(echo "$output" | jq -r .schema_version)" "$(latest_schema)"
+	assert_equal "$(echo "$output" | jq -r .kennel_schema_version)" "$(latest_schema)"
 	assert_equal "$(echo "$output" | jq -r .sqlite_version)" "$(sqlite3 --version | cut -d' ' -f1)"
 }
 

@@ -36,3 +36,44 @@ sql() {
 csv() {
 	cat > "$1"
 }
+
+# A real SMTP server on 127.0.0.1 (tests/smtp_sink.py over aiosmtpd);
+# received messages land in $SINK_DIR.
+start_sink() {
+	SINK_DIR="$BATS_TEST_TMPDIR/sink"
+	SINK_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	rm -f "$SINK_DIR/ready"
+	/usr/bin/python3 "$TESTS_DIR/smtp_sink.py" "$SINK_PORT" "$SINK_DIR" "$@" 3>&- &
+	SINK_PID=$!
+	for _ in $(seq 1 100); do
+		[ -e "$SINK_DIR/ready" ] && return 0
+		sleep 0.05
+	done
+	echo "the SMTP sink did not start" >&2
+	return 1
+}
+
+stop_sink() {
+	if [ -n "${SINK_PID:-}" ]; then
+		kill "$SINK_PID" 2>/dev/null || true
+		wait "$SINK_PID" 2>/dev/null || true
+	fi
+	SINK_PID=
+	return 0
+}
+
+teardown() {
+	stop_sink
+}
+
+# owners from "first,last,email" lines on stdin
+owners() {
+	{ echo "first_name,last_name,email"; cat; } > owners-in.csv
+	kennel -q owner import owners-in.csv
+}
+
+# The schema version this kennel creates.
+latest_schema() {
+	"$KENNEL" init -q --db "$BATS_TEST_TMPDIR/latest-schema.db" &&
+		sqlite3 "$BATS_TEST_TMPDIR/latest-schema.db" 'PRAGMA user_version'
+}

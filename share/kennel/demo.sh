@@ -20,6 +20,10 @@ step creds bulk-generate --report "$dir/creds-report.csv"
 printf '\n(one row per owner considered, with the reason for each skip, in %s)\n' "$dir/creds-report.csv"
 step owner list --limit 5
 step owner list --without-username --limit 3
+step blast email --template portal-launch --to with-username --with-reset-links
+printf '\n(the launch announcement, one message per owner with a one-click\n password link, is in the file mailer: %s)\n' "$dir/kennel-mail"
+printf '\n$ head -20 %s\n' "$dir/kennel-mail/000001.eml"
+head -20 "$dir/kennel-mail/000001.eml"
 printf '\n$ kennel creds reset %s\n' "$(sed -n 2p "$dir/creds-report.csv" | cut -d, -f1)"
 "$kennel" creds reset "$(sed -n 2p "$dir/creds-report.csv" | cut -d, -f1)"
 step log --limit 3

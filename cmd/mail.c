@@ -1,0 +1,138 @@
+/* kennel mail: deliver, list, show and retry the outbox. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kennel.h"
+
+static struct {
+	long long limit;
+	const char *status;
+	int failed;
+} o;
+
+static const struct kn_opt send_opts[] = {
+	{ "limit", 0, KN_OPT_INT, &o.limit, "N", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct kn_opt list_opts[] = {
+	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "queued|sending|sent|failed" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct kn_opt retry_opts[] = {
+	{ "failed", 0, KN_OPT_BOOL, &o.failed, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static int fail(struct kn_err *err)
+{
+	report(err);
+	return err->status;
+}
+
+int deliver(struct session *s, long long limit, struct kn_send_summary *sum)
+{
+	struct kn_err err = { 0 };
+	struct kn_send_options so = {
+		.limit = limit,
+		.smtp_user = getenv("KENNEL_SMTP_USER"),
+		.smtp_password = getenv("KENNEL_SMTP_PASSWORD"),
+		.progress = progress_bar, .ud = s,
+	};
+	kn_status st = kn_mail_send(s->db, &so, sum, &err);
+	progress_done(s);
+	if (st != KN_OK && st != KN_PARTIAL)
+		report(&err);
+	return st;
+}
+
+static int send(struct session *s, int argc, char **argv)
+{
+	struct kn_send_summary sum;
+	(void)argv;
+
+	if (argc > 0)
+		return usage_error("mail", NULL, "unexpected argument '%s'", argv[0]);
+	int st = deliver(s, o.limit, &sum);
+	if (s->verbose || sum.failed || sum.deferred)
+		say(s, "sent %lld, failed %lld, deferred %lld", sum.sent, sum.failed, sum.deferred);
+	if (s->format == KN_FMT_JSON) {
+		struct kn_printer *p = printer(s);
+		kn_send_summary_print(p, &sum);
+		finish_printer(p);
+	}
+	return st;
+}
+
+static int list(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	(void)argc, (void)argv;
+
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_mail_list(s->db, o.status, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(&err) : rc;
+}
+
+static int parse_id(const char *text, long long *id)
+{
+	char *end;
+	*id = strtoll(text, &end, 10);
+	return *text != '\0' && *end == '\0' && *id > 0;
+}
+
+static int show(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+
+	if (argc != 1 || !parse_id(argv[0], &id))
+		return usage_error("mail", NULL, "mail show needs one message id");
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_mail_show(s->db, id, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(&err) : rc;
+}
+
+static int retry(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long total = 0, count;
+
+	if ((argc == 0) == !o.failed)
+		return usage_error("mail", NULL, "usage: kennel mail retry (MSG... | --failed)");
+	if (kn_tx_begin(s->db, &err) != KN_OK)
+		return fail(&err);
+	for (int i = 0; i < argc || (o.failed && i == 0); i++) {
+		long long id = 0;
+		if (!o.failed && !parse_id(argv[i], &id)) {
+			kn_tx_rollback(s->db);
+			return usage_error("mail", NULL, "invalid message id '%s'", argv[i]);
+		}
+		if (kn_mail_retry(s->db, id, &count, &err) != KN_OK) {
+			kn_tx_rollback(s->db);
+			return fail(&err);
+		}
+		total += count;
+	}
+	if (kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(&err);
+	say(s, "%lld message(s) queued again: run 'kennel mail send'", total);
+	return 0;
+}
+
+const struct verb mail_verbs[] = {
+	{ "send", send, send_opts, "[--limit N]",
+	  "Deliver what is queued; exit 75 when the server is unreachable.", NULL, 1 },
+	{ "list", list, list_opts, "[--status queued|sending|sent|failed]", "The outbox.", NULL, 1 },
+	{ "show", show, NULL, "MSG", "One message, with its text.", NULL, 1 },
+	{ "retry", retry, retry_opts, "(MSG... | --failed)", "Queue failed messages again.", NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+int cmd_mail(int argc, char **argv)
+{
+	return dispatch("mail", mail_verbs, argc, argv);
+}

@@ -1,0 +1,51 @@
+/* Mail internals shared by the mail modules (lib only). */
+#ifndef KN_MAIL_H
+#define KN_MAIL_H
+
+#include "kn_internal.h"
+
+/* name = value pairs a template can use */
+struct kn_tvars {
+	const char *const *names;
+	const char *const *values;
+	size_t n;
+};
+struct kn_tctx {
+	struct kn_tvars vars;
+	const struct kn_tvars *items;    /* {{#items}} entries */
+	size_t nitems;
+	const char *const *item_names;   /* the fields every item has */
+	size_t nitem_names;
+};
+
+char *kn_template_load(const char *name, const char *dir, const char *file, struct kn_err *err);
+kn_status kn_template_render(const char *tname, const char *text, const struct kn_tctx *ctx,
+                             char **subject, char **body, struct kn_err *err);
+
+struct kn_mail_msg {
+	const char *kind;         /* blast, password-reset, ... */
+	long long owner_id;
+	const char *to;
+	const char *subject;
+	const char *body;
+	const char *dedupe_key;
+	const char *unsubscribe;  /* List-Unsubscribe value, or NULL */
+	long long blast_id;
+	int secret;               /* the body carries a reset token */
+};
+/* Template variables of one owner and the company. */
+struct kn_owner_vars {
+	const char *names[16];
+	const char *values[16];
+	char id[24];
+	struct kn_tvars vars;
+};
+void kn_owner_vars_fill(struct kn_owner_vars *v, const struct kn_owner *o,
+                        const struct kn_company *c, const char *reset_url);
+/* Queues unless a message with the same dedupe key exists (*queued = 0). */
+kn_status kn_mail_queue(struct kn_db *db, const struct kn_mail_msg *m, int *queued,
+                        struct kn_err *err);
+kn_status kn_mail_dedupe_exists(struct kn_db *db, const char *key, int *exists,
+                                struct kn_err *err);
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * Delivering the outbox: into a folder (file://) or over SMTP with libcurl.
+ *
+ * Messages are claimed in batches (status 'sending') in one short
+ * transaction, delivered, and their results written in another, so two
+ * overlapping runs never send the same message, and a kill -9 in the middle
+ * duplicates at most the batch in flight: a claim older than ten minutes is
+ * taken back by the next run.  A 4xx answer or a dropped connection is
+ * retried later with backoff; a 5xx answer fails that message for good.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kn_mail.h"
+
+#define BATCH 100
+
+struct outgoing {
+	long long id;
+	int attempts;
+	char *to, *raw;
+	size_t raw_len, sent_pos;
+	enum { SENT, DEFERRED, FAILED } result;
+	char error[256];
+};
+
+struct transport {
+	int is_file;
+	char *dir;        /* file:// */
+	CURL *curl;       /* smtp:// and smtps://, one handle reused */
+	char *url, *from;
+	long starttls;
+	int unreachable;  /* stop the run: the server cannot be reached */
+	char unreachable_why[256];
+};
+
+static kn_status transport_open(struct kn_db *db, struct transport *t, const char *user,
+                                const char *password, struct kn_err *err)
+{
+	char *url = NULL, *tls = NULL;
+	kn_status s;
+
+	memset(t, 0, sizeof *t);
+	if ((s = kn_pref_get(db, "mail.url", &url, NULL, err)) != KN_OK ||
+	    (s = kn_pref_get(db, "mail.from", &t->from, NULL, err)) != KN_OK ||
+	    (s = kn_pref_get(db, "mail.starttls", &tls, NULL, err)) != KN_OK)
+		goto done;
+	if (strncmp(url, "file://", 7) == 0) {
+		t->is_file = 1;
+		t->dir = kn_xstrdup(url + 7);
+		if (mkdir(t->dir, 0700) != 0 && errno != EEXIST)
+			s = kn_err_set(err, KN_FAIL, "cannot create mail folder '%s': %s", t->dir,
+			               strerror(errno));
+		goto done;
+	}
+	if (t->from[0] == '\0') {
+		s = kn_err_set(err, KN_FAIL, "no sender address: set 'kennel prefs set mail.from'");
+		goto done;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	t->curl = curl_easy_init();
+	if (t->curl == NULL) {
+		s = kn_err_set(err, KN_FAIL, "cannot start libcurl");
+		goto done;
+	}
+	t->url = url;
+	url = NULL;
+	t->starttls = strcmp(tls, "off") == 0 ? CURLUSESSL_NONE
+	              : strcmp(tls, "required") == 0 ? CURLUSESSL_ALL : CURLUSESSL_TRY;
+	curl_easy_setopt(t->curl, CURLOPT_URL, t->url);
+	/* NOSIGNAL and NODELAY: a bulk sender's round trips are its speed */
+	curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->curl, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(t->curl, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(t->curl, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(t->curl, CURLOPT_USE_SSL, t->starttls);
+	curl_easy_setopt(t->curl, CURLOPT_UPLOAD, 1L);
+	if (user && *user) {
+		curl_easy_setopt(t->curl, CURLOPT_USERNAME, user);
+		curl_easy_setopt(t->curl, CURLOPT_PASSWORD, password ? password : "");
+	}
+	char envelope[300];
+	snprintf(envelope, sizeof envelope, "<%s>", t->from);
+	curl_easy_setopt(t->curl, CURLOPT_MAIL_FROM, envelope);
+done:
+	free(url);
+	free(tls);
+	return s;
+}
+
+static void transport_close(struct transport *t)
+{
+	if (t->curl) {
+		curl_easy_cleanup(t->curl);
+		curl_global_cleanup();
+	}
+	free(t->dir);
+	free(t->url);
+	free(t->from);
+}
+
+static size_t read_body(char *buf, size_t size, size_t nmemb, void *ud)
+{
+	struct outgoing *m = ud;
+	size_t room = size * nmemb, left = m->raw_len - m->sent_pos;
+	size_t n = left < room ? left : room;
+	memcpy(buf, m->raw + m->sent_pos, n);
+	m->sent_pos += n;
+	return n;
+}
+
+static void deliver_file(struct transport *t, struct outgoing *m)
+{
+	char path[4200], tmp[4300];
+	snprintf(path, sizeof path, "%s/%06lld.eml", t->dir, m->id);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	/* write then rename: a reader of the folder never sees half a message */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, m->raw, m->raw_len) != (ssize_t)m->raw_len || close(fd) != 0 ||
+	    rename(tmp, path) != 0) {
+		m->result = DEFERRED;
+		snprintf(m->error, sizeof m->error, "writing message %lld: %s", m->id, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+		return;
+	}
+	m->result = SENT;
+}
+
+static void deliver_smtp(struct transport *t, struct outgoing *m)
+{
+	char rcpt[300];
+	struct curl_slist *to;
+	long code = 0;
+
+	snprintf(rcpt, sizeof rcpt, "<%s>", m->to);
+	to = curl_slist_append(NULL, rcpt);
+	m->sent_pos = 0;
+	curl_easy_setopt(t->curl, CURLOPT_MAIL_RCPT, to);
+	curl_easy_setopt(t->curl, CURLOPT_READFUNCTION, read_body);
+	curl_easy_setopt(t->curl, CURLOPT_READDATA, m);
+	curl_easy_setopt(t->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)m->raw_len);
+	CURLcode rc = curl_easy_perform(t->curl);
+	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(to);
+	if (rc == CURLE_OK) {
+		m->result = SENT;
+		return;
+	}
+	if (code >= 500) {
+		m->result = FAILED;
+		snprintf(m->error, sizeof m->error, "server answered %ld: %s", code,
+		         curl_easy_strerror(rc));
+		return;
+	}
+	m->result = DEFERRED;
+	if (code >= 400)
+		snprintf(m->error, sizeof m->error, "server answered %ld (try again later)", code);
+	else
+		snprintf(m->error, sizeof m->error, "%s", curl_easy_strerror(rc));
+	if (code == 0 && (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	                  rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_USE_SSL_FAILED ||
+	                  rc == CURLE_LOGIN_DENIED)) {
+		t->unreachable = 1;
+		snprintf(t->unreachable_why, sizeof t->unreachable_why, "%s: %s", t->url,
+		         curl_easy_strerror(rc));
+	}
+}
+
+static void free_batch(struct outgoing *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(b[i].to);
+		free(b[i].raw);
+	}
+}
+
+/* Takes up to BATCH due messages for this run. */
+static kn_status claim(struct kn_db *db, const char *now, long long limit, struct outgoing *b,
+                       int *n, struct kn_err *err)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	kn_status s;
+
+	*n = 0;
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	s = kn_prepare(db, "SELECT id, attempts, to_addr, raw FROM outbox WHERE status = 'queued'"
+	                   " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
+	               &sel, err);
+	if (s == KN_OK)
+		s = kn_prepare(db, "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE id = ?",
+		               &upd, err);
+	if (s == KN_OK) {
+		sqlite3_bind_text(sel, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(sel, 2, limit < BATCH ? limit : BATCH);
+		while (sqlite3_step(sel) == SQLITE_ROW) {
+			struct outgoing *m = &b[(*n)++];
+			memset(m, 0, sizeof *m);
+			m->id = sqlite3_column_int64(sel, 0);
+			m->attempts = sqlite3_column_int(sel, 1);
+			m->to = kn_xstrdup(kn_col_text(sel, 2));
+			m->raw_len = (size_t)sqlite3_column_bytes(sel, 3);
+			m->raw = kn_xmalloc(m->raw_len + 1);
+			memcpy(m->raw, sqlite3_column_blob(sel, 3), m->raw_len);
+			sqlite3_bind_text(upd, 1, now, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(upd, 2, m->id);
+			if (sqlite3_step(upd) != SQLITE_DONE)
+				s = kn_sql_fail(db, err, "claiming mail");
+			sqlite3_reset(upd);
+		}
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	if (s == KN_OK)
+		return kn_tx_commit(db, err);
+	kn_tx_rollback(db);
+	return s;
+}
+
+static kn_status record(struct kn_db *db, const char *now, struct outgoing *b, int n,
+                        struct kn_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	kn_status s = kn_tx_begin(db, err);
+
+	if (s == KN_OK)
+		s = kn_prepare(db, "UPDATE outbox SET status = ?, attempts = attempts + ?,"
+		                   " sent_at = ?, next_attempt_at = ?, last_error = ?, claimed_at = NULL"
+		                   " WHERE id = ?", &st, err);
+	for (int i = 0; i < n && s == KN_OK; i++) {
+		struct outgoing *m = &b[i];
+		char next[20];
+		int tried = m->result != DEFERRED || m->error[0] != '\0';
+		/* backoff: 1, 2, 4 ... minutes, at most about eight hours */
+		long long minutes = 1LL << (m->attempts < 9 ? m->attempts : 9);
+		kn_time_add_seconds(now, minutes * 60, next);
+		sqlite3_bind_text(st, 1, m->result == SENT ? "sent" : m->result == FAILED ? "failed"
+		                                                                          : "queued",
+		                  -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, tried);
+		if (m->result == SENT)
+			sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 3);
+		if (m->result == DEFERRED && tried)
+			sqlite3_bind_text(st, 4, next, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 4);
+		kn_bind_text(st, 5, m->error);
+		sqlite3_bind_int64(st, 6, m->id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			s = kn_sql_fail(db, err, "recording delivery");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	/* a delivered reset link has no business staying in the database */
+	if (s == KN_OK)
+		s = kn_exec(db, "UPDATE outbox SET raw = substr(raw, 1, instr(raw, char(13, 10, 13, 10)) + 3)"
+		                " || '[body removed after delivery: it held a reset link]', secret = 0"
+		                " WHERE secret AND status = 'sent'", err);
+	if (s == KN_OK)
+		return kn_tx_commit(db, err);
+	kn_tx_rollback(db);
+	return s;
+}
+
+kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
+                       struct kn_send_summary *sum, struct kn_err *err)
+{
+	struct transport t;
+	struct outgoing *batch = calloc(BATCH, sizeof *batch);
+	char now[20], stale[20];
+	long long limit = o->limit > 0 ? o->limit : -1;
+	char *rate_text = NULL;
+	kn_status s;
+
+	if (batch == NULL)
+		abort();
+	memset(sum, 0, sizeof *sum);
+	if ((s = transport_open(db, &t, o->smtp_user, o->smtp_password, err)) != KN_OK) {
+		free(batch);
+		transport_close(&t);
+		return s;
+	}
+	if ((s = kn_pref_get(db, "mail.rate", &rate_text, NULL, err)) != KN_OK)
+		goto done;
+	long rate = strtol(rate_text, NULL, 10);
+	kn_now_text(now);
+	/* claims left by a run that was killed: ten minutes is long past any
+	 * batch's delivery */
+	{
+		sqlite3_stmt *st;
+		kn_time_add_seconds(now, -600, stale);
+		if ((s = kn_prepare(db, "UPDATE outbox SET status = 'queued', claimed_at = NULL"
+		                        " WHERE status = 'sending' AND claimed_at <= ?", &st, err)) != KN_OK)
+			goto done;
+		sqlite3_bind_text(st, 1, stale, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			s = kn_sql_fail(db, err, "taking back stale claims");
+		sqlite3_finalize(st);
+		if (s != KN_OK)
+			goto done;
+	}
+	while (limit != 0 && !t.unreachable) {
+		int n;
+		if ((s = claim(db, now, limit < 0 ? BATCH : limit, batch, &n, err)) != KN_OK)
+			goto done;
+		if (n == 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			struct outgoing *m = &batch[i];
+			if (t.unreachable) {
+				m->result = DEFERRED; /* not tried: no attempt counted */
+				continue;
+			}
+			if (t.is_file)
+				deliver_file(&t, m);
+			else
+				deliver_smtp(&t, m);
+			if (m->result == SENT)
+				sum->sent++;
+			else if (m->result == FAILED)
+				sum->failed++;
+			else
+				sum->deferred++;
+			if (rate > 0)
+				usleep((useconds_t)(60000000L / rate));
+		}
+		s = record(db, now, batch, n, err);
+		free_batch(batch, n);
+		if (s != KN_OK)
+			goto done;
+		if (limit > 0)
+			limit -= n;
+		if (o->progress)
+			o->progress(o->ud, sum->sent + sum->failed + sum->deferred, 0, 0);
+	}
+	if (t.unreachable && sum->sent == 0)
+		s = kn_err_set(err, KN_TEMPFAIL, "mail server unreachable: %s (messages stay queued)",
+		               t.unreachable_why);
+	else if (sum->failed > 0)
+		s = KN_PARTIAL;
+done:
+	free(rate_text);
+	free(batch);
+	transport_close(&t);
+	return s;
+}
+
+void kn_send_summary_print(struct kn_printer *p, const struct kn_send_summary *s)
+{
+	kn_rec_begin(p);
+	kn_put_int(p, "sent", s->sent, 1);
+	kn_put_int(p, "failed", s->failed, 1);
+	kn_put_int(p, "deferred", s->deferred, 1);
+	kn_rec_end(p);
+}

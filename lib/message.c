@@ -1,0 +1,195 @@
+/* Building RFC 5322 messages: headers checked, subjects encoded. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_mail.h"
+
+static int has_crlf(const char *s)
+{
+	return s && strpbrk(s, "\r\n") != NULL;
+}
+
+static int ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* RFC 2047: =?UTF-8?B?...?= words of at most 75 characters, never cutting
+ * a UTF-8 sequence in two, folded onto continuation lines. */
+static void encode_words(struct kn_buf *b, const char *s)
+{
+	size_t len = strlen(s), pos = 0;
+
+	if (ascii(s)) {
+		kn_buf_add(b, s, len);
+		return;
+	}
+	while (pos < len) {
+		size_t n = len - pos > 45 ? 45 : len - pos;
+		while (pos + n < len && ((unsigned char)s[pos + n] & 0xc0) == 0x80)
+			n--;
+		char enc[sodium_base64_ENCODED_LEN(45, sodium_base64_VARIANT_ORIGINAL)];
+		sodium_bin2base64(enc, sizeof enc, (const unsigned char *)s + pos, n,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		kn_buf_addf(b, "%s=?UTF-8?B?%s?=", pos ? "\r\n " : "", enc);
+		pos += n;
+	}
+}
+
+static void rfc5322_date(const char *now, char out[40])
+{
+	static const char *const days[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char date[11];
+	kn_day day = 0;
+
+	memcpy(date, now, 10);
+	date[10] = '\0';
+	kn_date_parse(date, &day, NULL);
+	int month = (now[5] - '0') * 10 + (now[6] - '0');
+	/* -0000: the time is the business's local time, its offset unknown here */
+	snprintf(out, 40, "%s, %.2s %s %.4s %.8s -0000", days[((day % 7) + 7) % 7], now + 8,
+	         months[(month - 1) % 12], now, now + 11);
+}
+
+kn_status kn_mail_dedupe_exists(struct kn_db *db, const char *key, int *exists,
+                                struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "SELECT 1 FROM outbox WHERE dedupe_key = ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	*exists = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return KN_OK;
+}
+
+kn_status kn_mail_queue(struct kn_db *db, const struct kn_mail_msg *m, int *queued,
+                        struct kn_err *err)
+{
+	struct kn_company c;
+	char *from = NULL, now[20], date[40], to[256], msgid[160];
+	unsigned char rnd[8];
+	char rnd_hex[17];
+	struct kn_buf raw = { 0 };
+	sqlite3_stmt *st = NULL;
+	kn_status s;
+
+	*queued = 0;
+	if (has_crlf(m->subject) || has_crlf(m->to) || has_crlf(m->unsubscribe))
+		return kn_err_set(err, KN_FAIL, "refusing a mail header with CR or LF in it (to '%s')",
+		                  m->to);
+	if (kn_email_check(m->to, to, sizeof to, err) != KN_OK)
+		return KN_FAIL;
+	if ((s = kn_pref_get(db, "mail.from", &from, NULL, err)) != KN_OK)
+		return s;
+	if (from[0] == '\0') {
+		free(from);
+		return kn_err_set(err, KN_FAIL, "no sender address: set 'kennel company set --email' or "
+		                  "'kennel prefs set mail.from'");
+	}
+	if ((s = kn_company_get(db, &c, err)) != KN_OK) {
+		free(from);
+		return s;
+	}
+	kn_now_text(now);
+	rfc5322_date(now, date);
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(rnd_hex, sizeof rnd_hex, rnd, sizeof rnd);
+	snprintf(msgid, sizeof msgid, "<%.4s%.2s%.2s%.2s%.2s%.2s.%s@%s>", now, now + 5, now + 8,
+	         now + 11, now + 14, now + 17, rnd_hex, strchr(from, '@') + 1);
+
+	kn_buf_addf(&raw, "Date: %s\r\nFrom: ", date);
+	if (c.name && *c.name && !has_crlf(c.name)) {
+		if (ascii(c.name) && strpbrk(c.name, "\"\\,;:<>()[]@") == NULL)
+			kn_buf_addf(&raw, "%s", c.name);
+		else if (ascii(c.name)) {
+			kn_buf_add(&raw, "\"", 1);
+			for (const char *p = c.name; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					kn_buf_add(&raw, "\\", 1);
+				kn_buf_add(&raw, p, 1);
+			}
+			kn_buf_add(&raw, "\"", 1);
+		} else
+			encode_words(&raw, c.name);
+		kn_buf_addf(&raw, " <%s>\r\n", from);
+	} else {
+		kn_buf_addf(&raw, "%s\r\n", from);
+	}
+	kn_buf_addf(&raw, "To: %s\r\nSubject: ", to);
+	encode_words(&raw, m->subject);
+	kn_buf_addf(&raw, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
+	            "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n",
+	            msgid);
+	if (m->unsubscribe)
+		kn_buf_addf(&raw, "List-Unsubscribe: %s\r\n", m->unsubscribe);
+	kn_buf_add(&raw, "\r\n", 2);
+	for (const char *p = m->body; *p; p++) {
+		if (*p == '\r')
+			continue;
+		if (*p == '\n')
+			kn_buf_add(&raw, "\r", 1);
+		kn_buf_add(&raw, p, 1);
+	}
+	if (raw.len < 2 || raw.data[raw.len - 1] != '\n')
+		kn_buf_add(&raw, "\r\n", 2);
+
+	s = kn_prepare(db, "INSERT INTO outbox (kind, owner_id, to_addr, subject, raw, message_id,"
+	                   " dedupe_key, blast_id, created_at, secret)"
+	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	                   " ON CONFLICT (dedupe_key) DO NOTHING", &st, err);
+	if (s == KN_OK) {
+		sqlite3_bind_text(st, 1, m->kind, -1, SQLITE_STATIC);
+		if (m->owner_id > 0)
+			sqlite3_bind_int64(st, 2, m->owner_id);
+		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, m->subject, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, raw.data, (int)raw.len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, msgid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, m->dedupe_key, -1, SQLITE_STATIC);
+		if (m->blast_id > 0)
+			sqlite3_bind_int64(st, 8, m->blast_id);
+		sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 10, m->secret != 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			s = kn_sql_fail(db, err, "queueing mail");
+		else
+			*queued = sqlite3_changes(db->h) == 1;
+	}
+	sqlite3_finalize(st);
+	kn_buf_free(&raw);
+	kn_company_free(&c);
+	free(from);
+	return s;
+}
+
+void kn_owner_vars_fill(struct kn_owner_vars *v, const struct kn_owner *o,
+                        const struct kn_company *c, const char *reset_url)
+{
+	size_t n = 0;
+	snprintf(v->id, sizeof v->id, "%lld", o->id);
+#define KN_VAR(name, value) (v->names[n] = name, v->values[n] = (value) ? (value) : "", n++)
+	KN_VAR("owner.id", v->id);
+	KN_VAR("owner.first_name", o->first_name);
+	KN_VAR("owner.last_name", o->last_name);
+	KN_VAR("owner.email", o->email);
+	KN_VAR("owner.username", o->username);
+	KN_VAR("company.name", c->name);
+	KN_VAR("company.email", c->email);
+	KN_VAR("company.phone", c->phone);
+	KN_VAR("company.portal_url", c->portal_url);
+	KN_VAR("company.webcam_url", c->webcam_url);
+	KN_VAR("company.message", c->message);
+	KN_VAR("reset_url", reset_url);
+#undef KN_VAR
+	v->vars.names = v->names;
+	v->vars.values = v->values;
+	v->vars.n = n;
+}
