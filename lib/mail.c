@@ -20,6 +20,10 @@
 #include "kn_mail.h"
 
 #define BATCH 100
+/* Connections at once: an SMTP exchange is mostly waiting for the server's
+ * answers, and four conversations keep a server busy where one leaves it
+ * idle between round trips (measured in tests/bench/bench_blast.sh). */
+#define PARALLEL 4
 
 struct outgoing {
 	long long id;
@@ -33,7 +37,8 @@ struct outgoing {
 struct transport {
 	int is_file;
 	char *dir;        /* file:// */
-	CURL *curl;       /* smtp:// and smtps://, one handle reused */
+	CURLM *multi;     /* smtp:// and smtps:// */
+	CURL *curl[PARALLEL]; /* each reused, keeping its connection open */
 	char *url, *from;
 	long starttls;
 	int unreachable;  /* stop the run: the server cannot be reached */
@@ -64,30 +69,37 @@ static kn_status transport_open(struct kn_db *db, struct transport *t, const cha
 		goto done;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	t->curl = curl_easy_init();
-	if (t->curl == NULL) {
-		s = kn_err_set(err, KN_FAIL, "cannot start libcurl");
-		goto done;
-	}
 	t->url = url;
 	url = NULL;
 	t->starttls = strcmp(tls, "off") == 0 ? CURLUSESSL_NONE
 	              : strcmp(tls, "required") == 0 ? CURLUSESSL_ALL : CURLUSESSL_TRY;
-	curl_easy_setopt(t->curl, CURLOPT_URL, t->url);
-	/* NOSIGNAL and NODELAY: a bulk sender's round trips are its speed */
-	curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(t->curl, CURLOPT_TCP_NODELAY, 1L);
-	curl_easy_setopt(t->curl, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(t->curl, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(t->curl, CURLOPT_USE_SSL, t->starttls);
-	curl_easy_setopt(t->curl, CURLOPT_UPLOAD, 1L);
-	if (user && *user) {
-		curl_easy_setopt(t->curl, CURLOPT_USERNAME, user);
-		curl_easy_setopt(t->curl, CURLOPT_PASSWORD, password ? password : "");
+	t->multi = curl_multi_init();
+	if (t->multi == NULL) {
+		s = kn_err_set(err, KN_FAIL, "cannot start libcurl");
+		goto done;
 	}
 	char envelope[300];
 	snprintf(envelope, sizeof envelope, "<%s>", t->from);
-	curl_easy_setopt(t->curl, CURLOPT_MAIL_FROM, envelope);
+	for (int i = 0; i < PARALLEL; i++) {
+		CURL *c = t->curl[i] = curl_easy_init();
+		if (c == NULL) {
+			s = kn_err_set(err, KN_FAIL, "cannot start libcurl");
+			goto done;
+		}
+		curl_easy_setopt(c, CURLOPT_URL, t->url);
+		/* NOSIGNAL and NODELAY: a bulk sender's round trips are its speed */
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+		curl_easy_setopt(c, CURLOPT_USE_SSL, t->starttls);
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_MAIL_FROM, envelope);
+		if (user && *user) {
+			curl_easy_setopt(c, CURLOPT_USERNAME, user);
+			curl_easy_setopt(c, CURLOPT_PASSWORD, password ? password : "");
+		}
+	}
 done:
 	free(url);
 	free(tls);
@@ -96,8 +108,11 @@ done:
 
 static void transport_close(struct transport *t)
 {
-	if (t->curl) {
-		curl_easy_cleanup(t->curl);
+	for (int i = 0; i < PARALLEL; i++)
+		if (t->curl[i])
+			curl_easy_cleanup(t->curl[i]);
+	if (t->multi) {
+		curl_multi_cleanup(t->multi);
 		curl_global_cleanup();
 	}
 	free(t->dir);
@@ -133,22 +148,26 @@ static void deliver_file(struct transport *t, struct outgoing *m)
 	m->result = SENT;
 }
 
-static void deliver_smtp(struct transport *t, struct outgoing *m)
+static void smtp_start(struct transport *t, CURL *c, struct outgoing *m, struct curl_slist **rcpt)
 {
-	char rcpt[300];
-	struct curl_slist *to;
+	char to[300];
+
+	snprintf(to, sizeof to, "<%s>", m->to);
+	*rcpt = curl_slist_append(NULL, to);
+	m->sent_pos = 0;
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, *rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_body);
+	curl_easy_setopt(c, CURLOPT_READDATA, m);
+	curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)m->raw_len);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, m);
+	curl_multi_add_handle(t->multi, c);
+}
+
+static void smtp_result(struct transport *t, CURL *c, struct outgoing *m, CURLcode rc)
+{
 	long code = 0;
 
-	snprintf(rcpt, sizeof rcpt, "<%s>", m->to);
-	to = curl_slist_append(NULL, rcpt);
-	m->sent_pos = 0;
-	curl_easy_setopt(t->curl, CURLOPT_MAIL_RCPT, to);
-	curl_easy_setopt(t->curl, CURLOPT_READFUNCTION, read_body);
-	curl_easy_setopt(t->curl, CURLOPT_READDATA, m);
-	curl_easy_setopt(t->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)m->raw_len);
-	CURLcode rc = curl_easy_perform(t->curl);
-	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
-	curl_slist_free_all(to);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK) {
 		m->result = SENT;
 		return;
@@ -170,6 +189,51 @@ static void deliver_smtp(struct transport *t, struct outgoing *m)
 		t->unreachable = 1;
 		snprintf(t->unreachable_why, sizeof t->unreachable_why, "%s: %s", t->url,
 		         curl_easy_strerror(rc));
+	}
+}
+
+/* Delivers a batch over up to PARALLEL connections; each handle takes the
+ * next message when it is done with one.  Messages not started because the
+ * server proved unreachable stay DEFERRED with no error: not tried. */
+static void deliver_smtp_batch(struct transport *t, struct outgoing *b, int n, long rate)
+{
+	struct curl_slist *rcpt[PARALLEL] = { 0 };
+	int next = 0, running = 0, active = 0;
+
+	for (int i = 0; i < n; i++)
+		b[i].result = DEFERRED;
+	for (int h = 0; h < PARALLEL && next < n && (rate <= 0 || h == 0); h++) {
+		smtp_start(t, t->curl[h], &b[next++], &rcpt[h]);
+		active++;
+	}
+	while (active > 0) {
+		curl_multi_perform(t->multi, &running);
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(t->multi, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			CURL *c = msg->easy_handle;
+			CURLcode rc = msg->data.result;
+			struct outgoing *m;
+			int h = 0;
+			curl_easy_getinfo(c, CURLINFO_PRIVATE, (char **)&m);
+			while (t->curl[h] != c)
+				h++;
+			smtp_result(t, c, m, rc);
+			curl_multi_remove_handle(t->multi, c);
+			curl_slist_free_all(rcpt[h]);
+			rcpt[h] = NULL;
+			active--;
+			if (rate > 0)
+				usleep((useconds_t)(60000000L / rate));
+			if (next < n && !t->unreachable) {
+				smtp_start(t, c, &b[next++], &rcpt[h]);
+				active++;
+			}
+		}
+		if (active > 0)
+			curl_multi_poll(t->multi, NULL, 0, 1000, NULL);
 	}
 }
 
@@ -314,24 +378,19 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 			goto done;
 		if (n == 0)
 			break;
+		if (t.is_file)
+			for (int i = 0; i < n; i++)
+				deliver_file(&t, &batch[i]);
+		else
+			deliver_smtp_batch(&t, batch, n, rate);
 		for (int i = 0; i < n; i++) {
 			struct outgoing *m = &batch[i];
-			if (t.unreachable) {
-				m->result = DEFERRED; /* not tried: no attempt counted */
-				continue;
-			}
-			if (t.is_file)
-				deliver_file(&t, m);
-			else
-				deliver_smtp(&t, m);
 			if (m->result == SENT)
 				sum->sent++;
 			else if (m->result == FAILED)
 				sum->failed++;
-			else
-				sum->deferred++;
-			if (rate > 0)
-				usleep((useconds_t)(60000000L / rate));
+			else if (m->error[0] != '\0')
+				sum->deferred++; /* tried; untried ones just stay queued */
 		}
 		s = record(db, now, batch, n, err);
 		free_batch(batch, n);
