@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_csv.h"
+#include "kn_import.h"
 #include "kn_owner.h"
 
 enum field {
@@ -48,19 +48,13 @@ static const struct kn_csv_field fields[F_COUNT] = {
 	[F_IGNORED_UPDATED] = { "updated_at", NULL, 0 },
 };
 
-struct importer {
-	struct kn_db *db;
-	const struct kn_import_options *o;
-	struct kn_csv *csv;
-	struct kn_rejects *rejects;
-	struct kn_import_summary *sum;
+struct owner_state {
 	long long max_id_before;
 	long long first_created, last_created;
 	/* whether any owner lacks an external id: only then can a row with one
 	 * match an owner by email instead (one index probe saved per row) */
 	int noext_owners;
 	sqlite3_stmt *by_ext, *by_email, *by_email_noext, *by_name, *insert, *update;
-	int notices;
 };
 
 #define SELECT_OWNER                                                          \
@@ -68,12 +62,12 @@ struct importer {
 	" state, zip, username, password_hash IS NOT NULL, must_reset,"        \
 	" email_opt_out, active, created_at, updated_at FROM owners "
 
-/* ?1..?12 values, ?21..?32 whether the file has that column, ?40 id */
-#define SET_IF(col, n) col " = CASE WHEN ?" #n "1 THEN ?" #n " ELSE " col " END"
-
-static kn_status prepare_all(struct importer *im, struct kn_err *err)
+/* ?1..?12 values, ?21..?30 whether the file has that column, ?40 id */
+static kn_status setup(struct kn_import *in, struct kn_err *err)
 {
-	struct kn_db *db = im->db;
+	struct owner_state *im = in->state;
+	struct kn_db *db = in->db;
+	sqlite3_stmt *st;
 	kn_status s;
 
 	if ((s = kn_prepare(db, SELECT_OWNER "WHERE external_id = ?", &im->by_ext, err)) ||
@@ -103,11 +97,20 @@ static kn_status prepare_all(struct importer *im, struct kn_err *err)
 	                        " active = coalesce(?12, active), updated_at = ?13 WHERE id = ?40",
 	                    &im->update, err)))
 		return s;
+	if ((s = kn_prepare(db, "SELECT coalesce(max(id), 0), EXISTS (SELECT 1 FROM owners"
+	                        " WHERE external_id IS NULL) FROM owners", &st, err)) != KN_OK)
+		return s;
+	sqlite3_step(st);
+	im->max_id_before = sqlite3_column_int64(st, 0);
+	im->noext_owners = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
 	return KN_OK;
 }
 
-static void finalize_all(struct importer *im)
+static void cleanup(struct kn_import *in)
 {
+	struct owner_state *im = in->state;
+
 	sqlite3_finalize(im->by_ext);
 	sqlite3_finalize(im->by_email);
 	sqlite3_finalize(im->by_email_noext);
@@ -133,20 +136,6 @@ static int parse_flag(const char *v, int *out)
 	return 0;
 }
 
-static void reject(struct importer *im, const char *reason)
-{
-	char line[600];
-
-	im->sum->rejected++;
-	kn_rejects_add(im->rejects, im->csv, reason);
-	if (im->o->notice && im->notices < 5) {
-		snprintf(line, sizeof line, "%s: line %ld: %s", kn_csv_name(im->csv),
-		         kn_csv_line(im->csv), reason);
-		im->o->notice(im->o->ud, line);
-	}
-	im->notices++;
-}
-
 static int same(const char *a, const char *b)
 {
 	if (a == NULL || *a == '\0')
@@ -156,7 +145,7 @@ static int same(const char *a, const char *b)
 
 /* Finds the owner a row stands for: 1 found (row in *hit), 0 none, -1 error,
  * -2 ambiguous (reason written). */
-static int match(struct importer *im, const char *v[], sqlite3_stmt **hit, char *why,
+static int match(struct kn_import *in, struct owner_state *im, const char *v[], sqlite3_stmt **hit, char *why,
                  size_t whylen, struct kn_err *err)
 {
 	sqlite3_stmt *tries[2] = { NULL, NULL };
@@ -188,7 +177,7 @@ static int match(struct importer *im, const char *v[], sqlite3_stmt **hit, char 
 		}
 		if (rc != SQLITE_ROW) {
 			sqlite3_reset(st);
-			return kn_sql_fail(im->db, err, "matching owners"), -1;
+			return kn_sql_fail(in->db, err, "matching owners"), -1;
 		}
 		long long first = sqlite3_column_int64(st, 0);
 		if (sqlite3_step(st) == SQLITE_ROW) {
@@ -223,24 +212,20 @@ static kn_status bind_values(sqlite3_stmt *st, const char *v[], int opt_out, int
 	return KN_OK;
 }
 
-static kn_status created(struct importer *im, const char *v[]);
+static kn_status created(struct kn_import *in, const char *v[]);
 
-static kn_status one_row(struct importer *im, const char *now, struct kn_err *err)
+#define reject(im, why) kn_import_reject(in, why)
+
+static kn_status one_row(struct kn_import *in, struct kn_err *err)
 {
+	struct owner_state *im = in->state;
+	const char *now = in->now;
 	const char *v[F_COUNT];
 	char email[256], why[512];
 	int opt_out, active;
 	sqlite3_stmt *hit = NULL;
 
-	if (kn_csv_row_error(im->csv)) {
-		reject(im, kn_csv_row_error(im->csv));
-		return KN_OK;
-	}
-	for (int f = 0; f < F_COUNT; f++) {
-		v[f] = kn_csv_get(im->csv, (size_t)f);
-		if (v[f] && *v[f] == '\0')
-			v[f] = NULL;
-	}
+	kn_import_values(in, v, F_COUNT);
 	if (v[F_FIRST] == NULL)
 		return reject(im, "first_name is empty"), KN_OK;
 	if (v[F_LAST] == NULL)
@@ -261,7 +246,7 @@ static kn_status one_row(struct importer *im, const char *now, struct kn_err *er
 		snprintf(why, sizeof why, "invalid active '%s' (use true or false)", v[F_ACTIVE]);
 		return reject(im, why), KN_OK;
 	}
-	int m = match(im, v, &hit, why, sizeof why, err);
+	int m = match(in, im, v, &hit, why, sizeof why, err);
 	if (m == -1)
 		return KN_FAIL;
 	if (m == -2)
@@ -278,7 +263,7 @@ static kn_status one_row(struct importer *im, const char *now, struct kn_err *er
 	}
 	if (v[F_USERNAME]) {
 		struct kn_err uerr = { 0 };
-		if (kn_username_free(im->db, v[F_USERNAME], self, &uerr) != KN_OK) {
+		if (kn_username_free(in->db, v[F_USERNAME], self, &uerr) != KN_OK) {
 			if (hit)
 				sqlite3_reset(hit);
 			if (uerr.status == KN_TEMPFAIL)
@@ -289,43 +274,44 @@ static kn_status one_row(struct importer *im, const char *now, struct kn_err *er
 	if (m) {
 		int changed = 0;
 		for (int f = 0; f < TEXT_FIELDS && !changed; f++)
-			if (kn_csv_has(im->csv, (size_t)f) && !same(v[f], kn_col_text(hit, f + 1)))
+			if (kn_csv_has(in->csv, (size_t)f) && !same(v[f], kn_col_text(hit, f + 1)))
 				changed = 1;
 		if ((opt_out >= 0 && opt_out != sqlite3_column_int(hit, 13)) ||
 		    (active >= 0 && active != sqlite3_column_int(hit, 14)))
 			changed = 1;
 		sqlite3_reset(hit);
-		if (!changed || !im->o->update) {
-			im->sum->unchanged++;
+		if (!changed || !in->o->update) {
+			in->sum->unchanged++;
 			return KN_OK;
 		}
 		bind_values(im->update, v, opt_out, active, now);
 		for (int f = 0; f < TEXT_FIELDS; f++)
-			sqlite3_bind_int(im->update, 21 + f, kn_csv_has(im->csv, (size_t)f));
+			sqlite3_bind_int(im->update, 21 + f, kn_csv_has(in->csv, (size_t)f));
 		sqlite3_bind_int64(im->update, 40, self);
 		int rc = sqlite3_step(im->update);
 		sqlite3_reset(im->update);
 		if (rc != SQLITE_DONE)
-			return kn_sql_fail(im->db, err, "updating owner");
-		im->sum->updated++;
-		return kn_audit(im->db, "owner", self, err, "updated from %s (line %ld)",
-		                kn_csv_name(im->csv), kn_csv_line(im->csv));
+			return kn_sql_fail(in->db, err, "updating owner");
+		in->sum->updated++;
+		return kn_audit(in->db, "owner", self, err, "updated from %s (line %ld)",
+		                kn_csv_name(in->csv), kn_csv_line(in->csv));
 	}
 	bind_values(im->insert, v, opt_out, active, now);
 	int rc = sqlite3_step(im->insert);
 	sqlite3_reset(im->insert);
 	if (rc != SQLITE_DONE)
-		return kn_sql_fail(im->db, err, "adding owner");
-	return created(im, v);
+		return kn_sql_fail(in->db, err, "adding owner");
+	return created(in, v);
 }
 
-static kn_status created(struct importer *im, const char *v[])
+static kn_status created(struct kn_import *in, const char *v[])
 {
-	im->sum->created++;
+	struct owner_state *im = in->state;
+	in->sum->created++;
 	/* the ids of one transaction's inserts are consecutive (we hold the
 	 * write lock, and a new rowid is max + 1), so the batch logs them as a
 	 * range: one audit entry instead of a million */
-	long long id = sqlite3_last_insert_rowid(im->db->h);
+	long long id = sqlite3_last_insert_rowid(in->db->h);
 	if (im->first_created == 0)
 		im->first_created = id;
 	im->last_created = id;
@@ -334,83 +320,29 @@ static kn_status created(struct importer *im, const char *v[])
 	return KN_OK;
 }
 
+static kn_status finish(struct kn_import *in, struct kn_err *err)
+{
+	struct owner_state *im = in->state;
+	struct kn_import_summary *sum = in->sum;
+	char summary[512];
+
+	snprintf(summary, sizeof summary, "import of %s: %lld rows, %lld created, %lld updated,"
+	         " %lld unchanged, %lld rejected", kn_csv_name(in->csv), sum->rows, sum->created,
+	         sum->updated, sum->unchanged, sum->rejected);
+	if (im->first_created)
+		snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
+		         " (owners %lld-%lld)", im->first_created, im->last_created);
+	return kn_audit_range(in->db, "owner", im->first_created, im->last_created, err, summary);
+}
+
 kn_status kn_owner_import(struct kn_db *db, const struct kn_import_options *o,
                           struct kn_import_summary *sum, struct kn_err *err)
 {
-	struct importer im = { .db = db, .o = o, .sum = sum };
-	char now[20];
-	kn_status s;
-	int got;
-
-	memset(sum, 0, sizeof *sum);
-	if ((s = kn_csv_open(&im.csv, o->path, err)) != KN_OK)
-		return s;
-	if ((s = kn_csv_header(im.csv, fields, F_COUNT, o->maps, o->notice, o->ud, err)) != KN_OK)
-		goto done;
-	if ((s = kn_rejects_open(&im.rejects, o->rejects_path, im.csv, err)) != KN_OK)
-		goto done;
-	/* a page cache that holds the owner indexes' working set for a
-	 * million-row file (24 MiB spilled and ran 4x slower), bounded so peak
-	 * memory stays flat under 64 MiB whatever the file's size */
-	if ((s = kn_exec(db, "PRAGMA cache_size = -32768", err)) != KN_OK)
-		goto done;
-	if ((s = kn_tx_begin(db, err)) != KN_OK)
-		goto done;
-	if ((s = prepare_all(&im, err)) != KN_OK)
-		goto done;
-	{
-		sqlite3_stmt *st;
-		if ((s = kn_prepare(db, "SELECT coalesce(max(id), 0), EXISTS (SELECT 1 FROM owners"
-		                        " WHERE external_id IS NULL) FROM owners", &st, err)) != KN_OK)
-			goto done;
-		sqlite3_step(st);
-		im.max_id_before = sqlite3_column_int64(st, 0);
-		im.noext_owners = sqlite3_column_int(st, 1);
-		sqlite3_finalize(st);
-	}
-	kn_now_text(now);
-	while ((got = kn_csv_next(im.csv, err)) == 1) {
-		sum->rows++;
-		if ((s = one_row(&im, now, err)) != KN_OK)
-			goto done;
-		if (o->progress && (sum->rows & 4095) == 0) {
-			long long bytes, total;
-			kn_csv_progress(im.csv, &bytes, &total);
-			o->progress(o->ud, sum->rows, bytes, total);
-		}
-	}
-	if (got < 0) {
-		s = KN_FAIL;
-		goto done;
-	}
-	if (im.notices > 5 && o->notice) {
-		char line[128];
-		snprintf(line, sizeof line, "... and %d more rejected rows", im.notices - 5);
-		o->notice(o->ud, line);
-	}
-	{
-		char summary[512];
-		snprintf(summary, sizeof summary, "import of %s: %lld rows, %lld created, %lld updated,"
-		         " %lld unchanged, %lld rejected", kn_csv_name(im.csv), sum->rows, sum->created,
-		         sum->updated, sum->unchanged, sum->rejected);
-		if (im.first_created)
-			snprintf(summary + strlen(summary), sizeof summary - strlen(summary),
-			         " (owners %lld-%lld)", im.first_created, im.last_created);
-		s = kn_audit_range(db, "owner", im.first_created, im.last_created, err, summary);
-	}
-done:
-	finalize_all(&im);
-	if (s == KN_OK && !o->dry_run)
-		s = kn_tx_commit(db, err);
-	else
-		kn_tx_rollback(db);
-	kn_status rs = kn_rejects_close(im.rejects, err);
-	if (s == KN_OK)
-		s = rs;
-	kn_csv_close(im.csv);
-	if (s == KN_OK && sum->rejected > 0)
-		s = KN_PARTIAL;
-	return s;
+	static const struct kn_import_kind kind = {
+		fields, F_COUNT, setup, one_row, finish, cleanup,
+	};
+	struct owner_state state = { 0 };
+	return kn_import_run(db, o, &kind, &state, sum, err);
 }
 
 void kn_import_summary_print(struct kn_printer *p, const struct kn_import_summary *s)

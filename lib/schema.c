@@ -72,6 +72,34 @@ const char *const kn_migrations[] = {
 	"  secret INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX outbox_status ON outbox (status, next_attempt_at);"
 	"CREATE INDEX outbox_owner ON outbox (owner_id);",
+
+	/* 4: pets, their vaccinations, and the products the business sells */
+	"CREATE TABLE pets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner_id INTEGER NOT NULL REFERENCES owners (id),"
+	"  external_id TEXT UNIQUE,"
+	"  name TEXT NOT NULL CHECK (name <> ''),"
+	"  species TEXT NOT NULL DEFAULT 'dog', breed TEXT, birthday TEXT, sex TEXT, color TEXT,"
+	"  weight TEXT, notes TEXT, advisory TEXT,"
+	"  temperament TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (temperament IN ('pass', 'fail', 'pending')),"
+	"  temperament_date TEXT,"
+	"  created_at TEXT NOT NULL);"
+	"CREATE INDEX pets_owner ON pets (owner_id, name COLLATE NOCASE);"
+	"CREATE TABLE vaccinations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  pet_id INTEGER NOT NULL REFERENCES pets (id) ON DELETE CASCADE,"
+	"  type TEXT NOT NULL, expires_on TEXT NOT NULL,"
+	"  UNIQUE (pet_id, type, expires_on));"
+	"CREATE INDEX vaccinations_expiry ON vaccinations (expires_on);"
+	"CREATE TABLE products ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL CHECK (name <> ''),"
+	"  type TEXT NOT NULL CHECK (type IN ('boarding', 'daycare', 'grooming', 'training',"
+	"    'service', 'daycare-package', 'boarding-package', 'other-package', 'retail')),"
+	"  price_cents INTEGER NOT NULL CHECK (price_cents >= 0),"
+	"  quantity INTEGER, days INTEGER, days_active INTEGER,"
+	"  show_to_owner INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

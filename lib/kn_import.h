@@ -1,0 +1,34 @@
+/* The import driver shared by owner, pet and vax import (lib only). */
+#ifndef KN_IMPORT_H
+#define KN_IMPORT_H
+
+#include "kn_csv.h"
+
+struct kn_import {
+	struct kn_db *db;
+	const struct kn_import_options *o;
+	struct kn_csv *csv;
+	struct kn_rejects *rejects;
+	struct kn_import_summary *sum;
+	char now[20];
+	int notices;
+	void *state;          /* the importer's own */
+};
+
+struct kn_import_kind {
+	const struct kn_csv_field *fields;
+	size_t nfields;
+	kn_status (*setup)(struct kn_import *im, struct kn_err *err);   /* in the transaction */
+	kn_status (*row)(struct kn_import *im, struct kn_err *err);     /* a row without errors */
+	kn_status (*finish)(struct kn_import *im, struct kn_err *err);  /* before commit */
+	void (*cleanup)(struct kn_import *im);
+};
+
+kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
+                        const struct kn_import_kind *kind, void *state,
+                        struct kn_import_summary *sum, struct kn_err *err);
+/* Counts the row as rejected, to the rejects file and the first notices. */
+void kn_import_reject(struct kn_import *im, const char *reason);
+void kn_import_values(struct kn_import *im, const char **v, size_t n);
+
+#endif
