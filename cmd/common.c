@@ -262,3 +262,21 @@ int dispatch(const char *group, const struct verb *verbs, int argc, char **argv)
 	group_usage(stderr, group, verbs);
 	return KN_USAGE;
 }
+
+int import_summary(struct session *s, kn_status st, struct kn_err *err,
+                   const struct kn_import_summary *sum, int have_rejects)
+{
+	if (st != KN_OK && st != KN_PARTIAL) {
+		report(err);
+		return st;
+	}
+	say(s, "%s%lld rows: %lld created, %lld updated, %lld unchanged, %lld rejected%s",
+	    s->dry_run ? "dry run: " : "", sum->rows, sum->created, sum->updated, sum->unchanged,
+	    sum->rejected, have_rejects && sum->rejected ? " (see the rejects file)" : "");
+	if (s->format == KN_FMT_JSON) {
+		struct kn_printer *p = printer(s);
+		kn_import_summary_print(p, sum);
+		finish_printer(p);
+	}
+	return st;
+}

@@ -61,6 +61,9 @@ char *slurp(const char *path, struct kn_err *err);
 void progress_bar(void *ud, long long rows, long long bytes, long long total);
 void notice_line(void *ud, const char *line);
 void progress_done(struct session *s);
+/* The one-line summary of an import on stderr, the object with --json. */
+int import_summary(struct session *s, kn_status st, struct kn_err *err,
+                   const struct kn_import_summary *sum, int have_rejects);
 int usage_error(const char *group, const struct verb *v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -76,11 +79,17 @@ int cmd_log(int argc, char **argv);
 int cmd_creds(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_blast(int argc, char **argv);
+int cmd_pet(int argc, char **argv);
+int cmd_vax(int argc, char **argv);
+int cmd_product(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 /* kennel mail send, also run by blast and creds reset --notify */
 struct kn_send_summary;
 int deliver(struct session *s, long long limit, struct kn_send_summary *sum);
 
 extern const struct verb init_verbs[], db_verbs[], company_verbs[], prefs_verbs[],
-	owner_verbs[], log_verbs[], creds_verbs[], mail_verbs[], blast_verbs[];
+	owner_verbs[], log_verbs[], creds_verbs[], mail_verbs[], blast_verbs[],
+	pet_verbs[], vax_verbs[], product_verbs[], report_verbs[], doctor_verbs[];
 
 #endif

@@ -260,17 +260,7 @@ static int import(struct session *s, int argc, char **argv)
 	kn_status st = kn_owner_import(s->db, &io, &sum, &err);
 	progress_done(s);
 	kn_strlist_free(&o.maps);
-	if (st != KN_OK && st != KN_PARTIAL)
-		return fail(&err);
-	say(s, "%s%lld rows: %lld created, %lld updated, %lld unchanged, %lld rejected%s",
-	    s->dry_run ? "dry run: " : "", sum.rows, sum.created, sum.updated, sum.unchanged,
-	    sum.rejected, o.rejects && sum.rejected ? " (see the rejects file)" : "");
-	if (s->format == KN_FMT_JSON) {
-		struct kn_printer *p = printer(s);
-		kn_import_summary_print(p, &sum);
-		finish_printer(p);
-	}
-	return st;
+	return import_summary(s, st, &err, &sum, o.rejects != NULL);
 }
 
 static int export(struct session *s, int argc, char **argv)

@@ -239,6 +239,77 @@ kn_status kn_owner_export(struct kn_db *db, enum kn_format format, FILE *out,
                           struct kn_err *err);
 void kn_import_summary_print(struct kn_printer *p, const struct kn_import_summary *s);
 
+/* ---- pets, vaccinations, products -------------------------------- */
+
+#define KN_PET_TEXT_FIELDS(X) \
+	X(external_id) X(name) X(species) X(breed) X(birthday) X(sex) X(color) \
+	X(weight) X(notes) X(advisory)
+/* NULL leaves a field alone, "" clears it */
+struct kn_pet_change {
+#define KN_FIELD_DECL(f) const char *f;
+	KN_PET_TEXT_FIELDS(KN_FIELD_DECL)
+#undef KN_FIELD_DECL
+};
+/* id, "ext:ID" or "OWNER/NAME" */
+kn_status kn_pet_resolve(struct kn_db *db, const char *ref, long long *id, struct kn_err *err);
+kn_status kn_pet_add(struct kn_db *db, long long owner_id, const struct kn_pet_change *c,
+                     long long *id, struct kn_err *err);
+kn_status kn_pet_edit(struct kn_db *db, long long id, const struct kn_pet_change *c,
+                      struct kn_err *err);
+kn_status kn_pet_rm(struct kn_db *db, long long id, struct kn_err *err);
+kn_status kn_pet_temperament(struct kn_db *db, long long id, const char *result,
+                             const char *date, struct kn_err *err);
+kn_status kn_pet_list(struct kn_db *db, long long owner_id, struct kn_printer *p,
+                      struct kn_err *err);
+kn_status kn_pet_show(struct kn_db *db, long long id, struct kn_printer *p, struct kn_err *err);
+kn_status kn_pet_import(struct kn_db *db, const struct kn_import_options *o,
+                        struct kn_import_summary *s, struct kn_err *err);
+
+struct kn_vax_filter {
+	long long owner_id, pet_id;   /* 0: any */
+	int expired;
+	long long expiring_days;      /* -1: not asked */
+};
+kn_status kn_vax_add(struct kn_db *db, long long pet_id, const char *type, const char *expires,
+                     struct kn_err *err);
+kn_status kn_vax_list(struct kn_db *db, const struct kn_vax_filter *f, struct kn_printer *p,
+                      struct kn_err *err);
+/* a pet's vaccinations, as array entries of an open record */
+kn_status kn_vax_into(struct kn_db *db, long long pet_id, struct kn_printer *p,
+                      struct kn_err *err);
+kn_status kn_vax_import(struct kn_db *db, const struct kn_import_options *o,
+                        struct kn_import_summary *s, struct kn_err *err);
+kn_status kn_vax_window(struct kn_db *db, long long days, char today[11], char soon[11],
+                        struct kn_err *err);
+
+struct kn_product_in {
+	const char *name, *type, *price;
+	long long quantity, days, days_active;  /* 0: not given */
+	int show_to_owner;                      /* -1: leave alone */
+};
+kn_status kn_product_check_type(const char *type, struct kn_err *err);
+kn_status kn_product_resolve(struct kn_db *db, const char *ref, long long *id,
+                             struct kn_err *err);
+kn_status kn_product_add(struct kn_db *db, const struct kn_product_in *in, long long *id,
+                         struct kn_err *err);
+kn_status kn_product_edit(struct kn_db *db, long long id, const struct kn_product_in *in,
+                          struct kn_err *err);
+/* addons: shown to owners, any type but boarding and daycare */
+kn_status kn_product_list(struct kn_db *db, const char *type, int shown, int addons,
+                          struct kn_printer *p, struct kn_err *err);
+kn_status kn_product_show(struct kn_db *db, long long id, struct kn_printer *p,
+                          struct kn_err *err);
+kn_status kn_product_show_to_owner(struct kn_db *db, const char *pattern, int on,
+                                   long long *count, struct kn_err *err);
+
+/* ---- reports and doctor ------------------------------------------- */
+
+kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiring_days,
+                                 struct kn_printer *p, struct kn_err *err);
+kn_status kn_report_advisory(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
+/* *errors: findings of severity error (exit 1) */
+kn_status kn_doctor(struct kn_db *db, struct kn_printer *p, int *errors, struct kn_err *err);
+
 /* ---- owner portal credentials ----------------------------------- */
 
 enum kn_skip_reason {

@@ -16,6 +16,11 @@ step owner import "$sample/owners.csv" --rejects "$dir/owners-rejects.csv"
 rc=$?
 case $rc in 0|3) ;; *) exit 1 ;; esac # 3: some sample rows are meant to be rejected
 printf '\n(the rejected rows, with line and reason, are in %s)\n' "$dir/owners-rejects.csv"
+rc=0
+step pet import "$sample/pets.csv" --rejects "$dir/pets-rejects.csv"
+step vax import "$sample/vaccinations.csv" --rejects "$dir/vaccinations-rejects.csv"
+printf '\n$ kennel report vaccinations --expired | head -5\n'
+"$kennel" report vaccinations --expired | head -5
 step creds bulk-generate --report "$dir/creds-report.csv"
 printf '\n(one row per owner considered, with the reason for each skip, in %s)\n' "$dir/creds-report.csv"
 step owner list --limit 5
@@ -26,6 +31,8 @@ printf '\n$ head -20 %s\n' "$dir/kennel-mail/000001.eml"
 head -20 "$dir/kennel-mail/000001.eml"
 printf '\n$ kennel creds reset %s\n' "$(sed -n 2p "$dir/creds-report.csv" | cut -d, -f1)"
 "$kennel" creds reset "$(sed -n 2p "$dir/creds-report.csv" | cut -d, -f1)"
+printf '\n$ kennel doctor | cut -d" " -f1-3 | sort | uniq -c | sort -rn\n'
+"$kennel" doctor 2>/dev/null | cut -d' ' -f1-3 | sort | uniq -c | sort -rn | head -5
 step log --limit 3
 printf '\nThe demo database is %s; try: KENNEL_DB=%s %s owner list\n' "$KENNEL_DB" \
 	"$KENNEL_DB" "$kennel"

@@ -1,0 +1,51 @@
+/* kennel report: vaccinations, advisory. */
+#include "kennel.h"
+
+static struct {
+	int expired;
+	long long expiring;
+} o = { .expiring = -1 };
+
+static const struct kn_opt vax_opts[] = {
+	{ "expired", 0, KN_OPT_BOOL, &o.expired, NULL, NULL },
+	{ "expiring", 0, KN_OPT_INT, &o.expiring, "DAYS", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static int finish(struct kn_printer *p, kn_status st, struct kn_err *err)
+{
+	int rc = finish_printer(p);
+	if (st != KN_OK) {
+		report(err);
+		return st;
+	}
+	return rc;
+}
+
+static int vaccinations(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	(void)argc, (void)argv;
+	struct kn_printer *p = printer(s);
+	return finish(p, kn_report_vaccinations(s->db, o.expired, o.expiring, p, &err), &err);
+}
+
+static int advisory(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	(void)argc, (void)argv;
+	struct kn_printer *p = printer(s);
+	return finish(p, kn_report_advisory(s->db, p, &err), &err);
+}
+
+const struct verb report_verbs[] = {
+	{ "vaccinations", vaccinations, vax_opts, "[--expiring DAYS] [--expired]",
+	  "Each required vaccination of each pet: current, expiring, expired or missing.", NULL, 1 },
+	{ "advisory", advisory, NULL, "", "Pets with an advisory.", NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+int cmd_report(int argc, char **argv)
+{
+	return dispatch("report", report_verbs, argc, argv);
+}

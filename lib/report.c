@@ -1,0 +1,193 @@
+/* kennel report vaccinations|advisory, and kennel doctor. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_internal.h"
+
+/* vaccines.required as a JSON array, for json_each() in a bound parameter */
+static kn_status required_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err)
+{
+	char *list;
+	kn_status s = kn_pref_get(db, "vaccines.required", &list, NULL, err);
+	if (s != KN_OK)
+		return s;
+	kn_buf_add(out, "[", 1);
+	int first = 1;
+	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+		while (*tok == ' ')
+			tok++;
+		size_t n = strlen(tok);
+		while (n > 0 && tok[n - 1] == ' ')
+			tok[--n] = '\0';
+		if (n == 0)
+			continue;
+		kn_buf_addf(out, "%s\"", first ? "" : ",");
+		for (char *c = tok; *c; c++) {
+			char lower = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+			if (lower == '"' || lower == '\\')
+				kn_buf_add(out, "\\", 1);
+			kn_buf_add(out, &lower, 1);
+		}
+		kn_buf_add(out, "\"", 1);
+		first = 0;
+	}
+	kn_buf_add(out, "]", 1);
+	free(list);
+	return KN_OK;
+}
+
+kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiring_days,
+                                 struct kn_printer *p, struct kn_err *err)
+{
+	char today[11], soon[11], window[11];
+	struct kn_buf req = { 0 };
+	sqlite3_stmt *st = NULL;
+	kn_status s;
+
+	if ((s = kn_vax_window(db, -1, today, soon, err)) != KN_OK ||
+	    (s = required_json(db, &req, err)) != KN_OK)
+		goto done;
+	kn_date_format(kn_today() + (kn_day)(expiring_days > 0 ? expiring_days : 0), window);
+	/* the latest record of each required type, per pet of an active owner */
+	s = kn_prepare(db, "SELECT * FROM (SELECT o.id, o.first_name || ' ' || o.last_name, p.id,"
+	                   " p.name, r.value AS type, l.expires_on,"
+	                   " CASE WHEN l.expires_on IS NULL THEN 'missing'"
+	                   "  WHEN l.expires_on < ?2 THEN 'expired'"
+	                   "  WHEN l.expires_on <= ?3 THEN 'expiring' ELSE 'current' END AS status"
+	                   " FROM pets p JOIN owners o ON o.id = p.owner_id AND o.active"
+	                   " CROSS JOIN json_each(?1) r"
+	                   " LEFT JOIN (SELECT pet_id, type, max(expires_on) AS expires_on"
+	                   "   FROM vaccinations GROUP BY pet_id, type) l"
+	                   "   ON l.pet_id = p.id AND l.type = r.value"
+	                   " ORDER BY o.id, p.id, r.value)"
+	                   " WHERE (?4 = 0 AND ?5 < 0) OR (?4 AND status IN ('expired', 'missing'))"
+	                   "  OR (?5 >= 0 AND status IN ('expiring', 'current') AND expires_on <= ?6)",
+	               &st, err);
+	if (s != KN_OK)
+		goto done;
+	sqlite3_bind_text(st, 1, req.data, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, soon, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, expired);
+	sqlite3_bind_int64(st, 5, expiring_days);
+	sqlite3_bind_text(st, 6, window, -1, SQLITE_STATIC);
+	kn_list_begin(p);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		kn_rec_begin(p);
+		kn_put_int(p, "owner_id", sqlite3_column_int64(st, 0), 0);
+		kn_put_str(p, "owner", kn_col_text(st, 1), 1);
+		kn_put_int(p, "pet_id", sqlite3_column_int64(st, 2), 0);
+		kn_put_str(p, "pet", kn_col_text(st, 3), 1);
+		kn_put_str(p, "type", kn_col_text(st, 4), 1);
+		kn_put_str(p, "expires_on", kn_col_text(st, 5), 1);
+		kn_put_str(p, "status", kn_col_text(st, 6), 1);
+		kn_rec_end(p);
+	}
+	kn_list_end(p);
+	if (rc != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "vaccination report");
+done:
+	sqlite3_finalize(st);
+	kn_buf_free(&req);
+	return s;
+}
+
+kn_status kn_report_advisory(struct kn_db *db, struct kn_printer *p, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "SELECT p.id, p.name, o.id, o.first_name || ' ' || o.last_name,"
+	                             " p.advisory FROM pets p JOIN owners o ON o.id = p.owner_id"
+	                             " WHERE p.advisory IS NOT NULL AND o.active ORDER BY p.id", &st, err);
+	if (s != KN_OK)
+		return s;
+	kn_list_begin(p);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		kn_rec_begin(p);
+		kn_put_int(p, "pet_id", sqlite3_column_int64(st, 0), 1);
+		kn_put_str(p, "pet", kn_col_text(st, 1), 1);
+		kn_put_int(p, "owner_id", sqlite3_column_int64(st, 2), 0);
+		kn_put_str(p, "owner", kn_col_text(st, 3), 1);
+		kn_put_str(p, "advisory", kn_col_text(st, 4), 1);
+		kn_rec_end(p);
+	}
+	kn_list_end(p);
+	sqlite3_finalize(st);
+	return KN_OK;
+}
+
+/* ---- doctor ------------------------------------------------------- */
+
+struct check {
+	const char *name, *severity, *entity, *sql;
+};
+
+/* Each check is one query returning (id, detail) per record it finds. */
+static const struct check checks[] = {
+	{ "shared-email", "warning", "owner",
+	  "SELECT o.id, o.email || ' (shared by ' || n || ' owners)' FROM owners o"
+	  " JOIN (SELECT lower(email) AS e, count(*) AS n FROM owners WHERE email IS NOT NULL"
+	  "       GROUP BY lower(email) HAVING count(*) > 1) d ON lower(o.email) = d.e ORDER BY o.id" },
+	{ "case-variant-usernames", "error", "owner",
+	  "SELECT o.id, o.username FROM owners o JOIN (SELECT lower(username) AS u FROM owners"
+	  " WHERE username IS NOT NULL GROUP BY lower(username) HAVING count(*) > 1) d"
+	  " ON lower(o.username) = d.u ORDER BY o.id" },
+	{ "no-username", "warning", "owner",
+	  "SELECT id, first_name || ' ' || last_name FROM owners WHERE active AND username IS NULL"
+	  " ORDER BY id" },
+	{ "missing-vaccination", "warning", "pet",
+	  "SELECT p.id, p.name || ': no ' || r.value FROM pets p JOIN owners o ON o.id = p.owner_id"
+	  " AND o.active CROSS JOIN json_each(?1) r WHERE NOT EXISTS (SELECT 1 FROM vaccinations v"
+	  " WHERE v.pet_id = p.id AND v.type = r.value) ORDER BY p.id, r.value" },
+};
+
+static void finding(struct kn_printer *p, const char *check, const char *severity,
+                    const char *entity, long long id, const char *detail)
+{
+	kn_rec_begin(p);
+	kn_put_str(p, "severity", severity, 1);
+	kn_put_str(p, "check", check, 1);
+	kn_put_str(p, "entity", entity, 1);
+	kn_put_int(p, "id", id, 1);
+	kn_put_str(p, "detail", detail, 1);
+	kn_rec_end(p);
+}
+
+kn_status kn_doctor(struct kn_db *db, struct kn_printer *p, int *errors, struct kn_err *err)
+{
+	struct kn_buf req = { 0 };
+	sqlite3_stmt *st;
+	kn_status s;
+
+	*errors = 0;
+	if ((s = required_json(db, &req, err)) != KN_OK)
+		return s;
+	kn_list_begin(p);
+	/* emails the rules would refuse today, say from before a migration */
+	if ((s = kn_prepare(db, "SELECT id, email FROM owners WHERE email IS NOT NULL ORDER BY id",
+	                    &st, err)) == KN_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			if (kn_email_check(kn_col_text(st, 1), NULL, 0, NULL) != KN_OK) {
+				finding(p, "invalid-email", "error", "owner", sqlite3_column_int64(st, 0),
+				        kn_col_text(st, 1));
+				(*errors)++;
+			}
+		sqlite3_finalize(st);
+	}
+	for (size_t i = 0; s == KN_OK && i < sizeof checks / sizeof checks[0]; i++) {
+		if ((s = kn_prepare(db, checks[i].sql, &st, err)) != KN_OK)
+			break;
+		if (sqlite3_bind_parameter_count(st) > 0)
+			sqlite3_bind_text(st, 1, req.data, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			finding(p, checks[i].name, checks[i].severity, checks[i].entity,
+			        sqlite3_column_int64(st, 0), kn_col_text(st, 1));
+			if (strcmp(checks[i].severity, "error") == 0)
+				(*errors)++;
+		}
+		sqlite3_finalize(st);
+	}
+	kn_list_end(p);
+	kn_buf_free(&req);
+	return s;
+}

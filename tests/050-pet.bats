@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+# kennel pet: add, list, show, edit, rm, temperament, import.
+load test_helper
+
+two_owners() {
+	init_db
+	kennel owner add --first Ann --last Lee --email ann@example.com --external-id C1 >/dev/null
+	kennel owner add --first Bo --last Kim --email bo@example.com --external-id C2 >/dev/null
+}
+
+@test "pet add takes US and ISO birthdays and prints the pet" {
+	two_owners
+	run -0 kennel pet add ann@example.com --name Rex --breed Beagle --birthday 02/02/2015 --advisory "Bites" --json
+	assert_equal "$(echo "$output" | jq -c '[.id, .owner_id, .name, .species, .birthday, .advisory, .temperament]')" \
+		'[1,1,"Rex","dog","2015-02-02","Bites","pending"]'
+	run -1 --separate-stderr kennel pet add 1 --name Max --birthday 02/30/2015
+	assert_equal "$stderr" "kennel: impossible date '02/30/2015'"
+}
+
+@test "PET resolves by id, ext:ID and OWNER/NAME" {
+	two_owners
+	kennel pet add 1 --name Rex --external-id P1 >/dev/null
+	assert_equal "$(kennel pet show 1 --json | jq -r .name)" "Rex"
+	assert_equal "$(kennel pet show ext:P1 --json | jq -r .name)" "Rex"
+	assert_equal "$(kennel pet show ann@example.com/rex --json | jq -r .name)" "Rex"
+	run -1 --separate-stderr kennel pet show ann@example.com/Fido
+	assert_equal "$stderr" "kennel: pet 'ann@example.com/Fido' not found"
+}
+
+@test "two pets of one name are ambiguous by OWNER/NAME" {
+	two_owners
+	kennel pet add 1 --name Rex >/dev/null
+	kennel pet add 1 --name rex >/dev/null
+	run -1 --separate-stderr kennel pet show 1/Rex
+	assert_equal "$stderr" "kennel: pet '1/Rex' is ambiguous: 2 pets have that name (use an id)"
+}
+
+@test "pet list, edit, rm" {
+	two_owners
+	kennel pet add 1 --name Rex >/dev/null
+	kennel pet add 2 --name Max >/dev/null
+	run -0 kennel pet list --owner 2 --json
+	assert_equal "$(echo "$output" | jq -r '.[].name')" "Max"
+	run -0 kennel pet edit 1/Rex --weight 30 --notes '' --json
+	assert_equal "$(echo "$output" | jq -r .weight)" "30"
+	run -0 --separate-stderr kennel pet rm 2/Max
+	assert_equal "$(sql 'SELECT count(*) FROM pets')" "1"
+}
+
+@test "pet temperament records the result and date" {
+	two_owners
+	kennel pet add 1 --name Rex >/dev/null
+	run -0 kennel pet temperament 1 pass --date 11/20/2026 --json
+	assert_equal "$(echo "$output" | jq -c '[.temperament, .temperament_date]')" '["pass","2026-11-20"]'
+	run -2 --separate-stderr kennel pet temperament 1 great
+	assert_equal "$stderr" "kennel: invalid temperament 'great' (choose pass, fail, pending)"
+}
+
+@test "pet import: the sample file, with unknown owners, impossible dates and a repeated name rejected" {
+	init_db
+	kennel -q owner import "$SAMPLE/owners.csv" || true
+	run -3 --separate-stderr kennel pet import "$SAMPLE/pets.csv" --rejects r.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.rows, .created, .rejected]')" "[370,358,12]"
+	assert_equal "${stderr_lines[0]}" "kennel: $SAMPLE/pets.csv: line 8: owner 'ext:C999999' not found"
+	assert_equal "${stderr_lines[1]}" "kennel: $SAMPLE/pets.csv: line 12: impossible date '02/30/2019'"
+	assert_equal "${stderr_lines[2]}" "kennel: $SAMPLE/pets.csv: line 26: pet 'Dup' of owner 20 appears earlier in this file"
+	assert_equal "$(sql "SELECT birthday FROM pets WHERE external_id = 'P000001'")" "2017-06-29"
+	# again: nothing twice
+	run -3 --separate-stderr kennel pet import "$SAMPLE/pets.csv" --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .unchanged, .rejected]')" "[0,359,11]"
+}
+
+@test "pet import locates owners by email and matches pets by owner and name" {
+	two_owners
+	printf 'owner_email,name,breed\nann@example.com,Rex,Beagle\nbo@example.com,Max,Boxer\n' > p.csv
+	kennel -q pet import p.csv
+	printf 'owner_email,name,breed\nANN@example.com,rex,Poodle\n' > q.csv
+	run -0 --separate-stderr kennel pet import q.csv --update --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .updated]')" "[0,1]"
+	assert_equal "$(sql "SELECT name || ' ' || breed FROM pets WHERE id = 1")" "rex Poodle"
+}
+
+@test "pet import without an owner column is an error before any row" {
+	two_owners
+	printf 'name\nRex\n' > p.csv
+	run -1 --separate-stderr kennel pet import p.csv
+	assert_equal "$stderr" "kennel: p.csv: missing an owner column (owner_external_id, owner_email or owner_id)"
+}

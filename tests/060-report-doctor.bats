@@ -1,0 +1,50 @@
+#!/usr/bin/env bats
+# kennel report vaccinations|advisory and kennel doctor.
+load test_helper
+
+clinic() {
+	init_db
+	kennel owner add --first Ann --last Lee --email ann@example.com >/dev/null
+	kennel pet add 1 --name Rex --advisory "Bites when touched on the tail" >/dev/null
+	kennel vax add 1 rabies --expires 2026-12-01 >/dev/null
+	kennel vax add 1 rabies --expires 2025-12-01 >/dev/null
+	kennel vax add 1 distemper --expires 2026-01-01 >/dev/null
+}
+
+@test "report vaccinations: the latest of each required type per pet, missing ones too" {
+	clinic
+	run -0 kennel report vaccinations --json
+	assert_equal "$(echo "$output" | jq -c 'map([.pet, .type, .expires_on, .status])')" \
+		'[["Rex","bordetella",null,"missing"],["Rex","distemper","2026-01-01","expired"],["Rex","rabies","2026-12-01","expiring"]]'
+	assert_equal "$(kennel report vaccinations --expired --json | jq -c 'map(.type)')" '["bordetella","distemper"]'
+	assert_equal "$(kennel report vaccinations --expiring 14 --json | jq -c 'map(.type)')" '["rabies"]'
+	kennel prefs set vaccines.required rabies
+	assert_equal "$(kennel report vaccinations --json | jq length)" "1"
+}
+
+@test "report advisory lists pets with an advisory" {
+	clinic
+	run -0 kennel report advisory --json
+	assert_equal "$(echo "$output" | jq -c 'map([.pet, .owner, .advisory])')" '[["Rex","Ann Lee","Bites when touched on the tail"]]'
+}
+
+@test "doctor reports each finding with its records; errors make exit 1" {
+	clinic
+	kennel owner add --first Bo --last Lee --email ANN@example.com >/dev/null
+	kennel owner add --first Cy --last Doe --username cy >/dev/null
+	kennel owner add --first Di --last Doe --email di@example.com >/dev/null
+	sql "UPDATE owners SET username = 'CY' WHERE id = 4; UPDATE owners SET email = 'di@example' WHERE id = 4"
+	run -1 --separate-stderr kennel doctor --json
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.severity == "error") | [.check, .id]]')" \
+		'[["invalid-email",4],["case-variant-usernames",3],["case-variant-usernames",4]]'
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "shared-email") | .id]')" '[1,2]'
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "missing-vaccination") | .detail]')" '["Rex: no bordetella"]'
+	assert_equal "$stderr" "3 finding(s) are errors"
+}
+
+@test "doctor on healthy data exits 0" {
+	init_db
+	kennel owner add --first Ann --last Lee --email ann@example.com --username ann@example.com >/dev/null
+	run -0 kennel doctor --json
+	assert_equal "$output" "[]"
+}
