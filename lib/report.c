@@ -48,40 +48,42 @@ kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiri
 	    (s = required_json(db, &req, err)) != KN_OK)
 		goto done;
 	kn_date_format(kn_today() + (kn_day)(expiring_days > 0 ? expiring_days : 0), window);
-	/* the latest record of each required type, per pet of an active owner */
-	s = kn_prepare(db, "SELECT * FROM (SELECT o.id, o.first_name || ' ' || o.last_name, p.id,"
-	                   " p.name, r.value AS type, l.expires_on,"
-	                   " CASE WHEN l.expires_on IS NULL THEN 'missing'"
-	                   "  WHEN l.expires_on < ?2 THEN 'expired'"
-	                   "  WHEN l.expires_on <= ?3 THEN 'expiring' ELSE 'current' END AS status"
+	/* the latest record of each required type, per pet of an active owner:
+	 * one seek of the (pet, type, expiry) index per pet and type, rows in
+	 * pet order and, within a pet, in the order of vaccines.required, which
+	 * is the order the plan yields them, so nothing is sorted (a GROUP BY
+	 * join and an ORDER BY on the type took 1.5x as long) */
+	s = kn_prepare(db, "SELECT o.id, o.first_name || ' ' || o.last_name, p.id, p.name, r.value,"
+	                   " (SELECT max(v.expires_on) FROM vaccinations v"
+	                   "   WHERE v.pet_id = p.id AND v.type = r.value)"
 	                   " FROM pets p JOIN owners o ON o.id = p.owner_id AND o.active"
-	                   " CROSS JOIN json_each(?1) r"
-	                   " LEFT JOIN (SELECT pet_id, type, max(expires_on) AS expires_on"
-	                   "   FROM vaccinations GROUP BY pet_id, type) l"
-	                   "   ON l.pet_id = p.id AND l.type = r.value"
-	                   " ORDER BY o.id, p.id, r.value)"
-	                   " WHERE (?4 = 0 AND ?5 < 0) OR (?4 AND status IN ('expired', 'missing'))"
-	                   "  OR (?5 >= 0 AND status IN ('expiring', 'current') AND expires_on <= ?6)",
-	               &st, err);
+	                   " CROSS JOIN json_each(?1) r ORDER BY p.id", &st, err);
 	if (s != KN_OK)
 		goto done;
 	sqlite3_bind_text(st, 1, req.data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, soon, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, expired);
-	sqlite3_bind_int64(st, 5, expiring_days);
-	sqlite3_bind_text(st, 6, window, -1, SQLITE_STATIC);
 	kn_list_begin(p);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* the status here, not in SQL: there each mention of the expiry
+		 * would run its lookup again */
+		const char *expires = kn_col_text(st, 5);
+		const char *status = expires == NULL ? "missing"
+		                     : strcmp(expires, today) < 0 ? "expired"
+		                     : strcmp(expires, soon) <= 0 ? "expiring" : "current";
+		int wanted = (!expired && expiring_days < 0) ||
+		             (expired && (expires == NULL || strcmp(expires, today) < 0)) ||
+		             (expiring_days >= 0 && expires && strcmp(expires, today) >= 0 &&
+		              strcmp(expires, window) <= 0);
+		if (!wanted)
+			continue;
 		kn_rec_begin(p);
 		kn_put_int(p, "owner_id", sqlite3_column_int64(st, 0), 0);
 		kn_put_str(p, "owner", kn_col_text(st, 1), 1);
 		kn_put_int(p, "pet_id", sqlite3_column_int64(st, 2), 0);
 		kn_put_str(p, "pet", kn_col_text(st, 3), 1);
 		kn_put_str(p, "type", kn_col_text(st, 4), 1);
-		kn_put_str(p, "expires_on", kn_col_text(st, 5), 1);
-		kn_put_str(p, "status", kn_col_text(st, 6), 1);
+		kn_put_str(p, "expires_on", expires, 1);
+		kn_put_str(p, "status", status, 1);
 		kn_rec_end(p);
 	}
 	kn_list_end(p);

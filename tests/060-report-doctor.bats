@@ -11,12 +11,12 @@ clinic() {
 	kennel vax add 1 distemper --expires 2026-01-01 >/dev/null
 }
 
-@test "report vaccinations: the latest of each required type per pet, missing ones too" {
+@test "report vaccinations: the latest of each required type per pet, in the preference's order" {
 	clinic
 	run -0 kennel report vaccinations --json
 	assert_equal "$(echo "$output" | jq -c 'map([.pet, .type, .expires_on, .status])')" \
-		'[["Rex","bordetella",null,"missing"],["Rex","distemper","2026-01-01","expired"],["Rex","rabies","2026-12-01","expiring"]]'
-	assert_equal "$(kennel report vaccinations --expired --json | jq -c 'map(.type)')" '["bordetella","distemper"]'
+		'[["Rex","rabies","2026-12-01","expiring"],["Rex","distemper","2026-01-01","expired"],["Rex","bordetella",null,"missing"]]'
+	assert_equal "$(kennel report vaccinations --expired --json | jq -c 'map(.type)')" '["distemper","bordetella"]'
 	assert_equal "$(kennel report vaccinations --expiring 14 --json | jq -c 'map(.type)')" '["rabies"]'
 	kennel prefs set vaccines.required rabies
 	assert_equal "$(kennel report vaccinations --json | jq length)" "1"
