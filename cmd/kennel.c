@@ -20,6 +20,7 @@ const struct group groups[] = {
 	{ "creds", cmd_creds, creds_verbs, "owner portal usernames, passwords and reset links" },
 	{ "mail", cmd_mail, mail_verbs, "deliver, list and retry the outbox" },
 	{ "blast", cmd_blast, blast_verbs, "email every owner of an audience from a template" },
+	{ "remind", cmd_remind, remind_verbs, "reminders for cron: vaccinations due" },
 	{ "log", cmd_log, log_verbs, "the audit log of every change" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -390,6 +390,17 @@ void kn_blast_summary_print(struct kn_printer *p, const struct kn_blast_summary 
 kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours,
                                 const char *template_dir, struct kn_err *err);
 
+struct kn_remind_options {
+	long long days;              /* -1: the preference */
+	int dry_run;
+	const char *template_dir;
+};
+struct kn_remind_summary {
+	long long queued, sent, failed;
+};
+kn_status kn_remind_vaccinations(struct kn_db *db, const struct kn_remind_options *o,
+                                 struct kn_remind_summary *s, struct kn_err *err);
+
 /* ---- the option parser shared by every verb ------------------------ */
 
 enum kn_opt_type { KN_OPT_BOOL, KN_OPT_STR, KN_OPT_INT, KN_OPT_LIST };

@@ -5,7 +5,7 @@
 #include "kn_internal.h"
 
 /* vaccines.required as a JSON array, for json_each() in a bound parameter */
-static kn_status required_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err)
+kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err)
 {
 	char *list;
 	kn_status s = kn_pref_get(db, "vaccines.required", &list, NULL, err);
@@ -45,7 +45,7 @@ kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiri
 	kn_status s;
 
 	if ((s = kn_vax_window(db, -1, today, soon, err)) != KN_OK ||
-	    (s = required_json(db, &req, err)) != KN_OK)
+	    (s = kn_required_vaccines_json(db, &req, err)) != KN_OK)
 		goto done;
 	kn_date_format(kn_today() + (kn_day)(expiring_days > 0 ? expiring_days : 0), window);
 	/* the latest record of each required type, per pet of an active owner:
@@ -162,7 +162,7 @@ kn_status kn_doctor(struct kn_db *db, struct kn_printer *p, int *errors, struct 
 	kn_status s;
 
 	*errors = 0;
-	if ((s = required_json(db, &req, err)) != KN_OK)
+	if ((s = kn_required_vaccines_json(db, &req, err)) != KN_OK)
 		return s;
 	kn_list_begin(p);
 	/* emails the rules would refuse today, say from before a migration */

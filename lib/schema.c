@@ -100,6 +100,13 @@ const char *const kn_migrations[] = {
 	"  price_cents INTEGER NOT NULL CHECK (price_cents >= 0),"
 	"  quantity INTEGER, days INTEGER, days_active INTEGER,"
 	"  show_to_owner INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);",
+
+	/* 5: what each reminder was about, so each is sent once */
+	"CREATE TABLE reminders ("
+	"  kind TEXT NOT NULL, item TEXT NOT NULL,"
+	"  owner_id INTEGER REFERENCES owners (id) ON DELETE CASCADE,"
+	"  outbox_id INTEGER REFERENCES outbox (id) ON DELETE SET NULL,"
+	"  created_at TEXT NOT NULL, PRIMARY KEY (kind, item)) WITHOUT ROWID;",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

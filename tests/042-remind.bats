@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# kennel remind: made for cron.
+load test_helper
+
+clinic() {
+	init_db
+	owners <<CSV
+Ann,Lee,ann@example.com
+Bo,Kim,bo@example.com
+Cy,Doe,cy@example.com
+CSV
+	kennel pet add 1 --name Rex >/dev/null
+	kennel pet add 1 --name Mia >/dev/null
+	kennel pet add 2 --name Max >/dev/null
+	kennel pet add 3 --name Ozzy >/dev/null
+	kennel vax add 1/Rex rabies --expires 2026-12-10 >/dev/null      # expiring
+	kennel vax add 1/Mia distemper --expires 2026-11-01 >/dev/null   # expired
+	kennel vax add 2/Max rabies --expires 2027-06-01 >/dev/null      # current
+	kennel vax add 3/Ozzy rabies --expires 2026-12-01 >/dev/null     # expiring, but opted out
+	kennel owner edit 3 --email-opt-out >/dev/null
+}
+
+@test "one message per owner listing what is due; silent on success" {
+	clinic
+	run -0 --separate-stderr kennel remind vaccinations
+	assert_output ""
+	assert_equal "$stderr" ""
+	assert_equal "$(ls kennel-mail | wc -l)" "1"
+	f=kennel-mail/000001.eml
+	grep -q '^To: ann@example.com' "$f"
+	grep -q -- '- Rex: rabies, expires 2026-12-10' "$f"
+	grep -q -- '- Mia: distemper, expires 2026-11-01' "$f"
+}
+
+@test "running again the same day, or every day, sends each reminder once" {
+	clinic
+	kennel remind vaccinations
+	run -0 --separate-stderr kennel remind vaccinations --json
+	assert_equal "$(echo "$output" | jq -c .)" '{"queued":0,"sent":0,"failed":0}'
+	KENNEL_TODAY=2026-11-24 run -0 --separate-stderr kennel remind vaccinations --json
+	assert_equal "$(echo "$output" | jq .queued)" "0"
+	# once a reminded vaccination has expired, that is news: one more message
+	KENNEL_TODAY=2026-12-11 run -0 --separate-stderr kennel remind vaccinations --json
+	assert_equal "$(echo "$output" | jq .queued)" "1"
+	grep -q 'Rex: rabies, expires 2026-12-10' kennel-mail/000002.eml
+	! grep -q 'Mia' kennel-mail/000002.eml
+}
+
+@test "overlapping runs do not send twice" {
+	clinic
+	kennel remind vaccinations --queue-only & kennel remind vaccinations --queue-only & wait
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE kind = 'vaccination-reminder'")" "1"
+}
+
+@test "--days widens the window; --dry-run queues nothing" {
+	clinic
+	run -0 --separate-stderr kennel remind vaccinations --days 365 --dry-run --json
+	assert_equal "$(echo "$output" | jq .queued)" "2"
+	assert_equal "$(sql 'SELECT count(*) FROM outbox')" "0"
+	assert_equal "$(sql 'SELECT count(*) FROM reminders')" "0"
+}
+
+@test "remind all sends the vaccination reminders" {
+	clinic
+	run -0 kennel remind all --json
+	assert_equal "$(echo "$output" | jq .sent)" "1"
+}
