@@ -15,6 +15,8 @@ const struct group groups[] = {
 	{ "pet", cmd_pet, pet_verbs, "pets, temperament tests and pet import" },
 	{ "vax", cmd_vax, vax_verbs, "vaccinations, their status and import" },
 	{ "product", cmd_product, product_verbs, "services, packages and retail items for sale" },
+	{ "order", cmd_order, order_verbs, "owner purchases: carts, checkout, void" },
+	{ "package", cmd_package, package_verbs, "prepaid packages, their history, and carry-over" },
 	{ "report", cmd_report, report_verbs, "vaccination and advisory reports" },
 	{ "doctor", cmd_doctor, doctor_verbs, "data health before a launch or after a migration" },
 	{ "creds", cmd_creds, creds_verbs, "owner portal usernames, passwords and reset links" },

@@ -85,12 +85,15 @@ int cmd_product(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
+int cmd_order(int argc, char **argv);
+int cmd_package(int argc, char **argv);
 /* kennel mail send, also run by blast and creds reset --notify */
 struct kn_send_summary;
 int deliver(struct session *s, long long limit, struct kn_send_summary *sum);
 
 extern const struct verb init_verbs[], db_verbs[], company_verbs[], prefs_verbs[],
 	owner_verbs[], log_verbs[], creds_verbs[], mail_verbs[], blast_verbs[],
-	pet_verbs[], vax_verbs[], product_verbs[], report_verbs[], doctor_verbs[], remind_verbs[];
+	pet_verbs[], vax_verbs[], product_verbs[], report_verbs[], doctor_verbs[], remind_verbs[], order_verbs[],
+	package_verbs[];
 
 #endif

@@ -38,10 +38,30 @@ static int advisory(struct session *s, int argc, char **argv)
 	return finish(p, kn_report_advisory(s->db, p, &err), &err);
 }
 
+static int packages(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	(void)argc, (void)argv;
+	struct kn_printer *p = printer(s);
+	return finish(p, kn_report_packages(s->db, p, &err), &err);
+}
+
+static int balances(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	(void)argc, (void)argv;
+	struct kn_printer *p = printer(s);
+	return finish(p, kn_report_balances(s->db, p, &err), &err);
+}
+
 const struct verb report_verbs[] = {
 	{ "vaccinations", vaccinations, vax_opts, "[--expiring DAYS] [--expired]",
 	  "Each required vaccination of each pet: current, expiring, expired or missing.", NULL, 1 },
 	{ "advisory", advisory, NULL, "", "Pets with an advisory.", NULL, 1 },
+	{ "packages", packages, NULL, "",
+	  "Active packages with the value remaining: price paid / days bought x days left.", NULL, 1 },
+	{ "balances", balances, NULL, "",
+	  "Owners whose charges and payments differ: charged, paid, balance.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 

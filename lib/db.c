@@ -35,6 +35,25 @@ kn_status kn_prepare(struct kn_db *db, const char *sql, sqlite3_stmt **st,
 	return KN_OK;
 }
 
+kn_status kn_cached(struct kn_db *db, const char *sql, sqlite3_stmt **st, struct kn_err *err)
+{
+	for (int i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql) {
+			*st = db->cache[i].st;
+			sqlite3_reset(*st);
+			sqlite3_clear_bindings(*st);
+			return KN_OK;
+		}
+	kn_status s = kn_prepare(db, sql, st, err);
+	if (s == KN_OK && db->ncache < (int)(sizeof db->cache / sizeof db->cache[0])) {
+		db->cache[db->ncache].sql = sql;
+		db->cache[db->ncache++].st = *st;
+	} else if (s == KN_OK) {
+		return kn_err_set(err, KN_FAIL, "statement cache full");
+	}
+	return s;
+}
+
 kn_status kn_exec(struct kn_db *db, const char *sql, struct kn_err *err)
 {
 	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -212,6 +231,8 @@ void kn_db_close(struct kn_db *db)
 	if (db == NULL)
 		return;
 	sqlite3_finalize(db->audit_stmt);
+	for (int i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->h);
 	free(db->path);
 	free(db->actor);

@@ -302,6 +302,44 @@ kn_status kn_product_show(struct kn_db *db, long long id, struct kn_printer *p,
 kn_status kn_product_show_to_owner(struct kn_db *db, const char *pattern, int on,
                                    long long *count, struct kn_err *err);
 
+/* ---- orders and packages ----------------------------------------- */
+
+struct kn_purchase {
+	long long owner_id, product_id, qty;
+	const char *note;
+	const char *payment;        /* NULL: leave it in the cart */
+	const char *amount;         /* NULL: the total (0 for no-payment) */
+	const char *carryover_key;  /* what identifies a migrated row */
+	int quiet_audit;            /* a batch logs once */
+};
+kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long long *order,
+                            struct kn_err *err);
+kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payment,
+                            const char *amount, struct kn_err *err);
+kn_status kn_order_void(struct kn_db *db, long long order, const char *note, struct kn_err *err);
+kn_status kn_order_list(struct kn_db *db, long long owner_id, const char *status,
+                        struct kn_printer *p, struct kn_err *err);
+kn_status kn_order_show(struct kn_db *db, long long id, struct kn_printer *p, struct kn_err *err);
+/* left -1 and end NULL leave those alone; the note is required */
+kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, const char *end,
+                            const char *note, struct kn_err *err);
+kn_status kn_package_use(struct kn_db *db, long long pkg, const char *date, struct kn_err *err);
+/* id 0: a listing; else that one package */
+kn_status kn_package_list(struct kn_db *db, long long owner_id, int active, long long expiring,
+                          long long id, struct kn_printer *p, struct kn_err *err);
+kn_status kn_package_history(struct kn_db *db, long long pkg, struct kn_printer *p,
+                             struct kn_err *err);
+kn_status kn_report_packages(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
+kn_status kn_report_balances(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
+
+struct kn_carryover_options {
+	struct kn_import_options import;
+	const char *type;           /* daycare, boarding or other */
+	const char *product_name;   /* default "Carry Over Package" */
+};
+kn_status kn_package_carryover(struct kn_db *db, const struct kn_carryover_options *o,
+                               struct kn_import_summary *s, struct kn_err *err);
+
 /* ---- reports and doctor ------------------------------------------- */
 
 kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiring_days,

@@ -15,6 +15,12 @@ struct kn_db {
 	char *command;
 	int in_tx;
 	sqlite3_stmt *audit_stmt;
+	/* statements run once per row of a batch, kept prepared */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[48];
+	int ncache;
 };
 
 /* Maps an SQLite failure to a status: busy and locked are temporary. */
@@ -22,6 +28,10 @@ kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what);
 kn_status kn_prepare(struct kn_db *db, const char *sql, sqlite3_stmt **st,
                      struct kn_err *err);
 kn_status kn_exec(struct kn_db *db, const char *sql, struct kn_err *err);
+/* A prepared statement kept for the life of the handle, found by the
+ * address of its SQL (a string literal): reset and unbound when handed out.
+ * Callers reset it when done and never finalize it. */
+kn_status kn_cached(struct kn_db *db, const char *sql, sqlite3_stmt **st, struct kn_err *err);
 /* NULL and "" both bind as SQL NULL: an empty cell is no value. */
 int kn_bind_text(sqlite3_stmt *st, int i, const char *v);
 const char *kn_col_text(sqlite3_stmt *st, int i);

@@ -110,14 +110,13 @@ kn_status kn_owner_resolve(struct kn_db *db, const char *ref, long long *id,
 		sqlite3_stmt *st;
 		long long ids[4];
 		int n;
-		if ((s = kn_prepare(db, queries[q], &st, err)) != KN_OK)
+		if ((s = kn_cached(db, queries[q], &st, err)) != KN_OK)
 			return s;
 		if (q == 0)
 			sqlite3_bind_int64(st, 1, strtoll(key, NULL, 10));
 		else
 			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		s = ids_of(db, st, ids, &n, err);
-		sqlite3_finalize(st);
+		s = ids_of(db, st, ids, &n, err); /* which resets it */
 		if (s != KN_OK)
 			return s;
 		if (n == 1) {

@@ -83,8 +83,10 @@ kn_status kn_product_add(struct kn_db *db, const struct kn_product_in *in, long 
 
 	if (in->name == NULL || in->name[0] == '\0')
 		return kn_err_set(err, KN_USAGE, "a product needs --name");
-	if (in->type == NULL || (s = kn_product_check_type(in->type, err)) != KN_OK)
-		return in->type ? s : kn_err_set(err, KN_USAGE, "a product needs --type");
+	if (in->type == NULL)
+		return kn_err_set(err, KN_USAGE, "a product needs --type");
+	if ((s = kn_product_check_type(in->type, err)) != KN_OK)
+		return s;
 	if (in->price == NULL)
 		return kn_err_set(err, KN_USAGE, "a product needs --price");
 	if (kn_money_parse(in->price, &cents, err) != KN_OK)

@@ -141,6 +141,13 @@ static const struct check checks[] = {
 	  "SELECT p.id, p.name || ': no ' || r.value FROM pets p JOIN owners o ON o.id = p.owner_id"
 	  " AND o.active CROSS JOIN json_each(?1) r WHERE NOT EXISTS (SELECT 1 FROM vaccinations v"
 	  " WHERE v.pet_id = p.id AND v.type = r.value) ORDER BY p.id, r.value" },
+	{ "package-past-end", "warning", "package",
+	  "SELECT id, name || ': ' || number_left || ' left, ended ' || end_date FROM packages"
+	  " WHERE number_left > 0 AND end_date < ?2 ORDER BY id" },
+	{ "unbalanced-order", "warning", "order",
+	  "SELECT id, 'total ' || printf('%.2f', total_cents / 100.0) || ', paid '"
+	  " || printf('%.2f', paid_cents / 100.0) FROM orders WHERE status = 'paid'"
+	  " AND total_cents <> paid_cents ORDER BY id" },
 };
 
 static void finding(struct kn_printer *p, const char *check, const char *severity,
@@ -179,8 +186,13 @@ kn_status kn_doctor(struct kn_db *db, struct kn_printer *p, int *errors, struct 
 	for (size_t i = 0; s == KN_OK && i < sizeof checks / sizeof checks[0]; i++) {
 		if ((s = kn_prepare(db, checks[i].sql, &st, err)) != KN_OK)
 			break;
-		if (sqlite3_bind_parameter_count(st) > 0)
+		if (sqlite3_bind_parameter_count(st) >= 1)
 			sqlite3_bind_text(st, 1, req.data, -1, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(st) >= 2) {
+			char today[11];
+			kn_date_format(kn_today(), today);
+			sqlite3_bind_text(st, 2, today, -1, SQLITE_TRANSIENT);
+		}
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			finding(p, checks[i].name, checks[i].severity, checks[i].entity,
 			        sqlite3_column_int64(st, 0), kn_col_text(st, 1));

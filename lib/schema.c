@@ -107,6 +107,41 @@ const char *const kn_migrations[] = {
 	"  owner_id INTEGER REFERENCES owners (id) ON DELETE CASCADE,"
 	"  outbox_id INTEGER REFERENCES outbox (id) ON DELETE SET NULL,"
 	"  created_at TEXT NOT NULL, PRIMARY KEY (kind, item)) WITHOUT ROWID;",
+
+	/* 6: orders, the packages they buy, and every change to a package */
+	"CREATE TABLE orders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner_id INTEGER NOT NULL REFERENCES owners (id),"
+	"  status TEXT NOT NULL CHECK (status IN ('cart', 'paid', 'void')),"
+	"  payment_type TEXT CHECK (payment_type IN ('cash', 'check', 'card', 'no-payment', 'other')),"
+	"  total_cents INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0,"
+	"  note TEXT, created_at TEXT NOT NULL, paid_at TEXT,"
+	/* what identifies a carried-over row, so a re-run adds nothing */
+	"  carryover_key TEXT UNIQUE);"
+	"CREATE INDEX orders_owner ON orders (owner_id);"
+	"CREATE TABLE order_items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,"
+	"  product_id INTEGER NOT NULL REFERENCES products (id),"
+	"  qty INTEGER NOT NULL CHECK (qty > 0), price_cents INTEGER NOT NULL);"
+	"CREATE INDEX order_items_order ON order_items (order_id);"
+	"CREATE TABLE packages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner_id INTEGER NOT NULL REFERENCES owners (id),"
+	"  product_id INTEGER NOT NULL REFERENCES products (id),"
+	"  order_id INTEGER REFERENCES orders (id),"
+	"  name TEXT NOT NULL, type TEXT NOT NULL,"
+	"  days_bought INTEGER NOT NULL, price_cents INTEGER NOT NULL,"
+	"  number_left INTEGER NOT NULL CHECK (number_left >= 0),"
+	"  end_date TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL);"
+	"CREATE INDEX packages_owner ON packages (owner_id);"
+	"CREATE INDEX packages_order ON packages (order_id);"
+	"CREATE TABLE package_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  package_id INTEGER NOT NULL REFERENCES packages (id) ON DELETE CASCADE,"
+	"  at TEXT NOT NULL, actor TEXT, action TEXT NOT NULL,"
+	"  left_before INTEGER, left_after INTEGER, end_before TEXT, end_after TEXT, note TEXT);"
+	"CREATE INDEX package_history_package ON package_history (package_id);",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

@@ -19,6 +19,9 @@ printf '\n(the rejected rows, with line and reason, are in %s)\n' "$dir/owners-r
 rc=0
 step pet import "$sample/pets.csv" --rejects "$dir/pets-rejects.csv"
 step vax import "$sample/vaccinations.csv" --rejects "$dir/vaccinations-rejects.csv"
+step package carryover "$sample/packages.csv" --rejects "$dir/packages-rejects.csv"
+printf '\n$ kennel report packages | head -3\n'
+"$kennel" report packages | head -3
 printf '\n$ kennel report vaccinations --expired | head -5\n'
 "$kennel" report vaccinations --expired | head -5
 step creds bulk-generate --report "$dir/creds-report.csv"

@@ -1,0 +1,148 @@
+/* kennel order: purchase, list, show, checkout, void. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kennel.h"
+
+static struct {
+	long long qty;
+	const char *note, *payment, *amount, *owner, *status;
+	int cart, checkout;
+} o = { .qty = 1 };
+
+#define PAYMENTS "cash|check|card|no-payment|other"
+static const struct kn_opt purchase_opts[] = {
+	{ "qty", 0, KN_OPT_INT, &o.qty, "N", NULL },
+	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ "cart", 0, KN_OPT_BOOL, &o.cart, NULL, NULL },
+	{ "checkout", 0, KN_OPT_BOOL, &o.checkout, NULL, NULL },
+	{ "payment", 0, KN_OPT_STR, &o.payment, "TYPE", PAYMENTS },
+	{ "amount", 0, KN_OPT_STR, &o.amount, "MONEY", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt list_opts[] = {
+	{ "owner", 0, KN_OPT_STR, &o.owner, "OWNER", NULL },
+	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "cart|paid|void" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt checkout_opts[] = {
+	{ "payment", 0, KN_OPT_STR, &o.payment, "TYPE", PAYMENTS },
+	{ "amount", 0, KN_OPT_STR, &o.amount, "MONEY", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt void_opts[] = {
+	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static int fail(struct session *s, struct kn_err *err)
+{
+	kn_tx_rollback(s->db);
+	report(err);
+	return err->status;
+}
+
+static int show_order(struct session *s, long long id)
+{
+	struct kn_err err = { 0 };
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_order_show(s->db, id, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, &err) : rc;
+}
+
+static int order_id(const char *text, long long *id)
+{
+	char *end;
+	*id = strtoll(text, &end, 10);
+	return *text && *end == '\0' && *id > 0;
+}
+
+static int purchase(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct kn_purchase p = { .qty = o.qty, .note = o.note };
+	long long order;
+
+	if (argc != 2 || o.cart == o.checkout || (o.checkout && o.payment == NULL))
+		return usage_error("order", NULL, "usage: kennel order purchase OWNER PRODUCT [--qty N] "
+		                   "[--note TEXT] (--cart | --checkout --payment TYPE [--amount MONEY])");
+	if (kn_owner_resolve(s->db, argv[0], &p.owner_id, &err) != KN_OK ||
+	    kn_product_resolve(s->db, argv[1], &p.product_id, &err) != KN_OK)
+		return fail(s, &err);
+	if (o.checkout) {
+		p.payment = o.payment;
+		p.amount = o.amount;
+	}
+	if (kn_tx_begin(s->db, &err) != KN_OK || kn_order_purchase(s->db, &p, &order, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	return show_order(s, order);
+}
+
+static int list(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long owner = 0;
+	(void)argc, (void)argv;
+
+	if (o.owner && kn_owner_resolve(s->db, o.owner, &owner, &err) != KN_OK)
+		return fail(s, &err);
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_order_list(s->db, owner, o.status, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, &err) : rc;
+}
+
+static int show(struct session *s, int argc, char **argv)
+{
+	long long id;
+	if (argc != 1 || !order_id(argv[0], &id))
+		return usage_error("order", NULL, "order show needs one ORDER id");
+	return show_order(s, id);
+}
+
+static int checkout(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+
+	if (argc != 1 || !order_id(argv[0], &id) || o.payment == NULL)
+		return usage_error("order", NULL, "usage: kennel order checkout ORDER --payment TYPE [--amount MONEY]");
+	if (kn_tx_begin(s->db, &err) != KN_OK ||
+	    kn_order_checkout(s->db, id, o.payment, o.amount, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	return show_order(s, id);
+}
+
+static int void_order(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+
+	if (argc != 1 || !order_id(argv[0], &id) || o.note == NULL)
+		return usage_error("order", NULL, "usage: kennel order void ORDER --note TEXT");
+	if (kn_tx_begin(s->db, &err) != KN_OK || kn_order_void(s->db, id, o.note, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	return show_order(s, id);
+}
+
+const struct verb order_verbs[] = {
+	{ "purchase", purchase, purchase_opts,
+	  "OWNER PRODUCT [--qty N] [--note TEXT] (--cart | --checkout --payment TYPE [--amount MONEY])",
+	  "An owner purchase; a package product becomes the owner's package when paid.", NULL, 1 },
+	{ "list", list, list_opts, "[--owner OWNER] [--status cart|paid|void]", "List orders.", NULL, 1 },
+	{ "show", show, NULL, "ORDER", "One order with its items.", NULL, 1 },
+	{ "checkout", checkout, checkout_opts, "ORDER --payment TYPE [--amount MONEY]",
+	  "Pay a cart.", NULL, 1 },
+	{ "void", void_order, void_opts, "ORDER --note TEXT",
+	  "Void an order; its packages are emptied, with the note in their history.", NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+int cmd_order(int argc, char **argv)
+{
+	return dispatch("order", order_verbs, argc, argv);
+}

@@ -1,0 +1,175 @@
+/* kennel package: list, show, history, modify, use, carryover. */
+#include <stdlib.h>
+
+#include "kennel.h"
+
+static struct {
+	const char *owner, *end, *note, *date, *type, *product, *rejects;
+	int active;
+	long long expiring, left;
+	struct kn_strlist maps;
+} o = { .expiring = -1, .left = -1 };
+
+static const struct kn_opt list_opts[] = {
+	{ "owner", 0, KN_OPT_STR, &o.owner, "OWNER", NULL },
+	{ "active", 0, KN_OPT_BOOL, &o.active, NULL, NULL },
+	{ "expiring", 0, KN_OPT_INT, &o.expiring, "DAYS", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt modify_opts[] = {
+	{ "left", 0, KN_OPT_INT, &o.left, "N", NULL },
+	{ "end", 0, KN_OPT_STR, &o.end, "DATE", NULL },
+	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt use_opts[] = {
+	{ "date", 0, KN_OPT_STR, &o.date, "DATE", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt carryover_opts[] = {
+	{ "type", 0, KN_OPT_STR, &o.type, "TYPE", "daycare|boarding|other" },
+	{ "product", 0, KN_OPT_STR, &o.product, "NAME", NULL },
+	{ "rejects", 0, KN_OPT_STR, &o.rejects, "FILE", NULL },
+	{ "map", 0, KN_OPT_LIST, &o.maps, "'Their Header=field'", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static int fail(struct session *s, struct kn_err *err)
+{
+	kn_tx_rollback(s->db);
+	report(err);
+	return err->status;
+}
+
+static int pkg_id(int argc, char **argv, long long *id)
+{
+	char *end;
+	if (argc != 1)
+		return 0;
+	*id = strtoll(argv[0], &end, 10);
+	return *argv[0] && *end == '\0' && *id > 0;
+}
+
+static int print_packages(struct session *s, long long owner, long long id)
+{
+	struct kn_err err = { 0 };
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_package_list(s->db, owner, o.active, o.expiring, id, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, &err) : rc;
+}
+
+static int list(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long owner = 0;
+	(void)argc, (void)argv;
+
+	if (o.owner && kn_owner_resolve(s->db, o.owner, &owner, &err) != KN_OK)
+		return fail(s, &err);
+	return print_packages(s, owner, 0);
+}
+
+static int show(struct session *s, int argc, char **argv)
+{
+	long long id;
+	if (!pkg_id(argc, argv, &id))
+		return usage_error("package", NULL, "package show needs one PKG id");
+	return print_packages(s, 0, id);
+}
+
+static int history(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+	if (!pkg_id(argc, argv, &id))
+		return usage_error("package", NULL, "package history needs one PKG id");
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_package_history(s->db, id, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, &err) : rc;
+}
+
+static int modify(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+
+	if (!pkg_id(argc, argv, &id) || o.note == NULL || (o.left < 0 && o.end == NULL))
+		return usage_error("package", NULL,
+		                   "usage: kennel package modify PKG [--left N] [--end DATE] --note TEXT");
+	if (kn_tx_begin(s->db, &err) != KN_OK ||
+	    kn_package_modify(s->db, id, o.left, o.end, o.note, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	return print_packages(s, 0, id);
+}
+
+static int use(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+
+	if (!pkg_id(argc, argv, &id))
+		return usage_error("package", NULL, "usage: kennel package use PKG [--date DATE]");
+	if (kn_tx_begin(s->db, &err) != KN_OK || kn_package_use(s->db, id, o.date, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	return print_packages(s, 0, id);
+}
+
+static int carryover(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct kn_import_summary sum;
+
+	if (argc != 1)
+		return usage_error("package", NULL, "package carryover needs one FILE (or - for stdin)");
+	struct kn_carryover_options co = {
+		.import = { .path = argv[0], .rejects_path = o.rejects, .maps = o.maps.items,
+		            .dry_run = s->dry_run, .progress = progress_bar, .notice = notice_line,
+		            .ud = s },
+		.type = o.type, .product_name = o.product,
+	};
+	kn_status st = kn_package_carryover(s->db, &co, &sum, &err);
+	progress_done(s);
+	kn_strlist_free(&o.maps);
+	if (st != KN_OK && st != KN_PARTIAL) {
+		report(&err);
+		return st;
+	}
+	say(s, "%s%lld rows: %lld created, %lld unchanged, %lld rejected", s->dry_run ? "dry run: " : "",
+	    sum.rows, sum.created, sum.unchanged, sum.rejected);
+	if (s->format == KN_FMT_JSON) {
+		struct kn_printer *p = printer(s);
+		kn_rec_begin(p);
+		kn_put_int(p, "rows", sum.rows, 1);
+		kn_put_int(p, "created", sum.created, 1);
+		kn_put_int(p, "unchanged", sum.unchanged, 1);
+		kn_put_int(p, "rejected", sum.rejected, 1);
+		kn_rec_end(p);
+		finish_printer(p);
+	}
+	return st;
+}
+
+const struct verb package_verbs[] = {
+	{ "list", list, list_opts, "[--owner OWNER] [--active] [--expiring DAYS]",
+	  "Owners' packages with days left, end date and status.", NULL, 1 },
+	{ "show", show, NULL, "PKG", "One package.", NULL, 1 },
+	{ "history", history, NULL, "PKG", "Every change to a package, with its note.", NULL, 1 },
+	{ "modify", modify, modify_opts, "PKG [--left N] [--end DATE] --note TEXT",
+	  "Change days left or the end date; the note is required.", NULL, 1 },
+	{ "use", use, use_opts, "PKG [--date DATE]",
+	  "One day used; refused at 0 left or past the end date.", NULL, 1 },
+	{ "carryover", carryover, carryover_opts,
+	  "FILE|- [--type daycare|boarding|other] [--product NAME] [--rejects FILE] "
+	  "[--map 'Their Header=field' ...] [--dry-run]",
+	  "Migrate prepaid packages from another system, as the manual procedure does.", NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+int cmd_package(int argc, char **argv)
+{
+	return dispatch("package", package_verbs, argc, argv);
+}

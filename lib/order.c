@@ -1,0 +1,306 @@
+/*
+ * Orders and packages.  An order is a cart until it is checked out (paid);
+ * a package product bought in a paid order becomes the owner's package:
+ * days x qty uses, ending days_active after the purchase.  Every change to
+ * a package is kept in its history, with the note that explains it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_order.h"
+
+static const char *const payments = "cash|check|card|no-payment|other";
+
+static int payment_ok(const char *p)
+{
+	size_t n = strlen(p);
+	for (const char *c = payments; *c;) {
+		const char *bar = strchr(c, '|');
+		size_t len = bar ? (size_t)(bar - c) : strlen(c);
+		if (len == n && strncmp(c, p, n) == 0)
+			return 1;
+		if (!bar)
+			break;
+		c = bar + 1;
+	}
+	return 0;
+}
+
+static kn_status step_done(struct kn_db *db, sqlite3_stmt *st, const char *what,
+                           struct kn_err *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? KN_OK : kn_sql_fail(db, err, what);
+}
+
+kn_status kn_package_history_add(struct kn_db *db, long long pkg, const char *action,
+                                 long long left_before, long long left_after,
+                                 const char *end_before, const char *end_after, const char *note,
+                                 struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	char now[20];
+	kn_status s = kn_cached(db, "INSERT INTO package_history (package_id, at, actor, action,"
+	                             " left_before, left_after, end_before, end_after, note)"
+	                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+	if (s != KN_OK)
+		return s;
+	kn_now_text(now);
+	sqlite3_bind_int64(st, 1, pkg);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	kn_bind_text(st, 3, db->actor);
+	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
+	if (left_before >= 0)
+		sqlite3_bind_int64(st, 5, left_before);
+	sqlite3_bind_int64(st, 6, left_after);
+	kn_bind_text(st, 7, end_before);
+	kn_bind_text(st, 8, end_after);
+	kn_bind_text(st, 9, note);
+	return step_done(db, st, "recording package history", err);
+}
+
+/* The packages a paid order's package products become. */
+static kn_status make_packages(struct kn_db *db, long long order, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	char now[20], end[11];
+	kn_status s = kn_cached(db, "SELECT o.owner_id, p.id, p.name, p.type, p.days * i.qty,"
+	                             " p.days_active, i.price_cents * i.qty FROM order_items i"
+	                             " JOIN orders o ON o.id = i.order_id"
+	                             " JOIN products p ON p.id = i.product_id"
+	                             " WHERE i.order_id = ? AND p.type LIKE '%-package'", &st, err);
+	if (s != KN_OK)
+		return s;
+	kn_now_text(now);
+	sqlite3_bind_int64(st, 1, order);
+	while (s == KN_OK && sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_stmt *ins;
+		long long days = sqlite3_column_int64(st, 4);
+		kn_date_format(kn_today() + (kn_day)sqlite3_column_int64(st, 5), end);
+		if ((s = kn_cached(db, "INSERT INTO packages (owner_id, product_id, order_id, name, type,"
+		                        " days_bought, price_cents, number_left, end_date, created_at)"
+		                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins, err)) != KN_OK)
+			break;
+		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_int64(ins, 2, sqlite3_column_int64(st, 1));
+		sqlite3_bind_int64(ins, 3, order);
+		sqlite3_bind_text(ins, 4, kn_col_text(st, 2), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 5, kn_col_text(st, 3), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins, 6, days);
+		sqlite3_bind_int64(ins, 7, sqlite3_column_int64(st, 6));
+		sqlite3_bind_int64(ins, 8, days);
+		sqlite3_bind_text(ins, 9, end, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 10, now, -1, SQLITE_STATIC);
+		if ((s = step_done(db, ins, "creating package", err)) != KN_OK)
+			break;
+		s = kn_package_history_add(db, sqlite3_last_insert_rowid(db->h), "purchased", -1, days,
+		                           NULL, end, NULL, err);
+	}
+	sqlite3_reset(st);
+	return s;
+}
+
+kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payment,
+                            const char *amount, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	long long total = 0, paid;
+	char now[20];
+	kn_status s;
+
+	if (payment == NULL || !payment_ok(payment))
+		return kn_err_set(err, KN_USAGE, "invalid payment '%s' (choose cash, check, card, "
+		                  "no-payment, other)", payment ? payment : "");
+	if ((s = kn_cached(db, "SELECT status, total_cents FROM orders WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		s = kn_err_set(err, KN_FAIL, "order %lld not found", order);
+	else if (strcmp(kn_col_text(st, 0), "cart") != 0)
+		s = kn_err_set(err, KN_FAIL, "order %lld is %s, not a cart", order, kn_col_text(st, 0));
+	else
+		total = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+	paid = strcmp(payment, "no-payment") == 0 ? 0 : total;
+	if (amount && kn_money_parse(amount, &paid, err) != KN_OK)
+		return KN_FAIL;
+	kn_now_text(now);
+	if ((s = kn_cached(db, "UPDATE orders SET status = 'paid', payment_type = ?, paid_cents = ?,"
+	                        " paid_at = ? WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, payment, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, paid);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, order);
+	if ((s = step_done(db, st, "checking out", err)) != KN_OK ||
+	    (s = make_packages(db, order, err)) != KN_OK)
+		return s;
+	return kn_audit(db, "order", order, err, "checked out, %s", payment);
+}
+
+kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long long *order,
+                            struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	long long price = 0;
+	char now[20];
+	kn_status s;
+
+	if (p->qty < 1)
+		return kn_err_set(err, KN_USAGE, "--qty must be at least 1");
+	if ((s = kn_cached(db, "SELECT price_cents FROM products WHERE id = ? AND active", &st,
+	                    err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, p->product_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		price = sqlite3_column_int64(st, 0);
+	else
+		s = kn_err_set(err, KN_FAIL, "product %lld not found or inactive", p->product_id);
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+	kn_now_text(now);
+	if ((s = kn_cached(db, "INSERT INTO orders (owner_id, status, total_cents, note, created_at,"
+	                        " carryover_key) VALUES (?, 'cart', ?, ?, ?, ?)", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, p->owner_id);
+	sqlite3_bind_int64(st, 2, price * p->qty);
+	kn_bind_text(st, 3, p->note);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	kn_bind_text(st, 5, p->carryover_key);
+	if ((s = step_done(db, st, "creating order", err)) != KN_OK)
+		return s;
+	*order = sqlite3_last_insert_rowid(db->h);
+	if ((s = kn_cached(db, "INSERT INTO order_items (order_id, product_id, qty, price_cents)"
+	                        " VALUES (?, ?, ?, ?)", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, *order);
+	sqlite3_bind_int64(st, 2, p->product_id);
+	sqlite3_bind_int64(st, 3, p->qty);
+	sqlite3_bind_int64(st, 4, price);
+	if ((s = step_done(db, st, "adding order item", err)) != KN_OK)
+		return s;
+	if (!p->quiet_audit &&
+	    (s = kn_audit(db, "order", *order, err, "purchase by owner %lld", p->owner_id)) != KN_OK)
+		return s;
+	if (p->payment)
+		return kn_order_checkout(db, *order, p->payment, p->amount, err);
+	return KN_OK;
+}
+
+kn_status kn_order_void(struct kn_db *db, long long order, const char *note, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s;
+
+	if (note == NULL || *note == '\0')
+		return kn_err_set(err, KN_USAGE, "voiding an order needs --note");
+	if ((s = kn_cached(db, "UPDATE orders SET status = 'void', note = coalesce(note || '; ', '')"
+	                        " || ? WHERE id = ? AND status <> 'void'", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, order);
+	if ((s = step_done(db, st, "voiding order", err)) != KN_OK)
+		return s;
+	if (sqlite3_changes(db->h) == 0)
+		return kn_err_set(err, KN_FAIL, "order %lld not found, or already void", order);
+	/* its packages are emptied, with the reason in their history */
+	if ((s = kn_cached(db, "SELECT id, number_left, end_date FROM packages WHERE order_id = ?",
+	                    &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order);
+	while (s == KN_OK && sqlite3_step(st) == SQLITE_ROW) {
+		long long pkg = sqlite3_column_int64(st, 0);
+		sqlite3_stmt *up;
+		s = kn_package_history_add(db, pkg, "voided", sqlite3_column_int64(st, 1), 0,
+		                           kn_col_text(st, 2), kn_col_text(st, 2), note, err);
+		if (s == KN_OK && (s = kn_cached(db, "UPDATE packages SET number_left = 0 WHERE id = ?",
+		                                  &up, err)) == KN_OK) {
+			sqlite3_bind_int64(up, 1, pkg);
+			s = step_done(db, up, "voiding package", err);
+		}
+	}
+	sqlite3_reset(st);
+	return s == KN_OK ? kn_audit(db, "order", order, err, "voided: %s", note) : s;
+}
+
+kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, const char *end,
+                            const char *note, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	char end_text[11], before_end[11];
+	long long before_left;
+	kn_status s;
+
+	if (note == NULL || note[strspn(note, " ")] == '\0')
+		return kn_err_set(err, KN_USAGE, "modifying a package needs --note");
+	if (left < -1)
+		return kn_err_set(err, KN_FAIL, "days left must be 0 or more");
+	if (end) {
+		kn_day day;
+		if (kn_date_parse(end, &day, err) != KN_OK)
+			return KN_FAIL;
+		kn_date_format(day, end_text);
+		end = end_text;
+	}
+	if ((s = kn_cached(db, "SELECT number_left, end_date FROM packages WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, pkg);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return kn_err_set(err, KN_FAIL, "package %lld not found", pkg);
+	}
+	before_left = sqlite3_column_int64(st, 0);
+	snprintf(before_end, sizeof before_end, "%s", kn_col_text(st, 1));
+	sqlite3_reset(st);
+	if ((s = kn_cached(db, "UPDATE packages SET number_left = ?, end_date = ?, note = ?"
+	                        " WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, left >= 0 ? left : before_left);
+	sqlite3_bind_text(st, 2, end ? end : before_end, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, pkg);
+	if ((s = step_done(db, st, "modifying package", err)) != KN_OK)
+		return s;
+	return kn_package_history_add(db, pkg, "modified", before_left, left >= 0 ? left : before_left,
+	                              before_end, end ? end : before_end, note, err);
+}
+
+kn_status kn_package_use(struct kn_db *db, long long pkg, const char *date, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	char day_text[11];
+	kn_day day = kn_today();
+	kn_status s;
+
+	if (date && kn_date_parse(date, &day, err) != KN_OK)
+		return KN_FAIL;
+	kn_date_format(day, day_text);
+	if ((s = kn_cached(db, "SELECT number_left, end_date FROM packages WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, pkg);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		s = kn_err_set(err, KN_FAIL, "package %lld not found", pkg);
+	else if (sqlite3_column_int64(st, 0) == 0)
+		s = kn_err_set(err, KN_FAIL, "package %lld has no days left", pkg);
+	else if (strcmp(kn_col_text(st, 1), day_text) < 0)
+		s = kn_err_set(err, KN_FAIL, "package %lld ended on %s", pkg, kn_col_text(st, 1));
+	long long left = sqlite3_column_int64(st, 0);
+	char end[11];
+	snprintf(end, sizeof end, "%s", s == KN_OK ? kn_col_text(st, 1) : "");
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+	if ((s = kn_cached(db, "UPDATE packages SET number_left = number_left - 1 WHERE id = ?",
+	                    &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, pkg);
+	if ((s = step_done(db, st, "using package", err)) != KN_OK)
+		return s;
+	char note[32];
+	snprintf(note, sizeof note, "used on %s", day_text);
+	return kn_package_history_add(db, pkg, "used", left, left - 1, end, end, note, err);
+}

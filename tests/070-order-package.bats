@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# kennel order and kennel package, with the carry-over migration.
+load test_helper
+
+shop() {
+	init_db
+	kennel owner add --first Ann --last Lee --email ann@example.com --external-id C1 >/dev/null
+	kennel owner add --first Bo --last Kim --email bo@example.com --external-id C2 >/dev/null
+	kennel product add --name "10 Day Pack" --type daycare-package --price 250 --days 10 --days-active 180 >/dev/null
+	kennel product add --name "Bully Stick" --type retail --price 5 >/dev/null
+}
+
+@test "a paid package purchase creates the package: days x qty, purchase date + days active" {
+	shop
+	run -0 kennel order purchase ann@example.com "10 Day Pack" --qty 2 --checkout --payment card --json
+	assert_equal "$(echo "$output" | jq -c '[.status, .payment_type, .total_cents, .paid_cents, .items[0].qty]')" '["paid","card",50000,50000,2]'
+	run -0 kennel package list --owner 1 --json
+	assert_equal "$(echo "$output" | jq -c '.[0] | [.name, .number_left, .end_date, .status, .order_id]')" '["10 Day Pack",20,"2027-05-22","active",1]'
+}
+
+@test "a cart makes no package until it is checked out" {
+	shop
+	kennel order purchase 1 "10 Day Pack" --cart >/dev/null
+	assert_equal "$(sql 'SELECT count(*) FROM packages')" "0"
+	run -0 kennel order checkout 1 --payment cash --amount 200 --json
+	assert_equal "$(echo "$output" | jq -c '[.status, .paid_cents]')" '["paid",20000]'
+	assert_equal "$(sql 'SELECT number_left FROM packages')" "10"
+	run -1 --separate-stderr kennel order checkout 1 --payment cash
+	assert_equal "$stderr" "kennel: order 1 is paid, not a cart"
+}
+
+@test "order purchase needs --cart or --checkout with a payment" {
+	shop
+	run -2 --separate-stderr kennel order purchase 1 "Bully Stick"
+	[[ "${stderr_lines[0]}" == "kennel: usage: kennel order purchase OWNER PRODUCT"* ]]
+	run -2 --separate-stderr kennel order purchase 1 "Bully Stick" --checkout --payment bitcoin
+	assert_equal "${stderr_lines[0]}" "kennel: invalid value 'bitcoin' for --payment (choose cash|check|card|no-payment|other)"
+}
+
+@test "package use takes one day; refused at zero and past the end date" {
+	shop
+	kennel order purchase 1 "10 Day Pack" --checkout --payment card >/dev/null
+	run -0 kennel package use 1 --json
+	assert_equal "$(echo "$output" | jq .number_left)" "9"
+	kennel package modify 1 --left 0 --note "used up at the old place" >/dev/null
+	run -1 --separate-stderr kennel package use 1
+	assert_equal "$stderr" "kennel: package 1 has no days left"
+	kennel package modify 1 --left 3 --note "goodwill" >/dev/null
+	KENNEL_TODAY=2027-06-01 run -1 --separate-stderr kennel package use 1
+	assert_equal "$stderr" "kennel: package 1 ended on 2027-05-22"
+}
+
+@test "package modify needs a note and keeps every change in the history" {
+	shop
+	kennel order purchase 1 "10 Day Pack" --checkout --payment card >/dev/null
+	run -2 --separate-stderr kennel package modify 1 --left 5
+	assert_equal "${stderr_lines[0]}" "kennel: usage: kennel package modify PKG [--left N] [--end DATE] --note TEXT"
+	kennel package modify 1 --left 5 --end 12/31/2027 --note "owner called" >/dev/null
+	run -0 kennel package history 1 --json
+	assert_equal "$(echo "$output" | jq -c 'map([.action, .left_before, .left_after, .end_after, .note])')" \
+		'[["purchased",null,10,"2027-05-22",null],["modified",10,5,"2027-12-31","owner called"]]'
+}
+
+@test "void empties the order's packages, with the note" {
+	shop
+	kennel order purchase 1 "10 Day Pack" --checkout --payment card >/dev/null
+	run -0 kennel order void 1 --note "refunded" --json
+	assert_equal "$(echo "$output" | jq -r .status)" "void"
+	assert_equal "$(sql 'SELECT number_left FROM packages')" "0"
+	assert_equal "$(kennel package history 1 --json | jq -r '.[-1].note')" "refunded"
+}
+
+@test "report balances and packages, and the doctor's order and package checks" {
+	shop
+	kennel order purchase 1 "10 Day Pack" --checkout --payment card --amount 200 >/dev/null
+	kennel order purchase 2 "Bully Stick" --checkout --payment cash >/dev/null
+	run -0 kennel report balances --json
+	assert_equal "$(echo "$output" | jq -c 'map([.owner, .charged_cents, .paid_cents, .balance_cents])')" '[["Ann Lee",25000,20000,5000]]'
+	kennel package modify 1 --left 4 --note "used 6 at the old place" >/dev/null
+	run -0 kennel report packages --json
+	assert_equal "$(echo "$output" | jq -c 'map([.name, .number_left, .value_remaining_cents])')" '[["10 Day Pack",4,10000]]'
+	KENNEL_TODAY=2027-06-01 run -0 --separate-stderr kennel doctor --json
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "package-past-end" or .check == "unbalanced-order") | [.check, .id]]')" \
+		'[["package-past-end",1],["unbalanced-order",1]]'
+}
+
+@test "carryover: the three manual steps are visible in the data" {
+	shop
+	printf 'Customer ID,Credits Left,Expiration,Note\nC1,7,03/01/2027,"10-day pack, bought in store"\n' > c.csv
+	run -0 --separate-stderr kennel package carryover c.csv --json
+	assert_equal "$(echo "$output" | jq -c .)" '{"rows":1,"created":1,"unchanged":0,"rejected":0}'
+	# 1: the $0 product, quantity 1, 999 days active
+	assert_equal "$(sql "SELECT type, price_cents, quantity, days_active FROM products WHERE name = 'Carry Over Package'")" "daycare-package|0|1|999"
+	# 2: the checked-out no-payment order with a carry-over note
+	assert_equal "$(sql "SELECT status, payment_type, total_cents FROM orders")" "paid|no-payment|0"
+	[[ "$(sql 'SELECT note FROM orders')" == "carry-over from the previous system (c.csv, line 2)" ]]
+	# 3: the package modified to the days left and end date, with the note
+	assert_equal "$(sql 'SELECT number_left, end_date, note FROM packages')" "7|2027-03-01|10-day pack, bought in store"
+	assert_equal "$(kennel package history 1 --json | jq -c 'map(.action)')" '["purchased","modified"]'
+}
+
+@test "carryover: re-running the same file adds nothing; identical rows count each" {
+	shop
+	printf 'owner_email,days_left\nann@example.com,3\nann@example.com,3\n' > c.csv
+	kennel -q package carryover c.csv
+	run -0 --separate-stderr kennel package carryover c.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .unchanged]')" "[0,2]"
+	assert_equal "$(sql 'SELECT count(*) FROM packages')" "2"
+}
+
+@test "carryover rejects unknown owners, bad days and impossible dates; --type and --dry-run" {
+	shop
+	printf 'owner_external_id,days_left,end_date\nC9,3,\nC1,-1,\nC1,x,\nC1,2,02/30/2027\nC2,4,\n' > c.csv
+	run -3 --separate-stderr kennel package carryover c.csv --type boarding --rejects r.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .rejected]')" "[1,4]"
+	assert_equal "${stderr_lines[0]}" "kennel: c.csv: line 2: owner 'ext:C9' not found"
+	assert_equal "${stderr_lines[1]}" "kennel: c.csv: line 3: invalid days_left '-1' (a whole number, 0 or more)"
+	assert_equal "$(sql "SELECT type FROM products WHERE name = 'Carry Over Package'")" "boarding-package"
+	assert_equal "$(sed -n 2p r.csv | tr -d '\r')" "C9,3,,2,owner 'ext:C9' not found"
+	run -0 --separate-stderr kennel package carryover c.csv --type other --dry-run --rejects r2.csv || true
+	assert_equal "$(sql "SELECT count(*) FROM products WHERE type = 'other-package'")" "0"
+}
+
+@test "carryover of the sample file" {
+	init_db
+	kennel -q owner import "$SAMPLE/owners.csv" || true
+	run -3 --separate-stderr kennel package carryover "$SAMPLE/packages.csv" --json
+	assert_equal "$(echo "$output" | jq -c .)" '{"rows":60,"created":56,"unchanged":0,"rejected":4}'
+	run -0 kennel db check
+}
