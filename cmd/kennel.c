@@ -1,4 +1,5 @@
 /* kennel: the command table and what happens before a group runs. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -166,6 +167,14 @@ int main(int argc, char **argv)
 {
 	struct kn_err err = { 0 };
 	int i = 1;
+
+	/* SQLite frees a temporary page cache after many statements of a batch;
+	 * at glibc's default 128 KiB threshold every such free shrank the heap
+	 * and the next grew it back, which cost package carryover 90% of its
+	 * time in the kernel. Memory freed now stays for reuse; peak use is
+	 * unchanged. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
 
 	if (kn_clock_set(getenv("KENNEL_TODAY"), getenv("KENNEL_NOW"), &err) != KN_OK) {
 		report(&err);

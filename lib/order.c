@@ -101,6 +101,18 @@ static kn_status make_packages(struct kn_db *db, long long order, struct kn_err 
 	return s;
 }
 
+static kn_status paid_amount(const char *payment, const char *amount, long long total,
+                             long long *paid, struct kn_err *err)
+{
+	if (payment == NULL || !payment_ok(payment))
+		return kn_err_set(err, KN_USAGE, "invalid payment '%s' (choose cash, check, card, "
+		                  "no-payment, other)", payment ? payment : "");
+	*paid = strcmp(payment, "no-payment") == 0 ? 0 : total;
+	if (amount && kn_money_parse(amount, paid, err) != KN_OK)
+		return KN_FAIL;
+	return KN_OK;
+}
+
 kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payment,
                             const char *amount, struct kn_err *err)
 {
@@ -109,9 +121,6 @@ kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payme
 	char now[20];
 	kn_status s;
 
-	if (payment == NULL || !payment_ok(payment))
-		return kn_err_set(err, KN_USAGE, "invalid payment '%s' (choose cash, check, card, "
-		                  "no-payment, other)", payment ? payment : "");
 	if ((s = kn_cached(db, "SELECT status, total_cents FROM orders WHERE id = ?", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, order);
@@ -124,9 +133,8 @@ kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payme
 	sqlite3_reset(st);
 	if (s != KN_OK)
 		return s;
-	paid = strcmp(payment, "no-payment") == 0 ? 0 : total;
-	if (amount && kn_money_parse(amount, &paid, err) != KN_OK)
-		return KN_FAIL;
+	if ((s = paid_amount(payment, amount, total, &paid, err)) != KN_OK)
+		return s;
 	kn_now_text(now);
 	if ((s = kn_cached(db, "UPDATE orders SET status = 'paid', payment_type = ?, paid_cents = ?,"
 	                        " paid_at = ? WHERE id = ?", &st, err)) != KN_OK)
@@ -162,15 +170,26 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	sqlite3_reset(st);
 	if (s != KN_OK)
 		return s;
+	long long paid = 0;
+	if (p->payment && (s = paid_amount(p->payment, p->amount, price * p->qty, &paid, err)) != KN_OK)
+		return s;
 	kn_now_text(now);
+	/* paid at once: inserted as paid, because an UPDATE of orders (a table
+	 * foreign keys point at) runs through temporary tables, which cost a
+	 * migration of 100,000 rows most of its time */
 	if ((s = kn_cached(db, "INSERT INTO orders (owner_id, status, total_cents, note, created_at,"
-	                        " carryover_key) VALUES (?, 'cart', ?, ?, ?, ?)", &st, err)) != KN_OK)
+	                        " carryover_key, payment_type, paid_cents, paid_at)"
+	                        " VALUES (?1, CASE WHEN ?6 IS NULL THEN 'cart' ELSE 'paid' END, ?2, ?3,"
+	                        " ?4, ?5, ?6, ?7, CASE WHEN ?6 IS NULL THEN NULL ELSE ?4 END)",
+	                   &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, p->owner_id);
 	sqlite3_bind_int64(st, 2, price * p->qty);
 	kn_bind_text(st, 3, p->note);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	kn_bind_text(st, 5, p->carryover_key);
+	kn_bind_text(st, 6, p->payment);
+	sqlite3_bind_int64(st, 7, paid);
 	if ((s = step_done(db, st, "creating order", err)) != KN_OK)
 		return s;
 	*order = sqlite3_last_insert_rowid(db->h);
@@ -186,8 +205,12 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	if (!p->quiet_audit &&
 	    (s = kn_audit(db, "order", *order, err, "purchase by owner %lld", p->owner_id)) != KN_OK)
 		return s;
-	if (p->payment)
-		return kn_order_checkout(db, *order, p->payment, p->amount, err);
+	if (p->payment) {
+		if ((s = make_packages(db, *order, err)) != KN_OK)
+			return s;
+		if (!p->quiet_audit)
+			return kn_audit(db, "order", *order, err, "checked out, %s", p->payment);
+	}
 	return KN_OK;
 }
 
