@@ -14,7 +14,7 @@ static const struct kn_opt remind_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int vaccinations(struct session *s, int argc, char **argv)
+static int remind(struct session *s, const char *what, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
 	struct kn_remind_summary sum = { 0 };
@@ -25,7 +25,7 @@ static int vaccinations(struct session *s, int argc, char **argv)
 		return usage_error("remind", NULL, "unexpected argument '%s'", argv[0]);
 	struct kn_remind_options ro = { .days = o.days, .dry_run = s->dry_run,
 	                                .template_dir = getenv("KENNEL_TEMPLATES") };
-	if (kn_remind_vaccinations(s->db, &ro, &sum, &err) != KN_OK) {
+	if (kn_remind(s->db, what, &ro, &sum, &err) != KN_OK) {
 		report(&err);
 		return err.status;
 	}
@@ -50,12 +50,29 @@ static int vaccinations(struct session *s, int argc, char **argv)
 	return rc;
 }
 
+static int vaccinations(struct session *s, int argc, char **argv)
+{
+	return remind(s, "vaccinations", argc, argv);
+}
+
+static int packages(struct session *s, int argc, char **argv)
+{
+	return remind(s, "packages", argc, argv);
+}
+
+static int all(struct session *s, int argc, char **argv)
+{
+	return remind(s, "all", argc, argv);
+}
+
 const struct verb remind_verbs[] = {
 	{ "vaccinations", vaccinations, remind_opts, "[--days N] [--queue-only] [--dry-run]",
 	  "One message per owner whose pets' required vaccinations expire within N days or have "
 	  "expired; each reminder is sent once.", NULL, 1 },
-	{ "all", vaccinations, remind_opts, "[--days N] [--queue-only] [--dry-run]",
-	  "Every reminder kennel can send (today: vaccinations).", NULL, 1 },
+	{ "packages", packages, remind_opts, "[--days N] [--queue-only] [--dry-run]",
+	  "One message per owner whose packages end within N days or have one day left.", NULL, 1 },
+	{ "all", all, remind_opts, "[--days N] [--queue-only] [--dry-run]",
+	  "Every reminder kennel can send: vaccinations and packages.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 

@@ -436,8 +436,9 @@ struct kn_remind_options {
 struct kn_remind_summary {
 	long long queued, sent, failed;
 };
-kn_status kn_remind_vaccinations(struct kn_db *db, const struct kn_remind_options *o,
-                                 struct kn_remind_summary *s, struct kn_err *err);
+/* what: vaccinations, packages or all */
+kn_status kn_remind(struct kn_db *db, const char *what, const struct kn_remind_options *o,
+                    struct kn_remind_summary *s, struct kn_err *err);
 
 /* ---- the option parser shared by every verb ------------------------ */
 

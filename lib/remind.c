@@ -1,8 +1,12 @@
 /*
- * kennel remind: reminders made for cron.  Each thing reminded of (here, a
- * vaccination in a state: expiring or expired) is recorded in the
- * reminders table in the transaction that queues its message, so running
- * every day, or twice at once, sends each reminder once.
+ * kennel remind: reminders made for cron.  Each thing reminded of (a
+ * vaccination expiring or expired, a package ending or down to its last
+ * day) is recorded in the reminders table, keyed by the thing and its
+ * state, in the transaction that queues its message: running every day, or
+ * twice at once, sends each reminder once.
+ *
+ * A kind of reminder is a query returning, in owner order, one row per
+ * thing due: owner id, key, then the fields its template lists per item.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,24 +14,58 @@
 #include "kn_mail.h"
 
 #define MAX_ITEMS 64
+#define MAX_FIELDS 4
 
-struct vax_item {
-	char pet[128], type[64], expires_on[11], status[10], key[128];
+struct remind_kind {
+	const char *name;       /* reminders.kind and the dedupe key */
+	const char *template_name;
+	const char *days_pref;
+	const char *const fields[MAX_FIELDS];
+	size_t nfields;
+	/* ?1 required vaccines (JSON), ?2 end of the window, ?3 today */
+	const char *sql;
 };
 
-struct owner_batch {
+static const struct remind_kind kinds[] = {
+	{ "vaccination", "vaccination-reminder", "remind.vaccination_days",
+	  { "pet", "type", "expires_on", "status" }, 4,
+	  /* the latest record of each required type, due by the end of the window */
+	  "SELECT owner, pet || ':' || value || ':' || expires_on || ':' || status, name, value,"
+	  " expires_on, status FROM (SELECT o.id AS owner, p.id AS pet, p.name, r.value,"
+	  " max(v.expires_on) AS expires_on,"
+	  " CASE WHEN max(v.expires_on) < ?3 THEN 'expired' ELSE 'expiring' END AS status"
+	  " FROM owners o JOIN pets p ON p.owner_id = o.id CROSS JOIN json_each(?1) r"
+	  " JOIN vaccinations v ON v.pet_id = p.id AND v.type = r.value"
+	  " WHERE o.active AND NOT o.email_opt_out AND o.email IS NOT NULL"
+	  " GROUP BY p.id, r.value) WHERE expires_on <= ?2 ORDER BY owner, pet, value" },
+	{ "package", "package-reminder", "remind.package_days",
+	  { "name", "number_left", "end_date", "status" }, 3,
+	  /* packages ending within the window, or down to their last day */
+	  "SELECT k.owner_id, k.id || ':' || CASE WHEN k.end_date <= ?2 THEN 'ends:' || k.end_date"
+	  " ELSE 'last-day' END, k.name, k.number_left, k.end_date, NULL"
+	  " FROM packages k JOIN owners o ON o.id = k.owner_id"
+	  " WHERE o.active AND NOT o.email_opt_out AND o.email IS NOT NULL AND k.number_left > 0"
+	  " AND k.end_date >= ?3 AND (k.end_date <= ?2 OR k.number_left = 1) AND ?1 IS NOT NULL"
+	  " ORDER BY k.owner_id, k.id" },
+};
+
+struct item {
+	char key[160];
+	char text[MAX_FIELDS][128];
+	const char *values[MAX_FIELDS];
+};
+
+struct batch {
 	long long owner_id;
 	int n;
-	struct vax_item items[MAX_ITEMS];
+	struct item items[MAX_ITEMS];
 };
 
-static kn_status queue_owner(struct kn_db *db, struct owner_batch *b, const char *text,
-                             const struct kn_company *c, const char *today, int *queued,
-                             struct kn_err *err)
+static kn_status queue_owner(struct kn_db *db, const struct remind_kind *k, struct batch *b,
+                             const char *text, const struct kn_company *c, const char *today,
+                             int *queued, struct kn_err *err)
 {
-	static const char *const item_names[] = { "pet", "type", "expires_on", "status" };
 	struct kn_tvars items[MAX_ITEMS];
-	const char *values[MAX_ITEMS][4];
 	char *subject = NULL, *body = NULL, dedupe[256];
 	struct kn_owner o = { 0 };
 	struct kn_owner_vars vars;
@@ -48,21 +86,16 @@ static kn_status queue_owner(struct kn_db *db, struct owner_batch *b, const char
 	o.last_name = kn_col_text(st, 1);
 	o.email = kn_col_text(st, 2);
 	o.username = kn_col_text(st, 3);
-	for (int i = 0; i < b->n; i++) {
-		values[i][0] = b->items[i].pet;
-		values[i][1] = b->items[i].type;
-		values[i][2] = b->items[i].expires_on;
-		values[i][3] = b->items[i].status;
-		items[i] = (struct kn_tvars){ item_names, values[i], 4 };
-	}
+	for (int i = 0; i < b->n; i++)
+		items[i] = (struct kn_tvars){ k->fields, b->items[i].values, k->nfields };
 	kn_owner_vars_fill(&vars, &o, c, NULL);
 	struct kn_tctx ctx = { .vars = vars.vars, .items = items, .nitems = (size_t)b->n,
-	                       .item_names = item_names, .nitem_names = 4 };
-	s = kn_template_render("vaccination-reminder", text, &ctx, &subject, &body, err);
-	snprintf(dedupe, sizeof dedupe, "remind:vaccination:%lld:%s:%s", b->owner_id, today,
+	                       .item_names = k->fields, .nitem_names = k->nfields };
+	s = kn_template_render(k->template_name, text, &ctx, &subject, &body, err);
+	snprintf(dedupe, sizeof dedupe, "remind:%s:%lld:%s:%s", k->name, b->owner_id, today,
 	         b->items[0].key);
 	if (s == KN_OK) {
-		struct kn_mail_msg m = { .kind = "vaccination-reminder", .owner_id = b->owner_id,
+		struct kn_mail_msg m = { .kind = k->template_name, .owner_id = b->owner_id,
 		                         .to = o.email, .subject = subject, .body = body,
 		                         .dedupe_key = dedupe };
 		s = kn_mail_queue(db, &m, queued, err);
@@ -72,14 +105,15 @@ static kn_status queue_owner(struct kn_db *db, struct owner_batch *b, const char
 	for (int i = 0; s == KN_OK && i < b->n; i++) {
 		sqlite3_stmt *ins;
 		if ((s = kn_prepare(db, "INSERT INTO reminders (kind, item, owner_id, outbox_id,"
-		                        " created_at) VALUES ('vaccination', ?, ?, ?, ?)"
-		                        " ON CONFLICT DO NOTHING", &ins, err)) != KN_OK)
+		                        " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		                    &ins, err)) != KN_OK)
 			break;
-		sqlite3_bind_text(ins, 1, b->items[i].key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 2, b->owner_id);
+		sqlite3_bind_text(ins, 1, k->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, b->items[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 3, b->owner_id);
 		if (outbox_id)
-			sqlite3_bind_int64(ins, 3, outbox_id);
-		sqlite3_bind_text(ins, 4, today, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 4, outbox_id);
+		sqlite3_bind_text(ins, 5, today, -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			s = kn_sql_fail(db, err, "recording reminder");
 		sqlite3_finalize(ins);
@@ -89,44 +123,38 @@ static kn_status queue_owner(struct kn_db *db, struct owner_batch *b, const char
 	return s;
 }
 
-kn_status kn_remind_vaccinations(struct kn_db *db, const struct kn_remind_options *o,
-                                 struct kn_remind_summary *sum, struct kn_err *err)
+static kn_status remind_kind(struct kn_db *db, const struct remind_kind *k,
+                             const struct kn_remind_options *o, struct kn_remind_summary *sum,
+                             struct kn_err *err)
 {
-	char today[11], soon[11], *text = NULL;
+	char today[11], soon[11], *text = NULL, *days_text = NULL;
 	struct kn_buf req = { 0 };
 	struct kn_company c = { 0 };
-	struct owner_batch *b = calloc(1, sizeof *b);
-	sqlite3_stmt *st = NULL;
+	struct batch *b = calloc(1, sizeof *b);
+	sqlite3_stmt *st = NULL, *seen = NULL;
+	long long days = o->days;
 	kn_status s;
 
 	if (b == NULL)
 		abort();
-	if ((s = kn_vax_window(db, o->days, today, soon, err)) != KN_OK ||
-	    (s = kn_required_vaccines_json(db, &req, err)) != KN_OK ||
+	if (days < 0) {
+		if ((s = kn_pref_get(db, k->days_pref, &days_text, NULL, err)) != KN_OK)
+			goto out;
+		days = strtol(days_text, NULL, 10);
+	}
+	kn_date_format(kn_today(), today);
+	kn_date_format(kn_today() + (kn_day)days, soon);
+	if ((s = kn_required_vaccines_json(db, &req, err)) != KN_OK ||
 	    (s = kn_company_get(db, &c, err)) != KN_OK)
 		goto out;
-	if ((text = kn_template_load("vaccination-reminder", o->template_dir, NULL, err)) == NULL) {
+	if ((text = kn_template_load(k->template_name, o->template_dir, NULL, err)) == NULL) {
 		s = err->status;
 		goto out;
 	}
-	if ((s = kn_tx_begin(db, err)) != KN_OK)
+	if ((s = kn_prepare(db, k->sql, &st, err)) != KN_OK ||
+	    (s = kn_prepare(db, "SELECT 1 FROM reminders WHERE kind = ? AND item = ?", &seen,
+	                    err)) != KN_OK)
 		goto out;
-	/* the latest record of each required type that expires by the end of
-	 * the window, for owners who take email, not yet reminded in its state */
-	s = kn_prepare(db, "SELECT * FROM (SELECT o.id AS owner, p.name, r.value,"
-	                   " max(v.expires_on) AS expires_on, p.id AS pet"
-	                   " FROM owners o JOIN pets p ON p.owner_id = o.id"
-	                   " CROSS JOIN json_each(?1) r"
-	                   " JOIN vaccinations v ON v.pet_id = p.id AND v.type = r.value"
-	                   " WHERE o.active AND NOT o.email_opt_out AND o.email IS NOT NULL"
-	                   " GROUP BY p.id, r.value)"
-	                   " WHERE expires_on <= ?2 AND NOT EXISTS (SELECT 1 FROM reminders"
-	                   "   WHERE kind = 'vaccination' AND item = pet || ':' || value || ':'"
-	                   "   || expires_on || ':' || CASE WHEN expires_on < ?3 THEN 'expired'"
-	                   "   ELSE 'expiring' END)"
-	                   " ORDER BY owner, pet, value", &st, err);
-	if (s != KN_OK)
-		goto done;
 	sqlite3_bind_text(st, 1, req.data, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, soon, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
@@ -135,36 +163,62 @@ kn_status kn_remind_vaccinations(struct kn_db *db, const struct kn_remind_option
 		long long owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 		if (b->n > 0 && (owner != b->owner_id || b->n == MAX_ITEMS)) {
 			int queued;
-			if ((s = queue_owner(db, b, text, &c, today, &queued, err)) != KN_OK)
-				goto done;
+			if ((s = queue_owner(db, k, b, text, &c, today, &queued, err)) != KN_OK)
+				goto out;
 			sum->queued += queued;
 			b->n = 0;
 		}
-		if (rc != SQLITE_ROW)
+		if (rc != SQLITE_ROW) {
+			if (rc != SQLITE_DONE)
+				s = kn_sql_fail(db, err, "finding reminders");
 			break;
-		struct vax_item *it = &b->items[b->n++];
+		}
+		/* reminded before in this state: not again */
+		sqlite3_bind_text(seen, 1, k->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(seen, 2, kn_col_text(st, 1), -1, SQLITE_TRANSIENT);
+		int already = sqlite3_step(seen) == SQLITE_ROW;
+		sqlite3_reset(seen);
+		if (already)
+			continue;
+		struct item *it = &b->items[b->n++];
 		b->owner_id = owner;
-		const char *exp = kn_col_text(st, 3);
-		snprintf(it->pet, sizeof it->pet, "%s", kn_col_text(st, 1));
-		snprintf(it->type, sizeof it->type, "%s", kn_col_text(st, 2));
-		snprintf(it->expires_on, sizeof it->expires_on, "%s", exp);
-		snprintf(it->status, sizeof it->status, "%s", strcmp(exp, today) < 0 ? "expired"
-		                                                                    : "expiring");
-		char key[sizeof it->key];
-		snprintf(key, sizeof key, "%lld:%s:%s:%s", (long long)sqlite3_column_int64(st, 4),
-		         kn_col_text(st, 2), exp, strcmp(exp, today) < 0 ? "expired" : "expiring");
-		memcpy(it->key, key, sizeof key);
+		snprintf(it->key, sizeof it->key, "%s", kn_col_text(st, 1));
+		for (size_t f = 0; f < k->nfields; f++) {
+			const char *v = kn_col_text(st, (int)f + 2);
+			snprintf(it->text[f], sizeof it->text[f], "%s", v ? v : "");
+			it->values[f] = it->text[f];
+		}
 	}
-done:
-	sqlite3_finalize(st);
-	if (s == KN_OK && !o->dry_run)
-		s = kn_tx_commit(db, err);
-	else
-		kn_tx_rollback(db);
 out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(seen);
 	free(text);
+	free(days_text);
 	free(b);
 	kn_buf_free(&req);
 	kn_company_free(&c);
+	return s;
+}
+
+kn_status kn_remind(struct kn_db *db, const char *what, const struct kn_remind_options *o,
+                    struct kn_remind_summary *sum, struct kn_err *err)
+{
+	kn_status s;
+	int any = 0;
+
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	for (size_t i = 0; s == KN_OK && i < sizeof kinds / sizeof kinds[0]; i++) {
+		/* "vaccinations" names the kind "vaccination" */
+		if (strcmp(what, "all") != 0 && strncmp(what, kinds[i].name, strlen(kinds[i].name)) != 0)
+			continue;
+		any = 1;
+		s = remind_kind(db, &kinds[i], o, sum, err);
+	}
+	if (s == KN_OK && !any)
+		s = kn_err_set(err, KN_USAGE, "unknown reminder '%s'", what);
+	if (s == KN_OK && !o->dry_run)
+		return kn_tx_commit(db, err);
+	kn_tx_rollback(db);
 	return s;
 }

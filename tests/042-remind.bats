@@ -60,8 +60,43 @@ CSV
 	assert_equal "$(sql 'SELECT count(*) FROM reminders')" "0"
 }
 
-@test "remind all sends the vaccination reminders" {
+@test "remind all alone sends the vaccination reminders" {
 	clinic
 	run -0 kennel remind all --json
 	assert_equal "$(echo "$output" | jq .sent)" "1"
+}
+
+packages_due() {
+	init_db
+	owners <<CSV
+Ann,Lee,ann@example.com
+Bo,Kim,bo@example.com
+CSV
+	kennel product add --name "10 Day Pack" --type daycare-package --price 250 --days 10 --days-active 180 >/dev/null
+	kennel order purchase 1 "10 Day Pack" --checkout --payment card >/dev/null
+	kennel order purchase 2 "10 Day Pack" --checkout --payment card >/dev/null
+	kennel package modify 1 --end 2026-12-01 --note "ends soon" >/dev/null   # ends within 14 days
+	kennel package modify 2 --left 1 --note "one day left" >/dev/null       # last day
+}
+
+@test "remind packages: ending within remind.package_days, or down to the last day, once each" {
+	packages_due
+	run -0 --separate-stderr kennel remind packages --json
+	assert_equal "$(echo "$output" | jq -c '[.queued, .sent]')" "[2,2]"
+	grep -q -- '- 10 Day Pack: 10 left, ends 2026-12-01' kennel-mail/000001.eml
+	grep -q -- '- 10 Day Pack: 1 left, ends 2027-05-22' kennel-mail/000002.eml
+	run -0 --separate-stderr kennel remind packages --json
+	assert_equal "$(echo "$output" | jq .queued)" "0"
+	# the last-day package later also nears its end: that is news
+	KENNEL_TODAY=2027-05-10 run -0 --separate-stderr kennel remind packages --json
+	assert_equal "$(echo "$output" | jq .queued)" "1"
+}
+
+@test "remind all sends vaccination and package reminders together" {
+	packages_due
+	kennel pet add 1 --name Rex >/dev/null
+	kennel vax add 1 rabies --expires 2026-12-01 >/dev/null
+	run -0 --separate-stderr kennel remind all --json
+	assert_equal "$(echo "$output" | jq .queued)" "3"
+	assert_equal "$(sql "SELECT group_concat(kind) FROM (SELECT DISTINCT kind FROM outbox ORDER BY kind)")" "package-reminder,vaccination-reminder"
 }
