@@ -215,6 +215,11 @@ kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *cre
 	 * an fsync of its own, which only a power cut could tell. */
 	if ((st = kn_exec(db, "PRAGMA synchronous = NORMAL", err)) != KN_OK)
 		goto done;
+	/* zero what a change leaves behind: a scrubbed reset link or a revoked
+	 * hash must not survive in a page's free space, where a copy of the
+	 * file would still show it */
+	if ((st = kn_exec(db, "PRAGMA secure_delete = ON", err)) != KN_OK)
+		goto done;
 done:
 	if (st != KN_OK) {
 		kn_db_close(db);
