@@ -9,7 +9,7 @@ CC ?= cc
 PKGS = sqlite3 jansson libcurl libsodium
 DEB_PACKAGES = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
 	libcurl4-openssl-dev libsodium-dev sqlite3 jq bats bats-support bats-assert \
-	mandoc python3-aiosmtpd valgrind
+	mandoc python3-aiosmtpd valgrind clang libclang-rt-14-dev
 
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -Wno-sign-conversion
@@ -90,6 +90,23 @@ check: deps
 bench: deps all
 	@KENNEL=$(abspath $(KENNEL)) sh tests/bench/run
 
+# libFuzzer targets (clang): each runs FUZZ_SECONDS from the committed seed
+# corpus; what they find goes to build-fuzz/, never into the seeds.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = csv values template opts
+FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+fuzz: deps
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" build-fuzz/libkennel.a
+	@for t in $(FUZZ_TARGETS); do \
+	  clang $(ALL_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o build-fuzz/fuzz_$$t \
+	    tests/fuzz/fuzz_$$t.c build-fuzz/libkennel.a $(LIBS) || exit 1; \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	    -artifact_prefix=build-fuzz/crash-$$t- build-fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+	    2>build-fuzz/fuzz-$$t.log || { tail -30 build-fuzz/fuzz-$$t.log; exit 1; }; \
+	done
+
 completions: all
 	$(KENNEL) --completion-script bash > completions/kennel.bash
 	$(KENNEL) --completion-script zsh > completions/_kennel
@@ -107,4 +124,4 @@ install: all
 	install -m 644 completions/_kennel $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions/_kennel
 
 clean:
-	rm -rf build build-san demo
+	rm -rf build build-san build-fuzz demo

@@ -27,7 +27,7 @@ struct kn_csv {
 	struct csv_parser parser;
 	char *buf;
 	size_t buf_len, buf_pos;
-	int eof, at_start, finished;
+	int eof, at_start, finished, borrowed;
 	long line;             /* physical line being fed */
 	long record_line;      /* where the record being parsed started */
 	int record_open;
@@ -102,11 +102,28 @@ kn_status kn_csv_open(struct kn_csv **out, const char *path, struct kn_err *err)
 	return KN_OK;
 }
 
+kn_status kn_csv_open_stream(struct kn_csv **out, FILE *in, const char *name)
+{
+	struct kn_csv *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		abort();
+	r->in = in;
+	r->name = name;
+	r->borrowed = 1;
+	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
+		abort();
+	r->buf = kn_xmalloc(READ_SIZE);
+	r->at_start = 1;
+	*out = r;
+	return KN_OK;
+}
+
 void kn_csv_close(struct kn_csv *r)
 {
 	if (r == NULL)
 		return;
-	if (r->in && r->in != stdin)
+	if (r->in && r->in != stdin && !r->borrowed)
 		fclose(r->in);
 	csv_free(&r->parser);
 	free(r->buf);

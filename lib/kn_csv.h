@@ -12,6 +12,8 @@ struct kn_csv_field {
 
 struct kn_csv;
 kn_status kn_csv_open(struct kn_csv **r, const char *path, struct kn_err *err);
+/* A reader over a stream the caller keeps (and closes). */
+kn_status kn_csv_open_stream(struct kn_csv **r, FILE *in, const char *name);
 void kn_csv_close(struct kn_csv *r);
 /* Reads the header and maps its columns to fields; unknown columns are
  * reported through notice, a missing required one is an error. */

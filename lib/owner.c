@@ -412,6 +412,61 @@ static kn_status notes_into(struct kn_db *db, long long owner_id, struct kn_prin
 	return KN_OK;
 }
 
+/* The owner's pets, each with its vaccinations' worst status, and the
+ * packages still in use, as arrays of the owner's record. */
+static kn_status pets_and_packages(struct kn_db *db, long long id, struct kn_printer *p,
+                                   struct kn_err *err)
+{
+	char today[11], soon[11];
+	sqlite3_stmt *st;
+	kn_status s = kn_vax_window(db, -1, today, soon, err);
+
+	if (s == KN_OK)
+		s = kn_prepare(db, "SELECT p.id, p.name, p.species, p.breed, p.temperament, p.advisory,"
+		                   " (SELECT CASE WHEN min(latest) IS NULL THEN NULL WHEN min(latest) < ?2 THEN 'expired'"
+		                   "  WHEN min(latest) <= ?3 THEN 'expiring' ELSE 'current' END"
+		                   "  FROM (SELECT max(v.expires_on) AS latest FROM vaccinations v"
+		                   "        WHERE v.pet_id = p.id GROUP BY v.type))"
+		                   " FROM pets p WHERE p.owner_id = ?1 ORDER BY p.id", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, soon, -1, SQLITE_STATIC);
+	kn_arr_begin(p, "pets");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		kn_obj_begin(p, NULL);
+		kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
+		kn_put_str(p, "name", kn_col_text(st, 1), 1);
+		kn_put_str(p, "species", kn_col_text(st, 2), 0);
+		kn_put_str(p, "breed", kn_col_text(st, 3), 1);
+		kn_put_str(p, "temperament", kn_col_text(st, 4), 0);
+		kn_put_str(p, "advisory", kn_col_text(st, 5), 1);
+		kn_put_str(p, "vaccinations", kn_col_text(st, 6) ? kn_col_text(st, 6) : "none", 1);
+		kn_nest_end(p);
+	}
+	kn_nest_end(p);
+	sqlite3_finalize(st);
+	if ((s = kn_prepare(db, "SELECT id, name, number_left, end_date FROM packages"
+	                        " WHERE owner_id = ? AND number_left > 0 AND end_date >= ? ORDER BY id",
+	                    &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	kn_arr_begin(p, "packages");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		kn_obj_begin(p, NULL);
+		kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
+		kn_put_str(p, "name", kn_col_text(st, 1), 1);
+		kn_put_int(p, "number_left", sqlite3_column_int64(st, 2), 1);
+		kn_put_str(p, "end_date", kn_col_text(st, 3), 1);
+		kn_nest_end(p);
+	}
+	kn_nest_end(p);
+	sqlite3_finalize(st);
+	return KN_OK;
+}
+
 static kn_status show_owner(void *ud, const struct kn_owner *o)
 {
 	kn_rec_begin(ud);
@@ -428,6 +483,8 @@ kn_status kn_owner_show(struct kn_db *db, long long id, struct kn_printer *p,
 	kn_arr_begin(p, "notes");
 	s = notes_into(db, id, p, 0, err);
 	kn_nest_end(p);
+	if (s == KN_OK)
+		s = pets_and_packages(db, id, p, err);
 	kn_rec_end(p);
 	return s;
 }

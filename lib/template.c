@@ -87,7 +87,7 @@ static int line_of(const char *text, const char *at)
 /* Renders src (a part of the template) into out; item is the current list
  * entry inside a section. */
 static kn_status render(const char *tname, const char *whole, const char *src, size_t len,
-                        const struct kn_tctx *ctx, const struct kn_tvars *item,
+                        const struct kn_tctx *ctx, const struct kn_tvars *item, int header,
                         struct kn_buf *out, struct kn_err *err)
 {
 	const char *p = src, *end = src + len;
@@ -127,13 +127,13 @@ static kn_status render(const char *tname, const char *whole, const char *src, s
 			const char *empty_values[32] = { 0 };
 			none.values = empty_values;
 			kn_status s = render(tname, whole, body, (size_t)(stop - body), ctx, &none,
-			                     &scratch, err);
+			                     header, &scratch, err);
 			kn_buf_free(&scratch);
 			if (s != KN_OK)
 				return s;
 			for (size_t i = 0; i < ctx->nitems; i++)
 				if ((s = render(tname, whole, body, (size_t)(stop - body), ctx, &ctx->items[i],
-				                out, err)) != KN_OK)
+				                header, out, err)) != KN_OK)
 					return s;
 			p = stop + strlen(endtag);
 			if (*p == '\n')
@@ -146,6 +146,10 @@ static kn_status render(const char *tname, const char *whole, const char *src, s
 		if (value == NULL)
 			return kn_err_set(err, KN_FAIL, "template '%s': unknown field '{{%.*s}}' on line %d",
 			                  tname, (int)nlen, name, line_of(whole, open));
+		/* a line break in a header value would start a header of its own */
+		if (header && strpbrk(value, "\r\n"))
+			return kn_err_set(err, KN_FAIL, "refusing a mail header with CR or LF in it "
+			                  "('{{%.*s}}' in template '%s')", (int)nlen, name, tname);
 		kn_buf_add(out, value, strlen(value));
 		p = close + 2;
 	}
@@ -156,22 +160,25 @@ kn_status kn_template_render(const char *tname, const char *text, const struct k
                              char **subject, char **body, struct kn_err *err)
 {
 	struct kn_buf out = { 0 };
-	kn_status s = render(tname, text, text, strlen(text), ctx, NULL, &out, err);
+	const char *split = strstr(text, "\n\n");
+	kn_status s;
 
 	*subject = *body = NULL;
+	if (split == NULL)
+		return kn_err_set(err, KN_FAIL, "template '%s': no blank line after the headers", tname);
+	/* headers and body are rendered apart, so a value can be refused in one
+	 * and allowed in the other */
+	s = render(tname, text, text, (size_t)(split - text), ctx, NULL, 1, &out, err);
+	if (s == KN_OK) {
+		kn_buf_add(&out, "\n\n", 2);
+		s = render(tname, text, split + 2, strlen(split + 2), ctx, NULL, 0, &out, err);
+	}
 	if (s != KN_OK) {
 		kn_buf_free(&out);
 		return s;
 	}
-	/* header lines, then a blank line, then the body */
-	if (out.data == NULL)
-		kn_buf_add(&out, "", 0);
 	char *p = out.data;
 	char *sep = strstr(p, "\n\n");
-	if (sep == NULL) {
-		kn_buf_free(&out);
-		return kn_err_set(err, KN_FAIL, "template '%s': no blank line after the headers", tname);
-	}
 	*sep = '\0';
 	for (char *line = p; line && *line;) {
 		char *nl = strchr(line, '\n');

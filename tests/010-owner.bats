@@ -24,7 +24,7 @@ add_owners() {
 	init_db
 	run -0 kennel owner add --first Jane --last Doe --json
 	keys=$(echo "$output" | jq -c 'keys_unsorted')
-	assert_equal "$keys" '["id","external_id","first_name","last_name","email","phone","address","city","state","zip","username","has_password","must_reset","email_opt_out","active","created_at","updated_at","notes"]'
+	assert_equal "$keys" '["id","external_id","first_name","last_name","email","phone","address","city","state","zip","username","has_password","must_reset","email_opt_out","active","created_at","updated_at","notes","pets","packages"]'
 	assert_equal "$(echo "$output" | jq .active)" "true"
 }
 
@@ -163,7 +163,7 @@ add_owners() {
 
 @test "owner show --json equals the listed record plus notes, compared with jq -S" {
 	add_owners
-	a=$(kennel owner show 1 --json | jq -S 'del(.notes)')
+	a=$(kennel owner show 1 --json | jq -S 'del(.notes, .pets, .packages)')
 	b=$(kennel owner list --json | jq -S '.[0]')
 	assert_equal "$a" "$b"
 }
@@ -173,4 +173,19 @@ add_owners() {
 	run -0 kennel log --owner 1 --json
 	assert_equal "$(echo "$output" | jq -c '[.[] | [.actor, .command, .entity, .entity_id, .summary]]')" \
 		'[["tester","owner add","owner",1,"added Jane Doe"]]'
+}
+
+@test "owner show has the owner's pets with their vaccination status, and active packages" {
+	add_owners
+	kennel pet add 1 --name Rex --advisory "Bites" >/dev/null
+	kennel pet add 1 --name Mia >/dev/null
+	kennel vax add 1/Rex rabies --expires 2026-12-01 >/dev/null
+	kennel vax add 1/Rex distemper --expires 2027-12-01 >/dev/null
+	kennel product add --name "10 Day Pack" --type daycare-package --price 250 --days 10 --days-active 180 >/dev/null
+	kennel order purchase 1 "10 Day Pack" --checkout --payment card >/dev/null
+	run -0 kennel owner show 1 --json
+	assert_equal "$(echo "$output" | jq -c '.pets | map([.name, .advisory, .vaccinations])')" '[["Rex","Bites","expiring"],["Mia",null,"none"]]'
+	assert_equal "$(echo "$output" | jq -c '.packages | map([.name, .number_left])')" '[["10 Day Pack",10]]'
+	run -0 kennel owner show 1
+	assert_line "  - 1  Rex  -  Bites  expiring"
 }
