@@ -280,3 +280,11 @@ int import_summary(struct session *s, kn_status st, struct kn_err *err,
 	}
 	return st;
 }
+
+int fail(struct session *s, struct kn_err *err)
+{
+	if (s->db)
+		kn_tx_rollback(s->db);
+	report(err);
+	return err->status;
+}

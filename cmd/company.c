@@ -25,12 +25,6 @@ static const struct kn_opt instr_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct kn_err *err)
-{
-	report(err);
-	return err->status;
-}
-
 static int show(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
@@ -38,7 +32,7 @@ static int show(struct session *s, int argc, char **argv)
 	(void)argc, (void)argv;
 
 	if (kn_company_get(s->db, &c, &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	struct kn_printer *p = printer(s);
 	kn_company_print(p, &c);
 	kn_company_free(&c);
@@ -54,7 +48,7 @@ static int set(struct session *s, int argc, char **argv)
 	if (argc > 0)
 		return usage_error("company", NULL, "unexpected argument '%s'", argv[0]);
 	if (o.message_file && (message = slurp(o.message_file, &err)) == NULL)
-		return fail(&err);
+		return fail(s, &err);
 	struct kn_company c = {
 		.name = (char *)o.name, .email = (char *)o.email, .phone = (char *)o.phone,
 		.timezone = (char *)o.timezone, .portal_url = (char *)o.portal_url,
@@ -64,7 +58,7 @@ static int set(struct session *s, int argc, char **argv)
 	kn_status st = kn_company_set(s->db, &c, &err);
 	free(message);
 	if (st != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	return show(s, 0, NULL);
 }
 
@@ -77,11 +71,11 @@ static int instr_set(struct session *s, int argc, char **argv)
 		                   "usage: kennel company instructions set MODULE --file FILE|-");
 	char *text = slurp(o.file, &err);
 	if (text == NULL)
-		return fail(&err);
+		return fail(s, &err);
 	kn_status st = kn_instructions_set(s->db, argv[0], text, &err);
 	free(text);
 	if (st != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	say(s, "%s instructions set", argv[0]);
 	return 0;
 }
@@ -105,7 +99,7 @@ static int instr_show(struct session *s, int argc, char **argv)
 	kn_status st = kn_instructions_each(s->db, argc > 0 ? argv[0] : NULL, print_instr, p, &err);
 	kn_list_end(p);
 	int rc = finish_printer(p);
-	return st != KN_OK ? fail(&err) : rc;
+	return st != KN_OK ? fail(s, &err) : rc;
 }
 
 static const struct verb instr_verbs[] = {

@@ -34,14 +34,6 @@ static const struct kn_opt reset_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct session *s, struct kn_err *err)
-{
-	if (s->db)
-		kn_tx_rollback(s->db);
-	report(err);
-	return err->status;
-}
-
 /* A password from stdin, never from argv: one line, its end trimmed. */
 static int read_password(char *buf, size_t len)
 {

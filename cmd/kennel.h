@@ -51,6 +51,8 @@ int dispatch(const char *group, const struct verb *verbs, int argc, char **argv)
 
 /* kennel: <what failed>: <why>, unless told to be quiet about all but errors */
 void report(const struct kn_err *err);
+/* Rolls back what the verb began, reports the error, returns its status. */
+int fail(struct session *s, struct kn_err *err);
 void say(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* stdout for records, in the format the options chose */
 struct kn_printer *printer(struct session *s);

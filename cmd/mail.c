@@ -25,12 +25,6 @@ static const struct kn_opt retry_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct kn_err *err)
-{
-	report(err);
-	return err->status;
-}
-
 int deliver(struct session *s, long long limit, struct kn_send_summary *sum)
 {
 	struct kn_err err = { 0 };
@@ -73,7 +67,7 @@ static int list(struct session *s, int argc, char **argv)
 	struct kn_printer *p = printer(s);
 	kn_status st = kn_mail_list(s->db, o.status, p, &err);
 	int rc = finish_printer(p);
-	return st != KN_OK ? fail(&err) : rc;
+	return st != KN_OK ? fail(s, &err) : rc;
 }
 
 static int parse_id(const char *text, long long *id)
@@ -93,7 +87,7 @@ static int show(struct session *s, int argc, char **argv)
 	struct kn_printer *p = printer(s);
 	kn_status st = kn_mail_show(s->db, id, p, &err);
 	int rc = finish_printer(p);
-	return st != KN_OK ? fail(&err) : rc;
+	return st != KN_OK ? fail(s, &err) : rc;
 }
 
 static int retry(struct session *s, int argc, char **argv)
@@ -104,7 +98,7 @@ static int retry(struct session *s, int argc, char **argv)
 	if ((argc == 0) == !o.failed)
 		return usage_error("mail", NULL, "usage: kennel mail retry (MSG... | --failed)");
 	if (kn_tx_begin(s->db, &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	for (int i = 0; i < argc || (o.failed && i == 0); i++) {
 		long long id = 0;
 		if (!o.failed && !parse_id(argv[i], &id)) {
@@ -113,12 +107,12 @@ static int retry(struct session *s, int argc, char **argv)
 		}
 		if (kn_mail_retry(s->db, id, &count, &err) != KN_OK) {
 			kn_tx_rollback(s->db);
-			return fail(&err);
+			return fail(s, &err);
 		}
 		total += count;
 	}
 	if (kn_tx_commit(s->db, &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	say(s, "%lld message(s) queued again: run 'kennel mail send'", total);
 	return 0;
 }

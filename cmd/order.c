@@ -35,13 +35,6 @@ static const struct kn_opt void_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct session *s, struct kn_err *err)
-{
-	kn_tx_rollback(s->db);
-	report(err);
-	return err->status;
-}
-
 static int show_order(struct session *s, long long id)
 {
 	struct kn_err err = { 0 };

@@ -58,19 +58,13 @@ static const struct kn_opt note_add_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct kn_err *err)
-{
-	report(err);
-	return err->status;
-}
-
 static int print_one(struct session *s, long long id)
 {
 	struct kn_err err = { 0 };
 	struct kn_printer *p = printer(s);
 	kn_status st = kn_owner_show(s->db, id, p, &err);
 	int rc = finish_printer(p);
-	return st != KN_OK ? fail(&err) : rc;
+	return st != KN_OK ? fail(s, &err) : rc;
 }
 
 static int resolve(struct session *s, int argc, char **argv, const char *verb, long long *id)
@@ -81,7 +75,7 @@ static int resolve(struct session *s, int argc, char **argv, const char *verb, l
 		return usage_error("owner", NULL, "owner %s needs one OWNER (id, username, email or "
 		                   "ext:ID)", verb);
 	if (kn_owner_resolve(s->db, argv[0], id, &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	return 0;
 }
 
@@ -102,7 +96,7 @@ static int add(struct session *s, int argc, char **argv)
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_owner_add(s->db, &c, &id, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK) {
 		kn_tx_rollback(s->db);
-		return fail(&err);
+		return fail(s, &err);
 	}
 	return print_one(s, id);
 }
@@ -133,7 +127,7 @@ static int list(struct session *s, int argc, char **argv)
 	kn_status st = kn_owner_list(s->db, &f, print_listed, p, &err);
 	kn_list_end(p);
 	int rc = finish_printer(p);
-	return st != KN_OK ? fail(&err) : rc;
+	return st != KN_OK ? fail(s, &err) : rc;
 }
 
 static int show(struct session *s, int argc, char **argv)
@@ -161,7 +155,7 @@ static int edit(struct session *s, int argc, char **argv)
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_owner_edit(s->db, id, &c, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK) {
 		kn_tx_rollback(s->db);
-		return fail(&err);
+		return fail(s, &err);
 	}
 	return print_one(s, id);
 }
@@ -177,7 +171,7 @@ static int deactivate(struct session *s, int argc, char **argv)
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_owner_deactivate(s->db, id, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK) {
 		kn_tx_rollback(s->db);
-		return fail(&err);
+		return fail(s, &err);
 	}
 	say(s, "owner %lld deactivated", id);
 	return 0;
@@ -194,7 +188,7 @@ static int rm(struct session *s, int argc, char **argv)
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_owner_rm(s->db, id, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK) {
 		kn_tx_rollback(s->db);
-		return fail(&err);
+		return fail(s, &err);
 	}
 	say(s, "owner %lld removed", id);
 	return 0;
@@ -210,9 +204,9 @@ static int note_add(struct session *s, int argc, char **argv)
 		return usage_error("owner note", NULL,
 		                   "usage: kennel owner note add OWNER [--show-to-owner] (TEXT | --file FILE|-)");
 	if (kn_owner_resolve(s->db, argv[0], &id, &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	if (o.file && (text = slurp(o.file, &err)) == NULL)
-		return fail(&err);
+		return fail(s, &err);
 	kn_status st = kn_tx_begin(s->db, &err);
 	if (st == KN_OK)
 		st = kn_owner_note_add(s->db, id, text ? text : argv[1], o.show_to_owner, &note_id,
@@ -222,7 +216,7 @@ static int note_add(struct session *s, int argc, char **argv)
 	free(text);
 	if (st != KN_OK) {
 		kn_tx_rollback(s->db);
-		return fail(&err);
+		return fail(s, &err);
 	}
 	if (s->format == KN_FMT_TEXT)
 		printf("%lld\n", note_id);
@@ -242,7 +236,7 @@ static int note_list(struct session *s, int argc, char **argv)
 	struct kn_printer *p = printer(s);
 	kn_status st = kn_owner_notes_print(s->db, id, p, &err);
 	rc = finish_printer(p);
-	return st != KN_OK ? fail(&err) : rc;
+	return st != KN_OK ? fail(s, &err) : rc;
 }
 
 static int import(struct session *s, int argc, char **argv)
@@ -271,7 +265,7 @@ static int export(struct session *s, int argc, char **argv)
 	if (argc > 0)
 		return usage_error("owner", NULL, "unexpected argument '%s'", argv[0]);
 	if (kn_owner_export(s->db, s->format, stdout, &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	return 0;
 }
 

@@ -34,13 +34,6 @@ static const struct kn_opt carryover_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct session *s, struct kn_err *err)
-{
-	kn_tx_rollback(s->db);
-	report(err);
-	return err->status;
-}
-
 static int pkg_id(int argc, char **argv, long long *id)
 {
 	char *end;

@@ -38,13 +38,6 @@ static const struct kn_opt import_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct session *s, struct kn_err *err)
-{
-	kn_tx_rollback(s->db);
-	report(err);
-	return err->status;
-}
-
 static int show_pet(struct session *s, long long id)
 {
 	struct kn_err err = { 0 };

@@ -4,12 +4,6 @@
 
 #include "kennel.h"
 
-static int fail(struct kn_err *err)
-{
-	report(err);
-	return err->status;
-}
-
 static void put_pref(struct kn_printer *p, const struct kn_pref *pref, const char *value,
                      int is_default)
 {
@@ -41,7 +35,7 @@ static int list(struct session *s, int argc, char **argv)
 	}
 	kn_list_end(p);
 	int rc = finish_printer(p);
-	return err.status ? fail(&err) : rc;
+	return err.status ? fail(s, &err) : rc;
 }
 
 static int get(struct session *s, int argc, char **argv)
@@ -53,7 +47,7 @@ static int get(struct session *s, int argc, char **argv)
 	if (argc != 1)
 		return usage_error("prefs", NULL, "prefs get needs one KEY");
 	if (kn_pref_get(s->db, argv[0], &value, &is_default, &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	if (s->format == KN_FMT_TEXT) {
 		printf("%s\n", value);
 	} else {
@@ -76,7 +70,7 @@ static int set(struct session *s, int argc, char **argv)
 	if (argc != 2)
 		return usage_error("prefs", NULL, "prefs set needs KEY and VALUE");
 	if (kn_pref_set(s->db, argv[0], argv[1], &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	return 0;
 }
 
@@ -87,7 +81,7 @@ static int reset(struct session *s, int argc, char **argv)
 	if (argc != 1)
 		return usage_error("prefs", NULL, "prefs reset needs one KEY");
 	if (kn_pref_reset(s->db, argv[0], &err) != KN_OK)
-		return fail(&err);
+		return fail(s, &err);
 	return 0;
 }
 

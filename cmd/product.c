@@ -31,13 +31,6 @@ static const struct kn_opt show_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct session *s, struct kn_err *err)
-{
-	kn_tx_rollback(s->db);
-	report(err);
-	return err->status;
-}
-
 static int print_product(struct session *s, long long id)
 {
 	struct kn_err err = { 0 };

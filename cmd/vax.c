@@ -25,13 +25,6 @@ static const struct kn_opt import_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int fail(struct session *s, struct kn_err *err)
-{
-	kn_tx_rollback(s->db);
-	report(err);
-	return err->status;
-}
-
 static int add(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };

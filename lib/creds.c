@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "kn_creds.h"
+#include "kn_csv.h"
 #include "kn_owner.h"
 
 #define CHUNK 1000
@@ -68,25 +69,6 @@ static void free_chunk(struct candidate *c, size_t n)
 static char *dup_or_null(const char *s)
 {
 	return s ? kn_xstrdup(s) : NULL;
-}
-
-static void csv_cell(FILE *out, const char *v, int first)
-{
-	if (!first)
-		fputc(',', out);
-	if (v == NULL)
-		return;
-	if (strpbrk(v, ",\"\r\n") == NULL) {
-		fputs(v, out);
-		return;
-	}
-	fputc('"', out);
-	for (const char *c = v; *c; c++) {
-		if (*c == '"')
-			fputc('"', out);
-		fputc(*c, out);
-	}
-	fputc('"', out);
 }
 
 static FILE *create_private(const char *path, int exclusive, struct kn_err *err)
@@ -192,12 +174,12 @@ kn_status kn_creds_bulk_generate(struct kn_db *db, const struct kn_bulk_options 
 				sum->by_reason[reason]++;
 				if (report) {
 					fprintf(report, "%lld", c->id);
-					csv_cell(report, c->first, 0);
-					csv_cell(report, c->last, 0);
-					csv_cell(report, c->email, 0);
-					csv_cell(report, NULL, 0);
-					csv_cell(report, "skipped", 0);
-					csv_cell(report, reasons[reason], 0);
+					kn_csv_write_cell(report, c->first, 0);
+					kn_csv_write_cell(report, c->last, 0);
+					kn_csv_write_cell(report, c->email, 0);
+					kn_csv_write_cell(report, NULL, 0);
+					kn_csv_write_cell(report, "skipped", 0);
+					kn_csv_write_cell(report, reasons[reason], 0);
 					fputs("\r\n", report);
 				}
 				continue;
@@ -230,19 +212,19 @@ kn_status kn_creds_bulk_generate(struct kn_db *db, const struct kn_bulk_options 
 				goto done;
 			sum->generated++;
 			if (reveal) {
-				csv_cell(reveal, username, 1);
-				csv_cell(reveal, password, 0);
+				kn_csv_write_cell(reveal, username, 1);
+				kn_csv_write_cell(reveal, password, 0);
 				fputs("\r\n", reveal);
 				sodium_memzero(password, sizeof password);
 			}
 			if (report) {
 				fprintf(report, "%lld", c->id);
-				csv_cell(report, c->first, 0);
-				csv_cell(report, c->last, 0);
-				csv_cell(report, c->email, 0);
-				csv_cell(report, username, 0);
-				csv_cell(report, "generated", 0);
-				csv_cell(report, NULL, 0);
+				kn_csv_write_cell(report, c->first, 0);
+				kn_csv_write_cell(report, c->last, 0);
+				kn_csv_write_cell(report, c->email, 0);
+				kn_csv_write_cell(report, username, 0);
+				kn_csv_write_cell(report, "generated", 0);
+				kn_csv_write_cell(report, NULL, 0);
 				fputs("\r\n", report);
 			}
 		}

@@ -397,10 +397,12 @@ struct kn_rejects {
 	char *path;
 };
 
-static void write_cell(FILE *out, const char *v, int first)
+void kn_csv_write_cell(FILE *out, const char *v, int first)
 {
 	if (!first)
 		fputc(',', out);
+	if (v == NULL)
+		return;
 	if (strpbrk(v, ",\"\r\n") == NULL && v[0] != ' ') {
 		fputs(v, out);
 		return;
@@ -431,9 +433,9 @@ kn_status kn_rejects_open(struct kn_rejects **out, const char *path, const struc
 	w->out = fdopen(fd, "w");
 	w->path = kn_xstrdup(path);
 	for (size_t c = 0; c < r->nheader; c++)
-		write_cell(w->out, r->header[c], c == 0);
-	write_cell(w->out, "line", r->nheader == 0);
-	write_cell(w->out, "reason", 0);
+		kn_csv_write_cell(w->out, r->header[c], c == 0);
+	kn_csv_write_cell(w->out, "line", r->nheader == 0);
+	kn_csv_write_cell(w->out, "reason", 0);
 	fputs("\r\n", w->out);
 	*out = w;
 	return KN_OK;
@@ -447,10 +449,10 @@ void kn_rejects_add(struct kn_rejects *w, const struct kn_csv *r, const char *re
 		return;
 	/* keep the row's shape so the fixed file imports again */
 	for (size_t c = 0; c < r->nheader; c++)
-		write_cell(w->out, c < r->ncells ? r->text.data + r->offsets[c] : "", c == 0);
+		kn_csv_write_cell(w->out, c < r->ncells ? r->text.data + r->offsets[c] : "", c == 0);
 	snprintf(line, sizeof line, "%ld", r->done_line);
-	write_cell(w->out, line, r->nheader == 0);
-	write_cell(w->out, reason, 0);
+	kn_csv_write_cell(w->out, line, r->nheader == 0);
+	kn_csv_write_cell(w->out, reason, 0);
 	fputs("\r\n", w->out);
 }
 

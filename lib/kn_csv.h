@@ -30,6 +30,9 @@ const char *kn_csv_name(const struct kn_csv *r);
 void kn_csv_progress(const struct kn_csv *r, long long *bytes, long long *total);
 void kn_csv_normalise(const char *in, char *out, size_t outlen);
 
+/* One RFC 4180 cell, quoted when it must be; NULL writes an empty cell. */
+void kn_csv_write_cell(FILE *out, const char *v, int first);
+
 struct kn_rejects;
 kn_status kn_rejects_open(struct kn_rejects **w, const char *path, const struct kn_csv *r,
                           struct kn_err *err);
