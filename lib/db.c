@@ -73,6 +73,14 @@ const char *kn_col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+void kn_put_col_int(struct kn_printer *p, const char *key, sqlite3_stmt *st, int col, int brief)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		kn_put_str(p, key, NULL, brief);
+	else
+		kn_put_int(p, key, sqlite3_column_int64(st, col), brief);
+}
+
 static kn_status create_file(const char *path, struct kn_err *err)
 {
 	/* created by us, 0600, before SQLite opens it: owners' data is private */

@@ -124,7 +124,7 @@ void kn_log_print(struct kn_printer *p, const struct kn_log_entry *e)
 	if (e->entity_id > 0)
 		kn_put_int(p, "entity_id", e->entity_id, 0);
 	else
-		kn_put_str(p, "entity_id", NULL, 0);
+		kn_put_str(p, "entity_id", NULL, 0); /* a batch entry names no one record */
 	kn_put_str(p, "summary", e->summary, 1);
 	kn_rec_end(p);
 }

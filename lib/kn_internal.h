@@ -35,6 +35,8 @@ kn_status kn_cached(struct kn_db *db, const char *sql, sqlite3_stmt **st, struct
 /* NULL and "" both bind as SQL NULL: an empty cell is no value. */
 int kn_bind_text(sqlite3_stmt *st, int i, const char *v);
 const char *kn_col_text(sqlite3_stmt *st, int i);
+/* An integer column that may be NULL, printed as a number or as null. */
+void kn_put_col_int(struct kn_printer *p, const char *key, sqlite3_stmt *st, int col, int brief);
 
 /* One entry for the records first..last a batch created. */
 kn_status kn_audit_range(struct kn_db *db, const char *entity, long long first, long long last,

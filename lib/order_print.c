@@ -84,10 +84,7 @@ static void package_record(struct kn_printer *p, sqlite3_stmt *st)
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_int(p, "owner_id", sqlite3_column_int64(st, 1), 1);
 	kn_put_int(p, "product_id", sqlite3_column_int64(st, 2), 0);
-	if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-		kn_put_str(p, "order_id", NULL, 0);
-	else
-		kn_put_int(p, "order_id", sqlite3_column_int64(st, 3), 0);
+	kn_put_col_int(p, "order_id", st, 3, 0);
 	kn_put_str(p, "name", kn_col_text(st, 4), 1);
 	kn_put_str(p, "type", kn_col_text(st, 5), 0);
 	kn_put_int(p, "number_left", sqlite3_column_int64(st, 6), 1);
@@ -149,10 +146,7 @@ kn_status kn_package_history(struct kn_db *db, long long pkg, struct kn_printer 
 		kn_put_str(p, "at", kn_col_text(st, 1), 1);
 		kn_put_str(p, "actor", kn_col_text(st, 2), 0);
 		kn_put_str(p, "action", kn_col_text(st, 3), 1);
-		if (sqlite3_column_type(st, 4) == SQLITE_NULL)
-			kn_put_str(p, "left_before", NULL, 0);
-		else
-			kn_put_int(p, "left_before", sqlite3_column_int64(st, 4), 1);
+		kn_put_col_int(p, "left_before", st, 4, 1);
 		kn_put_int(p, "left_after", sqlite3_column_int64(st, 5), 1);
 		kn_put_str(p, "end_before", kn_col_text(st, 6), 0);
 		kn_put_str(p, "end_after", kn_col_text(st, 7), 1);

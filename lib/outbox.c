@@ -12,10 +12,7 @@ static void put_message(struct kn_printer *p, sqlite3_stmt *st, int with_text)
 	kn_rec_begin(p);
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_str(p, "kind", kn_col_text(st, 1), 1);
-	if (sqlite3_column_type(st, 2) == SQLITE_NULL)
-		kn_put_str(p, "owner_id", NULL, 0);
-	else
-		kn_put_int(p, "owner_id", sqlite3_column_int64(st, 2), 0);
+	kn_put_col_int(p, "owner_id", st, 2, 0);
 	kn_put_str(p, "to", kn_col_text(st, 3), 1);
 	kn_put_str(p, "subject", kn_col_text(st, 4), 1);
 	kn_put_str(p, "status", kn_col_text(st, 5), 1);

@@ -32,13 +32,9 @@ static void put_product(struct kn_printer *p, sqlite3_stmt *st)
 	kn_put_str(p, "name", kn_col_text(st, 1), 1);
 	kn_put_str(p, "type", kn_col_text(st, 2), 1);
 	kn_put_money(p, "price", sqlite3_column_int64(st, 3), 1);
-	for (int i = 4; i <= 6; i++) {
-		const char *key = i == 4 ? "quantity" : i == 5 ? "days" : "days_active";
-		if (sqlite3_column_type(st, i) == SQLITE_NULL)
-			kn_put_str(p, key, NULL, 0);
-		else
-			kn_put_int(p, key, sqlite3_column_int64(st, i), 0);
-	}
+	kn_put_col_int(p, "quantity", st, 4, 0);
+	kn_put_col_int(p, "days", st, 5, 0);
+	kn_put_col_int(p, "days_active", st, 6, 0);
 	kn_put_bool(p, "show_to_owner", sqlite3_column_int(st, 7), 1);
 	kn_put_bool(p, "active", sqlite3_column_int(st, 8), 0);
 	kn_rec_end(p);
