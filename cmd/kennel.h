@@ -89,6 +89,9 @@ int cmd_doctor(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
 int cmd_order(int argc, char **argv);
 int cmd_package(int argc, char **argv);
+int cmd_request(int argc, char **argv);
+int cmd_capacity(int argc, char **argv);
+int cmd_block(int argc, char **argv);
 /* kennel mail send, also run by blast and creds reset --notify */
 struct kn_send_summary;
 int deliver(struct session *s, long long limit, struct kn_send_summary *sum);
@@ -96,6 +99,6 @@ int deliver(struct session *s, long long limit, struct kn_send_summary *sum);
 extern const struct verb init_verbs[], db_verbs[], company_verbs[], prefs_verbs[],
 	owner_verbs[], log_verbs[], creds_verbs[], mail_verbs[], blast_verbs[],
 	pet_verbs[], vax_verbs[], product_verbs[], report_verbs[], doctor_verbs[], remind_verbs[], order_verbs[],
-	package_verbs[];
+	package_verbs[], request_verbs[], capacity_verbs[], block_verbs[];
 
 #endif

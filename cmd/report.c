@@ -38,6 +38,27 @@ static int advisory(struct session *s, int argc, char **argv)
 	return finish(p, kn_report_advisory(s->db, p, &err), &err);
 }
 
+static struct {
+	const char *service, *from, *to;
+} occ;
+
+static const struct kn_opt occupancy_opts[] = {
+	{ "service", 0, KN_OPT_STR, &occ.service, "SERVICE", "boarding|daycare|grooming|training|service" },
+	{ "from", 0, KN_OPT_STR, &occ.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_STR, &occ.to, "DATE", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static int occupancy(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	(void)argc, (void)argv;
+	if (!occ.service || !occ.from || !occ.to)
+		return usage_error("report", NULL, "usage: kennel report occupancy --service S --from DATE --to DATE");
+	struct kn_printer *p = printer(s);
+	return finish(p, kn_occupancy(s->db, occ.service, occ.from, occ.to, p, &err), &err);
+}
+
 static int packages(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
@@ -60,6 +81,8 @@ const struct verb report_verbs[] = {
 	{ "advisory", advisory, NULL, "", "Pets with an advisory.", NULL, 1 },
 	{ "packages", packages, NULL, "",
 	  "Active packages with the value remaining: price paid / days bought x days left.", NULL, 1 },
+	{ "occupancy", occupancy, occupancy_opts, "--service SERVICE --from DATE --to DATE",
+	  "Per day: capacity, approved, pending, free.", NULL, 1 },
 	{ "balances", balances, NULL, "",
 	  "Owners whose charges and payments differ: charged, paid, balance.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },

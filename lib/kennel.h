@@ -340,6 +340,46 @@ struct kn_carryover_options {
 kn_status kn_package_carryover(struct kn_db *db, const struct kn_carryover_options *o,
                                struct kn_import_summary *s, struct kn_err *err);
 
+/* ---- requests, capacity, blocks ---------------------------------- */
+
+struct kn_request_in {
+	long long owner_id;
+	const char *service, *start, *end, *note;
+	long long pets[8];
+	int npets;
+	const char *status;        /* NULL: pending */
+	const char *requested_at;  /* NULL: now */
+};
+kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long long *id,
+                         struct kn_err *err);
+/* action: approve, decline or cancel; text: the note or the reason.
+ * approve refuses with the rule's reason unless force (then recorded). */
+kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
+                            const char *text, int force, struct kn_err *err);
+struct kn_request_filter {
+	const char *status, *service, *from, *to;
+	long long owner_id, id;
+};
+kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,
+                          struct kn_printer *p, struct kn_err *err);
+struct kn_auto_options {
+	const char *service, *from, *to, *reason;
+	int decline_rest, dry_run;
+};
+/* Prints {"approved":[...],"not_approved":[{"id","reason"}...]}. */
+kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o,
+                          struct kn_printer *p, struct kn_err *err);
+kn_status kn_capacity_set(struct kn_db *db, const char *service, long long units,
+                          const char *from, const char *to, struct kn_err *err);
+kn_status kn_occupancy(struct kn_db *db, const char *service, const char *from, const char *to,
+                       struct kn_printer *p, struct kn_err *err);
+/* conflicts: the approved requests the new block overlaps, printed */
+kn_status kn_block_add(struct kn_db *db, const char *service, const char *from, const char *to,
+                       const char *reason, long long *id, struct kn_printer *conflicts,
+                       struct kn_err *err);
+kn_status kn_block_list(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
+kn_status kn_block_rm(struct kn_db *db, long long id, struct kn_err *err);
+
 /* ---- reports and doctor ------------------------------------------- */
 
 kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiring_days,

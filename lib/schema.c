@@ -142,6 +142,30 @@ const char *const kn_migrations[] = {
 	"  at TEXT NOT NULL, actor TEXT, action TEXT NOT NULL,"
 	"  left_before INTEGER, left_after INTEGER, end_before TEXT, end_after TEXT, note TEXT);"
 	"CREATE INDEX package_history_package ON package_history (package_id);",
+
+	/* 7: service requests, their pets, capacity per day, closed periods */
+	"CREATE TABLE requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  owner_id INTEGER NOT NULL REFERENCES owners (id),"
+	"  service TEXT NOT NULL CHECK (service IN ('boarding', 'daycare', 'grooming', 'training',"
+	"    'service')),"
+	"  start TEXT NOT NULL, end TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK (status IN ('pending', 'approved', 'declined', 'cancelled')),"
+	"  requested_at TEXT NOT NULL, decided_at TEXT, decided_by TEXT, reason TEXT,"
+	"  forced INTEGER NOT NULL DEFAULT 0, note TEXT);"
+	"CREATE INDEX requests_status ON requests (service, status, start);"
+	"CREATE TABLE request_pets ("
+	"  request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,"
+	"  pet_id INTEGER NOT NULL REFERENCES pets (id),"
+	"  PRIMARY KEY (request_id, pet_id)) WITHOUT ROWID;"
+	/* day '' is the service's every-day capacity; a date overrides it */
+	"CREATE TABLE capacity ("
+	"  service TEXT NOT NULL, day TEXT NOT NULL, units INTEGER NOT NULL CHECK (units >= 0),"
+	"  PRIMARY KEY (service, day)) WITHOUT ROWID;"
+	"CREATE TABLE blocks ("
+	"  id INTEGER PRIMARY KEY, service TEXT, start TEXT NOT NULL, end TEXT NOT NULL,"
+	"  reason TEXT NOT NULL, created_at TEXT NOT NULL);",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

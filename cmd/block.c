@@ -1,0 +1,75 @@
+/* kennel block: closed periods. */
+#include <stdlib.h>
+
+#include "kennel.h"
+
+static struct {
+	const char *from, *to, *service, *reason;
+} o;
+
+static const struct kn_opt add_opts[] = {
+	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
+	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", "boarding|daycare|grooming|training|service" },
+	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static int add(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+	(void)argv;
+
+	if (argc > 0 || !o.from || !o.to || !o.reason)
+		return usage_error("block", NULL, "usage: kennel block add --from DATE --to DATE "
+		                   "[--service S] --reason TEXT");
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_tx_begin(s->db, &err);
+	if (st == KN_OK)
+		st = kn_block_add(s->db, o.service, o.from, o.to, o.reason, &id, p, &err);
+	if (st == KN_OK)
+		st = kn_tx_commit(s->db, &err);
+	int rc = finish_printer(p);
+	if (st != KN_OK)
+		return fail(s, &err);
+	say(s, "block %lld added; the approved requests it conflicts with are listed", id);
+	return rc;
+}
+
+static int list(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	(void)argc, (void)argv;
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_block_list(s->db, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, &err) : rc;
+}
+
+static int rm(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	char *end;
+
+	if (argc != 1)
+		return usage_error("block", NULL, "usage: kennel block rm BLOCK");
+	long long id = strtoll(argv[0], &end, 10);
+	if (kn_tx_begin(s->db, &err) != KN_OK || kn_block_rm(s->db, id, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	return 0;
+}
+
+const struct verb block_verbs[] = {
+	{ "add", add, add_opts, "--from DATE --to DATE [--service SERVICE] --reason TEXT",
+	  "Close a period; prints the approved requests it conflicts with.", NULL, 1 },
+	{ "list", list, NULL, "", "The closed periods.", NULL, 1 },
+	{ "rm", rm, NULL, "BLOCK", "Reopen a period.", NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+int cmd_block(int argc, char **argv)
+{
+	return dispatch("block", block_verbs, argc, argv);
+}

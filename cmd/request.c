@@ -1,0 +1,244 @@
+/* kennel request: add, list, show, approve, decline, cancel, auto. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kennel.h"
+
+#define SERVICES "boarding|daycare|grooming|training|service"
+
+static struct {
+	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to;
+	int force, decline_rest;
+} o;
+
+static const struct kn_opt add_opts[] = {
+	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
+	{ "pet", 0, KN_OPT_STR, &o.pet, "PET[,PET...]", NULL },
+	{ "start", 0, KN_OPT_STR, &o.start, "DATE", NULL },
+	{ "end", 0, KN_OPT_STR, &o.end, "DATE", NULL },
+	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt list_opts[] = {
+	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "pending|approved|declined|cancelled" },
+	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
+	{ "owner", 0, KN_OPT_STR, &o.owner, "OWNER", NULL },
+	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt approve_opts[] = {
+	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ "force", 0, KN_OPT_BOOL, &o.force, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt decline_opts[] = {
+	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt cancel_opts[] = {
+	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt auto_opts[] = {
+	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
+	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
+	{ "decline-rest", 0, KN_OPT_BOOL, &o.decline_rest, NULL, NULL },
+	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static int request_id(const char *text, long long *id)
+{
+	char *end;
+	*id = strtoll(text, &end, 10);
+	return *text && *end == '\0' && *id > 0;
+}
+
+static int show_request(struct session *s, long long id)
+{
+	struct kn_err err = { 0 };
+	struct kn_request_filter f = { .id = id };
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_request_list(s->db, &f, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, &err) : rc;
+}
+
+static int add(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct kn_request_in in = { .service = o.service, .start = o.start, .end = o.end,
+	                            .note = o.note };
+	long long id;
+
+	if (argc != 1 || !o.service || !o.pet || !o.start)
+		return usage_error("request", NULL, "usage: kennel request add OWNER --service SERVICE "
+		                   "--pet PET[,PET...] --start DATE [--end DATE] [--note TEXT]");
+	if (kn_owner_resolve(s->db, argv[0], &in.owner_id, &err) != KN_OK)
+		return fail(s, &err);
+	char *pets = strdup(o.pet);
+	for (char *tok = strtok(pets, ","); tok && in.npets < 8; tok = strtok(NULL, ",")) {
+		char ref[300];
+		/* a bare name is one of the owner's pets */
+		if (strchr(tok, '/') || strncmp(tok, "ext:", 4) == 0 || strspn(tok, "0123456789") == strlen(tok))
+			snprintf(ref, sizeof ref, "%s", tok);
+		else
+			snprintf(ref, sizeof ref, "%lld/%s", in.owner_id, tok);
+		if (kn_pet_resolve(s->db, ref, &in.pets[in.npets++], &err) != KN_OK) {
+			free(pets);
+			return fail(s, &err);
+		}
+	}
+	free(pets);
+	if (kn_tx_begin(s->db, &err) != KN_OK || kn_request_add(s->db, &in, &id, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	return show_request(s, id);
+}
+
+static int list(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct kn_request_filter f = { .status = o.status, .service = o.service, .from = o.from,
+	                               .to = o.to };
+	(void)argc, (void)argv;
+
+	if (o.owner && kn_owner_resolve(s->db, o.owner, &f.owner_id, &err) != KN_OK)
+		return fail(s, &err);
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_request_list(s->db, &f, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, &err) : rc;
+}
+
+static int show(struct session *s, int argc, char **argv)
+{
+	long long id;
+	if (argc != 1 || !request_id(argv[0], &id))
+		return usage_error("request", NULL, "request show needs one REQ id");
+	return show_request(s, id);
+}
+
+/* Each REQ decided on its own; exit 3 when some were refused. */
+static int decide(struct session *s, const char *action, const char *text, int argc, char **argv)
+{
+	struct kn_printer *p = NULL;
+	int refused = 0;
+
+	for (int i = 0; i < argc; i++) {
+		long long id;
+		if (!request_id(argv[i], &id))
+			return usage_error("request", NULL, "invalid request id '%s'", argv[i]);
+	}
+	if (s->format == KN_FMT_JSON) {
+		p = printer(s);
+		kn_rec_begin(p);
+		kn_arr_begin(p, "done");
+	}
+	long long refused_ids[256];
+	char refused_why[256][300];
+	for (int i = 0; i < argc; i++) {
+		struct kn_err err = { 0 };
+		long long id = strtoll(argv[i], NULL, 10);
+		kn_status st = kn_tx_begin(s->db, &err);
+		if (st == KN_OK)
+			st = kn_request_decide(s->db, id, action, text, o.force, &err);
+		if (st == KN_OK)
+			st = kn_tx_commit(s->db, &err);
+		if (st != KN_OK) {
+			kn_tx_rollback(s->db);
+			if (st == KN_TEMPFAIL)
+				return fail(s, &err);
+			report(&err);
+			if (refused < 256) {
+				refused_ids[refused] = id;
+				snprintf(refused_why[refused], sizeof refused_why[0], "%.299s", err.msg);
+			}
+			refused++;
+		} else if (p) {
+			kn_put_int(p, NULL, id, 1);
+		} else {
+			say(s, "request %lld %s", id, strcmp(action, "approve") == 0 ? "approved"
+			                          : strcmp(action, "decline") == 0 ? "declined" : "cancelled");
+		}
+	}
+	if (p) {
+		kn_nest_end(p);
+		kn_arr_begin(p, "refused");
+		for (int i = 0; i < refused && i < 256; i++) {
+			kn_obj_begin(p, NULL);
+			kn_put_int(p, "id", refused_ids[i], 1);
+			kn_put_str(p, "reason", refused_why[i], 1);
+			kn_nest_end(p);
+		}
+		kn_nest_end(p);
+		kn_rec_end(p);
+		finish_printer(p);
+	}
+	if (refused == 0)
+		return 0;
+	return argc == 1 ? KN_FAIL : KN_PARTIAL;
+}
+
+static int approve(struct session *s, int argc, char **argv)
+{
+	if (argc < 1)
+		return usage_error("request", NULL, "usage: kennel request approve REQ... [--note TEXT] [--force]");
+	return decide(s, "approve", o.note, argc, argv);
+}
+
+static int decline(struct session *s, int argc, char **argv)
+{
+	if (argc < 1 || o.reason == NULL)
+		return usage_error("request", NULL, "usage: kennel request decline REQ... --reason TEXT");
+	return decide(s, "decline", o.reason, argc, argv);
+}
+
+static int cancel(struct session *s, int argc, char **argv)
+{
+	if (argc != 1)
+		return usage_error("request", NULL, "usage: kennel request cancel REQ [--note TEXT]");
+	return decide(s, "cancel", o.note, argc, argv);
+}
+
+static int auto_approve(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	(void)argv;
+
+	if (argc > 0 || (o.decline_rest && o.reason == NULL))
+		return usage_error("request", NULL, "usage: kennel request auto [--service S] [--from DATE] "
+		                   "[--to DATE] [--decline-rest --reason TEXT] [--dry-run]");
+	struct kn_auto_options ao = { .service = o.service, .from = o.from, .to = o.to,
+	                              .decline_rest = o.decline_rest, .reason = o.reason,
+	                              .dry_run = s->dry_run };
+	struct kn_printer *p = printer(s);
+	kn_status st = kn_request_auto(s->db, &ao, p, &err);
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, &err) : rc;
+}
+
+const struct verb request_verbs[] = {
+	{ "add", add, add_opts,
+	  "OWNER --service SERVICE --pet PET[,PET...] --start DATE [--end DATE] [--note TEXT]",
+	  "Record an owner's request; it waits as pending.", NULL, 1 },
+	{ "list", list, list_opts,
+	  "[--status STATUS] [--service SERVICE] [--owner OWNER] [--from DATE] [--to DATE]",
+	  "List requests.", NULL, 1 },
+	{ "show", show, NULL, "REQ", "One request.", NULL, 1 },
+	{ "approve", approve, approve_opts, "REQ... [--note TEXT] [--force]",
+	  "Approve, unless a rule refuses (the reason named); --force records the override.", NULL, 1 },
+	{ "decline", decline, decline_opts, "REQ... --reason TEXT", "Decline with a reason.", NULL, 1 },
+	{ "cancel", cancel, cancel_opts, "REQ [--note TEXT]", "Cancel a request.", NULL, 1 },
+	{ "auto", auto_approve, auto_opts,
+	  "[--service SERVICE] [--from DATE] [--to DATE] [--decline-rest --reason TEXT] [--dry-run]",
+	  "Approve the largest number of pending requests that fit and pass every rule.", NULL, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
+};
+
+int cmd_request(int argc, char **argv)
+{
+	return dispatch("request", request_verbs, argc, argv);
+}

@@ -1,0 +1,28 @@
+/* Requests shared inside the library. */
+#ifndef KN_REQUEST_H
+#define KN_REQUEST_H
+
+#include "kn_internal.h"
+
+#define KN_MAX_PETS 8
+
+struct kn_req {
+	long long id;
+	char service[16], status[16], requested_at[20];
+	kn_day first, last;          /* occupied days, inclusive */
+	long long pets[KN_MAX_PETS];
+	int npets;
+	int chosen;
+	char why[300];
+};
+
+int kn_service_ok(const char *s);
+void kn_request_days(const char *service, kn_day start, kn_day end, kn_day *first, kn_day *last);
+kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, struct kn_err *err);
+int kn_request_rules(struct kn_db *db, const struct kn_req *r, char *why, size_t whylen);
+long long kn_capacity_on(struct kn_db *db, const char *service, kn_day day);
+long long kn_units_taken(struct kn_db *db, const char *service, kn_day day, const char *status);
+kn_status kn_request_set_status(struct kn_db *db, long long id, const char *status,
+                                const char *reason, int forced, struct kn_err *err);
+
+#endif

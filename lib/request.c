@@ -1,0 +1,326 @@
+/*
+ * Service requests: an owner's wish for a service on dates, approved or
+ * declined against the rules: capacity per service and day, closed periods,
+ * required vaccinations current through the last day, a passed temperament
+ * test for daycare and boarding when the preference asks for one.
+ *
+ * Boarding occupies the nights start <= d < end; the other services occupy
+ * their days start..end.  Each pet takes one unit of capacity on each day.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_request.h"
+
+int kn_service_ok(const char *s)
+{
+	static const char *const services[] = { "boarding", "daycare", "grooming", "training",
+	                                        "service" };
+	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++)
+		if (strcmp(s, services[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* the occupied days, first and last inclusive */
+void kn_request_days(const char *service, kn_day start, kn_day end, kn_day *first, kn_day *last)
+{
+	*first = start;
+	*last = strcmp(service, "boarding") == 0 ? end - 1 : end;
+}
+
+static kn_status parse_day(const char *text, kn_day *day, struct kn_err *err)
+{
+	char date[11];
+	/* YYYY-MM-DDTHH:MM: the time is kept by the caller, the day matters here */
+	if (text && strlen(text) > 10 && text[10] == 'T') {
+		memcpy(date, text, 10);
+		date[10] = '\0';
+		return kn_date_parse(date, day, err);
+	}
+	return kn_date_parse(text, day, err);
+}
+
+kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long long *id,
+                         struct kn_err *err)
+{
+	char start[11], end[11], now[20];
+	kn_day s_day, e_day;
+	sqlite3_stmt *st;
+	kn_status s;
+
+	if (!kn_service_ok(in->service))
+		return kn_err_set(err, KN_USAGE, "invalid service '%s' (choose boarding, daycare, "
+		                  "grooming, training, service)", in->service);
+	if (in->npets < 1)
+		return kn_err_set(err, KN_USAGE, "a request needs --pet");
+	if ((s = parse_day(in->start, &s_day, err)) != KN_OK)
+		return s;
+	e_day = s_day;
+	if (in->end && (s = parse_day(in->end, &e_day, err)) != KN_OK)
+		return s;
+	if (strcmp(in->service, "boarding") == 0 && e_day <= s_day)
+		return kn_err_set(err, KN_FAIL, "a boarding request needs --end after --start (the "
+		                  "nights start <= d < end)");
+	if (e_day < s_day)
+		return kn_err_set(err, KN_FAIL, "the end '%s' is before the start '%s'", in->end,
+		                  in->start);
+	for (int i = 0; i < in->npets; i++) {
+		if ((s = kn_prepare(db, "SELECT owner_id FROM pets WHERE id = ?", &st, err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, in->pets[i]);
+		int mine = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == in->owner_id;
+		sqlite3_finalize(st);
+		if (!mine)
+			return kn_err_set(err, KN_FAIL, "pet %lld is not owner %lld's", in->pets[i],
+			                  in->owner_id);
+	}
+	kn_date_format(s_day, start);
+	kn_date_format(e_day, end);
+	kn_now_text(now);
+	if ((s = kn_prepare(db, "INSERT INTO requests (owner_id, service, start, end, requested_at,"
+	                        " note, status) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 'pending'))",
+	                    &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, in->owner_id);
+	sqlite3_bind_text(st, 2, in->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, start, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, end, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, in->requested_at ? in->requested_at : now, -1, SQLITE_STATIC);
+	kn_bind_text(st, 6, in->note);
+	kn_bind_text(st, 7, in->status);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "adding request");
+	sqlite3_finalize(st);
+	if (s != KN_OK)
+		return s;
+	*id = sqlite3_last_insert_rowid(db->h);
+	for (int i = 0; i < in->npets && s == KN_OK; i++) {
+		if ((s = kn_prepare(db, "INSERT INTO request_pets (request_id, pet_id) VALUES (?, ?)"
+		                        " ON CONFLICT DO NOTHING", &st, err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, in->pets[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			s = kn_sql_fail(db, err, "adding request");
+		sqlite3_finalize(st);
+	}
+	return s == KN_OK ? kn_audit(db, "request", *id, err, "%s requested by owner %lld",
+	                             in->service, in->owner_id) : s;
+}
+
+kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "SELECT service, start, end, status, requested_at FROM requests"
+	                             " WHERE id = ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	memset(r, 0, sizeof *r);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return kn_err_set(err, KN_FAIL, "request %lld not found", id);
+	}
+	r->id = id;
+	snprintf(r->service, sizeof r->service, "%s", kn_col_text(st, 0));
+	kn_day start = 0, end = 0;
+	kn_date_parse(kn_col_text(st, 1), &start, NULL);
+	kn_date_parse(kn_col_text(st, 2), &end, NULL);
+	kn_request_days(r->service, start, end, &r->first, &r->last);
+	snprintf(r->status, sizeof r->status, "%s", kn_col_text(st, 3));
+	snprintf(r->requested_at, sizeof r->requested_at, "%s", kn_col_text(st, 4));
+	sqlite3_finalize(st);
+	if ((s = kn_prepare(db, "SELECT pet_id FROM request_pets WHERE request_id = ? ORDER BY pet_id",
+	                    &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW && r->npets < KN_MAX_PETS)
+		r->pets[r->npets++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return KN_OK;
+}
+
+/* Units per day: the override for that date, else the every-day figure,
+ * else unlimited (-1). */
+long long kn_capacity_on(struct kn_db *db, const char *service, kn_day day)
+{
+	char d[11];
+	sqlite3_stmt *st;
+	long long units = -1;
+
+	kn_date_format(day, d);
+	if (kn_cached(db, "SELECT units FROM capacity WHERE service = ? AND day IN (?, '')"
+	                  " ORDER BY day DESC LIMIT 1", &st, NULL) != KN_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		units = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return units;
+}
+
+/* Units approved requests of a service take on a day (pending too, if asked). */
+long long kn_units_taken(struct kn_db *db, const char *service, kn_day day, const char *status)
+{
+	char d[11];
+	sqlite3_stmt *st;
+	long long n = 0;
+
+	kn_date_format(day, d);
+	if (kn_cached(db, "SELECT count(*) FROM requests r JOIN request_pets p ON p.request_id = r.id"
+	                  " WHERE r.service = ?1 AND r.status = ?3 AND r.start <= ?2"
+	                  " AND (CASE WHEN r.service = 'boarding' THEN r.end > ?2 ELSE r.end >= ?2 END)",
+	              &st, NULL) != KN_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* The rules but capacity: a closed period, vaccinations, temperament.
+ * 1 and why filled when one refuses. */
+int kn_request_rules(struct kn_db *db, const struct kn_req *r, char *why, size_t whylen)
+{
+	char first[11], last[11];
+	sqlite3_stmt *st;
+	char *v = NULL;
+	int refused = 0;
+
+	kn_date_format(r->first, first);
+	kn_date_format(r->last, last);
+	if (kn_cached(db, "SELECT id, reason, max(start, ?2) FROM blocks WHERE (service IS NULL OR"
+	                  " service = ?1) AND start <= ?3 AND end >= ?2 ORDER BY start LIMIT 1",
+	              &st, NULL) == KN_OK) {
+		sqlite3_bind_text(st, 1, r->service, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			snprintf(why, whylen, "blocked by block %lld (%s) on %s",
+			         (long long)sqlite3_column_int64(st, 0), kn_col_text(st, 1),
+			         kn_col_text(st, 2));
+			refused = 1;
+		}
+		sqlite3_reset(st);
+	}
+	if (!refused && kn_pref_get(db, "portal.require_current_vaccinations", &v, NULL, NULL) == KN_OK &&
+	    strcmp(v, "true") == 0) {
+		struct kn_buf req = { 0 };
+		if (kn_required_vaccines_json(db, &req, NULL) == KN_OK &&
+		    kn_cached(db, "SELECT p.name, r.value, (SELECT max(expires_on) FROM vaccinations v"
+		                  " WHERE v.pet_id = p.id AND v.type = r.value) AS e"
+		                  " FROM pets p CROSS JOIN json_each(?2) r WHERE p.id = ?1"
+		                  " AND (e IS NULL OR e < ?3) ORDER BY r.key LIMIT 1", &st, NULL) == KN_OK) {
+			for (int i = 0; i < r->npets && !refused; i++) {
+				sqlite3_bind_int64(st, 1, r->pets[i]);
+				sqlite3_bind_text(st, 2, req.data, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
+				if (sqlite3_step(st) == SQLITE_ROW) {
+					if (kn_col_text(st, 2))
+						snprintf(why, whylen, "%s's %s expires on %s, before %s",
+						         kn_col_text(st, 0), kn_col_text(st, 1), kn_col_text(st, 2),
+						         last);
+					else
+						snprintf(why, whylen, "%s has no %s on record", kn_col_text(st, 0),
+						         kn_col_text(st, 1));
+					refused = 1;
+				}
+				sqlite3_reset(st);
+			}
+		}
+		kn_buf_free(&req);
+	}
+	free(v);
+	v = NULL;
+	if (!refused && (strcmp(r->service, "daycare") == 0 || strcmp(r->service, "boarding") == 0) &&
+	    kn_pref_get(db, "portal.require_temperament_test", &v, NULL, NULL) == KN_OK &&
+	    strcmp(v, "true") == 0 &&
+	    kn_cached(db, "SELECT name FROM pets WHERE id = ? AND temperament <> 'pass'", &st,
+	              NULL) == KN_OK) {
+		for (int i = 0; i < r->npets && !refused; i++) {
+			sqlite3_bind_int64(st, 1, r->pets[i]);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				snprintf(why, whylen, "%s's temperament test not passed", kn_col_text(st, 0));
+				refused = 1;
+			}
+			sqlite3_reset(st);
+		}
+	}
+	free(v);
+	return refused;
+}
+
+static int over_capacity(struct kn_db *db, const struct kn_req *r, char *why, size_t whylen)
+{
+	for (kn_day d = r->first; d <= r->last; d++) {
+		long long cap = kn_capacity_on(db, r->service, d);
+		if (cap < 0)
+			continue;
+		long long taken = kn_units_taken(db, r->service, d, "approved");
+		if (taken + r->npets > cap) {
+			char day[11];
+			kn_date_format(d, day);
+			snprintf(why, whylen, "over capacity on %s (%lld of %lld taken)", day, taken, cap);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+kn_status kn_request_set_status(struct kn_db *db, long long id, const char *status,
+                                const char *reason, int forced, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	char now[20];
+	kn_status s = kn_prepare(db, "UPDATE requests SET status = ?, decided_at = ?, decided_by = ?,"
+	                             " reason = coalesce(?, reason), forced = ? WHERE id = ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	kn_now_text(now);
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	kn_bind_text(st, 3, db->actor);
+	kn_bind_text(st, 4, reason);
+	sqlite3_bind_int(st, 5, forced);
+	sqlite3_bind_int64(st, 6, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "deciding request");
+	sqlite3_finalize(st);
+	if (s == KN_OK)
+		s = kn_audit(db, "request", id, err, "%s%s%s%s", status, forced ? " (forced)" : "",
+		             reason ? ": " : "", reason ? reason : "");
+	return s;
+}
+
+kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
+                            const char *text, int force, struct kn_err *err)
+{
+	struct kn_req r;
+	char why[300];
+	kn_status s = kn_request_load(db, id, &r, err);
+
+	if (s != KN_OK)
+		return s;
+	if (strcmp(action, "approve") == 0) {
+		if (strcmp(r.status, "pending") != 0)
+			return kn_err_set(err, KN_FAIL, "request %lld is %s, not pending", id, r.status);
+		int refused = kn_request_rules(db, &r, why, sizeof why) ||
+		              over_capacity(db, &r, why, sizeof why);
+		if (refused && !force)
+			return kn_err_set(err, KN_FAIL, "request %lld: %s", id, why);
+		return kn_request_set_status(db, id, "approved", refused ? why : text, refused, err);
+	}
+	if (strcmp(action, "decline") == 0) {
+		if (strcmp(r.status, "pending") != 0 && strcmp(r.status, "approved") != 0)
+			return kn_err_set(err, KN_FAIL, "request %lld is %s", id, r.status);
+		return kn_request_set_status(db, id, "declined", text, 0, err);
+	}
+	if (strcmp(r.status, "cancelled") == 0 || strcmp(r.status, "declined") == 0)
+		return kn_err_set(err, KN_FAIL, "request %lld is %s already", id, r.status);
+	return kn_request_set_status(db, id, "cancelled", text, 0, err);
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# kennel request, capacity and block: the rules, and optimal auto-approval.
+load test_helper
+
+kennels() {
+	init_db
+	kennel owner add --first Ann --last Lee --email ann@example.com >/dev/null
+	kennel pet add 1 --name Rex >/dev/null
+	kennel pet add 1 --name Mia >/dev/null
+	for pet in 1/Rex 1/Mia; do
+		for t in rabies distemper bordetella; do kennel vax add "$pet" "$t" --expires 2027-06-01 >/dev/null; done
+	done
+	kennel capacity set boarding 1
+}
+
+@test "request add records a pending request; boarding needs an end after the start" {
+	kennels
+	run -0 kennel request add ann@example.com --service boarding --pet Rex,Mia --start 2026-12-01 --end 12/05/2026 --json
+	assert_equal "$(echo "$output" | jq -c '[.id, .owner_id, .pets, .service, .start, .end, .status]')" \
+		'[1,1,[1,2],"boarding","2026-12-01","2026-12-05","pending"]'
+	run -1 --separate-stderr kennel request add 1 --service boarding --pet Rex --start 2026-12-01
+	assert_equal "$stderr" "kennel: a boarding request needs --end after --start (the nights start <= d < end)"
+}
+
+@test "approve refuses over capacity, naming the day; --force records the override" {
+	kennels
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-02 --end 2026-12-04 >/dev/null
+	kennel request approve 1
+	run -1 --separate-stderr kennel request approve 2
+	assert_equal "$stderr" "kennel: request 2: over capacity on 2026-12-02 (1 of 1 taken)"
+	run -0 kennel request approve 2 --force
+	assert_equal "$(sql 'SELECT status, forced, reason FROM requests WHERE id = 2')" "approved|1|over capacity on 2026-12-02 (1 of 1 taken)"
+}
+
+@test "boarding occupies nights start <= d < end: back-to-back stays fit one kennel" {
+	kennels
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-03 --end 2026-12-05 >/dev/null
+	run -0 kennel request approve 1 2
+}
+
+@test "a per-date capacity overrides the every-day figure" {
+	kennels
+	kennel capacity set boarding 2 --from 2026-12-24 --to 2026-12-26
+	kennel request add 1 --service boarding --pet Rex,Mia --start 2026-12-24 --end 2026-12-26 >/dev/null
+	run -0 kennel request approve 1
+	run -0 kennel capacity show --service boarding --from 2026-12-23 --to 2026-12-24 --json
+	assert_equal "$(echo "$output" | jq -c 'map([.day, .capacity, .approved, .free])')" '[["2026-12-23",1,0,1],["2026-12-24",2,2,0]]'
+}
+
+@test "a block refuses approvals on its days and lists the approved requests it hits" {
+	kennels
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-20 --end 2026-12-22 >/dev/null
+	kennel request approve 1
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-24 --end 2026-12-26 >/dev/null
+	run -0 --separate-stderr kennel block add --from 2026-12-21 --to 2026-12-25 --reason "Owner's vacation" --json
+	assert_equal "$(echo "$output" | jq -c 'map(.id)')" "[1]"
+	run -1 --separate-stderr kennel request approve 2
+	assert_equal "$stderr" "kennel: request 2: blocked by block 1 (Owner's vacation) on 2026-12-24"
+	kennel block rm 1
+	run -0 kennel request approve 2
+}
+
+@test "expired vaccinations through the last day and a missing temperament test refuse" {
+	kennels
+	kennel vax add 1/Rex rabies --expires 2026-12-02 >/dev/null
+	sql "DELETE FROM vaccinations WHERE pet_id = 1 AND type = 'rabies' AND expires_on = '2027-06-01'"
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-05 >/dev/null
+	run -1 --separate-stderr kennel request approve 1
+	assert_equal "$stderr" "kennel: request 1: Rex's rabies expires on 2026-12-02, before 2026-12-04"
+	kennel prefs set portal.require_current_vaccinations false
+	kennel prefs set portal.require_temperament_test true
+	run -1 --separate-stderr kennel request approve 1
+	assert_equal "$stderr" "kennel: request 1: Rex's temperament test not passed"
+	kennel pet temperament 1 pass >/dev/null
+	run -0 kennel request approve 1
+}
+
+@test "several REQs are decided each on its own: exit 3 when some were refused" {
+	kennels
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-01 --end 2026-12-03 >/dev/null
+	run -3 --separate-stderr kennel request approve 1 2 --json
+	assert_equal "$(echo "$output" | jq -c '[.done, (.refused | map(.id))]')" "[[1],[2]]"
+	run -0 --separate-stderr kennel request decline 2 --reason "full that week"
+	assert_equal "$(sql 'SELECT status, reason FROM requests WHERE id = 2')" "declined|full that week"
+	run -0 kennel request cancel 1
+	assert_equal "$(sql 'SELECT status FROM requests WHERE id = 1')" "cancelled"
+}
+
+@test "request auto approves more than first come, first served, and explains the rest" {
+	kennels
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-06 >/dev/null
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-02 --end 2026-12-03 >/dev/null
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-04 --end 2026-12-05 >/dev/null
+	run -0 kennel request auto --dry-run --json
+	assert_equal "$(echo "$output" | jq -c .)" '{"approved":[2,3],"not_approved":[{"id":1,"reason":"over capacity on 2026-12-02"}]}'
+	assert_equal "$(sql "SELECT count(*) FROM requests WHERE status = 'pending'")" "3"
+	run -0 kennel request auto --decline-rest --reason "no kennel free" --json
+	assert_equal "$(sql 'SELECT group_concat(status) FROM (SELECT status FROM requests ORDER BY id)')" "declined,approved,approved"
+}
+
+@test "request auto is optimal for one-pet requests: brute force over random instances" {
+	for seed in $(seq 1 12); do
+		run -0 /usr/bin/python3 "$TESTS_DIR/auto_bruteforce.py" "$KENNEL" "$seed"
+		assert_output "ok"
+	done
+}
+
+@test "request auto with multi-pet requests stays feasible; the gap to the optimum is small" {
+	total=0
+	for seed in $(seq 1 8); do
+		run -0 /usr/bin/python3 "$TESTS_DIR/auto_bruteforce.py" "$KENNEL" "$seed" --multi
+		[[ "$output" == gap* ]]
+		total=$((total + ${output#gap }))
+	done
+	echo "multi-pet gap over 8 instances: $total" >&3
+	[ "$total" -le 4 ]
+}
+
+@test "report occupancy shows capacity, approved, pending and free per day" {
+	kennels
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-02 >/dev/null
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-01 --end 2026-12-02 >/dev/null
+	kennel request approve 1
+	run -0 kennel report occupancy --service boarding --from 2026-12-01 --to 2026-12-01 --csv
+	assert_equal "$(echo "$output" | tr -d '\r')" $'day,capacity,approved,pending,free\n2026-12-01,1,1,1,0'
+}
