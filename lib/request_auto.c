@@ -28,6 +28,12 @@ static int by_end(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	const struct kn_req *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, struct kn_printer *p,
                           struct kn_err *err)
 {
@@ -111,13 +117,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 		free(room);
 	}
 	/* the plan, in id order, then applied */
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (reqs[j].id < reqs[i].id) {
-				struct kn_req t = reqs[i];
-				reqs[i] = reqs[j];
-				reqs[j] = t;
-			}
+	qsort(reqs, n, sizeof *reqs, by_id);
 	kn_rec_begin(p);
 	kn_arr_begin(p, "approved");
 	for (size_t i = 0; i < n && s == KN_OK; i++)
