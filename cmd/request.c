@@ -7,7 +7,8 @@
 #define SERVICES "boarding|daycare|grooming|training|service"
 
 static struct {
-	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to;
+	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to,
+		*rejects;
 	int force, decline_rest;
 } o;
 
@@ -40,6 +41,11 @@ static const struct kn_opt cancel_opts[] = {
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
+static const struct kn_opt import_opts[] = {
+	{ "rejects", 0, KN_OPT_STR, &o.rejects, "FILE", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
 static const struct kn_opt auto_opts[] = {
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
 	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
@@ -220,6 +226,22 @@ static int auto_approve(struct session *s, int argc, char **argv)
 	return st != KN_OK ? fail(s, &err) : rc;
 }
 
+static int import(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct kn_import_summary sum;
+
+	if (argc != 1)
+		return usage_error("request", NULL, "request import needs one FILE (or - for stdin)");
+	struct kn_import_options io = {
+		.path = argv[0], .rejects_path = o.rejects, .dry_run = s->dry_run,
+		.progress = progress_bar, .notice = notice_line, .ud = s,
+	};
+	kn_status st = kn_request_import(s->db, &io, &sum, &err);
+	progress_done(s);
+	return import_summary(s, st, &err, &sum, o.rejects != NULL);
+}
+
 const struct verb request_verbs[] = {
 	{ "add", add, add_opts,
 	  "OWNER --service SERVICE --pet PET[,PET...] --start DATE [--end DATE] [--note TEXT]",
@@ -235,6 +257,8 @@ const struct verb request_verbs[] = {
 	{ "auto", auto_approve, auto_opts,
 	  "[--service SERVICE] [--from DATE] [--to DATE] [--decline-rest --reason TEXT] [--dry-run]",
 	  "Approve the largest number of pending requests that fit and pass every rule.", NULL, 1 },
+	{ "import", import, import_opts, "FILE|- [--rejects FILE] [--dry-run]",
+	  "Bookings and pending requests from another system; approved ones as decided.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 

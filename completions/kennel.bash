@@ -10,7 +10,7 @@
 # product: add list edit show-to-owner addons
 # order: purchase list show checkout void
 # package: list show history modify use carryover
-# request: add list show approve decline cancel auto
+# request: add list show approve decline cancel auto import
 # capacity: set show
 # block: add list rm
 # report: vaccinations advisory packages occupancy balances

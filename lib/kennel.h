@@ -369,6 +369,8 @@ struct kn_auto_options {
 /* Prints {"approved":[...],"not_approved":[{"id","reason"}...]}. */
 kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o,
                           struct kn_printer *p, struct kn_err *err);
+kn_status kn_request_import(struct kn_db *db, const struct kn_import_options *o,
+                            struct kn_import_summary *s, struct kn_err *err);
 kn_status kn_capacity_set(struct kn_db *db, const char *service, long long units,
                           const char *from, const char *to, struct kn_err *err);
 kn_status kn_occupancy(struct kn_db *db, const char *service, const char *from, const char *to,

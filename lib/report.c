@@ -141,6 +141,29 @@ static const struct check checks[] = {
 	  "SELECT p.id, p.name || ': no ' || r.value FROM pets p JOIN owners o ON o.id = p.owner_id"
 	  " AND o.active CROSS JOIN json_each(?1) r WHERE NOT EXISTS (SELECT 1 FROM vaccinations v"
 	  " WHERE v.pet_id = p.id AND v.type = r.value) ORDER BY p.id, r.value" },
+	{ "approved-request-blocked", "error", "request",
+	  "SELECT r.id, r.service || ' ' || r.start || ' to ' || r.end || ' overlaps block ' || b.id"
+	  " || ' (' || b.reason || ')' FROM requests r JOIN blocks b ON (b.service IS NULL OR"
+	  " b.service = r.service) AND b.start <= r.end AND b.end >= r.start"
+	  " WHERE r.status = 'approved' AND NOT r.forced ORDER BY r.id" },
+	{ "approved-request-over-capacity", "error", "request",
+	  "WITH RECURSIVE day(d, id, last, service, n) AS ("
+	  "  SELECT r.start, r.id, CASE WHEN r.service = 'boarding' THEN date(r.end, '-1 day')"
+	  "   ELSE r.end END, r.service, (SELECT count(*) FROM request_pets WHERE request_id = r.id)"
+	  "  FROM requests r WHERE r.status = 'approved' AND ?2 IS NOT NULL"
+	  "  UNION ALL SELECT date(d, '+1 day'), id, last, service, n FROM day WHERE d < last),"
+	  " load(service, d, used) AS (SELECT service, d, sum(n) FROM day GROUP BY service, d)"
+	  " SELECT DISTINCT day.id, day.service || ' on ' || day.d || ': ' || l.used || ' of '"
+	  " || coalesce(c1.units, c0.units) FROM day JOIN load l ON l.service = day.service"
+	  " AND l.d = day.d LEFT JOIN capacity c1 ON c1.service = day.service AND c1.day = day.d"
+	  " LEFT JOIN capacity c0 ON c0.service = day.service AND c0.day = ''"
+	  " WHERE l.used > coalesce(c1.units, c0.units) GROUP BY day.id ORDER BY day.id" },
+	{ "approved-request-vaccination", "error", "request",
+	  "SELECT r.id, p.name || ': ' || v.value || ' not current through ' || r.end"
+	  " FROM requests r JOIN request_pets rp ON rp.request_id = r.id JOIN pets p ON p.id = rp.pet_id"
+	  " CROSS JOIN json_each(?1) v WHERE r.status = 'approved' AND NOT r.forced"
+	  " AND r.end >= ?2 AND coalesce((SELECT max(expires_on) FROM vaccinations x"
+	  "  WHERE x.pet_id = p.id AND x.type = v.value), '') < r.end ORDER BY r.id" },
 	{ "package-past-end", "warning", "package",
 	  "SELECT id, name || ': ' || number_left || ' left, ended ' || end_date FROM packages"
 	  " WHERE number_left > 0 AND end_date < ?2 ORDER BY id" },

@@ -127,3 +127,31 @@ kennels() {
 	run -0 kennel report occupancy --service boarding --from 2026-12-01 --to 2026-12-01 --csv
 	assert_equal "$(echo "$output" | tr -d '\r')" $'day,capacity,approved,pending,free\n2026-12-01,1,1,1,0'
 }
+
+@test "request import: bookings come in as decided; doctor reports those that break the rules" {
+	kennels
+	kennel block add --from 2026-12-24 --to 2026-12-25 --reason "Christmas" >/dev/null 2>&1
+	cat > r.csv <<CSV
+owner_email,pets,service,start,end,status,note
+ann@example.com,Rex,boarding,2026-12-01,2026-12-05,approved,from the old calendar
+ann@example.com,Mia,boarding,2026-12-03,2026-12-04,approved,
+ann@example.com,Rex;Mia,boarding,12/24/2026,12/26/2026,pending,
+ann@example.com,Fido,daycare,2026-12-01,,pending,
+ann@example.com,Rex,daycare,2026-12-01,,maybe,
+CSV
+	run -3 --separate-stderr kennel request import r.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.rows, .created, .rejected]')" "[5,3,2]"
+	assert_equal "${stderr_lines[0]}" "kennel: r.csv: line 5: pet '1/Fido' not found"
+	assert_equal "${stderr_lines[1]}" "kennel: r.csv: line 6: invalid status 'maybe' (pending or approved)"
+	run -3 --separate-stderr kennel request import r.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .unchanged]')" "[0,3]"
+	run -1 --separate-stderr kennel doctor --json
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "approved-request-over-capacity") | .id]')" "[1,2]"
+	kennel vax add 1/Rex rabies --expires 2026-12-03 >/dev/null
+	sql "DELETE FROM vaccinations WHERE pet_id = 1 AND type = 'rabies' AND expires_on = '2027-06-01'"
+	run -1 --separate-stderr kennel doctor --json
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "approved-request-vaccination") | .detail]')" '["Rex: rabies not current through 2026-12-05"]'
+	sql "UPDATE requests SET status = 'approved' WHERE id = 3"
+	run -1 --separate-stderr kennel doctor --json
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "approved-request-blocked") | .id]')" "[3]"
+}
