@@ -60,6 +60,11 @@ static int packages(struct session *s, int argc, char **argv)
 	return remind(s, "packages", argc, argv);
 }
 
+static int appointments(struct session *s, int argc, char **argv)
+{
+	return remind(s, "appointments", argc, argv);
+}
+
 static int all(struct session *s, int argc, char **argv)
 {
 	return remind(s, "all", argc, argv);
@@ -69,10 +74,12 @@ const struct verb remind_verbs[] = {
 	{ "vaccinations", vaccinations, remind_opts, "[--days N] [--queue-only] [--dry-run]",
 	  "One message per owner whose pets' required vaccinations expire within N days or have "
 	  "expired; each reminder is sent once.", NULL, 1 },
+	{ "appointments", appointments, remind_opts, "[--days N] [--queue-only] [--dry-run]",
+	  "One message per owner with approved requests starting within N days.", NULL, 1 },
 	{ "packages", packages, remind_opts, "[--days N] [--queue-only] [--dry-run]",
 	  "One message per owner whose packages end within N days or have one day left.", NULL, 1 },
 	{ "all", all, remind_opts, "[--days N] [--queue-only] [--dry-run]",
-	  "Every reminder kennel can send: vaccinations and packages.", NULL, 1 },
+	  "Every reminder: vaccinations, appointments and packages.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 

@@ -9,7 +9,7 @@
 static struct {
 	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to,
 		*rejects;
-	int force, decline_rest;
+	int force, decline_rest, notify;
 } o;
 
 static const struct kn_opt add_opts[] = {
@@ -29,11 +29,13 @@ static const struct kn_opt list_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt approve_opts[] = {
+	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ "force", 0, KN_OPT_BOOL, &o.force, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt decline_opts[] = {
+	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
 	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
@@ -47,6 +49,7 @@ static const struct kn_opt import_opts[] = {
 };
 
 static const struct kn_opt auto_opts[] = {
+	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
 	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
 	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
@@ -151,6 +154,8 @@ static int decide(struct session *s, const char *action, const char *text, int a
 		kn_status st = kn_tx_begin(s->db, &err);
 		if (st == KN_OK)
 			st = kn_request_decide(s->db, id, action, text, o.force, &err);
+		if (st == KN_OK && o.notify)
+			st = kn_request_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &err);
 		if (st == KN_OK)
 			st = kn_tx_commit(s->db, &err);
 		if (st != KN_OK) {
@@ -169,6 +174,10 @@ static int decide(struct session *s, const char *action, const char *text, int a
 			say(s, "request %lld %s", id, strcmp(action, "approve") == 0 ? "approved"
 			                          : strcmp(action, "decline") == 0 ? "declined" : "cancelled");
 		}
+	}
+	if (o.notify && refused < argc && !s->dry_run) {
+		struct kn_send_summary sum;
+		deliver(s, 0, &sum);
 	}
 	if (p) {
 		kn_nest_end(p);
@@ -219,11 +228,20 @@ static int auto_approve(struct session *s, int argc, char **argv)
 		                   "[--to DATE] [--decline-rest --reason TEXT] [--dry-run]");
 	struct kn_auto_options ao = { .service = o.service, .from = o.from, .to = o.to,
 	                              .decline_rest = o.decline_rest, .reason = o.reason,
-	                              .dry_run = s->dry_run };
+	                              .dry_run = s->dry_run, .notify = o.notify,
+	                              .template_dir = getenv("KENNEL_TEMPLATES") };
 	struct kn_printer *p = printer(s);
 	kn_status st = kn_request_auto(s->db, &ao, p, &err);
 	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	if (st != KN_OK)
+		return fail(s, &err);
+	if (o.notify && !s->dry_run) {
+		struct kn_send_summary sum;
+		int sent = deliver(s, 0, &sum);
+		if (sent != 0)
+			return sent;
+	}
+	return rc;
 }
 
 static int import(struct session *s, int argc, char **argv)
@@ -250,12 +268,13 @@ const struct verb request_verbs[] = {
 	  "[--status STATUS] [--service SERVICE] [--owner OWNER] [--from DATE] [--to DATE]",
 	  "List requests.", NULL, 1 },
 	{ "show", show, NULL, "REQ", "One request.", NULL, 1 },
-	{ "approve", approve, approve_opts, "REQ... [--note TEXT] [--force]",
+	{ "approve", approve, approve_opts, "REQ... [--note TEXT] [--force] [--notify]",
 	  "Approve, unless a rule refuses (the reason named); --force records the override.", NULL, 1 },
-	{ "decline", decline, decline_opts, "REQ... --reason TEXT", "Decline with a reason.", NULL, 1 },
+	{ "decline", decline, decline_opts, "REQ... --reason TEXT [--notify]", "Decline with a reason.", NULL, 1 },
 	{ "cancel", cancel, cancel_opts, "REQ [--note TEXT]", "Cancel a request.", NULL, 1 },
 	{ "auto", auto_approve, auto_opts,
-	  "[--service SERVICE] [--from DATE] [--to DATE] [--decline-rest --reason TEXT] [--dry-run]",
+	  "[--service SERVICE] [--from DATE] [--to DATE] [--decline-rest --reason TEXT] [--notify] "
+	  "[--dry-run]",
 	  "Approve the largest number of pending requests that fit and pass every rule.", NULL, 1 },
 	{ "import", import, import_opts, "FILE|- [--rejects FILE] [--dry-run]",
 	  "Bookings and pending requests from another system; approved ones as decided.", NULL, 1 },

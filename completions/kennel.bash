@@ -17,7 +17,7 @@
 # creds: bulk-generate set check reset redeem revoke
 # mail: send list show retry
 # blast: email
-# remind: vaccinations packages all
+# remind: vaccinations appointments packages all
 _kennel() {
 	local cur=${COMP_WORDS[COMP_CWORD]} IFS=$'\n'
 	COMPREPLY=($(kennel --complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))

@@ -364,11 +364,15 @@ kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,
                           struct kn_printer *p, struct kn_err *err);
 struct kn_auto_options {
 	const char *service, *from, *to, *reason;
-	int decline_rest, dry_run;
+	int decline_rest, dry_run, notify;
+	const char *template_dir;
 };
 /* Prints {"approved":[...],"not_approved":[{"id","reason"}...]}. */
 kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o,
                           struct kn_printer *p, struct kn_err *err);
+/* Queues the request-approved or request-declined mail for its decision. */
+kn_status kn_request_notify(struct kn_db *db, long long id, const char *template_dir,
+                            struct kn_err *err);
 kn_status kn_request_import(struct kn_db *db, const struct kn_import_options *o,
                             struct kn_import_summary *s, struct kn_err *err);
 kn_status kn_capacity_set(struct kn_db *db, const char *service, long long units,

@@ -38,6 +38,16 @@ static const struct remind_kind kinds[] = {
 	  " JOIN vaccinations v ON v.pet_id = p.id AND v.type = r.value"
 	  " WHERE o.active AND NOT o.email_opt_out AND o.email IS NOT NULL"
 	  " GROUP BY p.id, r.value) WHERE expires_on <= ?2 ORDER BY owner, pet, value" },
+	{ "appointment", "appointment-reminder", "remind.appointment_days",
+	  { "service", "pets", "start" }, 3,
+	  /* approved requests starting from today to the end of the window */
+	  "SELECT r.owner_id, r.id || ':' || r.start, r.service,"
+	  " (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p ON p.id = rp.pet_id"
+	  "  WHERE rp.request_id = r.id), r.start, NULL"
+	  " FROM requests r JOIN owners o ON o.id = r.owner_id"
+	  " WHERE r.status = 'approved' AND o.active AND NOT o.email_opt_out"
+	  " AND o.email IS NOT NULL AND r.start >= ?3 AND r.start <= ?2 AND ?1 IS NOT NULL"
+	  " ORDER BY r.owner_id, r.start, r.id" },
 	{ "package", "package-reminder", "remind.package_days",
 	  { "name", "number_left", "end_date", "status" }, 3,
 	  /* packages ending within the window, or down to their last day */

@@ -124,6 +124,8 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 		if (reqs[i].chosen == 1) {
 			kn_put_int(p, NULL, reqs[i].id, 1);
 			s = kn_request_set_status(db, reqs[i].id, "approved", NULL, 0, err);
+			if (s == KN_OK && o->notify)
+				s = kn_request_notify(db, reqs[i].id, o->template_dir, err);
 		}
 	kn_nest_end(p);
 	kn_arr_begin(p, "not_approved");
@@ -135,6 +137,8 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 			kn_nest_end(p);
 			if (o->decline_rest)
 				s = kn_request_set_status(db, reqs[i].id, "declined", o->reason, 0, err);
+			if (s == KN_OK && o->decline_rest && o->notify)
+				s = kn_request_notify(db, reqs[i].id, o->template_dir, err);
 		}
 	kn_nest_end(p);
 	kn_rec_end(p);

@@ -100,3 +100,18 @@ CSV
 	assert_equal "$(echo "$output" | jq .queued)" "3"
 	assert_equal "$(sql "SELECT group_concat(kind) FROM (SELECT DISTINCT kind FROM outbox ORDER BY kind)")" "package-reminder,vaccination-reminder"
 }
+
+@test "remind appointments: approved requests starting within remind.appointment_days, once each" {
+	clinic
+	kennel prefs set portal.require_current_vaccinations false
+	kennel request add 1 --service daycare --pet Rex,Mia --start 2026-11-24 >/dev/null
+	kennel request add 2 --service grooming --pet Max --start 2026-11-30 >/dev/null
+	kennel request approve 1 2 >/dev/null 2>&1
+	run -0 --separate-stderr kennel remind appointments --json
+	assert_equal "$(echo "$output" | jq .queued)" "1"
+	grep -q -- '- daycare for Rex, Mia, 2026-11-24' kennel-mail/000001.eml
+	run -0 --separate-stderr kennel remind appointments --json
+	assert_equal "$(echo "$output" | jq .queued)" "0"
+	KENNEL_TODAY=2026-11-29 run -0 --separate-stderr kennel remind appointments --json
+	assert_equal "$(echo "$output" | jq .queued)" "1"
+}

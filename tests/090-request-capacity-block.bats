@@ -155,3 +155,19 @@ CSV
 	run -1 --separate-stderr kennel doctor --json
 	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "approved-request-blocked") | .id]')" "[3]"
 }
+
+@test "--notify mails the owner the decision, even an owner who opted out of email" {
+	kennels
+	kennel owner edit 1 --email-opt-out >/dev/null
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-01 --end 2026-12-03 >/dev/null
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-10 --end 2026-12-12 >/dev/null
+	run -0 --separate-stderr kennel request approve 1 --notify
+	grep -q '^Subject: Your boarding request is approved' kennel-mail/000001.eml
+	grep -q 'Your boarding request for Rex from 2026-12-01' kennel-mail/000001.eml
+	run -0 --separate-stderr kennel request decline 2 --reason "no kennel free that week" --notify
+	grep -q '^Reason: no kennel free that week' kennel-mail/000002.eml
+	run -0 kennel request auto --notify --json
+	assert_equal "$(ls kennel-mail | wc -l)" "3"
+	assert_equal "$(sql "SELECT group_concat(kind) FROM (SELECT kind FROM outbox ORDER BY id)")" "request-approved,request-declined,request-approved"
+}

@@ -1,0 +1,75 @@
+/* The mail an owner gets when a request is approved or declined: queued in
+ * the transaction of the decision, sent even to owners who opted out of
+ * blasts and reminders (a decision is no newsletter). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_mail.h"
+
+kn_status kn_request_notify(struct kn_db *db, long long id, const char *template_dir,
+                            struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	struct kn_company c;
+	struct kn_owner_vars ov;
+	struct kn_owner o = { 0 };
+	char *text = NULL, *subject = NULL, *body = NULL, dedupe[128];
+	kn_status s;
+	int queued;
+
+	if ((s = kn_company_get(db, &c, err)) != KN_OK)
+		return s;
+	s = kn_prepare(db, "SELECT o.id, o.first_name, o.last_name, o.email, o.username, r.service,"
+	                   " (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p"
+	                   "  ON p.id = rp.pet_id WHERE rp.request_id = r.id), r.start, r.end,"
+	                   " r.note, r.reason, r.status, r.decided_at"
+	                   " FROM requests r JOIN owners o ON o.id = r.owner_id WHERE r.id = ?", &st, err);
+	if (s != KN_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		s = kn_err_set(err, KN_FAIL, "request %lld not found", id);
+		goto done;
+	}
+	const char *status = kn_col_text(st, 11);
+	const char *tname = strcmp(status, "approved") == 0 ? "request-approved"
+	                    : strcmp(status, "declined") == 0 ? "request-declined" : NULL;
+	if (tname == NULL || kn_col_text(st, 3) == NULL)
+		goto done; /* nothing to tell, or no address to tell it to */
+	o.id = sqlite3_column_int64(st, 0);
+	o.first_name = kn_col_text(st, 1);
+	o.last_name = kn_col_text(st, 2);
+	o.email = kn_col_text(st, 3);
+	o.username = kn_col_text(st, 4);
+	kn_owner_vars_fill(&ov, &o, &c, NULL);
+	const char *names[32], *values[32];
+	size_t n = ov.vars.n;
+	memcpy(names, ov.names, n * sizeof *names);
+	memcpy(values, ov.values, n * sizeof *values);
+	static const char *const request_fields[] = { "request.service", "request.pets",
+	                                              "request.start", "request.end",
+	                                              "request.note", "request.reason" };
+	for (int i = 0; i < 6; i++) {
+		names[n] = request_fields[i];
+		values[n++] = kn_col_text(st, 5 + i) ? kn_col_text(st, 5 + i) : "";
+	}
+	struct kn_tctx ctx = { .vars = { names, values, n } };
+	if ((text = kn_template_load(tname, template_dir, NULL, err)) == NULL) {
+		s = err->status;
+		goto done;
+	}
+	if ((s = kn_template_render(tname, text, &ctx, &subject, &body, err)) != KN_OK)
+		goto done;
+	snprintf(dedupe, sizeof dedupe, "request:%lld:%s:%s", id, status, kn_col_text(st, 12));
+	struct kn_mail_msg m = { .kind = tname, .owner_id = o.id, .to = o.email, .subject = subject,
+	                         .body = body, .dedupe_key = dedupe };
+	s = kn_mail_queue(db, &m, &queued, err);
+done:
+	sqlite3_finalize(st);
+out:
+	free(text);
+	free(subject);
+	free(body);
+	kn_company_free(&c);
+	return s;
+}
