@@ -42,9 +42,7 @@ static int list(struct session *s, int argc, char **argv)
 	struct kn_err err = { 0 };
 	(void)argc, (void)argv;
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_block_list(s->db, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_block_list(s->db, p, &err), &err);
 }
 
 static int rm(struct session *s, int argc, char **argv)

@@ -48,9 +48,7 @@ static int show(struct session *s, int argc, char **argv)
 	kn_date_format(kn_today(), from);
 	kn_date_format(kn_today() + 13, to);
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_occupancy(s->db, o.service, o.from ? o.from : from, o.to ? o.to : to, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_occupancy(s->db, o.service, o.from ? o.from : from, o.to ? o.to : to, p, &err), &err);
 }
 
 const struct verb capacity_verbs[] = {

@@ -288,3 +288,9 @@ int fail(struct session *s, struct kn_err *err)
 	report(err);
 	return err->status;
 }
+
+int printed(struct session *s, struct kn_printer *p, kn_status st, struct kn_err *err)
+{
+	int rc = finish_printer(p);
+	return st != KN_OK ? fail(s, err) : rc;
+}

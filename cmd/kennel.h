@@ -57,6 +57,9 @@ void say(struct session *s, const char *fmt, ...) __attribute__((format(printf, 
 /* stdout for records, in the format the options chose */
 struct kn_printer *printer(struct session *s);
 int finish_printer(struct kn_printer *p);
+/* Finishes the output of a verb that printed through p, then reports st:
+ * the tail every printing verb shares. */
+int printed(struct session *s, struct kn_printer *p, kn_status st, struct kn_err *err);
 /* Reads a whole file (or stdin for "-") into a malloc'd string. */
 char *slurp(const char *path, struct kn_err *err);
 /* Progress on a terminal for long batches; notice lines on stderr. */

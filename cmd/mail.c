@@ -65,9 +65,7 @@ static int list(struct session *s, int argc, char **argv)
 	(void)argc, (void)argv;
 
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_mail_list(s->db, o.status, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_mail_list(s->db, o.status, p, &err), &err);
 }
 
 static int parse_id(const char *text, long long *id)
@@ -85,9 +83,7 @@ static int show(struct session *s, int argc, char **argv)
 	if (argc != 1 || !parse_id(argv[0], &id))
 		return usage_error("mail", NULL, "mail show needs one message id");
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_mail_show(s->db, id, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_mail_show(s->db, id, p, &err), &err);
 }
 
 static int retry(struct session *s, int argc, char **argv)

@@ -39,9 +39,7 @@ static int show_order(struct session *s, long long id)
 {
 	struct kn_err err = { 0 };
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_order_show(s->db, id, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_order_show(s->db, id, p, &err), &err);
 }
 
 static int order_id(const char *text, long long *id)
@@ -82,9 +80,7 @@ static int list(struct session *s, int argc, char **argv)
 	if (o.owner && kn_owner_resolve(s->db, o.owner, &owner, &err) != KN_OK)
 		return fail(s, &err);
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_order_list(s->db, owner, o.status, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_order_list(s->db, owner, o.status, p, &err), &err);
 }
 
 static int show(struct session *s, int argc, char **argv)

@@ -62,9 +62,7 @@ static int print_one(struct session *s, long long id)
 {
 	struct kn_err err = { 0 };
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_owner_show(s->db, id, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_owner_show(s->db, id, p, &err), &err);
 }
 
 static int resolve(struct session *s, int argc, char **argv, const char *verb, long long *id)

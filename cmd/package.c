@@ -47,9 +47,7 @@ static int print_packages(struct session *s, long long owner, long long id)
 {
 	struct kn_err err = { 0 };
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_package_list(s->db, owner, o.active, o.expiring, id, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_package_list(s->db, owner, o.active, o.expiring, id, p, &err), &err);
 }
 
 static int list(struct session *s, int argc, char **argv)
@@ -78,9 +76,7 @@ static int history(struct session *s, int argc, char **argv)
 	if (!pkg_id(argc, argv, &id))
 		return usage_error("package", NULL, "package history needs one PKG id");
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_package_history(s->db, id, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_package_history(s->db, id, p, &err), &err);
 }
 
 static int modify(struct session *s, int argc, char **argv)

@@ -42,9 +42,7 @@ static int show_pet(struct session *s, long long id)
 {
 	struct kn_err err = { 0 };
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_pet_show(s->db, id, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_pet_show(s->db, id, p, &err), &err);
 }
 
 static int add(struct session *s, int argc, char **argv)
@@ -73,9 +71,7 @@ static int list(struct session *s, int argc, char **argv)
 	if (o.owner && kn_owner_resolve(s->db, o.owner, &owner, &err) != KN_OK)
 		return fail(s, &err);
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_pet_list(s->db, owner, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_pet_list(s->db, owner, p, &err), &err);
 }
 
 static int resolve(struct session *s, int argc, char **argv, long long *id)

@@ -35,9 +35,7 @@ static int print_product(struct session *s, long long id)
 {
 	struct kn_err err = { 0 };
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_product_show(s->db, id, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_product_show(s->db, id, p, &err), &err);
 }
 
 static int add(struct session *s, int argc, char **argv)
@@ -59,9 +57,7 @@ static int list_products(struct session *s, int addons)
 {
 	struct kn_err err = { 0 };
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_product_list(s->db, addons ? NULL : o.in.type, o.shown, addons, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_product_list(s->db, addons ? NULL : o.in.type, o.shown, addons, p, &err), &err);
 }
 
 static int list(struct session *s, int argc, char **argv)

@@ -12,22 +12,12 @@ static const struct kn_opt vax_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
-static int finish(struct kn_printer *p, kn_status st, struct kn_err *err)
-{
-	int rc = finish_printer(p);
-	if (st != KN_OK) {
-		report(err);
-		return st;
-	}
-	return rc;
-}
-
 static int vaccinations(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
 	(void)argc, (void)argv;
 	struct kn_printer *p = printer(s);
-	return finish(p, kn_report_vaccinations(s->db, o.expired, o.expiring, p, &err), &err);
+	return printed(s, p, kn_report_vaccinations(s->db, o.expired, o.expiring, p, &err), &err);
 }
 
 static int advisory(struct session *s, int argc, char **argv)
@@ -35,7 +25,7 @@ static int advisory(struct session *s, int argc, char **argv)
 	struct kn_err err = { 0 };
 	(void)argc, (void)argv;
 	struct kn_printer *p = printer(s);
-	return finish(p, kn_report_advisory(s->db, p, &err), &err);
+	return printed(s, p, kn_report_advisory(s->db, p, &err), &err);
 }
 
 static struct {
@@ -56,7 +46,7 @@ static int occupancy(struct session *s, int argc, char **argv)
 	if (!occ.service || !occ.from || !occ.to)
 		return usage_error("report", NULL, "usage: kennel report occupancy --service S --from DATE --to DATE");
 	struct kn_printer *p = printer(s);
-	return finish(p, kn_occupancy(s->db, occ.service, occ.from, occ.to, p, &err), &err);
+	return printed(s, p, kn_occupancy(s->db, occ.service, occ.from, occ.to, p, &err), &err);
 }
 
 static int packages(struct session *s, int argc, char **argv)
@@ -64,7 +54,7 @@ static int packages(struct session *s, int argc, char **argv)
 	struct kn_err err = { 0 };
 	(void)argc, (void)argv;
 	struct kn_printer *p = printer(s);
-	return finish(p, kn_report_packages(s->db, p, &err), &err);
+	return printed(s, p, kn_report_packages(s->db, p, &err), &err);
 }
 
 static int balances(struct session *s, int argc, char **argv)
@@ -72,7 +62,7 @@ static int balances(struct session *s, int argc, char **argv)
 	struct kn_err err = { 0 };
 	(void)argc, (void)argv;
 	struct kn_printer *p = printer(s);
-	return finish(p, kn_report_balances(s->db, p, &err), &err);
+	return printed(s, p, kn_report_balances(s->db, p, &err), &err);
 }
 
 const struct verb report_verbs[] = {

@@ -70,9 +70,7 @@ static int show_request(struct session *s, long long id)
 	struct kn_err err = { 0 };
 	struct kn_request_filter f = { .id = id };
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_request_list(s->db, &f, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_request_list(s->db, &f, p, &err), &err);
 }
 
 static int add(struct session *s, int argc, char **argv)
@@ -117,9 +115,7 @@ static int list(struct session *s, int argc, char **argv)
 	if (o.owner && kn_owner_resolve(s->db, o.owner, &f.owner_id, &err) != KN_OK)
 		return fail(s, &err);
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_request_list(s->db, &f, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_request_list(s->db, &f, p, &err), &err);
 }
 
 static int show(struct session *s, int argc, char **argv)

@@ -39,9 +39,7 @@ static int add(struct session *s, int argc, char **argv)
 		return fail(s, &err);
 	struct kn_vax_filter f = { .pet_id = pet, .expiring_days = -1 };
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_vax_list(s->db, &f, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_vax_list(s->db, &f, p, &err), &err);
 }
 
 static int list(struct session *s, int argc, char **argv)
@@ -57,9 +55,7 @@ static int list(struct session *s, int argc, char **argv)
 	if (o.pet && kn_pet_resolve(s->db, o.pet, &f.pet_id, &err) != KN_OK)
 		return fail(s, &err);
 	struct kn_printer *p = printer(s);
-	kn_status st = kn_vax_list(s->db, &f, p, &err);
-	int rc = finish_printer(p);
-	return st != KN_OK ? fail(s, &err) : rc;
+	return printed(s, p, kn_vax_list(s->db, &f, p, &err), &err);
 }
 
 static int import(struct session *s, int argc, char **argv)
