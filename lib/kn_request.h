@@ -19,7 +19,15 @@ struct kn_req {
 int kn_service_ok(const char *s);
 void kn_request_days(const char *service, kn_day start, kn_day end, kn_day *first, kn_day *last);
 kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, struct kn_err *err);
-int kn_request_rules(struct kn_db *db, const struct kn_req *r, char *why, size_t whylen);
+/* The preferences the approval rules read, read once per run. */
+struct kn_rules {
+	int require_vaccinations, require_temperament;
+	struct kn_buf required;     /* vaccines.required as a JSON array */
+};
+kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err *err);
+void kn_rules_free(struct kn_rules *rules);
+int kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const struct kn_req *r,
+                     char *why, size_t whylen);
 long long kn_capacity_on(struct kn_db *db, const char *service, kn_day day);
 long long kn_units_taken(struct kn_db *db, const char *service, kn_day day, const char *status);
 kn_status kn_request_set_status(struct kn_db *db, long long id, const char *status,

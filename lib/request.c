@@ -185,11 +185,38 @@ long long kn_units_taken(struct kn_db *db, const char *service, kn_day day, cons
 
 /* The rules but capacity: a closed period, vaccinations, temperament.
  * 1 and why filled when one refuses. */
-int kn_request_rules(struct kn_db *db, const struct kn_req *r, char *why, size_t whylen)
+static int pref_true(struct kn_db *db, const char *key, struct kn_err *err, kn_status *s)
+{
+	char *v = NULL;
+	int yes = 0;
+	if (*s == KN_OK && (*s = kn_pref_get(db, key, &v, NULL, err)) == KN_OK)
+		yes = strcmp(v, "true") == 0;
+	free(v);
+	return yes;
+}
+
+kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err *err)
+{
+	kn_status s = KN_OK;
+
+	memset(rules, 0, sizeof *rules);
+	rules->require_vaccinations = pref_true(db, "portal.require_current_vaccinations", err, &s);
+	rules->require_temperament = pref_true(db, "portal.require_temperament_test", err, &s);
+	if (s == KN_OK)
+		s = kn_required_vaccines_json(db, &rules->required, err);
+	return s;
+}
+
+void kn_rules_free(struct kn_rules *rules)
+{
+	kn_buf_free(&rules->required);
+}
+
+int kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const struct kn_req *r,
+                     char *why, size_t whylen)
 {
 	char first[11], last[11];
 	sqlite3_stmt *st;
-	char *v = NULL;
 	int refused = 0;
 
 	kn_date_format(r->first, first);
@@ -208,17 +235,14 @@ int kn_request_rules(struct kn_db *db, const struct kn_req *r, char *why, size_t
 		}
 		sqlite3_reset(st);
 	}
-	if (!refused && kn_pref_get(db, "portal.require_current_vaccinations", &v, NULL, NULL) == KN_OK &&
-	    strcmp(v, "true") == 0) {
-		struct kn_buf req = { 0 };
-		if (kn_required_vaccines_json(db, &req, NULL) == KN_OK &&
-		    kn_cached(db, "SELECT p.name, r.value, (SELECT max(expires_on) FROM vaccinations v"
+	if (!refused && rules->require_vaccinations) {
+		if (kn_cached(db, "SELECT p.name, r.value, (SELECT max(expires_on) FROM vaccinations v"
 		                  " WHERE v.pet_id = p.id AND v.type = r.value) AS e"
 		                  " FROM pets p CROSS JOIN json_each(?2) r WHERE p.id = ?1"
 		                  " AND (e IS NULL OR e < ?3) ORDER BY r.key LIMIT 1", &st, NULL) == KN_OK) {
 			for (int i = 0; i < r->npets && !refused; i++) {
 				sqlite3_bind_int64(st, 1, r->pets[i]);
-				sqlite3_bind_text(st, 2, req.data, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 2, rules->required.data, -1, SQLITE_STATIC);
 				sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 				if (sqlite3_step(st) == SQLITE_ROW) {
 					if (kn_col_text(st, 2))
@@ -233,13 +257,9 @@ int kn_request_rules(struct kn_db *db, const struct kn_req *r, char *why, size_t
 				sqlite3_reset(st);
 			}
 		}
-		kn_buf_free(&req);
 	}
-	free(v);
-	v = NULL;
 	if (!refused && (strcmp(r->service, "daycare") == 0 || strcmp(r->service, "boarding") == 0) &&
-	    kn_pref_get(db, "portal.require_temperament_test", &v, NULL, NULL) == KN_OK &&
-	    strcmp(v, "true") == 0 &&
+	    rules->require_temperament &&
 	    kn_cached(db, "SELECT name FROM pets WHERE id = ? AND temperament <> 'pass'", &st,
 	              NULL) == KN_OK) {
 		for (int i = 0; i < r->npets && !refused; i++) {
@@ -251,7 +271,6 @@ int kn_request_rules(struct kn_db *db, const struct kn_req *r, char *why, size_t
 			sqlite3_reset(st);
 		}
 	}
-	free(v);
 	return refused;
 }
 
@@ -309,8 +328,14 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 	if (strcmp(action, "approve") == 0) {
 		if (strcmp(r.status, "pending") != 0)
 			return kn_err_set(err, KN_FAIL, "request %lld is %s, not pending", id, r.status);
-		int refused = kn_request_rules(db, &r, why, sizeof why) ||
+		struct kn_rules rules;
+		if ((s = kn_rules_load(db, &rules, err)) != KN_OK) {
+			kn_rules_free(&rules);
+			return s;
+		}
+		int refused = kn_request_rules(db, &rules, &r, why, sizeof why) ||
 		              over_capacity(db, &r, why, sizeof why);
+		kn_rules_free(&rules);
 		if (refused && !force)
 			return kn_err_set(err, KN_FAIL, "request %lld: %s", id, why);
 		return kn_request_set_status(db, id, "approved", refused ? why : text, refused, err);

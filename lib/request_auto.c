@@ -68,8 +68,17 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 	sqlite3_finalize(st);
 	if (s != KN_OK)
 		goto done;
-	for (size_t i = 0; i < n; i++)
-		reqs[i].chosen = kn_request_rules(db, &reqs[i], reqs[i].why, sizeof reqs[i].why) ? -1 : 0;
+	{
+		/* the preferences once, not once a request */
+		struct kn_rules rules;
+		s = kn_rules_load(db, &rules, err);
+		for (size_t i = 0; s == KN_OK && i < n; i++)
+			reqs[i].chosen = kn_request_rules(db, &rules, &reqs[i], reqs[i].why,
+			                                  sizeof reqs[i].why) ? -1 : 0;
+		kn_rules_free(&rules);
+		if (s != KN_OK)
+			goto done;
+	}
 	qsort(reqs, n, sizeof *reqs, by_end);
 	/* each service against its own capacity */
 	for (size_t i = 0; i < n; i++) {
