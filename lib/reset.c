@@ -60,6 +60,11 @@ kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char 
 	if (s != KN_OK)
 		goto done;
 	randombytes_buf(raw, sizeof raw);
+	/* A token that starts with '-' reads as an option on the command line
+	 * ('kennel creds redeem -x...'): draw the first character again from
+	 * the 62 that cannot. Costs well under a bit of the 256. */
+	while ((raw[0] >> 2) >= 62)
+		raw[0] = (unsigned char)randombytes_uniform(256);
 	sodium_bin2base64(token, sizeof token, raw, sizeof raw,
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	token_hash(token, hex);

@@ -170,6 +170,19 @@ CSV
 	KENNEL_NOW=2026-11-23T11:59:00 run -0 kennel creds redeem "$token" --password-stdin <<< "new password 1"
 }
 
+@test "a reset token never starts with '-', and '--' passes one that does" {
+	init_db
+	kennel company set --reset-url 'https://x.example/r/{token}' >/dev/null
+	for i in $(seq 1 400); do echo "F$i,L$i,o$i@example.com"; done | owners
+	kennel -q creds bulk-generate
+	# 400 tokens: a generator that allowed a leading '-' (1 in 64) would show one
+	run -0 kennel creds reset --all-generated
+	assert_equal "$(echo "$output" | wc -l)" "400"
+	run -1 grep -c '/r/-' <<< "$output"
+	run -1 --separate-stderr kennel creds redeem --password-stdin -- -Abc <<< "new password 1"
+	assert_equal "$stderr" "kennel: invalid reset token"
+}
+
 @test "creds reset --all-generated issues a link for every generated account" {
 	messy_owners
 	kennel company set --reset-url 'https://x.example/r/{token}' >/dev/null
