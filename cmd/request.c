@@ -10,13 +10,15 @@ static struct {
 	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to,
 		*rejects;
 	int force, decline_rest, notify;
+	struct kn_strlist addons;
 } o;
 
 static const struct kn_opt add_opts[] = {
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
 	{ "pet", 0, KN_OPT_STR, &o.pet, "PET[,PET...]", NULL },
-	{ "start", 0, KN_OPT_STR, &o.start, "DATE", NULL },
+	{ "start", 0, KN_OPT_STR, &o.start, "DATE[THH:MM]", NULL },
 	{ "end", 0, KN_OPT_STR, &o.end, "DATE", NULL },
+	{ "addon", 0, KN_OPT_LIST, &o.addons, "PRODUCT", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
@@ -58,6 +60,8 @@ static const struct kn_opt auto_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
+extern const struct verb request_verbs[];
+
 static int request_id(const char *text, long long *id)
 {
 	char *end;
@@ -73,21 +77,25 @@ static int show_request(struct session *s, long long id)
 	return printed(s, p, kn_request_list(s->db, &f, p, &err), &err);
 }
 
-static int add(struct session *s, int argc, char **argv)
+static int add_request(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
 	struct kn_request_in in = { .service = o.service, .start = o.start, .end = o.end,
-	                            .note = o.note };
+	                            .note = o.note, .addons = o.addons.items };
 	long long id;
 
 	if (argc != 1 || !o.service || !o.pet || !o.start)
-		return usage_error("request", NULL, "usage: kennel request add OWNER --service SERVICE "
-		                   "--pet PET[,PET...] --start DATE [--end DATE] [--note TEXT]");
+		return usage_error("request", &request_verbs[0], "request add needs OWNER, --service, "
+		                   "--pet and --start");
 	if (kn_owner_resolve(s->db, argv[0], &in.owner_id, &err) != KN_OK)
 		return fail(s, &err);
 	char *pets = strdup(o.pet);
-	for (char *tok = strtok(pets, ","); tok && in.npets < 8; tok = strtok(NULL, ",")) {
+	for (char *tok = strtok(pets, ","); tok; tok = strtok(NULL, ",")) {
 		char ref[300];
+		if (in.npets == (int)(sizeof in.pets / sizeof in.pets[0])) {
+			free(pets);
+			return usage_error("request", NULL, "a request has at most 8 pets");
+		}
 		/* a bare name is one of the owner's pets */
 		if (strchr(tok, '/') || strncmp(tok, "ext:", 4) == 0 || strspn(tok, "0123456789") == strlen(tok))
 			snprintf(ref, sizeof ref, "%s", tok);
@@ -103,6 +111,13 @@ static int add(struct session *s, int argc, char **argv)
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
 	return show_request(s, id);
+}
+
+static int add(struct session *s, int argc, char **argv)
+{
+	int rc = add_request(s, argc, argv);
+	kn_strlist_free(&o.addons);
+	return rc;
 }
 
 static int list(struct session *s, int argc, char **argv)
@@ -258,7 +273,8 @@ static int import(struct session *s, int argc, char **argv)
 
 const struct verb request_verbs[] = {
 	{ "add", add, add_opts,
-	  "OWNER --service SERVICE --pet PET[,PET...] --start DATE [--end DATE] [--note TEXT]",
+	  "OWNER --service SERVICE --pet PET[,PET...] --start DATE[THH:MM] [--end DATE] "
+	  "[--addon PRODUCT ...] [--note TEXT]",
 	  "Record an owner's request; it waits as pending.", NULL, 1 },
 	{ "list", list, list_opts,
 	  "[--status STATUS] [--service SERVICE] [--owner OWNER] [--from DATE] [--to DATE]",

@@ -347,6 +347,7 @@ struct kn_request_in {
 	const char *service, *start, *end, *note;
 	long long pets[8];
 	int npets;
+	const char *const *addons; /* product names or ids, NULL-terminated; may be NULL */
 	const char *status;        /* NULL: pending */
 	const char *requested_at;  /* NULL: now */
 };

@@ -43,7 +43,7 @@ static const struct remind_kind kinds[] = {
 	  /* approved requests starting from today to the end of the window */
 	  "SELECT r.owner_id, r.id || ':' || r.start, r.service,"
 	  " (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p ON p.id = rp.pet_id"
-	  "  WHERE rp.request_id = r.id), r.start, NULL"
+	  "  WHERE rp.request_id = r.id), r.start || coalesce(' at ' || r.start_time, ''), NULL"
 	  " FROM requests r JOIN owners o ON o.id = r.owner_id"
 	  " WHERE r.status = 'approved' AND o.active AND NOT o.email_opt_out"
 	  " AND o.email IS NOT NULL AND r.start >= ?3 AND r.start <= ?2 AND ?1 IS NOT NULL"

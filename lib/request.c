@@ -29,22 +29,66 @@ void kn_request_days(const char *service, kn_day start, kn_day end, kn_day *firs
 	*last = strcmp(service, "boarding") == 0 ? end - 1 : end;
 }
 
-static kn_status parse_day(const char *text, kn_day *day, struct kn_err *err)
+/* DATE or DATETHH:MM; time (when given) gets "HH:MM" */
+static kn_status parse_day(const char *text, kn_day *day, char time[6], struct kn_err *err)
 {
 	char date[11];
-	/* YYYY-MM-DDTHH:MM: the time is kept by the caller, the day matters here */
-	if (text && strlen(text) > 10 && text[10] == 'T') {
-		memcpy(date, text, 10);
-		date[10] = '\0';
-		return kn_date_parse(date, day, err);
+	if (time)
+		time[0] = '\0';
+	if (!text || strlen(text) <= 10 || text[10] != 'T')
+		return kn_date_parse(text, day, err);
+	const char *t = text + 11;
+	int digits = strlen(t) == 5 && t[2] == ':' && strspn(t, "0123456789") == 2 &&
+	             strspn(t + 3, "0123456789") == 2;
+	if (!time || !digits || atoi(t) > 23 || atoi(t + 3) > 59)
+		return kn_err_set(err, KN_FAIL, "invalid %s '%s' (use YYYY-MM-DD%s)",
+		                  time ? "start" : "end", text, time ? " or YYYY-MM-DDTHH:MM" : "");
+	memcpy(date, text, 10);
+	date[10] = '\0';
+	memcpy(time, t, 6);
+	return kn_date_parse(date, day, err);
+}
+
+/* Add-ons are the items shown to owners that are neither boarding nor
+ * daycare (kennel product addons), and only a boarding stay has them. */
+static kn_status add_addons(struct kn_db *db, long long id, const struct kn_request_in *in,
+                            struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = KN_OK;
+	for (const char *const *a = in->addons; a && *a && s == KN_OK; a++) {
+		long long product;
+		int ok = 0;
+		if (strcmp(in->service, "boarding") != 0)
+			return kn_err_set(err, KN_FAIL, "add-on '%s': only a boarding request has add-ons",
+			                  *a);
+		if ((s = kn_product_resolve(db, *a, &product, err)) != KN_OK)
+			return s;
+		if ((s = kn_prepare(db, "SELECT active AND show_to_owner AND type NOT IN ('boarding',"
+		                        " 'daycare') FROM products WHERE id = ?", &st, err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, product);
+		ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		if (!ok)
+			return kn_err_set(err, KN_FAIL, "product '%s' is not an add-on (see kennel product "
+			                  "addons)", *a);
+		if ((s = kn_prepare(db, "INSERT INTO request_addons (request_id, product_id)"
+		                        " VALUES (?, ?) ON CONFLICT DO NOTHING", &st, err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, product);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			s = kn_sql_fail(db, err, "adding an add-on");
+		sqlite3_finalize(st);
 	}
-	return kn_date_parse(text, day, err);
+	return s;
 }
 
 kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long long *id,
                          struct kn_err *err)
 {
-	char start[11], end[11], now[20];
+	char start[11], end[11], now[20], start_time[6];
 	kn_day s_day, e_day;
 	sqlite3_stmt *st;
 	kn_status s;
@@ -54,10 +98,10 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 		                  "grooming, training, service)", in->service);
 	if (in->npets < 1)
 		return kn_err_set(err, KN_USAGE, "a request needs --pet");
-	if ((s = parse_day(in->start, &s_day, err)) != KN_OK)
+	if ((s = parse_day(in->start, &s_day, start_time, err)) != KN_OK)
 		return s;
 	e_day = s_day;
-	if (in->end && (s = parse_day(in->end, &e_day, err)) != KN_OK)
+	if (in->end && (s = parse_day(in->end, &e_day, NULL, err)) != KN_OK)
 		return s;
 	if (strcmp(in->service, "boarding") == 0 && e_day <= s_day)
 		return kn_err_set(err, KN_FAIL, "a boarding request needs --end after --start (the "
@@ -79,7 +123,8 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	kn_date_format(e_day, end);
 	kn_now_text(now);
 	if ((s = kn_prepare(db, "INSERT INTO requests (owner_id, service, start, end, requested_at,"
-	                        " note, status) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 'pending'))",
+	                        " note, status, start_time) VALUES (?, ?, ?, ?, ?, ?,"
+	                        " coalesce(?, 'pending'), nullif(?, ''))",
 	                    &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, in->owner_id);
@@ -89,6 +134,7 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	sqlite3_bind_text(st, 5, in->requested_at ? in->requested_at : now, -1, SQLITE_STATIC);
 	kn_bind_text(st, 6, in->note);
 	kn_bind_text(st, 7, in->status);
+	sqlite3_bind_text(st, 8, start_time, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		s = kn_sql_fail(db, err, "adding request");
 	sqlite3_finalize(st);
@@ -105,6 +151,8 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 			s = kn_sql_fail(db, err, "adding request");
 		sqlite3_finalize(st);
 	}
+	if (s == KN_OK)
+		s = add_addons(db, *id, in, err);
 	return s == KN_OK ? kn_audit(db, "request", *id, err, "%s requested by owner %lld",
 	                             in->service, in->owner_id) : s;
 }

@@ -7,23 +7,32 @@
 #define REQUEST_COLUMNS                                                            \
 	"r.id, r.owner_id, r.service, r.start, r.end, r.status, r.requested_at,"       \
 	" r.decided_at, r.decided_by, r.reason, r.forced, r.note,"                     \
-	" (SELECT json_group_array(pet_id) FROM request_pets WHERE request_id = r.id)"
+	" (SELECT json_group_array(pet_id) FROM request_pets WHERE request_id = r.id),"   \
+	" r.start_time,"                                                                 \
+	" (SELECT json_group_array(product_id) FROM request_addons WHERE request_id = r.id)"
+
+/* the ids in a json_group_array of integers */
+static void put_ids(struct kn_printer *p, const char *name, const char *json)
+{
+	kn_arr_begin(p, name);
+	for (const char *c = json ? json : ""; *c; c++)
+		if (*c >= '0' && *c <= '9') {
+			char *next;
+			kn_put_int(p, NULL, strtoll(c, &next, 10), 0);
+			c = next - 1;
+		}
+	kn_nest_end(p);
+}
 
 static void request_record(struct kn_printer *p, sqlite3_stmt *st)
 {
 	kn_rec_begin(p);
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_int(p, "owner_id", sqlite3_column_int64(st, 1), 1);
-	kn_arr_begin(p, "pets");
-	const char *pets = kn_col_text(st, 12);
-	for (const char *c = pets ? pets : ""; *c; c++)
-		if (*c >= '0' && *c <= '9') {
-			kn_put_int(p, NULL, strtoll(c, (char **)&c, 10), 0);
-			c--;
-		}
-	kn_nest_end(p);
+	put_ids(p, "pets", kn_col_text(st, 12));
 	kn_put_str(p, "service", kn_col_text(st, 2), 1);
 	kn_put_str(p, "start", kn_col_text(st, 3), 1);
+	kn_put_str(p, "start_time", kn_col_text(st, 13), 0);
 	kn_put_str(p, "end", kn_col_text(st, 4), 1);
 	kn_put_str(p, "status", kn_col_text(st, 5), 1);
 	kn_put_str(p, "requested_at", kn_col_text(st, 6), 0);
@@ -31,8 +40,7 @@ static void request_record(struct kn_printer *p, sqlite3_stmt *st)
 	kn_put_str(p, "decided_by", kn_col_text(st, 8), 0);
 	kn_put_str(p, "reason", kn_col_text(st, 9), 1);
 	kn_put_bool(p, "forced", sqlite3_column_int(st, 10), 0);
-	kn_arr_begin(p, "addons");
-	kn_nest_end(p);
+	put_ids(p, "addons", kn_col_text(st, 14));
 	kn_put_str(p, "note", kn_col_text(st, 11), 0);
 	kn_rec_end(p);
 }

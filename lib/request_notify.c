@@ -21,7 +21,8 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 		return s;
 	s = kn_prepare(db, "SELECT o.id, o.first_name, o.last_name, o.email, o.username, r.service,"
 	                   " (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p"
-	                   "  ON p.id = rp.pet_id WHERE rp.request_id = r.id), r.start, r.end,"
+	                   "  ON p.id = rp.pet_id WHERE rp.request_id = r.id),"
+	                   " r.start || coalesce(' at ' || r.start_time, ''), r.end,"
 	                   " r.note, r.reason, r.status, r.decided_at"
 	                   " FROM requests r JOIN owners o ON o.id = r.owner_id WHERE r.id = ?", &st, err);
 	if (s != KN_OK)

@@ -166,6 +166,13 @@ const char *const kn_migrations[] = {
 	"CREATE TABLE blocks ("
 	"  id INTEGER PRIMARY KEY, service TEXT, start TEXT NOT NULL, end TEXT NOT NULL,"
 	"  reason TEXT NOT NULL, created_at TEXT NOT NULL);",
+
+	/* 8: the time of day a request starts (drop-off), and its add-ons */
+	"ALTER TABLE requests ADD COLUMN start_time TEXT;"
+	"CREATE TABLE request_addons ("
+	"  request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,"
+	"  product_id INTEGER NOT NULL REFERENCES products (id),"
+	"  PRIMARY KEY (request_id, product_id)) WITHOUT ROWID;",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

@@ -105,7 +105,7 @@ CSV
 	clinic
 	kennel prefs set portal.require_current_vaccinations false
 	kennel request add 1 --service daycare --pet Rex,Mia --start 2026-11-24 >/dev/null
-	kennel request add 2 --service grooming --pet Max --start 2026-11-30 >/dev/null
+	kennel request add 2 --service grooming --pet Max --start 2026-11-30T14:15 >/dev/null
 	kennel request approve 1 2 >/dev/null 2>&1
 	run -0 --separate-stderr kennel remind appointments --json
 	assert_equal "$(echo "$output" | jq .queued)" "1"
@@ -114,4 +114,5 @@ CSV
 	assert_equal "$(echo "$output" | jq .queued)" "0"
 	KENNEL_TODAY=2026-11-29 run -0 --separate-stderr kennel remind appointments --json
 	assert_equal "$(echo "$output" | jq .queued)" "1"
+	grep -q -- '- grooming for Max, 2026-11-30 at 14:15' kennel-mail/000002.eml
 }

@@ -171,3 +171,26 @@ CSV
 	assert_equal "$(ls kennel-mail | wc -l)" "3"
 	assert_equal "$(sql "SELECT group_concat(kind) FROM (SELECT kind FROM outbox ORDER BY id)")" "request-approved,request-declined,request-approved"
 }
+
+@test "request add keeps the drop-off time and the add-ons of a boarding stay" {
+	kennels
+	kennel product add --name "Nail Trim" --type grooming --price 15 --show-to-owner >/dev/null
+	kennel product add --name "Bath" --type grooming --price 25 >/dev/null
+	kennel product add --name "Boarding Night" --type boarding --price 45 --show-to-owner >/dev/null
+	run -0 kennel request add 1 --service boarding --pet Rex --start 2026-12-01T09:30 --end 2026-12-04 --addon "Nail Trim" --addon 1 --json
+	assert_equal "$(echo "$output" | jq -c '[.start, .start_time, .end, .addons]')" '["2026-12-01","09:30","2026-12-04",[1]]'
+	assert_equal "$(sql 'SELECT start, start_time FROM requests')" "2026-12-01|09:30"
+	run -1 --separate-stderr kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-04 --addon Bath
+	assert_equal "$stderr" "kennel: product 'Bath' is not an add-on (see kennel product addons)"
+	run -1 --separate-stderr kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-04 --addon "Boarding Night"
+	assert_equal "$stderr" "kennel: product 'Boarding Night' is not an add-on (see kennel product addons)"
+	run -1 --separate-stderr kennel request add 1 --service daycare --pet Rex --start 2026-12-01 --addon "Nail Trim"
+	assert_equal "$stderr" "kennel: add-on 'Nail Trim': only a boarding request has add-ons"
+	run -1 --separate-stderr kennel request add 1 --service daycare --pet Rex --start 2026-12-01T24:00
+	assert_equal "$stderr" "kennel: invalid start '2026-12-01T24:00' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+	run -2 --separate-stderr kennel request add 1 --service daycare --pet Rex,Mia,Rex,Mia,Rex,Mia,Rex,Mia,Rex --start 2026-12-01
+	assert_equal "${stderr%%$'\n'*}" "kennel: a request has at most 8 pets"
+	# nothing of the refused requests was kept
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" "1"
+	assert_equal "$(sql 'SELECT count(*) FROM request_addons')" "1"
+}
