@@ -5,6 +5,7 @@
 
 static struct {
 	const char *from, *to, *service, *reason;
+	int notify;
 } o;
 
 static const struct kn_opt add_opts[] = {
@@ -12,28 +13,38 @@ static const struct kn_opt add_opts[] = {
 	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", "boarding|daycare|grooming|training|service" },
 	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
+	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
 static int add(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
-	long long id;
+	long long id, queued = 0;
 	(void)argv;
 
 	if (argc > 0 || !o.from || !o.to || !o.reason)
 		return usage_error("block", NULL, "usage: kennel block add --from DATE --to DATE "
-		                   "[--service S] --reason TEXT");
+		                   "[--service S] --reason TEXT [--notify]");
 	struct kn_printer *p = printer(s);
 	kn_status st = kn_tx_begin(s->db, &err);
 	if (st == KN_OK)
 		st = kn_block_add(s->db, o.service, o.from, o.to, o.reason, &id, p, &err);
+	if (st == KN_OK && o.notify)
+		st = kn_block_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &queued, &err);
 	if (st == KN_OK)
 		st = kn_tx_commit(s->db, &err);
 	int rc = finish_printer(p);
 	if (st != KN_OK)
 		return fail(s, &err);
 	say(s, "block %lld added; the approved requests it conflicts with are listed", id);
+	if (o.notify && queued > 0 && !s->dry_run) {
+		struct kn_send_summary sum;
+		say(s, "%lld owner%s notified", queued, queued == 1 ? "" : "s");
+		int sent = deliver(s, 0, &sum);
+		if (sent != 0)
+			return sent;
+	}
 	return rc;
 }
 
@@ -60,8 +71,9 @@ static int rm(struct session *s, int argc, char **argv)
 }
 
 const struct verb block_verbs[] = {
-	{ "add", add, add_opts, "--from DATE --to DATE [--service SERVICE] --reason TEXT",
-	  "Close a period; prints the approved requests it conflicts with.", NULL, 1 },
+	{ "add", add, add_opts, "--from DATE --to DATE [--service SERVICE] --reason TEXT [--notify]",
+	  "Close a period; prints the approved requests it conflicts with, --notify mails "
+	  "their owners.", NULL, 1 },
 	{ "list", list, NULL, "", "The closed periods.", NULL, 1 },
 	{ "rm", rm, NULL, "BLOCK", "Reopen a period.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },

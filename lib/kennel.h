@@ -384,6 +384,10 @@ kn_status kn_occupancy(struct kn_db *db, const char *service, const char *from, 
 kn_status kn_block_add(struct kn_db *db, const char *service, const char *from, const char *to,
                        const char *reason, long long *id, struct kn_printer *conflicts,
                        struct kn_err *err);
+/* Queues block-conflict mail: one per owner with approved bookings in the
+ * block; *queued counts the new ones (a second call queues none). */
+kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *template_dir,
+                          long long *queued, struct kn_err *err);
 kn_status kn_block_list(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
 kn_status kn_block_rm(struct kn_db *db, long long id, struct kn_err *err);
 

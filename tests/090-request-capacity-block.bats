@@ -194,3 +194,48 @@ CSV
 	assert_equal "$(sql 'SELECT count(*) FROM requests')" "1"
 	assert_equal "$(sql 'SELECT count(*) FROM request_addons')" "1"
 }
+
+@test "block add --notify mails each owner once over SMTP, listing every booking it touches" {
+	kennels
+	start_sink
+	kennel prefs set mail.url "smtp://127.0.0.1:$SINK_PORT"
+	kennel company set --phone 555-0100 >/dev/null
+	kennel capacity set boarding 5
+	kennel owner add --first Bo --last Kim --email bo@example.com >/dev/null
+	kennel owner add --first Cy --last Doe >/dev/null
+	kennel pet add 2 --name Tux >/dev/null
+	kennel pet add 3 --name Max >/dev/null
+	kennel prefs set portal.require_current_vaccinations false
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-20 --end 2026-12-22 >/dev/null
+	kennel request add 1 --service boarding --pet Rex,Mia --start 2026-12-24 --end 2026-12-27 >/dev/null
+	kennel request add 2 --service boarding --pet Tux --start 2026-12-23 --end 2026-12-24 >/dev/null
+	kennel request add 2 --service daycare --pet Tux --start 2026-12-23 >/dev/null
+	kennel request add 3 --service boarding --pet Max --start 2026-12-23 --end 2026-12-24 >/dev/null
+	kennel request add 2 --service boarding --pet Tux --start 2026-12-30 --end 2026-12-31 >/dev/null
+	kennel request approve 1 2 3 4 5 6
+	run -0 --separate-stderr kennel block add --service boarding --from 2026-12-21 --to 2026-12-25 --reason "staff holiday" --notify --json
+	assert_equal "$(echo "$output" | jq -c 'map(.id)')" "[1,3,5,2]"
+	# Ann has two bookings in one message; Bo's daycare is not boarding; Cy has no address
+	assert_equal "$(ls "$SINK_DIR"/*.eml | wc -l)" "2"
+	assert_equal "$(sql "SELECT group_concat(to_addr || ':' || status) FROM outbox")" "ann@example.com:sent,bo@example.com:sent"
+	f=$(grep -l '^To: ann@example.com' "$SINK_DIR"/*.eml)
+	run -0 sed -n '/^Hello/,$p' "$f"
+	assert_output "$(printf '%s\r\n' "Hello Ann," "" \
+		"Happy Tails will be closed from 2026-12-21 to 2026-12-25" \
+		"(staff holiday). This overlaps your booking:" "" \
+		"- boarding for Rex, 2026-12-20 to 2026-12-22" \
+		"- boarding for Rex, Mia, 2026-12-24 to 2026-12-27" "" \
+		"Please call us at 555-0100 so we can help you plan around it." "" "Happy Tails")"
+	grep -q '^Subject: Happy Tails is closed during your booking' "$f"
+}
+
+@test "block add --notify without a sender adds no block: nothing half done" {
+	kennels
+	sql "UPDATE company SET email = NULL"
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-20 --end 2026-12-22 >/dev/null
+	kennel request approve 1
+	run -1 --separate-stderr kennel block add --from 2026-12-21 --to 2026-12-25 --reason "vacation" --notify
+	assert_equal "$stderr" "kennel: no sender address: set 'kennel company set --email' or 'kennel prefs set mail.from'"
+	assert_equal "$(sql 'SELECT count(*) FROM blocks')" "0"
+	assert_equal "$(sql 'SELECT count(*) FROM outbox')" "0"
+}
