@@ -9,7 +9,7 @@ CC ?= cc
 PKGS = sqlite3 jansson libcurl libsodium
 DEB_PACKAGES = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
 	libcurl4-openssl-dev libsodium-dev sqlite3 jq bats bats-support bats-assert \
-	mandoc python3-aiosmtpd valgrind clang libclang-rt-14-dev
+	mandoc python3-aiosmtpd openssl valgrind clang libclang-rt-14-dev
 
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -Wno-sign-conversion

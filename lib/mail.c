@@ -39,10 +39,11 @@ struct transport {
 	char *dir;        /* file:// */
 	CURLM *multi;     /* smtp:// and smtps:// */
 	CURL *curl[PARALLEL]; /* each reused, keeping its connection open */
-	char *url, *from;
+	char *url, *from, *ca_file;
 	long starttls;
 	int unreachable;  /* stop the run: the server cannot be reached */
-	char unreachable_why[256];
+	int refused;      /* stop the run: the server refuses our settings */
+	char stop_why[256];  /* why the run stopped */
 };
 
 static kn_status transport_open(struct kn_db *db, struct transport *t, const char *user,
@@ -54,7 +55,8 @@ static kn_status transport_open(struct kn_db *db, struct transport *t, const cha
 	memset(t, 0, sizeof *t);
 	if ((s = kn_pref_get(db, "mail.url", &url, NULL, err)) != KN_OK ||
 	    (s = kn_pref_get(db, "mail.from", &t->from, NULL, err)) != KN_OK ||
-	    (s = kn_pref_get(db, "mail.starttls", &tls, NULL, err)) != KN_OK)
+	    (s = kn_pref_get(db, "mail.starttls", &tls, NULL, err)) != KN_OK ||
+	    (s = kn_pref_get(db, "mail.ca_file", &t->ca_file, NULL, err)) != KN_OK)
 		goto done;
 	if (strncmp(url, "file://", 7) == 0) {
 		t->is_file = 1;
@@ -93,6 +95,8 @@ static kn_status transport_open(struct kn_db *db, struct transport *t, const cha
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 		curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
 		curl_easy_setopt(c, CURLOPT_USE_SSL, t->starttls);
+		if (t->ca_file[0])
+			curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(c, CURLOPT_MAIL_FROM, envelope);
 		if (user && *user) {
@@ -118,6 +122,7 @@ static void transport_close(struct transport *t)
 	free(t->dir);
 	free(t->url);
 	free(t->from);
+	free(t->ca_file);
 }
 
 static size_t read_body(char *buf, size_t size, size_t nmemb, void *ud)
@@ -163,6 +168,16 @@ static void smtp_start(struct transport *t, CURL *c, struct outgoing *m, struct 
 	curl_multi_add_handle(t->multi, c);
 }
 
+/* A session the server refuses for our settings (TLS, certificate, login):
+ * no message is at fault, so none is marked tried, and the run stops. */
+static int settings_refused(CURLcode rc, long code)
+{
+	return rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED ||
+	       rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+	       rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM ||
+	       code == 530 || code == 535; /* authentication required, or refused */
+}
+
 static void smtp_result(struct transport *t, CURL *c, struct outgoing *m, CURLcode rc)
 {
 	long code = 0;
@@ -170,6 +185,23 @@ static void smtp_result(struct transport *t, CURL *c, struct outgoing *m, CURLco
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (rc == CURLE_OK) {
 		m->result = SENT;
+		return;
+	}
+	if (settings_refused(rc, code)) {
+		m->result = DEFERRED;
+		m->error[0] = '\0';
+		const char *hint =
+			code == 530 ? "it wants AUTH: set KENNEL_SMTP_USER and KENNEL_SMTP_PASSWORD"
+			: rc == CURLE_LOGIN_DENIED || code == 535
+			? "check KENNEL_SMTP_USER and KENNEL_SMTP_PASSWORD"
+			: rc == CURLE_USE_SSL_FAILED ? "it offers no STARTTLS and mail.starttls is required"
+			: rc == CURLE_PEER_FAILED_VERIFICATION
+			? "its certificate is not trusted: see mail.ca_file"
+			: "see mail.url, mail.starttls and mail.ca_file";
+		if (!t->refused)
+			snprintf(t->stop_why, sizeof t->stop_why, "%s: %s (%s)", t->url,
+			         curl_easy_strerror(rc), hint);
+		t->refused = 1;
 		return;
 	}
 	if (code >= 500) {
@@ -184,10 +216,9 @@ static void smtp_result(struct transport *t, CURL *c, struct outgoing *m, CURLco
 	else
 		snprintf(m->error, sizeof m->error, "%s", curl_easy_strerror(rc));
 	if (code == 0 && (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-	                  rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_USE_SSL_FAILED ||
-	                  rc == CURLE_LOGIN_DENIED)) {
+	                  rc == CURLE_OPERATION_TIMEDOUT)) {
 		t->unreachable = 1;
-		snprintf(t->unreachable_why, sizeof t->unreachable_why, "%s: %s", t->url,
+		snprintf(t->stop_why, sizeof t->stop_why, "%s: %s", t->url,
 		         curl_easy_strerror(rc));
 	}
 }
@@ -227,7 +258,7 @@ static void deliver_smtp_batch(struct transport *t, struct outgoing *b, int n, l
 			active--;
 			if (rate > 0)
 				usleep((useconds_t)(60000000L / rate));
-			if (next < n && !t->unreachable) {
+			if (next < n && !t->unreachable && !t->refused) {
 				smtp_start(t, c, &b[next++], &rcpt[h]);
 				active++;
 			}
@@ -372,7 +403,7 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 		if (s != KN_OK)
 			goto done;
 	}
-	while (limit != 0 && !t.unreachable) {
+	while (limit != 0 && !t.unreachable && !t.refused) {
 		int n;
 		if ((s = claim(db, now, limit < 0 ? BATCH : limit, batch, &n, err)) != KN_OK)
 			goto done;
@@ -401,9 +432,12 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 		if (o->progress)
 			o->progress(o->ud, sum->sent + sum->failed + sum->deferred, 0, 0);
 	}
-	if (t.unreachable && sum->sent == 0)
+	if (t.refused)
+		s = kn_err_set(err, KN_FAIL, "the mail server refused the session: %s; the messages "
+		               "stay queued", t.stop_why);
+	else if (t.unreachable && sum->sent == 0)
 		s = kn_err_set(err, KN_TEMPFAIL, "mail server unreachable: %s (messages stay queued)",
-		               t.unreachable_why);
+		               t.stop_why);
 	else if (sum->failed > 0)
 		s = KN_PARTIAL;
 done:

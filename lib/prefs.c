@@ -29,6 +29,8 @@ static const struct kn_pref prefs[] = {
 	{ "mail.from", "email", "", "sender address (default: the company email)" },
 	{ "mail.starttls", "off|try|required", "try", "STARTTLS on smtp://" },
 	{ "mail.rate", "int", "0", "messages per minute (0: no limit)" },
+	{ "mail.ca_file", "file", "",
+	  "PEM file of the CAs to trust for the mail server instead of the system's" },
 };
 
 const struct kn_pref *kn_pref_table(size_t *count)
@@ -103,6 +105,11 @@ static kn_status normalise(const struct kn_pref *p, const char *v, char *out, si
 			return kn_err_set(err, KN_FAIL,
 			                  "invalid value '%s' for %s (allowed: smtp://HOST:PORT, "
 			                  "smtps://HOST:PORT, file:///DIR)", v, p->key);
+	} else if (strcmp(t, "file") == 0) {
+		/* absolute: cron runs kennel from another directory */
+		if (*v && (v[0] != '/' || access(v, R_OK) != 0))
+			return kn_err_set(err, KN_FAIL, "invalid value '%s' for %s (allowed: the absolute "
+			                  "path of a readable file, or '' for none)", v, p->key);
 	} else if (strcmp(t, "email") == 0) {
 		if (kn_email_check(v, out, outlen, NULL) != KN_OK)
 			return kn_err_set(err, KN_FAIL, "invalid value '%s' for %s (allowed: an email "

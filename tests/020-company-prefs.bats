@@ -45,7 +45,8 @@ load test_helper
 	for key in portal.self_register portal.daycare portal.boarding portal.grooming portal.training \
 		portal.service portal.require_current_vaccinations portal.require_temperament_test \
 		portal.boarding_deposit vaccines.required remind.vaccination_days remind.appointment_days \
-		remind.package_days creds.lowercase_usernames mail.url mail.from mail.starttls mail.rate; do
+		remind.package_days creds.lowercase_usernames mail.url mail.from mail.starttls mail.rate \
+		mail.ca_file; do
 		echo "$output" | jq -e --arg k "$key" 'map(select(.key == $k)) | length == 1' >/dev/null
 	done
 	assert_equal "$(echo "$output" | jq -r '.[] | select(.key == "vaccines.required") | .value')" "rabies,distemper,bordetella"
