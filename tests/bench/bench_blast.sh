@@ -1,7 +1,9 @@
 #!/bin/sh
 # blast email of BENCH_MAIL messages (default 10,000) to a local SMTP sink
 # (aiosmtpd, counting only), beside Python's smtplib sending the same
-# messages over one connection to the same sink, in the same run.
+# messages over one connection to the same sink, in the same run; and
+# msmtp started once per message for BENCH_MSMTP of them (default 1,000),
+# as a cron script that pipes each mail to a sendmail-like client would.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 n=${BENCH_MAIL:-10000}
@@ -39,3 +41,27 @@ printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "blast $n messages over SMTP (vs
 	"$ours" "$ref" "$(awk -v a="$ours" -v b="$ref" 'BEGIN { print a / b }')" "$(cat "$w/rss")"
 printf '%-44s %11.0f/s %10.0f/s\n' "  messages per second" \
 	"$(awk -v a="$ours" -v n="$n" 'BEGIN { print n / a }')" "$(awk -v a="$ref" -v n="$n" 'BEGIN { print n / a }')"
+
+m=${BENCH_MSMTP:-1000}
+/usr/bin/python3 - "$db" "$w/msmtp" "$m" <<'PY'
+import os, sqlite3, sys
+db, folder, m = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(folder)
+rows = sqlite3.connect(db).execute("SELECT to_addr, raw FROM outbox ORDER BY id LIMIT ?", (m,))
+with open(os.path.join(folder, "list"), "w") as index:
+    for i, (to, raw) in enumerate(rows):
+        with open(os.path.join(folder, "%06d.eml" % i), "wb") as f:
+            f.write(raw.encode("utf-8"))
+        index.write("%06d.eml %s\n" % (i, to))
+PY
+p3=$(port); sink "$w/sink3" "$p3"
+start=$(date +%s.%N)
+while read -r file to; do
+	msmtp --host=127.0.0.1 --port="$p3" --auth=off --tls=off \
+		--from=frontdesk@happytails.example "$to" < "$w/msmtp/$file"
+done < "$w/msmtp/list"
+naive=$(elapsed "$start")
+kill "$(cat "$w/sink3.pid")"
+[ "$(cat "$w/sink3/count")" -eq "$(wc -l < "$w/msmtp/list")" ] || { echo "msmtp did not deliver all" >&2; exit 1; }
+printf '%-44s %11.0f/s %10.0f/s\n' "  vs msmtp once per message ($m messages)" \
+	"$(awk -v a="$ours" -v n="$n" 'BEGIN { print n / a }')" "$(awk -v a="$naive" -v m="$m" 'BEGIN { print m / a }')"
