@@ -11,8 +11,9 @@ kn_status kn_company_get(struct kn_db *db, struct kn_company *c, struct kn_err *
 	int i = 0;
 
 	memset(c, 0, sizeof *c);
-	s = kn_prepare(db, "SELECT name, email, phone, timezone, portal_url, reset_url,"
-	                   " webcam_url, message FROM company WHERE id = 1", &st, err);
+	/* cached: every queued message reads it */
+	s = kn_cached(db, "SELECT name, email, phone, timezone, portal_url, reset_url,"
+	                  " webcam_url, message FROM company WHERE id = 1", &st, err);
 	if (s != KN_OK)
 		return s;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -22,7 +23,7 @@ kn_status kn_company_get(struct kn_db *db, struct kn_company *c, struct kn_err *
 	} else {
 		s = kn_sql_fail(db, err, "reading company");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return s;
 }
 

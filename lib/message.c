@@ -141,10 +141,10 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_mail_msg *m, int *queu
 	if (raw.len < 2 || raw.data[raw.len - 1] != '\n')
 		kn_buf_add(&raw, "\r\n", 2);
 
-	s = kn_prepare(db, "INSERT INTO outbox (kind, owner_id, to_addr, subject, raw, message_id,"
-	                   " dedupe_key, blast_id, created_at, secret)"
-	                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	                   " ON CONFLICT (dedupe_key) DO NOTHING", &st, err);
+	s = kn_cached(db, "INSERT INTO outbox (kind, owner_id, to_addr, subject, raw, message_id,"
+	                  " dedupe_key, blast_id, created_at, secret)"
+	                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	                  " ON CONFLICT (dedupe_key) DO NOTHING", &st, err);
 	if (s == KN_OK) {
 		sqlite3_bind_text(st, 1, m->kind, -1, SQLITE_STATIC);
 		if (m->owner_id > 0)
@@ -162,8 +162,8 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_mail_msg *m, int *queu
 			s = kn_sql_fail(db, err, "queueing mail");
 		else
 			*queued = sqlite3_changes(db->h) == 1;
+		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
 	kn_buf_free(&raw);
 	kn_company_free(&c);
 	free(from);

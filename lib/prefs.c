@@ -181,7 +181,8 @@ kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_d
 	*value = NULL;
 	if (p == NULL)
 		return KN_USAGE;
-	if ((s = kn_prepare(db, "SELECT value FROM prefs WHERE key = ?", &st, err)) != KN_OK)
+	/* cached: every queued message reads mail.from */
+	if ((s = kn_cached(db, "SELECT value FROM prefs WHERE key = ?", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
@@ -190,6 +191,7 @@ kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_d
 		if (is_default)
 			*is_default = 0;
 	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
 		*value = default_value(db, p, err);
 		if (is_default)
 			*is_default = 1;
@@ -198,7 +200,7 @@ kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_d
 	} else {
 		s = kn_sql_fail(db, err, "reading preferences");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return s;
 }
 

@@ -83,12 +83,12 @@ static kn_status queue_owner(struct kn_db *db, const struct remind_kind *k, stru
 	kn_status s;
 
 	*queued = 0;
-	if ((s = kn_prepare(db, "SELECT first_name, last_name, email, username FROM owners"
-	                        " WHERE id = ?", &st, err)) != KN_OK)
+	if ((s = kn_cached(db, "SELECT first_name, last_name, email, username FROM owners"
+	                       " WHERE id = ?", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, b->owner_id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		return KN_OK;
 	}
 	o.id = b->owner_id;
@@ -110,13 +110,13 @@ static kn_status queue_owner(struct kn_db *db, const struct remind_kind *k, stru
 		                         .dedupe_key = dedupe };
 		s = kn_mail_queue(db, &m, queued, err);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	long long outbox_id = *queued ? sqlite3_last_insert_rowid(db->h) : 0;
 	for (int i = 0; s == KN_OK && i < b->n; i++) {
 		sqlite3_stmt *ins;
-		if ((s = kn_prepare(db, "INSERT INTO reminders (kind, item, owner_id, outbox_id,"
-		                        " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-		                    &ins, err)) != KN_OK)
+		if ((s = kn_cached(db, "INSERT INTO reminders (kind, item, owner_id, outbox_id,"
+		                       " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		                   &ins, err)) != KN_OK)
 			break;
 		sqlite3_bind_text(ins, 1, k->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, b->items[i].key, -1, SQLITE_STATIC);
@@ -126,7 +126,7 @@ static kn_status queue_owner(struct kn_db *db, const struct remind_kind *k, stru
 		sqlite3_bind_text(ins, 5, today, -1, SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			s = kn_sql_fail(db, err, "recording reminder");
-		sqlite3_finalize(ins);
+		sqlite3_reset(ins);
 	}
 	free(subject);
 	free(body);

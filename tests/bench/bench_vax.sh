@@ -54,3 +54,37 @@ ours=$(elapsed "$start")
 [ "$(($(wc -l < "$w/report.csv") - 1))" -eq "$(wc -l < "$w/ref-report.csv")" ] || { echo "report rows differ" >&2; exit 1; }
 printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "report vaccinations, $pets pets (vs sqlite3)" \
 	"$ours" "$ref" "$(ratio "$ours" "$ref")" "$(cat "$w/rss")"
+
+# remind vaccinations over those vaccinations: kennel renders and queues one
+# message per owner and records each item; the reference is sqlite3 doing
+# the same selection and the same two inserts set-based (one row per owner
+# with its list as text, one per item), without the mail around it.
+vax=$(sqlite3 "$w/vk.db" 'SELECT count(*) FROM vaccinations')
+KENNEL_DB="$w/vk.db" "$KENNEL" company set --name "Happy Tails" --email frontdesk@happytails.example >/dev/null
+start=$(date +%s.%N)
+sqlite3 "$w/vr.db" <<'SQL'
+CREATE TABLE ref_outbox (owner_id INTEGER, body TEXT);
+CREATE TABLE ref_reminders (item TEXT PRIMARY KEY, owner_id INTEGER) WITHOUT ROWID;
+CREATE TEMP TABLE due AS
+SELECT owner, pet || ':' || value || ':' || expires_on || ':' || status AS item, name, value,
+  expires_on, status FROM (SELECT o.id AS owner, p.id AS pet, p.name, r.value,
+  max(v.expires_on) AS expires_on,
+  CASE WHEN max(v.expires_on) < '2026-11-23' THEN 'expired' ELSE 'expiring' END AS status
+  FROM owners o JOIN pets p ON p.owner_id = o.id
+  CROSS JOIN json_each('["rabies","distemper","bordetella"]') r
+  JOIN vaccinations v ON v.pet_id = p.id AND v.type = r.value
+  WHERE o.active AND NOT o.email_opt_out AND o.email IS NOT NULL
+  GROUP BY p.id, r.value) WHERE expires_on <= '2026-12-23';
+INSERT INTO ref_outbox SELECT owner, group_concat(name || ' ' || value || ' ' || expires_on
+  || ' ' || status, char(10)) FROM due GROUP BY owner;
+INSERT INTO ref_reminders SELECT item, owner FROM due;
+SQL
+ref=$(elapsed "$start")
+start=$(date +%s.%N)
+KENNEL_TODAY=2026-11-23 KENNEL_DB="$w/vk.db" /usr/bin/time -f '%M' -o "$w/rss" \
+	"$KENNEL" -q remind vaccinations --queue-only
+ours=$(elapsed "$start")
+queued=$(sqlite3 "$w/vk.db" 'SELECT count(*) FROM outbox')
+[ "$queued" -eq "$(sqlite3 "$w/vr.db" 'SELECT count(*) FROM ref_outbox')" ] || { echo "remind counts differ" >&2; exit 1; }
+printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "remind, $vax vaccinations, $queued mails" \
+	"$ours" "$ref" "$(ratio "$ours" "$ref")" "$(cat "$w/rss")"
