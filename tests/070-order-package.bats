@@ -99,6 +99,34 @@ shop() {
 	assert_equal "$(kennel package history 1 --json | jq -c 'map(.action)')" '["purchased","modified"]'
 }
 
+@test "carryover makes the very rows the three manual steps make" {
+	shop
+	# an order and a package already there, so nothing starts at id 1
+	kennel order purchase 2 "10 Day Pack" --checkout --payment card >/dev/null
+	kennel db backup manual.db >/dev/null
+	printf 'Customer ID,Credits Left,Expiration,Note\nC1,7,03/01/2027,pack A\nC2,0,,pack B\nC1,7,03/01/2027,pack A\n' > c.csv
+	kennel -q package carryover c.csv
+	# by hand, as support does it today
+	export KENNEL_DB=manual.db
+	kennel product add --name "Carry Over Package" --type daycare-package --price 0 --quantity 1 --days 1 --days-active 999 >/dev/null
+	by_hand() { # OWNER LINE LEFT NOTE [END]
+		kennel order purchase "$1" "Carry Over Package" --checkout --payment no-payment \
+			--note "carry-over from the previous system (c.csv, line $2)" >/dev/null
+		pkg=$(sqlite3 manual.db 'SELECT max(id) FROM packages')
+		kennel package modify "$pkg" --left "$3" ${5:+--end "$5"} --note "$4" >/dev/null
+	}
+	by_hand ext:C1 2 7 "pack A" 2027-03-01
+	by_hand ext:C2 3 0 "pack B"
+	by_hand ext:C1 4 7 "pack A" 2027-03-01
+	for q in "SELECT id, owner_id, status, payment_type, total_cents, paid_cents, note, created_at, paid_at FROM orders ORDER BY id" \
+		"SELECT * FROM order_items ORDER BY id" \
+		"SELECT * FROM packages ORDER BY id" \
+		"SELECT package_id, at, actor, action, left_before, left_after, end_before, end_after, note FROM package_history ORDER BY package_id, id"; do
+		assert_equal "$(sqlite3 "$BATS_TEST_TMPDIR/kennel.db" "$q")" "$(sqlite3 manual.db "$q")"
+	done
+	assert_equal "$(sqlite3 manual.db 'SELECT count(*) FROM package_history')" "7"
+}
+
 @test "carryover: re-running the same file adds nothing; identical rows count each" {
 	shop
 	printf 'owner_email,days_left\nann@example.com,3\nann@example.com,3\n' > c.csv
