@@ -239,3 +239,14 @@ CSV
 	assert_equal "$(sql 'SELECT count(*) FROM blocks')" "0"
 	assert_equal "$(sql 'SELECT count(*) FROM outbox')" "0"
 }
+
+@test "a schema 7 database gets start_time and add-ons from kennel init, keeping its requests" {
+	kennels
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null
+	sql 'DROP TABLE request_addons; ALTER TABLE requests DROP COLUMN start_time; PRAGMA user_version = 7'
+	run -1 --separate-stderr kennel request list
+	run -0 --separate-stderr kennel init
+	assert_equal "$(sql 'PRAGMA user_version')" "$(latest_schema)"
+	run -0 kennel request list --json
+	assert_equal "$(echo "$output" | jq -c 'map([.id, .start, .start_time, .addons])')" '[[1,"2026-12-01",null,[]]]'
+}
