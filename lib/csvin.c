@@ -53,10 +53,7 @@ static void on_field(void *data, size_t len, void *ud)
 
 	if (r->ncells + 1 >= r->cap_cells) {
 		size_t cap = r->cap_cells ? r->cap_cells * 2 : 32;
-		size_t *o = realloc(r->offsets, cap * sizeof *o);
-		if (o == NULL)
-			abort();
-		r->offsets = o;
+		r->offsets = kn_xrealloc(r->offsets, cap * sizeof *r->offsets);
 		r->cap_cells = cap;
 	}
 	r->offsets[r->ncells++] = r->text.len;

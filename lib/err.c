@@ -36,6 +36,15 @@ void *kn_xmalloc(size_t n)
 	return p;
 }
 
+void *kn_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		abort();
+	return q;
+}
+
 char *kn_xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
@@ -51,10 +60,7 @@ void kn_buf_add(struct kn_buf *b, const char *s, size_t n)
 		size_t cap = b->cap ? b->cap : 64;
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		char *d = realloc(b->data, cap);
-		if (d == NULL)
-			abort();
-		b->data = d;
+		b->data = kn_xrealloc(b->data, cap);
 		b->cap = cap;
 	}
 	memcpy(b->data + b->len, s, n);

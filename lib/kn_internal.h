@@ -58,6 +58,7 @@ void kn_buf_addf(struct kn_buf *b, const char *fmt, ...) __attribute__((format(p
 void kn_buf_free(struct kn_buf *b);
 
 void *kn_xmalloc(size_t n);
+void *kn_xrealloc(void *p, size_t n);
 char *kn_xstrdup(const char *s);
 
 #endif

@@ -20,10 +20,7 @@ static void strlist_push(struct kn_strlist *l, const char *s)
 {
 	if (l->count + 2 > l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 8;
-		const char **items = realloc(l->items, cap * sizeof *items);
-		if (items == NULL)
-			abort();
-		l->items = items;
+		l->items = kn_xrealloc(l->items, cap * sizeof *l->items);
 		l->cap = cap;
 	}
 	l->items[l->count++] = s;

@@ -55,10 +55,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
-			struct kn_req *grown = realloc(reqs, cap * sizeof *reqs);
-			if (grown == NULL)
-				abort();
-			reqs = grown;
+			reqs = kn_xrealloc(reqs, cap * sizeof *reqs);
 		}
 		long long id = sqlite3_column_int64(st, 0);
 		if ((s = kn_request_load(db, id, &reqs[n], err)) != KN_OK)

@@ -151,10 +151,7 @@ kn_status kn_creds_generated_each(struct kn_db *db, kn_id_cb cb, void *ud, struc
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			long long *grown = realloc(ids, cap * sizeof *ids);
-			if (grown == NULL)
-				abort();
-			ids = grown;
+			ids = kn_xrealloc(ids, cap * sizeof *ids);
 		}
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
