@@ -61,9 +61,8 @@ struct blast_run {
 	struct kn_db *db;
 	const struct kn_blast_options *o;
 	struct kn_blast_summary *sum;
-	struct kn_company company;
+	struct kn_sender sender;
 	const char *text, *key;
-	char *from;
 	struct kn_err *err;
 };
 
@@ -89,20 +88,20 @@ static kn_status one_owner(struct blast_run *r, const struct kn_owner *ow, struc
 	if (r->o->with_reset_links &&
 	    (s = kn_creds_reset(r->db, ow->id, r->o->ttl_hours, &link, err)) != KN_OK)
 		return s;
-	kn_owner_vars_fill(&vars, ow, &r->company, link);
+	kn_owner_vars_fill(&vars, ow, &r->sender.company, link);
 	struct kn_tctx ctx = { .vars = vars.vars };
 	s = kn_template_render(r->o->template_file ? r->o->template_file : r->o->template_name,
 	                       r->text, &ctx, &subject, &body, err);
 	if (s == KN_OK) {
 		snprintf(unsubscribe, sizeof unsubscribe, "<mailto:%s?subject=unsubscribe%%20%lld>",
-		         r->from, ow->id);
+		         r->sender.from, ow->id);
 		struct kn_mail_msg m = {
 			.kind = "blast", .owner_id = ow->id, .to = email,
 			.subject = r->o->subject ? r->o->subject : subject, .body = body,
 			.dedupe_key = dedupe, .unsubscribe = unsubscribe, .blast_id = r->sum->blast_id,
 			.secret = link != NULL,
 		};
-		s = kn_mail_queue(r->db, &m, &queued, err);
+		s = kn_mail_queue(r->db, &r->sender, &m, &queued, err);
 		r->sum->queued += queued;
 	}
 	if (link)
@@ -164,9 +163,7 @@ kn_status kn_blast_email(struct kn_db *db, const struct kn_blast_options *o,
 	r.text = text;
 	blast_key(text, o->subject, o->to, key);
 	r.key = key;
-	if ((s = kn_company_get(db, &r.company, err)) != KN_OK)
-		goto out;
-	if ((s = kn_pref_get(db, "mail.from", &r.from, NULL, err)) != KN_OK)
+	if ((s = kn_sender_load(db, &r.sender, err)) != KN_OK)
 		goto out;
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		goto out;
@@ -193,8 +190,7 @@ done:
 		kn_tx_rollback(db);
 out:
 	free(text);
-	free(r.from);
-	kn_company_free(&r.company);
+	kn_sender_free(&r.sender);
 	return s;
 }
 
@@ -213,7 +209,7 @@ void kn_blast_summary_print(struct kn_printer *p, const struct kn_blast_summary 
 kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours,
                                 const char *template_dir, struct kn_err *err)
 {
-	struct kn_company c;
+	struct kn_sender snd;
 	char *link = NULL, *text = NULL, *subject = NULL, *body = NULL, dedupe[64], now[20];
 	struct kn_owner_vars vars;
 	struct kn_owner o = { 0 };
@@ -221,7 +217,7 @@ kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours
 	int queued;
 	kn_status s;
 
-	if ((s = kn_company_get(db, &c, err)) != KN_OK)
+	if ((s = kn_sender_load(db, &snd, err)) != KN_OK)
 		return s;
 	if ((s = kn_prepare(db, "SELECT id, first_name, last_name, email, username FROM owners"
 	                        " WHERE id = ?", &st, err)) != KN_OK)
@@ -244,7 +240,7 @@ kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours
 		sqlite3_finalize(st);
 		goto done;
 	}
-	kn_owner_vars_fill(&vars, &o, &c, link);
+	kn_owner_vars_fill(&vars, &o, &snd.company, link);
 	struct kn_tctx ctx = { .vars = vars.vars };
 	s = kn_template_render("password-reset", text, &ctx, &subject, &body, err);
 	kn_now_text(now);
@@ -254,7 +250,7 @@ kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours
 		struct kn_mail_msg m = { .kind = "password-reset", .owner_id = owner_id, .to = o.email,
 		                         .subject = subject, .body = body, .dedupe_key = dedupe,
 		                         .secret = 1 };
-		s = kn_mail_queue(db, &m, &queued, err);
+		s = kn_mail_queue(db, &snd, &m, &queued, err);
 	}
 	sqlite3_finalize(st);
 done:
@@ -264,6 +260,6 @@ done:
 	free(text);
 	free(subject);
 	free(body);
-	kn_company_free(&c);
+	kn_sender_free(&snd);
 	return s;
 }

@@ -9,14 +9,42 @@
 
 enum { ITEM_FIELDS = 4 };
 static const char *const item_names[ITEM_FIELDS] = { "service", "pets", "start", "end" };
+static const char tname[] = "block-conflict";
 
+/* One owner's bookings, copied from the rows: the statement moves on. */
 struct owner_batch {
 	struct kn_owner o;
-	char *owner_text[3];              /* first name, last name, email: copied */
-	char **values;                    /* ITEM_FIELDS per booking, copied */
+	char *owner_text[3];          /* first name, last name, email */
+	char **values;                /* ITEM_FIELDS per booking */
 	struct kn_tvars *items;
 	size_t n, cap;
 };
+
+static char *copy(const char *s)
+{
+	return kn_xstrdup(s ? s : "");
+}
+
+static void batch_start(struct owner_batch *b, sqlite3_stmt *st)
+{
+	b->o = (struct kn_owner){ .id = sqlite3_column_int64(st, 0) };
+	b->o.first_name = b->owner_text[0] = copy(kn_col_text(st, 1));
+	b->o.last_name = b->owner_text[1] = copy(kn_col_text(st, 2));
+	b->o.email = b->owner_text[2] = copy(kn_col_text(st, 3));
+}
+
+static void batch_add(struct owner_batch *b, sqlite3_stmt *st)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 8;
+		b->values = kn_xrealloc(b->values, b->cap * ITEM_FIELDS * sizeof *b->values);
+		b->items = kn_xrealloc(b->items, b->cap * sizeof *b->items);
+	}
+	char **v = &b->values[b->n * ITEM_FIELDS];
+	for (int f = 0; f < ITEM_FIELDS; f++)
+		v[f] = copy(kn_col_text(st, 4 + f));
+	b->items[b->n++] = (struct kn_tvars){ item_names, (const char *const *)v, ITEM_FIELDS };
+}
 
 static void batch_clear(struct owner_batch *b)
 {
@@ -28,56 +56,20 @@ static void batch_clear(struct owner_batch *b)
 	memset(b->owner_text, 0, sizeof b->owner_text);
 }
 
-static char *copy(const char *s)
-{
-	return strdup(s ? s : "");
-}
-
-static kn_status batch_add(struct owner_batch *b, sqlite3_stmt *st, struct kn_err *err)
-{
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 8;
-		char **v = realloc(b->values, cap * ITEM_FIELDS * sizeof *v);
-		if (v == NULL)
-			return kn_err_set(err, KN_FAIL, "out of memory");
-		b->values = v;
-		struct kn_tvars *it = realloc(b->items, cap * sizeof *it);
-		if (it == NULL)
-			return kn_err_set(err, KN_FAIL, "out of memory");
-		b->items = it;
-		b->cap = cap;
-	}
-	for (int f = 0; f < ITEM_FIELDS; f++)
-		b->values[b->n * ITEM_FIELDS + (size_t)f] = copy(kn_col_text(st, 4 + f));
-	b->n++;
-	return KN_OK;
-}
-
 static kn_status batch_queue(struct kn_db *db, struct owner_batch *b, long long block_id,
-                             const char *const *block_vars, const struct kn_company *c,
-                             const char *tname, const char *text, long long *queued,
-                             struct kn_err *err)
+                             sqlite3_stmt *blk, const struct kn_sender *snd, const char *text,
+                             long long *queued, struct kn_err *err)
 {
+	static const char *const block_names[] = { "block.from", "block.to", "block.reason",
+	                                           "block.service" };
 	struct kn_owner_vars ov;
-	const char *names[32], *values[32];
 	char *subject = NULL, *body = NULL, dedupe[64];
 	int fresh;
 
-	kn_owner_vars_fill(&ov, &b->o, c, NULL);
-	size_t n = ov.vars.n;
-	memcpy(names, ov.names, n * sizeof *names);
-	memcpy(values, ov.values, n * sizeof *values);
-	static const char *const block_names[] = { "block.from", "block.to", "block.reason",
-	                                           "block.service" };
-	for (int i = 0; i < 4; i++) {
-		names[n] = block_names[i];
-		values[n++] = block_vars[i];
-	}
-	for (size_t i = 0; i < b->n; i++)
-		b->items[i] = (struct kn_tvars){ item_names,
-		                                 (const char *const *)&b->values[i * ITEM_FIELDS],
-		                                 ITEM_FIELDS };
-	struct kn_tctx ctx = { .vars = { names, values, n }, .items = b->items, .nitems = b->n,
+	kn_owner_vars_fill(&ov, &b->o, &snd->company, NULL);
+	for (int i = 0; i < 4; i++)
+		kn_owner_vars_add(&ov, block_names[i], kn_col_text(blk, i));
+	struct kn_tctx ctx = { .vars = ov.vars, .items = b->items, .nitems = b->n,
 	                       .item_names = item_names, .nitem_names = ITEM_FIELDS };
 	kn_status s = kn_template_render(tname, text, &ctx, &subject, &body, err);
 	if (s == KN_OK) {
@@ -85,26 +77,27 @@ static kn_status batch_queue(struct kn_db *db, struct owner_batch *b, long long 
 		snprintf(dedupe, sizeof dedupe, "block:%lld:owner:%lld", block_id, b->o.id);
 		struct kn_mail_msg m = { .kind = tname, .owner_id = b->o.id, .to = b->o.email,
 		                         .subject = subject, .body = body, .dedupe_key = dedupe };
-		s = kn_mail_queue(db, &m, &fresh, err);
+		s = kn_mail_queue(db, snd, &m, &fresh, err);
 		*queued += fresh;
 	}
 	free(subject);
 	free(body);
+	batch_clear(b);
 	return s;
 }
 
 kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *template_dir,
                           long long *queued, struct kn_err *err)
 {
-	static const char tname[] = "block-conflict";
 	struct owner_batch b = { 0 };
-	struct kn_company c;
+	struct kn_sender snd;
 	sqlite3_stmt *st = NULL, *blk = NULL;
 	char *text = NULL;
 	kn_status s;
+	int rc = SQLITE_DONE;
 
 	*queued = 0;
-	if ((s = kn_company_get(db, &c, err)) != KN_OK)
+	if ((s = kn_sender_load(db, &snd, err)) != KN_OK)
 		return s;
 	if ((text = kn_template_load(tname, template_dir, NULL, err)) == NULL) {
 		s = err->status;
@@ -118,9 +111,6 @@ kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *temp
 		s = kn_err_set(err, KN_FAIL, "block %lld not found", block_id);
 		goto out;
 	}
-	const char *block_vars[4];
-	for (int i = 0; i < 4; i++)
-		block_vars[i] = kn_col_text(blk, i);
 	/* the same conflicts block add lists: approved, same service unless the
 	 * block closes everything, the days overlapping */
 	s = kn_prepare(db, "SELECT o.id, o.first_name, o.last_name, o.email, r.service,"
@@ -135,26 +125,17 @@ kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *temp
 	if (s != KN_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, block_id);
-	int rc = SQLITE_DONE;
 	while (s == KN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long owner = sqlite3_column_int64(st, 0);
-		if (b.n > 0 && owner != b.o.id) {
-			s = batch_queue(db, &b, block_id, block_vars, &c, tname, text, queued, err);
-			batch_clear(&b);
-		}
-		if (s == KN_OK && b.n == 0) {
-			b.o = (struct kn_owner){ .id = owner };
-			b.o.first_name = b.owner_text[0] = copy(kn_col_text(st, 1));
-			b.o.last_name = b.owner_text[1] = copy(kn_col_text(st, 2));
-			b.o.email = b.owner_text[2] = copy(kn_col_text(st, 3));
-		}
-		if (s == KN_OK)
-			s = batch_add(&b, st, err);
+		if (b.n > 0 && sqlite3_column_int64(st, 0) != b.o.id)
+			s = batch_queue(db, &b, block_id, blk, &snd, text, queued, err);
+		if (b.n == 0)
+			batch_start(&b, st);
+		batch_add(&b, st);
 	}
 	if (s == KN_OK && rc != SQLITE_DONE)
 		s = kn_sql_fail(db, err, "listing the bookings a block conflicts with");
 	if (s == KN_OK && b.n > 0)
-		s = batch_queue(db, &b, block_id, block_vars, &c, tname, text, queued, err);
+		s = batch_queue(db, &b, block_id, blk, &snd, text, queued, err);
 out:
 	batch_clear(&b);
 	free(b.values);
@@ -162,6 +143,6 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(blk);
 	free(text);
-	kn_company_free(&c);
+	kn_sender_free(&snd);
 	return s;
 }

@@ -33,18 +33,30 @@ struct kn_mail_msg {
 	long long blast_id;
 	int secret;               /* the body carries a reset token */
 };
-/* Template variables of one owner and the company. */
+/* Template variables of one owner and the company, and room for a
+ * template's own (request.*, block.*). */
 struct kn_owner_vars {
-	const char *names[16];
-	const char *values[16];
+	const char *names[24];
+	const char *values[24];
 	char id[24];
 	struct kn_tvars vars;
 };
 void kn_owner_vars_fill(struct kn_owner_vars *v, const struct kn_owner *o,
                         const struct kn_company *c, const char *reset_url);
+void kn_owner_vars_add(struct kn_owner_vars *v, const char *name, const char *value);
+
+/* Who the messages of a run are from, read once per run, not per message:
+ * the company (its name for From:, its fields for templates) and mail.from. */
+struct kn_sender {
+	struct kn_company company;
+	char *from;               /* mail.from, else the company email; "" if neither */
+	struct kn_buf from_header; /* the From: value, encoded */
+};
+kn_status kn_sender_load(struct kn_db *db, struct kn_sender *snd, struct kn_err *err);
+void kn_sender_free(struct kn_sender *snd);
 /* Queues unless a message with the same dedupe key exists (*queued = 0). */
-kn_status kn_mail_queue(struct kn_db *db, const struct kn_mail_msg *m, int *queued,
-                        struct kn_err *err);
+kn_status kn_mail_queue(struct kn_db *db, const struct kn_sender *snd,
+                        const struct kn_mail_msg *m, int *queued, struct kn_err *err);
 kn_status kn_mail_dedupe_exists(struct kn_db *db, const char *key, int *exists,
                                 struct kn_err *err);
 

@@ -70,11 +70,51 @@ kn_status kn_mail_dedupe_exists(struct kn_db *db, const char *key, int *exists,
 	return KN_OK;
 }
 
-kn_status kn_mail_queue(struct kn_db *db, const struct kn_mail_msg *m, int *queued,
-                        struct kn_err *err)
+kn_status kn_sender_load(struct kn_db *db, struct kn_sender *snd, struct kn_err *err)
 {
-	struct kn_company c;
-	char *from = NULL, now[20], date[40], to[256], msgid[160];
+	kn_status s;
+	const char *name;
+
+	memset(snd, 0, sizeof *snd);
+	if ((s = kn_company_get(db, &snd->company, err)) != KN_OK)
+		return s;
+	if ((s = kn_pref_get(db, "mail.from", &snd->from, NULL, err)) != KN_OK) {
+		kn_sender_free(snd);
+		return s;
+	}
+	name = snd->company.name;
+	if (name && *name && !has_crlf(name)) {
+		if (ascii(name) && strpbrk(name, "\"\\,;:<>()[]@") == NULL)
+			kn_buf_addf(&snd->from_header, "%s", name);
+		else if (ascii(name)) {
+			kn_buf_add(&snd->from_header, "\"", 1);
+			for (const char *p = name; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					kn_buf_add(&snd->from_header, "\\", 1);
+				kn_buf_add(&snd->from_header, p, 1);
+			}
+			kn_buf_add(&snd->from_header, "\"", 1);
+		} else
+			encode_words(&snd->from_header, name);
+		kn_buf_addf(&snd->from_header, " <%s>", snd->from);
+	} else {
+		kn_buf_addf(&snd->from_header, "%s", snd->from);
+	}
+	return KN_OK;
+}
+
+void kn_sender_free(struct kn_sender *snd)
+{
+	kn_company_free(&snd->company);
+	free(snd->from);
+	kn_buf_free(&snd->from_header);
+	memset(snd, 0, sizeof *snd);
+}
+
+kn_status kn_mail_queue(struct kn_db *db, const struct kn_sender *snd,
+                        const struct kn_mail_msg *m, int *queued, struct kn_err *err)
+{
+	char now[20], date[40], to[256], msgid[160];
 	unsigned char rnd[8];
 	char rnd_hex[17];
 	struct kn_buf raw = { 0 };
@@ -87,42 +127,17 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_mail_msg *m, int *queu
 		                  m->to);
 	if (kn_email_check(m->to, to, sizeof to, err) != KN_OK)
 		return KN_FAIL;
-	if ((s = kn_pref_get(db, "mail.from", &from, NULL, err)) != KN_OK)
-		return s;
-	if (from[0] == '\0') {
-		free(from);
+	if (snd->from[0] == '\0')
 		return kn_err_set(err, KN_FAIL, "no sender address: set 'kennel company set --email' or "
 		                  "'kennel prefs set mail.from'");
-	}
-	if ((s = kn_company_get(db, &c, err)) != KN_OK) {
-		free(from);
-		return s;
-	}
 	kn_now_text(now);
 	rfc5322_date(now, date);
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(rnd_hex, sizeof rnd_hex, rnd, sizeof rnd);
 	snprintf(msgid, sizeof msgid, "<%.4s%.2s%.2s%.2s%.2s%.2s.%s@%s>", now, now + 5, now + 8,
-	         now + 11, now + 14, now + 17, rnd_hex, strchr(from, '@') + 1);
+	         now + 11, now + 14, now + 17, rnd_hex, strchr(snd->from, '@') + 1);
 
-	kn_buf_addf(&raw, "Date: %s\r\nFrom: ", date);
-	if (c.name && *c.name && !has_crlf(c.name)) {
-		if (ascii(c.name) && strpbrk(c.name, "\"\\,;:<>()[]@") == NULL)
-			kn_buf_addf(&raw, "%s", c.name);
-		else if (ascii(c.name)) {
-			kn_buf_add(&raw, "\"", 1);
-			for (const char *p = c.name; *p; p++) {
-				if (*p == '"' || *p == '\\')
-					kn_buf_add(&raw, "\\", 1);
-				kn_buf_add(&raw, p, 1);
-			}
-			kn_buf_add(&raw, "\"", 1);
-		} else
-			encode_words(&raw, c.name);
-		kn_buf_addf(&raw, " <%s>\r\n", from);
-	} else {
-		kn_buf_addf(&raw, "%s\r\n", from);
-	}
+	kn_buf_addf(&raw, "Date: %s\r\nFrom: %s\r\n", date, snd->from_header.data);
 	kn_buf_addf(&raw, "To: %s\r\nSubject: ", to);
 	encode_words(&raw, m->subject);
 	kn_buf_addf(&raw, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
@@ -165,8 +180,6 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_mail_msg *m, int *queu
 		sqlite3_reset(st);
 	}
 	kn_buf_free(&raw);
-	kn_company_free(&c);
-	free(from);
 	return s;
 }
 
@@ -192,4 +205,12 @@ void kn_owner_vars_fill(struct kn_owner_vars *v, const struct kn_owner *o,
 	v->vars.names = v->names;
 	v->vars.values = v->values;
 	v->vars.n = n;
+}
+
+void kn_owner_vars_add(struct kn_owner_vars *v, const char *name, const char *value)
+{
+	if (v->vars.n == sizeof v->names / sizeof v->names[0])
+		abort(); /* a template's fields are fixed in the code: a bug, not input */
+	v->names[v->vars.n] = name;
+	v->values[v->vars.n++] = value ? value : "";
 }

@@ -72,7 +72,7 @@ struct batch {
 };
 
 static kn_status queue_owner(struct kn_db *db, const struct remind_kind *k, struct batch *b,
-                             const char *text, const struct kn_company *c, const char *today,
+                             const char *text, const struct kn_sender *snd, const char *today,
                              int *queued, struct kn_err *err)
 {
 	struct kn_tvars items[MAX_ITEMS];
@@ -98,7 +98,7 @@ static kn_status queue_owner(struct kn_db *db, const struct remind_kind *k, stru
 	o.username = kn_col_text(st, 3);
 	for (int i = 0; i < b->n; i++)
 		items[i] = (struct kn_tvars){ k->fields, b->items[i].values, k->nfields };
-	kn_owner_vars_fill(&vars, &o, c, NULL);
+	kn_owner_vars_fill(&vars, &o, &snd->company, NULL);
 	struct kn_tctx ctx = { .vars = vars.vars, .items = items, .nitems = (size_t)b->n,
 	                       .item_names = k->fields, .nitem_names = k->nfields };
 	s = kn_template_render(k->template_name, text, &ctx, &subject, &body, err);
@@ -108,7 +108,7 @@ static kn_status queue_owner(struct kn_db *db, const struct remind_kind *k, stru
 		struct kn_mail_msg m = { .kind = k->template_name, .owner_id = b->owner_id,
 		                         .to = o.email, .subject = subject, .body = body,
 		                         .dedupe_key = dedupe };
-		s = kn_mail_queue(db, &m, queued, err);
+		s = kn_mail_queue(db, snd, &m, queued, err);
 	}
 	sqlite3_reset(st);
 	long long outbox_id = *queued ? sqlite3_last_insert_rowid(db->h) : 0;
@@ -139,7 +139,7 @@ static kn_status remind_kind(struct kn_db *db, const struct remind_kind *k,
 {
 	char today[11], soon[11], *text = NULL, *days_text = NULL;
 	struct kn_buf req = { 0 };
-	struct kn_company c = { 0 };
+	struct kn_sender snd = { 0 };
 	struct batch *b = calloc(1, sizeof *b);
 	sqlite3_stmt *st = NULL, *seen = NULL;
 	long long days = o->days;
@@ -155,7 +155,7 @@ static kn_status remind_kind(struct kn_db *db, const struct remind_kind *k,
 	kn_date_format(kn_today(), today);
 	kn_date_format(kn_today() + (kn_day)days, soon);
 	if ((s = kn_required_vaccines_json(db, &req, err)) != KN_OK ||
-	    (s = kn_company_get(db, &c, err)) != KN_OK)
+	    (s = kn_sender_load(db, &snd, err)) != KN_OK)
 		goto out;
 	if ((text = kn_template_load(k->template_name, o->template_dir, NULL, err)) == NULL) {
 		s = err->status;
@@ -173,7 +173,7 @@ static kn_status remind_kind(struct kn_db *db, const struct remind_kind *k,
 		long long owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 		if (b->n > 0 && (owner != b->owner_id || b->n == MAX_ITEMS)) {
 			int queued;
-			if ((s = queue_owner(db, k, b, text, &c, today, &queued, err)) != KN_OK)
+			if ((s = queue_owner(db, k, b, text, &snd, today, &queued, err)) != KN_OK)
 				goto out;
 			sum->queued += queued;
 			b->n = 0;
@@ -206,7 +206,7 @@ out:
 	free(days_text);
 	free(b);
 	kn_buf_free(&req);
-	kn_company_free(&c);
+	kn_sender_free(&snd);
 	return s;
 }
 

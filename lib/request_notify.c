@@ -9,15 +9,18 @@
 kn_status kn_request_notify(struct kn_db *db, long long id, const char *template_dir,
                             struct kn_err *err)
 {
+	static const char *const request_fields[] = { "request.service", "request.pets",
+	                                              "request.start", "request.end",
+	                                              "request.note", "request.reason" };
 	sqlite3_stmt *st;
-	struct kn_company c;
+	struct kn_sender snd;
 	struct kn_owner_vars ov;
 	struct kn_owner o = { 0 };
 	char *text = NULL, *subject = NULL, *body = NULL, dedupe[128];
 	kn_status s;
 	int queued;
 
-	if ((s = kn_company_get(db, &c, err)) != KN_OK)
+	if ((s = kn_sender_load(db, &snd, err)) != KN_OK)
 		return s;
 	s = kn_prepare(db, "SELECT o.id, o.first_name, o.last_name, o.email, o.username, r.service,"
 	                   " (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p"
@@ -42,19 +45,10 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 	o.last_name = kn_col_text(st, 2);
 	o.email = kn_col_text(st, 3);
 	o.username = kn_col_text(st, 4);
-	kn_owner_vars_fill(&ov, &o, &c, NULL);
-	const char *names[32], *values[32];
-	size_t n = ov.vars.n;
-	memcpy(names, ov.names, n * sizeof *names);
-	memcpy(values, ov.values, n * sizeof *values);
-	static const char *const request_fields[] = { "request.service", "request.pets",
-	                                              "request.start", "request.end",
-	                                              "request.note", "request.reason" };
-	for (int i = 0; i < 6; i++) {
-		names[n] = request_fields[i];
-		values[n++] = kn_col_text(st, 5 + i) ? kn_col_text(st, 5 + i) : "";
-	}
-	struct kn_tctx ctx = { .vars = { names, values, n } };
+	kn_owner_vars_fill(&ov, &o, &snd.company, NULL);
+	for (int i = 0; i < 6; i++)
+		kn_owner_vars_add(&ov, request_fields[i], kn_col_text(st, 5 + i));
+	struct kn_tctx ctx = { .vars = ov.vars };
 	if ((text = kn_template_load(tname, template_dir, NULL, err)) == NULL) {
 		s = err->status;
 		goto done;
@@ -64,13 +58,13 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 	snprintf(dedupe, sizeof dedupe, "request:%lld:%s:%s", id, status, kn_col_text(st, 12));
 	struct kn_mail_msg m = { .kind = tname, .owner_id = o.id, .to = o.email, .subject = subject,
 	                         .body = body, .dedupe_key = dedupe };
-	s = kn_mail_queue(db, &m, &queued, err);
+	s = kn_mail_queue(db, &snd, &m, &queued, err);
 done:
 	sqlite3_finalize(st);
 out:
 	free(text);
 	free(subject);
 	free(body);
-	kn_company_free(&c);
+	kn_sender_free(&snd);
 	return s;
 }
