@@ -169,13 +169,22 @@ static void smtp_start(struct transport *t, CURL *c, struct outgoing *m, struct 
 }
 
 /* A session the server refuses for our settings (TLS, certificate, login):
- * no message is at fault, so none is marked tried, and the run stops. */
-static int settings_refused(CURLcode rc, long code)
+ * no message is at fault, so none is marked tried, and the run stops.
+ * Returns what to fix, or NULL when the failure is not of that kind. */
+static const char *settings_refused(CURLcode rc, long code)
 {
-	return rc == CURLE_LOGIN_DENIED || rc == CURLE_USE_SSL_FAILED ||
-	       rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
-	       rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM ||
-	       code == 530 || code == 535; /* authentication required, or refused */
+	if (code == 530) /* authentication required */
+		return "it wants AUTH: set KENNEL_SMTP_USER and KENNEL_SMTP_PASSWORD";
+	if (rc == CURLE_LOGIN_DENIED || code == 535)
+		return "check KENNEL_SMTP_USER and KENNEL_SMTP_PASSWORD";
+	if (rc == CURLE_USE_SSL_FAILED)
+		return "it offers no STARTTLS and mail.starttls is required";
+	if (rc == CURLE_PEER_FAILED_VERIFICATION)
+		return "its certificate is not trusted: see mail.ca_file";
+	if (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CACERT_BADFILE ||
+	    rc == CURLE_SSL_CERTPROBLEM)
+		return "see mail.url, mail.starttls and mail.ca_file";
+	return NULL;
 }
 
 static void smtp_result(struct transport *t, CURL *c, struct outgoing *m, CURLcode rc)
@@ -187,17 +196,10 @@ static void smtp_result(struct transport *t, CURL *c, struct outgoing *m, CURLco
 		m->result = SENT;
 		return;
 	}
-	if (settings_refused(rc, code)) {
+	const char *hint = settings_refused(rc, code);
+	if (hint) {
 		m->result = DEFERRED;
 		m->error[0] = '\0';
-		const char *hint =
-			code == 530 ? "it wants AUTH: set KENNEL_SMTP_USER and KENNEL_SMTP_PASSWORD"
-			: rc == CURLE_LOGIN_DENIED || code == 535
-			? "check KENNEL_SMTP_USER and KENNEL_SMTP_PASSWORD"
-			: rc == CURLE_USE_SSL_FAILED ? "it offers no STARTTLS and mail.starttls is required"
-			: rc == CURLE_PEER_FAILED_VERIFICATION
-			? "its certificate is not trusted: see mail.ca_file"
-			: "see mail.url, mail.starttls and mail.ca_file";
 		if (!t->refused)
 			snprintf(t->stop_why, sizeof t->stop_why, "%s: %s (%s)", t->url,
 			         curl_easy_strerror(rc), hint);

@@ -56,12 +56,12 @@ static kn_status add_addons(struct kn_db *db, long long id, const struct kn_requ
 {
 	sqlite3_stmt *st;
 	kn_status s = KN_OK;
+	if (in->addons && *in->addons && strcmp(in->service, "boarding") != 0)
+		return kn_err_set(err, KN_FAIL, "add-on '%s': only a boarding request has add-ons",
+		                  in->addons[0]);
 	for (const char *const *a = in->addons; a && *a && s == KN_OK; a++) {
 		long long product;
 		int ok = 0;
-		if (strcmp(in->service, "boarding") != 0)
-			return kn_err_set(err, KN_FAIL, "add-on '%s': only a boarding request has add-ons",
-			                  *a);
 		if ((s = kn_product_resolve(db, *a, &product, err)) != KN_OK)
 			return s;
 		if ((s = kn_prepare(db, "SELECT active AND show_to_owner AND type NOT IN ('boarding',"
