@@ -15,7 +15,7 @@ sink() { # sink DIR PORT: start, wait until ready
 	i=0
 	while [ ! -e "$1/ready" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 }
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
+. "$here/lib.sh"
 
 db="$w/blast.db"
 KENNEL_DB="$db" "$KENNEL" init -q --company "Happy Tails" --email frontdesk@happytails.example
@@ -37,8 +37,7 @@ start=$(date +%s.%N)
 ref=$(elapsed "$start")
 kill "$(cat "$w/sink2.pid")"
 [ "$got" -eq "$n" ] || { echo "the sink got $got of $n messages" >&2; exit 1; }
-printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "blast $n messages over SMTP (vs smtplib)" \
-	"$ours" "$ref" "$(awk -v a="$ours" -v b="$ref" 'BEGIN { print a / b }')" "$(cat "$w/rss")"
+row "blast $n messages over SMTP (vs smtplib)" "$ours" "$ref"
 printf '%-44s %11.0f/s %10.0f/s\n' "  messages per second" \
 	"$(awk -v a="$ours" -v n="$n" 'BEGIN { print n / a }')" "$(awk -v a="$ref" -v n="$n" 'BEGIN { print n / a }')"
 

@@ -7,7 +7,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 n=${BENCH_CARRY:-100000}
 w=$BENCH_WORK
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
+. "$here/lib.sh"
 
 /usr/bin/python3 "$here/gen_owners.py" "$n" > "$w/co.csv"
 awk -F, -v n="$n" 'BEGIN { print "Customer ID,Credits Left,Expiration,Note"; srand(5) }
@@ -62,5 +62,4 @@ for t in orders order_items packages package_history; do
 		{ echo "carryover and the reference differ in $t" >&2; exit 1; }
 done
 [ "$(sqlite3 "$w/ck.db" 'SELECT count(*) FROM packages')" -eq "$n" ] || { echo "carryover made too few packages" >&2; exit 1; }
-printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "package carryover, $n rows (vs sqlite3)" \
-	"$ours" "$ref" "$(awk -v a="$ours" -v b="$ref" 'BEGIN { print a / b }')" "$(cat "$w/rss")"
+row "package carryover, $n rows (vs sqlite3)" "$ours" "$ref"

@@ -6,11 +6,11 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 owners=${BENCH_CREDS:-100000}
 w=$BENCH_WORK
+. "$here/lib.sh"
 cc -O2 -o "$w/pwhash" "$here/pwhash_interactive.c" $(pkg-config --cflags --libs libsodium)
 per_hash=$("$w/pwhash" 5)
 naive=$(awk -v p="$per_hash" -v n="$owners" 'BEGIN { print p * n }')
 /usr/bin/python3 "$here/gen_owners.py" "$owners" > "$w/creds-owners.csv"
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
 for mode in default reveal; do
 	db="$w/creds-$mode.db"
 	KENNEL_DB="$db" "$KENNEL" init -q
@@ -22,5 +22,5 @@ for mode in default reveal; do
 	t=$(elapsed "$start")
 	printf '%-44s %11.2fs %11.0fs %7.5fx %7d KiB\n' \
 		"creds bulk-generate $owners ($mode)" "$t" "$naive" \
-		"$(awk -v a="$t" -v b="$naive" 'BEGIN { print a / b }')" "$(cat "$w/rss")"
+		"$(ratio "$t" "$naive")" "$(cat "$w/rss")"
 done

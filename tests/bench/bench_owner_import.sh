@@ -6,6 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 rows=${BENCH_ROWS:-1000000}
 w=$BENCH_WORK
+. "$here/lib.sh"
 /usr/bin/python3 "$here/gen_owners.py" "$rows" > "$w/owners.csv"
 
 # the reference: sqlite3's CLI on a database with kennel's own schema
@@ -20,13 +21,12 @@ SELECT "Customer ID", "First Name", "Last Name", "E-mail", "Cell Phone", "Addres
        "State", "Zip Code", datetime('now'), datetime('now') FROM staging;
 DROP TABLE staging;
 SQL
-ref=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+ref=$(elapsed "$start")
 
 KENNEL_DB="$w/k.db" "$KENNEL" init -q
 start=$(date +%s.%N)
 KENNEL_DB="$w/k.db" /usr/bin/time -f '%M' -o "$w/rss" "$KENNEL" -q owner import "$w/owners.csv"
-ours=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+ours=$(elapsed "$start")
 n=$(sqlite3 "$w/k.db" 'SELECT count(*) FROM owners')
 [ "$n" -eq "$rows" ] || { echo "kennel imported $n of $rows rows" >&2; exit 1; }
-printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "owner import, $rows rows (vs sqlite3 .import)" \
-	"$ours" "$ref" "$(awk -v a="$ours" -v b="$ref" 'BEGIN { print a / b }')" "$(cat "$w/rss")"
+row "owner import, $rows rows (vs sqlite3 .import)" "$ours" "$ref"

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 n=${BENCH_LIST:-100000}
 w=$BENCH_WORK
 db="$w/list.db"
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
+. "$here/lib.sh"
 /usr/bin/python3 "$here/gen_owners.py" "$n" > "$w/list-owners.csv"
 KENNEL_DB="$db" "$KENNEL" init -q
 KENNEL_DB="$db" "$KENNEL" -q owner import "$w/list-owners.csv"
@@ -22,5 +22,4 @@ KENNEL_DB="$db" /usr/bin/time -f '%M' -o "$w/rss" "$KENNEL" owner list --json > 
 ours=$(elapsed "$start")
 [ "$(grep -c '^{' "$w/list.json")" -eq "$n" ] || { echo "owner list printed $(grep -c '^{' "$w/list.json") of $n" >&2; exit 1; }
 jq -e 'length > 0' "$w/list.json" >/dev/null
-printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "owner list --json, $n owners (vs sqlite3)" \
-	"$ours" "$ref" "$(awk -v a="$ours" -v b="$ref" 'BEGIN { print a / b }')" "$(cat "$w/rss")"
+row "owner list --json, $n owners (vs sqlite3)" "$ours" "$ref"

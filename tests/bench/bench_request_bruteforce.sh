@@ -3,30 +3,12 @@
 # enough for the brute force to finish (BENCH_BRUTE requests, default 22,
 # on 12 days with room for 2): the time of each, and the same count approved.
 set -eu
+here=$(cd "$(dirname "$0")" && pwd)
 n=${BENCH_BRUTE:-22}
 w=$BENCH_WORK
 db="$w/brute.db"
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
-KENNEL_DB="$db" "$KENNEL" init -q
-KENNEL_DB="$db" "$KENNEL" prefs set portal.require_current_vaccinations false
-KENNEL_DB="$db" "$KENNEL" capacity set boarding 2
-/usr/bin/python3 - "$db" "$n" <<'PY'
-import datetime, random, sqlite3, sys
-db, n = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(11)
-c = sqlite3.connect(db)
-c.execute("INSERT INTO owners (first_name, last_name, created_at, updated_at) VALUES ('A', 'B', 'x', 'x')")
-d0 = datetime.date(2027, 1, 1)
-for i in range(n):
-    c.execute("INSERT INTO pets (owner_id, name, created_at) VALUES (1, ?, 'x')", ("P%d" % i,))
-    a = rnd.randint(0, 10)
-    b = min(12, a + rnd.choice([1, 2, 3, 4, 5]))
-    c.execute("INSERT INTO requests (owner_id, service, start, end, requested_at) VALUES (1, 'boarding', ?, ?, ?)",
-              ((d0 + datetime.timedelta(a)).isoformat(), (d0 + datetime.timedelta(b)).isoformat(),
-               "2026-11-01T00:%02d:00" % i))
-    c.execute("INSERT INTO request_pets VALUES (?, ?)", (i + 1, i + 1))
-c.commit()
-PY
+. "$here/lib.sh"
+requests_db "$db" "$n" 11 2 10 1,2,3,4,5 12
 start=$(date +%s.%N)
 KENNEL_DB="$db" /usr/bin/time -f '%M' -o "$w/rss" "$KENNEL" request auto --dry-run --json > "$w/brute-plan.json"
 ours=$(elapsed "$start")
@@ -56,5 +38,5 @@ PY
 brute=$(elapsed "$start")
 ratio=$(awk -v a="$ours" -v b="$brute" 'BEGIN { printf "%.4fx", a / b }')
 printf '%-44s %11.3fs %11.2fs %8s %7d KiB\n' "request auto vs brute force, $n requests" "$ours" "$brute" "$ratio" "$(cat "$w/rss")"
-printf '%-44s %12s %12s\n' "  approved (vs the brute force's optimum)" "$approved" "$best"
+detail "  approved (vs the brute force's optimum)" "$approved" "$best"
 [ "$approved" -eq "$best" ] || { echo "request auto is not optimal on the brute-force instance" >&2; exit 1; }

@@ -7,8 +7,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 owners=${BENCH_VAX_OWNERS:-270000}
 w=$BENCH_WORK
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
+. "$here/lib.sh"
 
 /usr/bin/python3 "$here/gen_owners.py" "$owners" > "$w/vo.csv"
 /usr/bin/python3 "$here/gen_pets.py" "$owners" "$w/vp.csv" "$w/vv.csv"
@@ -35,8 +34,7 @@ KENNEL_DB="$w/vk.db" /usr/bin/time -f '%M' -o "$w/rss" "$KENNEL" -q vax import "
 ours=$(elapsed "$start")
 n=$(sqlite3 "$w/vk.db" 'SELECT count(*) FROM vaccinations')
 [ "$n" -eq "$(sqlite3 "$w/vr.db" 'SELECT count(*) FROM vaccinations')" ] || { echo "vax counts differ" >&2; exit 1; }
-printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "vax import, $rows rows (vs sqlite3 .import)" \
-	"$ours" "$ref" "$(ratio "$ours" "$ref")" "$(cat "$w/rss")"
+row "vax import, $rows rows (vs sqlite3 .import)" "$ours" "$ref"
 
 start=$(date +%s.%N)
 sqlite3 -csv "$w/vr.db" "SELECT o.id, o.first_name || ' ' || o.last_name, p.id, p.name, r.value,
@@ -52,8 +50,7 @@ KENNEL_TODAY=2026-11-23 KENNEL_DB="$w/vk.db" /usr/bin/time -f '%M' -o "$w/rss" \
 	"$KENNEL" report vaccinations --csv > "$w/report.csv"
 ours=$(elapsed "$start")
 [ "$(($(wc -l < "$w/report.csv") - 1))" -eq "$(wc -l < "$w/ref-report.csv")" ] || { echo "report rows differ" >&2; exit 1; }
-printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "report vaccinations, $pets pets (vs sqlite3)" \
-	"$ours" "$ref" "$(ratio "$ours" "$ref")" "$(cat "$w/rss")"
+row "report vaccinations, $pets pets (vs sqlite3)" "$ours" "$ref"
 
 # remind vaccinations over those vaccinations: kennel renders and queues one
 # message per owner and records each item; the reference is sqlite3 doing
@@ -86,5 +83,4 @@ KENNEL_TODAY=2026-11-23 KENNEL_DB="$w/vk.db" /usr/bin/time -f '%M' -o "$w/rss" \
 ours=$(elapsed "$start")
 queued=$(sqlite3 "$w/vk.db" 'SELECT count(*) FROM outbox')
 [ "$queued" -eq "$(sqlite3 "$w/vr.db" 'SELECT count(*) FROM ref_outbox')" ] || { echo "remind counts differ" >&2; exit 1; }
-printf '%-44s %11.2fs %11.2fs %7.2fx %7d KiB\n' "remind, $vax vaccinations, $queued mails" \
-	"$ours" "$ref" "$(ratio "$ours" "$ref")" "$(cat "$w/rss")"
+row "remind, $vax vaccinations, $queued mails" "$ours" "$ref"
