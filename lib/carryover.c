@@ -151,9 +151,9 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	return rc == SQLITE_DONE ? KN_OK : kn_sql_fail(in->db, err, "staging a carry-over row");
 }
 
-/* The three steps for every staged row.  ?1 now, ?2 product, ?3 price,
- * ?4 the last order before this run, ?5 days, ?6 the end a purchase gives,
- * ?7 product name, ?8 type, ?9 actor. */
+/* The three steps for every staged row.  :last_order is the last order
+ * before this run; :days and :purchase_end are what a purchase of the
+ * product gives before it is modified. */
 static const char *const steps_sql[] = {
 	/* the n-th identical row of the file gets key PREFIX:n */
 	"UPDATE temp.carry_rows SET key = prefix || ':' || (SELECT count(*) FROM temp.carry_rows r"
@@ -162,28 +162,44 @@ static const char *const steps_sql[] = {
 	" WHERE carryover_key IS NOT NULL)",
 	/* the orders' ids, in file order after the last one: the steps below
 	 * then need no lookup by key */
-	"UPDATE temp.carry_rows SET order_id = n.id FROM (SELECT line, ?4 + row_number()"
+	"UPDATE temp.carry_rows SET order_id = n.id FROM (SELECT line, :last_order + row_number()"
 	" OVER (ORDER BY line) AS id FROM temp.carry_rows) n WHERE n.line = carry_rows.line",
 	/* step 2: the $0 purchase, paid at once with no-payment */
 	"INSERT INTO orders (id, owner_id, status, total_cents, note, created_at, carryover_key,"
 	" payment_type, paid_cents, paid_at)"
-	" SELECT order_id, owner_id, 'paid', ?3, order_note, ?1, key, 'no-payment', 0, ?1"
+	" SELECT order_id, owner_id, 'paid', :price, order_note, :now, key, 'no-payment', 0, :now"
 	" FROM temp.carry_rows ORDER BY order_id",
 	"INSERT INTO order_items (order_id, product_id, qty, price_cents)"
-	" SELECT order_id, ?2, 1, ?3 FROM temp.carry_rows ORDER BY order_id",
+	" SELECT order_id, :product, 1, :price FROM temp.carry_rows ORDER BY order_id",
 	/* the package, and step 3: modified to what the other system said */
 	"INSERT INTO packages (owner_id, product_id, order_id, name, type, days_bought, price_cents,"
 	" number_left, end_date, note, created_at)"
-	" SELECT owner_id, ?2, order_id, ?7, ?8, ?5, ?3, days_left, coalesce(end_date, ?6),"
-	" note, ?1 FROM temp.carry_rows ORDER BY order_id",
+	" SELECT owner_id, :product, order_id, :name, :type, :days, :price, days_left,"
+	" coalesce(end_date, :purchase_end), note, :now FROM temp.carry_rows ORDER BY order_id",
 	"INSERT INTO package_history (package_id, at, actor, action, left_after, end_after)"
-	" SELECT id, ?1, ?9, 'purchased', ?5, ?6 FROM packages WHERE order_id > ?4 ORDER BY id",
+	" SELECT id, :now, :actor, 'purchased', :days, :purchase_end FROM packages"
+	" WHERE order_id > :last_order ORDER BY id",
 	"INSERT INTO package_history (package_id, at, actor, action, left_before, left_after,"
 	" end_before, end_after, note)"
-	" SELECT id, ?1, ?9, 'modified', ?5, number_left, ?6, end_date, note FROM packages"
-	" WHERE order_id > ?4 ORDER BY id",
+	" SELECT id, :now, :actor, 'modified', :days, number_left, :purchase_end, end_date, note"
+	" FROM packages WHERE order_id > :last_order ORDER BY id",
 };
 enum { STEP_UNCHANGED = 1, STEP_ORDERS = 3 };
+
+/* each step names the values it uses */
+static void bind_text(sqlite3_stmt *st, const char *name, const char *value)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		kn_bind_text(st, i, value);
+}
+
+static void bind_int(sqlite3_stmt *st, const char *name, long long value)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		sqlite3_bind_int64(st, i, value);
+}
 
 static kn_status finish(struct kn_import *in, struct kn_err *err)
 {
@@ -199,16 +215,15 @@ static kn_status finish(struct kn_import *in, struct kn_err *err)
 	for (size_t i = 0; s == KN_OK && i < sizeof steps_sql / sizeof steps_sql[0]; i++) {
 		if ((s = kn_prepare(in->db, steps_sql[i], &st, err)) != KN_OK)
 			break;
-		int n = sqlite3_bind_parameter_count(st);
-		if (n >= 1) sqlite3_bind_text(st, 1, in->now, -1, SQLITE_STATIC);
-		if (n >= 2) sqlite3_bind_int64(st, 2, cs->product_id);
-		if (n >= 3) sqlite3_bind_int64(st, 3, cs->price);
-		if (n >= 4) sqlite3_bind_int64(st, 4, cs->max_order_before);
-		if (n >= 5) sqlite3_bind_int64(st, 5, cs->days);
-		if (n >= 6) sqlite3_bind_text(st, 6, cs->purchase_end, -1, SQLITE_STATIC);
-		if (n >= 7) sqlite3_bind_text(st, 7, cs->name, -1, SQLITE_STATIC);
-		if (n >= 8) sqlite3_bind_text(st, 8, cs->type, -1, SQLITE_STATIC);
-		if (n >= 9) kn_bind_text(st, 9, in->db->actor);
+		bind_text(st, ":now", in->now);
+		bind_int(st, ":product", cs->product_id);
+		bind_int(st, ":price", cs->price);
+		bind_int(st, ":last_order", cs->max_order_before);
+		bind_int(st, ":days", cs->days);
+		bind_text(st, ":purchase_end", cs->purchase_end);
+		bind_text(st, ":name", cs->name);
+		bind_text(st, ":type", cs->type);
+		bind_text(st, ":actor", in->db->actor);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			s = kn_sql_fail(in->db, err, "carrying packages over");
 		else if (i == STEP_UNCHANGED)
