@@ -123,23 +123,7 @@ static int carryover(struct session *s, int argc, char **argv)
 	kn_status st = kn_package_carryover(s->db, &co, &sum, &err);
 	progress_done(s);
 	kn_strlist_free(&o.maps);
-	if (st != KN_OK && st != KN_PARTIAL) {
-		report(&err);
-		return st;
-	}
-	say(s, "%s%lld rows: %lld created, %lld unchanged, %lld rejected", s->dry_run ? "dry run: " : "",
-	    sum.rows, sum.created, sum.unchanged, sum.rejected);
-	if (s->format == KN_FMT_JSON) {
-		struct kn_printer *p = printer(s);
-		kn_rec_begin(p);
-		kn_put_int(p, "rows", sum.rows, 1);
-		kn_put_int(p, "created", sum.created, 1);
-		kn_put_int(p, "unchanged", sum.unchanged, 1);
-		kn_put_int(p, "rejected", sum.rejected, 1);
-		kn_rec_end(p);
-		finish_printer(p);
-	}
-	return st;
+	return import_summary(s, st, &err, &sum, o.rejects != NULL);
 }
 
 const struct verb package_verbs[] = {

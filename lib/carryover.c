@@ -252,5 +252,7 @@ kn_status kn_package_carryover(struct kn_db *db, const struct kn_carryover_optio
 	if (strcmp(t, "daycare") != 0 && strcmp(t, "boarding") != 0 && strcmp(t, "other") != 0)
 		return kn_err_set(err, KN_USAGE, "invalid --type '%s' (choose daycare, boarding, other)", t);
 	snprintf(cs.type, sizeof cs.type, "%s-package", t);
-	return kn_import_run(db, &o->import, &kind, &cs, sum, err);
+	kn_status s = kn_import_run(db, &o->import, &kind, &cs, sum, err);
+	sum->never_updates = 1;
+	return s;
 }

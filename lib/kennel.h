@@ -231,6 +231,7 @@ struct kn_import_options {
 
 struct kn_import_summary {
 	long long rows, created, updated, unchanged, rejected;
+	int never_updates;  /* carryover: a row is created or unchanged, so no "updated" */
 };
 
 kn_status kn_owner_import(struct kn_db *db, const struct kn_import_options *o,
