@@ -61,12 +61,13 @@ kn_status kn_mail_dedupe_exists(struct kn_db *db, const char *key, int *exists,
                                 struct kn_err *err)
 {
 	sqlite3_stmt *st;
-	kn_status s = kn_prepare(db, "SELECT 1 FROM outbox WHERE dedupe_key = ?", &st, err);
+	/* cached: a blast asks it for every owner */
+	kn_status s = kn_cached(db, "SELECT 1 FROM outbox WHERE dedupe_key = ?", &st, err);
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	*exists = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return KN_OK;
 }
 

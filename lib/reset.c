@@ -49,14 +49,15 @@ kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char 
 		return kn_err_set(err, KN_FAIL, "no reset URL: set one with 'kennel company set "
 		                  "--reset-url URL' (with {token} in it)");
 	}
-	if ((s = kn_prepare(db, "SELECT username IS NOT NULL AND active FROM owners WHERE id = ?",
-	                    &st, err)) != KN_OK)
+	/* cached, as the insert below: blast --with-reset-links mints one per owner */
+	if ((s = kn_cached(db, "SELECT username IS NOT NULL AND active FROM owners WHERE id = ?",
+	                   &st, err)) != KN_OK)
 		goto done;
 	sqlite3_bind_int64(st, 1, owner_id);
 	if (sqlite3_step(st) != SQLITE_ROW || !sqlite3_column_int(st, 0))
 		s = kn_err_set(err, KN_FAIL, "owner %lld has no username, or is inactive: nothing to "
 		               "reset", owner_id);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (s != KN_OK)
 		goto done;
 	randombytes_buf(raw, sizeof raw);
@@ -70,8 +71,8 @@ kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char 
 	token_hash(token, hex);
 	kn_now_text(now);
 	kn_time_add_hours(now, hours, expires);
-	if ((s = kn_prepare(db, "INSERT INTO reset_tokens (owner_id, token_hash, created_at,"
-	                        " expires_at) VALUES (?, ?, ?, ?)", &st, err)) != KN_OK)
+	if ((s = kn_cached(db, "INSERT INTO reset_tokens (owner_id, token_hash, created_at,"
+	                       " expires_at) VALUES (?, ?, ?, ?)", &st, err)) != KN_OK)
 		goto done;
 	sqlite3_bind_int64(st, 1, owner_id);
 	sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
@@ -79,7 +80,7 @@ kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char 
 	sqlite3_bind_text(st, 4, expires, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		s = kn_sql_fail(db, err, "storing reset token");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (s == KN_OK)
 		s = kn_audit(db, "owner", owner_id, err, "reset token issued, expires %s", expires);
 	if (s == KN_OK)
