@@ -92,9 +92,9 @@ static int add_request(struct session *s, int argc, char **argv)
 	char *pets = strdup(o.pet);
 	for (char *tok = strtok(pets, ","); tok; tok = strtok(NULL, ",")) {
 		char ref[300];
-		if (in.npets == (int)(sizeof in.pets / sizeof in.pets[0])) {
+		if (in.npets == KN_MAX_PETS) {
 			free(pets);
-			return usage_error("request", NULL, "a request has at most 8 pets");
+			return usage_error("request", NULL, "a request has at most %d pets", KN_MAX_PETS);
 		}
 		/* a bare name is one of the owner's pets */
 		if (strchr(tok, '/') || strncmp(tok, "ext:", 4) == 0 || strspn(tok, "0123456789") == strlen(tok))

@@ -343,10 +343,11 @@ kn_status kn_package_carryover(struct kn_db *db, const struct kn_carryover_optio
 
 /* ---- requests, capacity, blocks ---------------------------------- */
 
+#define KN_MAX_PETS 8 /* pets in one request */
 struct kn_request_in {
 	long long owner_id;
 	const char *service, *start, *end, *note;
-	long long pets[8];
+	long long pets[KN_MAX_PETS];
 	int npets;
 	const char *const *addons; /* product names or ids, NULL-terminated; may be NULL */
 	const char *status;        /* NULL: pending */

@@ -4,8 +4,6 @@
 
 #include "kn_internal.h"
 
-#define KN_MAX_PETS 8
-
 struct kn_req {
 	long long id;
 	char service[16], status[16], requested_at[20];
