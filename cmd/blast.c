@@ -35,7 +35,7 @@ static int email(struct session *s, int argc, char **argv)
 	struct kn_blast_options bo = {
 		.template_name = o.template_name, .template_file = o.template_file,
 		.template_dir = getenv("KENNEL_TEMPLATES"), .subject = o.subject, .to = o.to,
-		.with_reset_links = o.with_reset_links, .dry_run = s->dry_run, .ttl_hours = (long)o.ttl,
+		.with_reset_links = o.with_reset_links, .ttl_hours = (long)o.ttl,
 	};
 	kn_status st = kn_blast_email(s->db, &bo, &sum, &err);
 	if (st != KN_OK) {

@@ -209,7 +209,8 @@ static int run(const char *group, const struct verb *v, int argc, char **argv)
 		const char *actor = getenv("KENNEL_ACTOR");
 		if (actor == NULL || *actor == '\0')
 			actor = getenv("USER");
-		struct kn_db_options o = { .path = s->db_path, .actor = actor, .command = command };
+		struct kn_db_options o = { .path = s->db_path, .actor = actor, .command = command,
+		                           .dry_run = s->dry_run };
 		if (kn_db_open(&o, &s->db, NULL, &err) != KN_OK) {
 			report(&err);
 			return err.status;

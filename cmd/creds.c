@@ -56,8 +56,7 @@ static int bulk_generate(struct session *s, int argc, char **argv)
 	if (argc > 0)
 		return usage_error("creds", NULL, "unexpected argument '%s'", argv[0]);
 	struct kn_bulk_options bo = {
-		.report_path = o.report, .reveal_path = o.reveal_to, .dry_run = s->dry_run,
-		.progress = progress_bar, .ud = s,
+		.report_path = o.report, .reveal_path = o.reveal_to, .progress = progress_bar, .ud = s,
 	};
 	kn_status st = kn_creds_bulk_generate(s->db, &bo, &sum, &err);
 	progress_done(s);

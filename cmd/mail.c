@@ -49,7 +49,9 @@ static int send(struct session *s, int argc, char **argv)
 	if (argc > 0)
 		return usage_error("mail", NULL, "unexpected argument '%s'", argv[0]);
 	int st = deliver(s, o.limit, &sum);
-	if (s->verbose || sum.failed || sum.deferred)
+	if (s->dry_run)
+		say(s, "dry run: %lld message(s) due; none sent", sum.due);
+	else if (s->verbose || sum.failed || sum.deferred)
 		say(s, "sent %lld, failed %lld, deferred %lld", sum.sent, sum.failed, sum.deferred);
 	if (s->format == KN_FMT_JSON) {
 		struct kn_printer *p = printer(s);

@@ -246,8 +246,7 @@ static int import(struct session *s, int argc, char **argv)
 		return usage_error("owner", NULL, "owner import needs one FILE (or - for stdin)");
 	struct kn_import_options io = {
 		.path = argv[0], .rejects_path = o.rejects, .maps = o.maps.items,
-		.update = o.update, .dry_run = s->dry_run,
-		.progress = progress_bar, .notice = notice_line, .ud = s,
+		.update = o.update, .progress = progress_bar, .notice = notice_line, .ud = s,
 	};
 	kn_status st = kn_owner_import(s->db, &io, &sum, &err);
 	progress_done(s);

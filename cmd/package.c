@@ -116,7 +116,7 @@ static int carryover(struct session *s, int argc, char **argv)
 		return usage_error("package", NULL, "package carryover needs one FILE (or - for stdin)");
 	struct kn_carryover_options co = {
 		.import = { .path = argv[0], .rejects_path = o.rejects, .maps = o.maps.items,
-		            .dry_run = s->dry_run, .progress = progress_bar, .notice = notice_line,
+		            .progress = progress_bar, .notice = notice_line,
 		            .ud = s },
 		.type = o.type, .product_name = o.product,
 	};

@@ -145,7 +145,7 @@ static int import(struct session *s, int argc, char **argv)
 		return usage_error("pet", NULL, "pet import needs one FILE (or - for stdin)");
 	struct kn_import_options io = {
 		.path = argv[0], .rejects_path = o.rejects, .maps = o.maps.items, .update = o.update,
-		.dry_run = s->dry_run, .progress = progress_bar, .notice = notice_line, .ud = s,
+		.progress = progress_bar, .notice = notice_line, .ud = s,
 	};
 	kn_status st = kn_pet_import(s->db, &io, &sum, &err);
 	progress_done(s);

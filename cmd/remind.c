@@ -23,8 +23,7 @@ static int remind(struct session *s, const char *what, int argc, char **argv)
 
 	if (argc > 0)
 		return usage_error("remind", NULL, "unexpected argument '%s'", argv[0]);
-	struct kn_remind_options ro = { .days = o.days, .dry_run = s->dry_run,
-	                                .template_dir = getenv("KENNEL_TEMPLATES") };
+	struct kn_remind_options ro = { .days = o.days, .template_dir = getenv("KENNEL_TEMPLATES") };
 	if (kn_remind(s->db, what, &ro, &sum, &err) != KN_OK) {
 		report(&err);
 		return err.status;

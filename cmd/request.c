@@ -239,7 +239,7 @@ static int auto_approve(struct session *s, int argc, char **argv)
 		                   "[--to DATE] [--decline-rest --reason TEXT] [--dry-run]");
 	struct kn_auto_options ao = { .service = o.service, .from = o.from, .to = o.to,
 	                              .decline_rest = o.decline_rest, .reason = o.reason,
-	                              .dry_run = s->dry_run, .notify = o.notify,
+	                              .notify = o.notify,
 	                              .template_dir = getenv("KENNEL_TEMPLATES") };
 	struct kn_printer *p = printer(s);
 	kn_status st = kn_request_auto(s->db, &ao, p, &err);
@@ -263,8 +263,7 @@ static int import(struct session *s, int argc, char **argv)
 	if (argc != 1)
 		return usage_error("request", NULL, "request import needs one FILE (or - for stdin)");
 	struct kn_import_options io = {
-		.path = argv[0], .rejects_path = o.rejects, .dry_run = s->dry_run,
-		.progress = progress_bar, .notice = notice_line, .ud = s,
+		.path = argv[0], .rejects_path = o.rejects, .progress = progress_bar, .notice = notice_line, .ud = s,
 	};
 	kn_status st = kn_request_import(s->db, &io, &sum, &err);
 	progress_done(s);

@@ -184,7 +184,7 @@ kn_status kn_blast_email(struct kn_db *db, const struct kn_blast_options *o,
 		             "%lld queued, %lld skipped", o->template_file ? o->template_file
 		             : o->template_name, sum->recipients, sum->queued, sum->skipped);
 done:
-	if (s == KN_OK && !o->dry_run)
+	if (s == KN_OK)
 		s = kn_tx_commit(db, err);
 	else
 		kn_tx_rollback(db);

@@ -202,6 +202,11 @@ kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *cre
 		                "upgrade kennel", o->path, version, kn_migration_count);
 		goto done;
 	}
+	if (o->create && o->dry_run) {
+		st = kn_err_set(err, KN_USAGE, "--dry-run: creating or upgrading a database cannot "
+		                "be tried without doing it");
+		goto done;
+	}
 	if (o->create) {
 		if (fresh && (st = kn_exec(db, "PRAGMA journal_mode = WAL", err)) != KN_OK)
 			goto done;
@@ -228,6 +233,14 @@ kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *cre
 	 * file would still show it */
 	if ((st = kn_exec(db, "PRAGMA secure_delete = ON", err)) != KN_OK)
 		goto done;
+	/* --dry-run is kept here, once for every command: the whole run is one
+	 * transaction that kn_db_close rolls back, and each kn_tx_* becomes a
+	 * savepoint inside it, so no verb can forget it and no write escapes */
+	if (o->dry_run) {
+		if ((st = kn_exec(db, "BEGIN IMMEDIATE", err)) != KN_OK)
+			goto done;
+		db->dry_run = 1;
+	}
 done:
 	if (st != KN_OK) {
 		kn_db_close(db);
@@ -243,6 +256,8 @@ void kn_db_close(struct kn_db *db)
 {
 	if (db == NULL)
 		return;
+	if (db->dry_run)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(db->audit_stmt);
 	for (int i = 0; i < db->ncache; i++)
 		sqlite3_finalize(db->cache[i].st);
@@ -258,6 +273,11 @@ const char *kn_db_path(const struct kn_db *db)
 	return db->path;
 }
 
+int kn_db_dry_run(const struct kn_db *db)
+{
+	return db != NULL && db->dry_run;
+}
+
 kn_status kn_db_versions(struct kn_db *db, int *schema, const char **sqlite_version,
                          struct kn_err *err)
 {
@@ -268,7 +288,7 @@ kn_status kn_db_versions(struct kn_db *db, int *schema, const char **sqlite_vers
 kn_status kn_tx_begin(struct kn_db *db, struct kn_err *err)
 {
 	/* IMMEDIATE: wait for the write lock now, not halfway through a batch */
-	kn_status st = kn_exec(db, "BEGIN IMMEDIATE", err);
+	kn_status st = kn_exec(db, db->dry_run ? "SAVEPOINT kn_tx" : "BEGIN IMMEDIATE", err);
 	if (st == KN_OK)
 		db->in_tx = 1;
 	return st;
@@ -276,7 +296,7 @@ kn_status kn_tx_begin(struct kn_db *db, struct kn_err *err)
 
 kn_status kn_tx_commit(struct kn_db *db, struct kn_err *err)
 {
-	kn_status st = kn_exec(db, "COMMIT", err);
+	kn_status st = kn_exec(db, db->dry_run ? "RELEASE kn_tx" : "COMMIT", err);
 	if (st == KN_OK)
 		db->in_tx = 0;
 	else
@@ -287,7 +307,8 @@ kn_status kn_tx_commit(struct kn_db *db, struct kn_err *err)
 void kn_tx_rollback(struct kn_db *db)
 {
 	if (db->in_tx)
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(db->h, db->dry_run ? "ROLLBACK TO kn_tx; RELEASE kn_tx" : "ROLLBACK",
+		             NULL, NULL, NULL);
 	db->in_tx = 0;
 }
 

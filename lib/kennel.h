@@ -63,12 +63,17 @@ struct kn_db_options {
 	int create;            /* kennel init: create or upgrade */
 	const char *actor;     /* who acts, for the audit log */
 	const char *command;   /* "owner import", for the audit log */
+	/* --dry-run: every check and every write is done, then all of it is
+	 * rolled back when the handle closes; no mail leaves and no file but
+	 * stdout and stderr is written.  Refused (KN_USAGE) with create. */
+	int dry_run;
 };
 
 kn_status kn_db_open(const struct kn_db_options *opts, struct kn_db **out,
                      int *created, struct kn_err *err);
 void kn_db_close(struct kn_db *db);
 const char *kn_db_path(const struct kn_db *db);
+int kn_db_dry_run(const struct kn_db *db);
 int kn_schema_version_latest(void);
 kn_status kn_db_versions(struct kn_db *db, int *schema, const char **sqlite_version,
                          struct kn_err *err);
@@ -220,7 +225,6 @@ struct kn_import_options {
 	const char *rejects_path;  /* NULL: none */
 	const char *const *maps;   /* "Their Header=field", NULL-terminated */
 	int update;
-	int dry_run;
 	/* called now and then with rows done and bytes read of total (0 if
 	 * unknown), so the caller can draw a progress bar */
 	void (*progress)(void *ud, long long rows, long long bytes, long long total);
@@ -367,7 +371,7 @@ kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,
                           struct kn_printer *p, struct kn_err *err);
 struct kn_auto_options {
 	const char *service, *from, *to, *reason;
-	int decline_rest, dry_run, notify;
+	int decline_rest, notify;
 	const char *template_dir;
 };
 /* Prints {"approved":[...],"not_approved":[{"id","reason"}...]}. */
@@ -412,7 +416,6 @@ const char *kn_skip_reason_name(int reason);
 struct kn_bulk_options {
 	const char *report_path;  /* CSV: one row per owner considered */
 	const char *reveal_path;  /* new 0600 file of username,password */
-	int dry_run;
 	void (*progress)(void *ud, long long rows, long long bytes, long long total);
 	void *ud;
 };
@@ -451,6 +454,7 @@ struct kn_send_options {
 };
 struct kn_send_summary {
 	long long sent, failed, deferred;
+	long long due;  /* --dry-run: what would have been tried; nothing leaves */
 };
 /* KN_TEMPFAIL when nothing could be delivered because the server was
  * unreachable; KN_PARTIAL when some failed for good. */
@@ -468,7 +472,7 @@ struct kn_blast_options {
 	const char *template_name, *template_file, *template_dir;
 	const char *subject;         /* overrides the template's */
 	const char *to;              /* all, with-username, without-username, or a FILE */
-	int with_reset_links, dry_run;
+	int with_reset_links;
 	long ttl_hours;
 };
 struct kn_blast_summary {
@@ -483,7 +487,6 @@ kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours
 
 struct kn_remind_options {
 	long long days;              /* -1: the preference */
-	int dry_run;
 	const char *template_dir;
 };
 struct kn_remind_summary {

@@ -14,6 +14,7 @@ struct kn_db {
 	char *actor;
 	char *command;
 	int in_tx;
+	int dry_run;   /* the whole run is rolled back at close */
 	sqlite3_stmt *audit_stmt;
 	/* statements run once per row of a batch, kept prepared */
 	struct {

@@ -368,6 +368,28 @@ static kn_status record(struct kn_db *db, const char *now, struct outgoing *b, i
 	return s;
 }
 
+/* --dry-run: how many messages a real run would try now */
+static kn_status count_due(struct kn_db *db, long long limit, long long *due,
+                           struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	char now[20];
+	kn_status s = kn_prepare(db, "SELECT count(*) FROM outbox WHERE status = 'queued'"
+	                             " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", &st, err);
+	if (s != KN_OK)
+		return s;
+	kn_now_text(now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*due = sqlite3_column_int64(st, 0);
+	else
+		s = kn_sql_fail(db, err, "counting queued mail");
+	sqlite3_finalize(st);
+	if (limit > 0 && *due > limit)
+		*due = limit;
+	return s;
+}
+
 kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
                        struct kn_send_summary *sum, struct kn_err *err)
 {
@@ -381,6 +403,10 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 	if (batch == NULL)
 		abort();
 	memset(sum, 0, sizeof *sum);
+	if (kn_db_dry_run(db)) {
+		free(batch);
+		return count_due(db, o->limit, &sum->due, err);
+	}
 	if ((s = transport_open(db, &t, o->smtp_user, o->smtp_password, err)) != KN_OK) {
 		free(batch);
 		transport_close(&t);

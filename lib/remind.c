@@ -227,7 +227,7 @@ kn_status kn_remind(struct kn_db *db, const char *what, const struct kn_remind_o
 	}
 	if (s == KN_OK && !any)
 		s = kn_err_set(err, KN_USAGE, "unknown reminder '%s'", what);
-	if (s == KN_OK && !o->dry_run)
+	if (s == KN_OK)
 		return kn_tx_commit(db, err);
 	kn_tx_rollback(db);
 	return s;

@@ -150,7 +150,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 	kn_rec_end(p);
 done:
 	free(reqs);
-	if (s == KN_OK && !o->dry_run)
+	if (s == KN_OK)
 		return kn_tx_commit(db, err);
 	kn_tx_rollback(db);
 	return s;
