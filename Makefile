@@ -7,7 +7,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKGS = sqlite3 jansson libcurl libsodium
-DEB_PACKAGES = build-essential pkg-config libsqlite3-dev libcsv-dev libjansson-dev \
+DEB_PACKAGES = build-essential pkg-config libsqlite3-dev libjansson-dev \
 	libcurl4-openssl-dev libsodium-dev sqlite3 jq bats bats-support bats-assert \
 	mandoc python3-aiosmtpd openssl valgrind clang libclang-rt-14-dev
 
@@ -16,7 +16,7 @@ WARN = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(WARN) -D_DEFAULT_SOURCE -D_GNU_SOURCE $(CFLAGS) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC = $(wildcard lib/*.c)
 CMD_SRC = $(wildcard cmd/*.c)
@@ -33,7 +33,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 all: $(KENNEL)
 
-$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h lib/kn_mail.h lib/kn_import.h lib/kn_order.h lib/kn_request.h cmd/kennel.h
+$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h lib/kn_mail.h lib/kn_import.h lib/kn_order.h lib/kn_request.h lib/kn_outfile.h cmd/kennel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -49,7 +49,7 @@ $(BUILD)/libkennel.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(KENNEL): $(CMD_OBJ) $(BUILD)/libkennel.a
-	@pkg-config --exists $(PKGS) && test -f /usr/include/csv.h || { \
+	@pkg-config --exists $(PKGS) || { \
 	  echo "missing libraries: run 'make deps' (Debian: $(DEB_PACKAGES))" >&2; exit 1; }
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkennel.a $(LIBS)
 

@@ -1,12 +1,21 @@
 /*
- * Streaming CSV input for every import (SPEC.md section 4), over libcsv.
+ * Streaming CSV input for every import (SPEC.md section 4).
  *
- * The file is fed to libcsv one physical line at a time, so the reader
- * knows on which line each record starts even when quoted fields span
- * lines, and a record is handed out as soon as it ends: memory holds one
- * record, whatever the size of the file.
+ * RFC 4180, read one physical line at a time (CR, LF or CRLF ends a line),
+ * so the reader always knows which lines a record spans, and a record is
+ * handed out as soon as it ends: memory holds one record, whatever the size
+ * of the file.
+ *
+ * Why not libcsv any more: its one "strict" switch either stops the file at
+ * the first quote inside an unquoted field (5'10" tall) or lets a quoted
+ * field with text after its closing quote ("Apt 4"B) swallow every following
+ * row into one address until the next quote.  Here a quote inside an
+ * unquoted field is kept as text, and a malformed record is a row error for
+ * the line it starts on alone: when a quote opened on that line does not
+ * close where a row can end, the lines after it are read again as rows of
+ * their own.  Every line of the file is a row, part of a quoted row, blank,
+ * or the one line of a rejected row.
  */
-#include <csv.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,27 +25,39 @@
 #include <unistd.h>
 
 #include "kn_csv.h"
+#include "kn_outfile.h"
 
 #define READ_SIZE (64 * 1024)
-/* A record this long is an unterminated quote swallowing the file. */
+/* A record longer than this, or spanning more lines, is a quote that never
+ * closed; the bound also keeps the re-reading of such lines linear. */
 #define MAX_RECORD (1024 * 1024)
+#define MAX_RECORD_LINES 100
+
+enum parse_state { FIELD_START, UNQUOTED, QUOTED, QUOTE_SEEN, AFTER_QUOTE };
 
 struct kn_csv {
 	FILE *in;
 	const char *name;
-	struct csv_parser parser;
 	char *buf;
 	size_t buf_len, buf_pos;
-	int eof, at_start, finished, borrowed;
-	long line;             /* physical line being fed */
-	long record_line;      /* where the record being parsed started */
-	int record_open;
+	int eof, at_start, borrowed;
+	long line;             /* physical lines read from the input */
 	long long bytes, total;
-	/* the record: cells stored back to back in text */
+	/* lines given back after a malformed record, read again first */
+	struct kn_buf replay;
+	size_t replay_pos;
+	long replay_line;
+	/* the record being read: its physical lines, as read */
+	struct kn_buf raw;
+	size_t first_len;
+	long record_line, last_line;
+	int nlines;
+	enum parse_state state;
+	size_t field_start;    /* in text: where the open field began */
+	/* the record: cells stored back to back in text, NUL-separated */
 	struct kn_buf text;
 	size_t *offsets;
 	size_t ncells, cap_cells;
-	int record_done;
 	/* header and mapping */
 	char **header;
 	size_t nheader;
@@ -46,29 +67,6 @@ struct kn_csv {
 	char row_error[256];
 	long done_line;
 };
-
-static void on_field(void *data, size_t len, void *ud)
-{
-	struct kn_csv *r = ud;
-
-	if (r->ncells + 1 >= r->cap_cells) {
-		size_t cap = r->cap_cells ? r->cap_cells * 2 : 32;
-		r->offsets = kn_xrealloc(r->offsets, cap * sizeof *r->offsets);
-		r->cap_cells = cap;
-	}
-	r->offsets[r->ncells++] = r->text.len;
-	kn_buf_add(&r->text, data ? data : "", data ? len : 0);
-	kn_buf_add(&r->text, "", 1); /* keep the terminating NUL as a separator */
-}
-
-static void on_record(int c, void *ud)
-{
-	struct kn_csv *r = ud;
-	(void)c;
-	r->record_done = 1;
-	r->done_line = r->record_line;
-	r->record_open = 0;
-}
 
 kn_status kn_csv_open(struct kn_csv **out, const char *path, struct kn_err *err)
 {
@@ -91,8 +89,6 @@ kn_status kn_csv_open(struct kn_csv **out, const char *path, struct kn_err *err)
 		if (fstat(fileno(r->in), &sb) == 0 && S_ISREG(sb.st_mode))
 			r->total = (long long)sb.st_size;
 	}
-	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
-		abort();
 	r->buf = kn_xmalloc(READ_SIZE);
 	r->at_start = 1;
 	*out = r;
@@ -108,8 +104,6 @@ kn_status kn_csv_open_stream(struct kn_csv **out, FILE *in, const char *name)
 	r->in = in;
 	r->name = name;
 	r->borrowed = 1;
-	if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
-		abort();
 	r->buf = kn_xmalloc(READ_SIZE);
 	r->at_start = 1;
 	*out = r;
@@ -122,8 +116,9 @@ void kn_csv_close(struct kn_csv *r)
 		return;
 	if (r->in && r->in != stdin && !r->borrowed)
 		fclose(r->in);
-	csv_free(&r->parser);
 	free(r->buf);
+	kn_buf_free(&r->replay);
+	kn_buf_free(&r->raw);
 	kn_buf_free(&r->text);
 	free(r->offsets);
 	for (size_t i = 0; i < r->nheader; i++)
@@ -145,11 +140,250 @@ static int refill(struct kn_csv *r)
 	r->buf_len += n;
 	if (n == 0)
 		r->eof = 1;
-	if (r->at_start && r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+	if (r->at_start && r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
 		r->buf_pos = 3; /* a UTF-8 byte order mark is no part of the header */
+		r->bytes += 3;
+	}
 	if (r->at_start && (r->buf_len >= 3 || r->eof))
 		r->at_start = 0;
 	return n > 0;
+}
+
+/* The length of the line at s (its terminator included), or 0 when no
+ * terminator is in the n bytes; a CR as the last byte counts only at_end. */
+static size_t line_length(const char *s, size_t n, int at_end)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			return i + 1;
+		if (s[i] == '\r') {
+			if (i + 1 < n)
+				return s[i + 1] == '\n' ? i + 2 : i + 1;
+			return at_end ? i + 1 : 0;
+		}
+	}
+	return 0;
+}
+
+static void keep(struct kn_csv *r, const char *s, size_t n, size_t line_start, int *too_long)
+{
+	size_t room = r->raw.len - line_start < MAX_RECORD ? MAX_RECORD - (r->raw.len - line_start)
+	                                                   : 0;
+	if (n > room) {
+		n = room;
+		*too_long = 1;
+	}
+	kn_buf_add(&r->raw, s, n);
+}
+
+/* Appends the next physical line to r->raw; 0 at the end of the input. A
+ * line over MAX_RECORD is kept cut short, *too_long set, the rest skipped. */
+static int next_line(struct kn_csv *r, long *lineno, int *too_long)
+{
+	size_t start = r->raw.len;
+
+	*too_long = 0;
+	if (r->replay_pos < r->replay.len) {
+		const char *s = r->replay.data + r->replay_pos;
+		size_t avail = r->replay.len - r->replay_pos;
+		size_t n = line_length(s, avail, 1);
+		if (n == 0)
+			n = avail;
+		kn_buf_add(&r->raw, s, n);
+		r->replay_pos += n;
+		if (r->replay_pos == r->replay.len)
+			r->replay.len = r->replay_pos = 0;
+		*lineno = r->replay_line++;
+		return 1;
+	}
+	int got = 0;
+	for (;;) {
+		if (r->buf_pos == r->buf_len && (r->eof || !refill(r)))
+			break;
+		const char *s = r->buf + r->buf_pos;
+		size_t avail = r->buf_len - r->buf_pos;
+		size_t n = line_length(s, avail, r->eof);
+		got = 1;
+		if (n > 0) {
+			keep(r, s, n, start, too_long);
+			r->buf_pos += n;
+			r->bytes += (long long)n;
+			break;
+		}
+		/* no whole line here: keep what there is (but a last CR, whose LF
+		 * may come with the next read) and read on */
+		size_t take = s[avail - 1] == '\r' ? avail - 1 : avail;
+		keep(r, s, take, start, too_long);
+		r->buf_pos += take;
+		r->bytes += (long long)take;
+		if (!refill(r) && r->buf_pos == r->buf_len)
+			break;
+	}
+	if (!got)
+		return 0;
+	*lineno = ++r->line;
+	return 1;
+}
+
+static void begin_field(struct kn_csv *r)
+{
+	if (r->ncells + 1 >= r->cap_cells) {
+		size_t cap = r->cap_cells ? r->cap_cells * 2 : 32;
+		r->offsets = kn_xrealloc(r->offsets, cap * sizeof *r->offsets);
+		r->cap_cells = cap;
+	}
+	r->offsets[r->ncells++] = r->text.len;
+	r->field_start = r->text.len;
+}
+
+static int guarded(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+static void end_field(struct kn_csv *r, int quoted)
+{
+	char *f = r->text.data ? r->text.data + r->field_start : NULL;
+	size_t len = r->text.len - r->field_start;
+
+	if (!quoted) /* spaces around an unquoted value are no part of it */
+		while (len > 0 && (f[len - 1] == ' ' || f[len - 1] == '\t'))
+			r->text.len = r->field_start + --len;
+	/* the leading ' that our CSV output puts before a formula (SPEC 4b) */
+	if (len >= 2 && f[0] == '\'' && (guarded(f[1]) || f[1] == '\'')) {
+		memmove(f, f + 1, len - 1);
+		r->text.len--;
+	}
+	kn_buf_add(&r->text, "", 1); /* the NUL that separates the cells */
+}
+
+/*
+ * Parses one line of the record (s, n: without its terminator; term: the
+ * terminator, empty at the end of the input).  Returns 1 when the record
+ * ended, 0 when a quoted field goes on to the next line, -1 with why set
+ * when the line is malformed.
+ */
+static int parse_line(struct kn_csv *r, const char *s, size_t n, const char *term,
+                      size_t tlen, const char **why)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		char c = s[i];
+		switch (r->state) {
+		case FIELD_START:
+			if (c == ' ' || c == '\t') {
+				i++;
+				continue;
+			}
+			begin_field(r);
+			if (c == '"') {
+				r->state = QUOTED;
+				i++;
+			} else if (c == ',') {
+				end_field(r, 0);
+				i++;
+			} else {
+				r->state = UNQUOTED;
+			}
+			break;
+		case UNQUOTED: {
+			const char *comma = memchr(s + i, ',', n - i);
+			size_t span = comma ? (size_t)(comma - (s + i)) : n - i;
+			kn_buf_add(&r->text, s + i, span);
+			i += span;
+			if (comma) {
+				end_field(r, 0);
+				r->state = FIELD_START;
+				i++;
+			}
+			break;
+		}
+		case QUOTED: {
+			const char *q = memchr(s + i, '"', n - i);
+			size_t span = q ? (size_t)(q - (s + i)) : n - i;
+			kn_buf_add(&r->text, s + i, span);
+			i += span;
+			if (q) {
+				r->state = QUOTE_SEEN;
+				i++;
+			}
+			break;
+		}
+		case QUOTE_SEEN:
+			if (c == '"') {
+				kn_buf_add(&r->text, "\"", 1);
+				r->state = QUOTED;
+			} else if (c == ',') {
+				end_field(r, 1);
+				r->state = FIELD_START;
+			} else if (c == ' ' || c == '\t') {
+				r->state = AFTER_QUOTE;
+			} else {
+				*why = "text after a closing quote";
+				return -1;
+			}
+			i++;
+			break;
+		case AFTER_QUOTE:
+			if (c == ',') {
+				end_field(r, 1);
+				r->state = FIELD_START;
+			} else if (c != ' ' && c != '\t') {
+				*why = "text after a closing quote";
+				return -1;
+			}
+			i++;
+			break;
+		}
+	}
+	if (r->state == QUOTED) {
+		if (tlen == 0) {
+			*why = "unterminated quoted field";
+			return -1;
+		}
+		kn_buf_add(&r->text, term, tlen); /* a line break inside quotes is data */
+		return 0;
+	}
+	if (r->state == FIELD_START)
+		begin_field(r);
+	end_field(r, r->state == QUOTE_SEEN || r->state == AFTER_QUOTE);
+	return 1;
+}
+
+static void start_record(struct kn_csv *r)
+{
+	r->raw.len = 0;
+	r->text.len = 0;
+	r->ncells = 0;
+	r->nlines = 0;
+	r->state = FIELD_START;
+}
+
+/* The record that starts on record_line is malformed: that line alone is the
+ * rejected row, and the lines after it are read again as rows. */
+static int malformed(struct kn_csv *r, const char *why)
+{
+	struct kn_buf rest = { 0 };
+
+	kn_buf_add(&rest, r->raw.data + r->first_len, r->raw.len - r->first_len);
+	kn_buf_add(&rest, r->replay.data + r->replay_pos, r->replay.len - r->replay_pos);
+	kn_buf_free(&r->replay);
+	r->replay = rest;
+	r->replay_pos = 0;
+	r->replay_line = r->record_line + 1;
+	snprintf(r->row_error, sizeof r->row_error, "%s", why);
+	r->done_line = r->last_line = r->record_line;
+	/* the rejected row, as it was: the line in its first cell */
+	size_t len = r->first_len;
+	while (len > 0 && (r->raw.data[len - 1] == '\n' || r->raw.data[len - 1] == '\r'))
+		len--;
+	r->text.len = 0;
+	r->ncells = 0;
+	begin_field(r);
+	kn_buf_add(&r->text, r->raw.data, len);
+	kn_buf_add(&r->text, "", 1);
+	return 1;
 }
 
 static int blank(const char *s, size_t n)
@@ -160,64 +394,56 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
-/* Feeds lines until a record ends. 1: a record, 0: end of input, <0 error */
-static int read_record(struct kn_csv *r, struct kn_err *err)
+/* Reads one record. 1: a record (row_error set if it is malformed), 0: the
+ * end of the input. */
+static int read_record(struct kn_csv *r)
 {
-	r->ncells = 0;
-	r->text.len = 0;
-	r->record_done = 0;
+	start_record(r);
 	for (;;) {
-		if (r->buf_pos == r->buf_len || r->at_start) {
-			if (r->eof || !refill(r)) {
-				if (r->buf_pos < r->buf_len)
-					goto feed_rest;
-				if (r->finished)
-					return 0;
-				r->finished = 1;
-				/* strict only now: libcsv reports an open quote at the
-				 * end only in strict mode, which mid-file would stop at
-				 * the first stray quote instead of keeping it literal */
-				csv_set_opts(&r->parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
-				if (csv_fini(&r->parser, on_field, on_record, r) != 0) {
-					if (!r->record_done) {
-						snprintf(r->row_error, sizeof r->row_error,
-						         "unterminated quoted field");
-						r->done_line = r->record_line;
-						r->record_open = 0;
-						r->record_done = 1;
-					}
-				}
-				return r->record_done;
+		size_t from = r->raw.len;
+		long lineno;
+		int too_long;
+		if (!next_line(r, &lineno, &too_long)) {
+			if (r->nlines == 0)
+				return 0;
+			return malformed(r, "unterminated quoted field");
+		}
+		const char *s = r->raw.data + from;
+		size_t n = r->raw.len - from;
+		if (r->nlines == 0) {
+			if (blank(s, n) && !too_long) {
+				r->raw.len = 0;
+				continue;
 			}
-			continue;
+			r->record_line = lineno;
+			r->first_len = r->raw.len;
 		}
-feed_rest:;
-		char *start = r->buf + r->buf_pos;
-		size_t avail = r->buf_len - r->buf_pos;
-		char *nl = memchr(start, '\n', avail);
-		size_t n;
-		if (nl == NULL && !r->eof && avail < READ_SIZE) {
-			refill(r); /* get the whole line into the buffer if it fits */
-			continue;
+		r->last_line = lineno;
+		r->nlines++;
+		const char *why = NULL;
+		int done = 0;
+		if (too_long)
+			why = "a line longer than 1 MiB";
+		else if (memchr(s, '\0', n) != NULL)
+			why = "a NUL byte";
+		if (why == NULL) {
+			/* next_line ends a line with one CR, LF or CRLF, or none at the end */
+			size_t tlen = n > 0 && s[n - 1] == '\n' ? (n > 1 && s[n - 2] == '\r' ? 2 : 1)
+			              : n > 0 && s[n - 1] == '\r' ? 1 : 0;
+			done = parse_line(r, s, n - tlen, s + n - tlen, tlen, &why);
 		}
-		n = nl ? (size_t)(nl - start) + 1 : avail;
-		if (!r->record_open && !blank(start, n)) {
-			r->record_open = 1;
-			r->record_line = r->line + 1;
-		}
-		if (csv_parse(&r->parser, start, n, on_field, on_record, r) != n)
-			return kn_err_set(err, KN_FAIL, "%s: line %ld: %s", r->name, r->line + 1,
-			                  csv_strerror(csv_error(&r->parser))), -1;
-		r->buf_pos += n;
-		r->bytes += (long long)n;
-		if (nl)
-			r->line++;
-		if (csv_get_buffer_size(&r->parser) > MAX_RECORD || r->text.len > MAX_RECORD)
-			return kn_err_set(err, KN_FAIL,
-			                  "%s: line %ld: a field longer than 1 MiB (unterminated quote?)",
-			                  r->name, r->record_line), -1;
-		if (r->record_done)
+		/* on its first line the line alone is bad; later, it is the quote
+		 * that the first line opened and never closed */
+		if (why != NULL)
+			return malformed(r, r->nlines == 1 ? why : "unterminated quoted field");
+		if (done) {
+			if (r->nlines > 1 && r->nheader > 0 && r->ncells != r->nheader)
+				return malformed(r, "unterminated quoted field");
+			r->done_line = r->record_line;
 			return 1;
+		}
+		if (r->nlines >= MAX_RECORD_LINES || r->raw.len > MAX_RECORD)
+			return malformed(r, "unterminated quoted field");
 	}
 }
 
@@ -255,11 +481,12 @@ kn_status kn_csv_header(struct kn_csv *r, const struct kn_csv_field *fields, siz
                         const char *const *maps, kn_line_cb notice, void *ud,
                         struct kn_err *err)
 {
-	int got = read_record(r, err);
-	if (got < 0)
-		return KN_FAIL;
+	int got = read_record(r);
 	if (got == 0)
 		return kn_err_set(err, KN_FAIL, "%s: empty file: no header row", r->name);
+	if (r->row_error[0] != '\0')
+		return kn_err_set(err, KN_FAIL, "%s: line %ld: the header row: %s", r->name,
+		                  r->done_line, r->row_error);
 	r->nheader = r->ncells;
 	r->header = kn_xmalloc(r->nheader * sizeof *r->header);
 	r->column_field = kn_xmalloc(r->nheader * sizeof *r->column_field);
@@ -328,9 +555,11 @@ kn_status kn_csv_header(struct kn_csv *r, const struct kn_csv_field *fields, siz
 int kn_csv_next(struct kn_csv *r, struct kn_err *err)
 {
 	r->row_error[0] = '\0';
-	int got = read_record(r, err);
-	if (got <= 0)
-		return got;
+	int got = read_record(r);
+	if (got == 0 && ferror(r->in))
+		return kn_err_set(err, KN_FAIL, "reading '%s': %s", r->name, strerror(errno)), -1;
+	if (got == 0)
+		return 0;
 	if (r->row_error[0] != '\0')
 		return 1;
 	if (r->ncells != r->nheader) {
@@ -371,6 +600,11 @@ long kn_csv_line(const struct kn_csv *r)
 	return r->done_line;
 }
 
+long kn_csv_last_line(const struct kn_csv *r)
+{
+	return r->last_line;
+}
+
 const char *kn_csv_row_error(const struct kn_csv *r)
 {
 	return r->row_error[0] ? r->row_error : NULL;
@@ -389,22 +623,24 @@ void kn_csv_progress(const struct kn_csv *r, long long *bytes, long long *total)
 
 /* ---- rejects: the original row plus line and reason ---------------- */
 
-struct kn_rejects {
-	FILE *out;
-	char *path;
-};
-
 void kn_csv_write_cell(FILE *out, const char *v, int first)
 {
 	if (!first)
 		fputc(',', out);
 	if (v == NULL)
 		return;
+	/* a spreadsheet runs a cell that starts like a formula: a leading '
+	 * keeps it text, and the reader takes that ' off again (SPEC 4b) */
+	int guard = guarded(v[0]) || (v[0] == '\'' && (guarded(v[1]) || v[1] == '\''));
 	if (strpbrk(v, ",\"\r\n") == NULL && v[0] != ' ') {
+		if (guard)
+			fputc('\'', out);
 		fputs(v, out);
 		return;
 	}
 	fputc('"', out);
+	if (guard)
+		fputc('\'', out);
 	for (const char *c = v; *c; c++) {
 		if (*c == '"')
 			fputc('"', out);
@@ -413,29 +649,38 @@ void kn_csv_write_cell(FILE *out, const char *v, int first)
 	fputc('"', out);
 }
 
-kn_status kn_rejects_open(struct kn_rejects **out, const char *path, const struct kn_csv *r,
-                          struct kn_err *err)
+struct kn_rejects {
+	struct kn_outfile *file;
+	FILE *out;
+};
+
+kn_status kn_rejects_open(struct kn_db *db, const char *path, const char *input,
+                          struct kn_rejects **out, struct kn_err *err)
 {
+	struct kn_outfile *f;
+	kn_status s = kn_outfile_open(db, path, input, 0, &f, err);
+
 	*out = NULL;
-	if (path == NULL)
-		return KN_OK;
-	/* rejected rows hold owners' personal data: private like the database */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return kn_err_set(err, KN_FAIL, "cannot create rejects file '%s': %s", path,
-		                  strerror(errno));
+	if (s != KN_OK || f == NULL)
+		return s;
 	struct kn_rejects *w = calloc(1, sizeof *w);
 	if (w == NULL)
 		abort();
-	w->out = fdopen(fd, "w");
-	w->path = kn_xstrdup(path);
+	w->file = f;
+	w->out = kn_outfile_stream(f);
+	*out = w;
+	return KN_OK;
+}
+
+void kn_rejects_header(struct kn_rejects *w, const struct kn_csv *r)
+{
+	if (w == NULL)
+		return;
 	for (size_t c = 0; c < r->nheader; c++)
 		kn_csv_write_cell(w->out, r->header[c], c == 0);
 	kn_csv_write_cell(w->out, "line", r->nheader == 0);
 	kn_csv_write_cell(w->out, "reason", 0);
 	fputs("\r\n", w->out);
-	*out = w;
-	return KN_OK;
 }
 
 void kn_rejects_add(struct kn_rejects *w, const struct kn_csv *r, const char *reason)
@@ -453,16 +698,21 @@ void kn_rejects_add(struct kn_rejects *w, const struct kn_csv *r, const char *re
 	fputs("\r\n", w->out);
 }
 
-kn_status kn_rejects_close(struct kn_rejects *w, struct kn_err *err)
+kn_status kn_rejects_flush(struct kn_rejects *w, struct kn_err *err)
 {
-	kn_status st = KN_OK;
+	return w ? kn_outfile_flush(w->file, err) : KN_OK;
+}
+
+kn_status kn_rejects_finish(struct kn_rejects *w, int committed, struct kn_err *err)
+{
+	kn_status s = KN_OK;
 
 	if (w == NULL)
 		return KN_OK;
-	if (fclose(w->out) != 0)
-		st = kn_err_set(err, KN_FAIL, "writing rejects file '%s': %s", w->path,
-		                strerror(errno));
-	free(w->path);
+	if (committed)
+		s = kn_outfile_publish(w->file, err);
+	else
+		kn_outfile_discard(w->file);
 	free(w);
-	return st;
+	return s;
 }

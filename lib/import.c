@@ -30,13 +30,16 @@ kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
 	int got;
 
 	memset(sum, 0, sizeof *sum);
-	if ((s = kn_csv_open(&im.csv, o->path, err)) != KN_OK)
+	if ((s = kn_rejects_open(db, o->rejects_path, o->path, &im.rejects, err)) != KN_OK)
 		return s;
+	if ((s = kn_csv_open(&im.csv, o->path, err)) != KN_OK) {
+		kn_rejects_finish(im.rejects, 0, err);
+		return s;
+	}
 	if ((s = kn_csv_header(im.csv, kind->fields, kind->nfields, o->maps, o->notice, o->ud,
 	                       err)) != KN_OK)
 		goto done;
-	if ((s = kn_rejects_open(&im.rejects, o->rejects_path, im.csv, err)) != KN_OK)
-		goto done;
+	kn_rejects_header(im.rejects, im.csv);
 	/* a page cache that holds the indexes' working set for a million-row
 	 * file (24 MiB spilled and ran 4x slower), bounded so peak memory stays
 	 * flat under 64 MiB whatever the file's size */
@@ -73,11 +76,14 @@ kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
 done:
 	if (kind->cleanup)
 		kind->cleanup(&im);
-	if (s == KN_OK && !o->dry_run)
+	/* the rejects reach the disk before the rows they leave out commit */
+	if (s == KN_OK)
+		s = kn_rejects_flush(im.rejects, err);
+	if (s == KN_OK)
 		s = kn_tx_commit(db, err);
 	else
 		kn_tx_rollback(db);
-	kn_status rs = kn_rejects_close(im.rejects, err);
+	kn_status rs = kn_rejects_finish(im.rejects, s == KN_OK, err);
 	if (s == KN_OK)
 		s = rs;
 	kn_csv_close(im.csv);

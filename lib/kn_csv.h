@@ -20,11 +20,15 @@ void kn_csv_close(struct kn_csv *r);
 kn_status kn_csv_header(struct kn_csv *r, const struct kn_csv_field *fields, size_t nfields,
                         const char *const *maps, kn_line_cb notice, void *ud,
                         struct kn_err *err);
-/* 1: a row (check kn_csv_row_error), 0: end, -1: error that stops the file */
+/* 1: a row (check kn_csv_row_error), 0: end, -1: error that stops the file
+ * (a read error) */
 int kn_csv_next(struct kn_csv *r, struct kn_err *err);
 const char *kn_csv_get(const struct kn_csv *r, size_t field);
 int kn_csv_has(const struct kn_csv *r, size_t field);
+/* The physical lines of the last record: first (where it starts) and last;
+ * a rejected malformed record is its first line alone. */
 long kn_csv_line(const struct kn_csv *r);
+long kn_csv_last_line(const struct kn_csv *r);
 const char *kn_csv_row_error(const struct kn_csv *r);
 const char *kn_csv_name(const struct kn_csv *r);
 void kn_csv_progress(const struct kn_csv *r, long long *bytes, long long *total);
@@ -33,10 +37,14 @@ void kn_csv_normalise(const char *in, char *out, size_t outlen);
 /* One RFC 4180 cell, quoted when it must be; NULL writes an empty cell. */
 void kn_csv_write_cell(FILE *out, const char *v, int first);
 
+/* The rejects file: opened before the input is read (a target that is the
+ * input is refused), flushed before the commit, put in place after it. */
 struct kn_rejects;
-kn_status kn_rejects_open(struct kn_rejects **w, const char *path, const struct kn_csv *r,
-                          struct kn_err *err);
+kn_status kn_rejects_open(struct kn_db *db, const char *path, const char *input,
+                          struct kn_rejects **w, struct kn_err *err);
+void kn_rejects_header(struct kn_rejects *w, const struct kn_csv *r);
 void kn_rejects_add(struct kn_rejects *w, const struct kn_csv *r, const char *reason);
-kn_status kn_rejects_close(struct kn_rejects *w, struct kn_err *err);
+kn_status kn_rejects_flush(struct kn_rejects *w, struct kn_err *err);
+kn_status kn_rejects_finish(struct kn_rejects *w, int committed, struct kn_err *err);
 
 #endif

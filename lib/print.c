@@ -28,6 +28,7 @@ struct kn_printer {
 	int is_array[MAX_DEPTH];
 	int in_item;               /* an object inside an array: one line */
 	struct kn_buf line;
+	struct kn_buf clean;       /* a value made safe to print */
 };
 
 struct kn_printer *kn_printer_new(enum kn_format format, FILE *out)
@@ -53,6 +54,7 @@ kn_status kn_printer_free(struct kn_printer *p)
 	kn_buf_free(&p->row);
 	kn_buf_free(&p->line);
 	kn_buf_free(&p->json);
+	kn_buf_free(&p->clean);
 	json_decref(p->stack[0]); /* the root owns everything nested in it */
 	free(p);
 	return st;
@@ -73,17 +75,30 @@ void kn_list_end(struct kn_printer *p)
 	p->in_list = 0;
 }
 
-static void csv_cell(struct kn_buf *b, const char *v)
+static int formula_start(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* guard: text that a spreadsheet could take for a formula gets a leading '
+ * (SPEC 4b; the CSV reader takes it off again); numbers we print need none */
+static void csv_cell(struct kn_buf *b, const char *v, int guard)
 {
 	if (b->len > 0)
 		kn_buf_add(b, ",", 1);
 	if (v == NULL)
 		return;
+	guard = guard && (formula_start(v[0]) ||
+	                  (v[0] == '\'' && (formula_start(v[1]) || v[1] == '\'')));
 	if (strpbrk(v, ",\"\r\n") == NULL && v[0] != ' ' && v[0] != '\0') {
+		if (guard)
+			kn_buf_add(b, "'", 1);
 		kn_buf_add(b, v, strlen(v));
 		return;
 	}
 	kn_buf_add(b, "\"", 1);
+	if (guard)
+		kn_buf_add(b, "'", 1);
 	for (const char *c = v; *c; c++) {
 		kn_buf_add(b, c, 1);
 		if (*c == '"')
@@ -218,8 +233,46 @@ void kn_nest_end(struct kn_printer *p)
 	}
 }
 
+/*
+ * What a stored value may hold that output must not pass on: invalid UTF-8
+ * (JSON would drop the field) becomes U+FFFD, and in text for a person,
+ * control characters (a terminal runs ESC sequences) are shown as \xNN.
+ */
+static const char *printable(struct kn_printer *p, const char *v, int escape_controls)
+{
+	const unsigned char *s = (const unsigned char *)v;
+	size_t i = 0;
+
+	if (v == NULL)
+		return NULL;
+	while (s[i] >= 0x20 && s[i] < 0x7f)
+		i++;
+	if (s[i] == '\0')
+		return v; /* plain ASCII: the common case, untouched */
+	p->clean.len = 0;
+	kn_buf_add(&p->clean, v, i);
+	while (s[i] != '\0') {
+		unsigned char c = s[i];
+		size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (c >= 0x80 && (strnlen(v + i, n) < n || !kn_utf8_valid(v + i, n))) {
+			kn_buf_add(&p->clean, "\xEF\xBF\xBD", 3);
+			i++;
+		} else if (escape_controls && (c < 0x20 || c == 0x7f) && c != '\n' && c != '\t') {
+			char esc[8];
+			snprintf(esc, sizeof esc, "\\x%02X", c);
+			kn_buf_add(&p->clean, esc, 4);
+			i++;
+		} else {
+			kn_buf_add(&p->clean, v + i, n);
+			i += n;
+		}
+	}
+	kn_buf_add(&p->clean, "", 1);
+	return p->clean.data;
+}
+
 static void put_scalar(struct kn_printer *p, const char *key, json_t *jv, const char *text,
-                       int brief)
+                       int brief, int is_text)
 {
 	switch (p->format) {
 	case KN_FMT_JSON: {
@@ -233,11 +286,13 @@ static void put_scalar(struct kn_printer *p, const char *key, json_t *jv, const 
 	case KN_FMT_CSV:
 		if (p->depth == 1) {
 			if (!p->header_done)
-				csv_cell(&p->header, key);
-			csv_cell(&p->row, text);
+				csv_cell(&p->header, key, 0);
+			csv_cell(&p->row, is_text ? printable(p, text, 0) : text, is_text);
 		}
 		break;
 	case KN_FMT_TEXT:
+		if (is_text)
+			text = printable(p, text, 1);
 		if (p->in_list || p->in_item) {
 			if (brief && (p->depth == 1 || p->in_item)) {
 				if (p->line.len)
@@ -261,22 +316,22 @@ void kn_put_str(struct kn_printer *p, const char *key, const char *value, int br
 {
 	json_t *jv = NULL;
 	if (p->format == KN_FMT_JSON)
-		jv = value ? json_string(value) : json_null();
-	put_scalar(p, key, jv, value, brief);
+		jv = value ? json_string(printable(p, value, 0)) : json_null();
+	put_scalar(p, key, jv, value, brief, 1);
 }
 
 void kn_put_int(struct kn_printer *p, const char *key, long long value, int brief)
 {
 	char text[32];
 	snprintf(text, sizeof text, "%lld", value);
-	put_scalar(p, key, p->format == KN_FMT_JSON ? json_integer(value) : NULL, text, brief);
+	put_scalar(p, key, p->format == KN_FMT_JSON ? json_integer(value) : NULL, text, brief, 0);
 }
 
 void kn_put_bool(struct kn_printer *p, const char *key, int value, int brief)
 {
 	const char *text = p->format == KN_FMT_TEXT ? (value ? "yes" : "no")
 	                                            : (value ? "true" : "false");
-	put_scalar(p, key, p->format == KN_FMT_JSON ? json_boolean(value) : NULL, text, brief);
+	put_scalar(p, key, p->format == KN_FMT_JSON ? json_boolean(value) : NULL, text, brief, 0);
 }
 
 void kn_put_money(struct kn_printer *p, const char *key, long long cents, int brief)
@@ -284,9 +339,9 @@ void kn_put_money(struct kn_printer *p, const char *key, long long cents, int br
 	char text[32], jkey[64];
 	if (p->format == KN_FMT_JSON) {
 		snprintf(jkey, sizeof jkey, "%s_cents", key);
-		put_scalar(p, jkey, json_integer(cents), NULL, brief);
+		put_scalar(p, jkey, json_integer(cents), NULL, brief, 0);
 		return;
 	}
 	kn_money_format(cents, text);
-	put_scalar(p, key, NULL, text, brief);
+	put_scalar(p, key, NULL, text, brief, 0);
 }
