@@ -9,8 +9,8 @@ static struct {
 } o;
 
 static const struct kn_opt add_opts[] = {
-	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
-	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
+	{ "from", 0, KN_OPT_DATE, &o.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_DATE, &o.to, "DATE", NULL },
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", "boarding|daycare|grooming|training|service" },
 	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
 	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
@@ -59,11 +59,12 @@ static int list(struct session *s, int argc, char **argv)
 static int rm(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
-	char *end;
+	long long id;
 
 	if (argc != 1)
 		return usage_error("block", NULL, "usage: kennel block rm BLOCK");
-	long long id = strtoll(argv[0], &end, 10);
+	if (kn_id_parse(argv[0], "block id", &id, &err) != KN_OK)
+		return usage_error("block", NULL, "%s", err.msg);
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_block_rm(s->db, id, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);

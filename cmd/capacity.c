@@ -8,31 +8,43 @@ static struct {
 } o;
 
 static const struct kn_opt set_opts[] = {
-	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
-	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
+	{ "from", 0, KN_OPT_DATE, &o.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_DATE, &o.to, "DATE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt show_opts[] = {
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", "boarding|daycare|grooming|training|service" },
-	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
-	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
+	{ "from", 0, KN_OPT_DATE, &o.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_DATE, &o.to, "DATE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
 static int set(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
-	char *end;
+	long long units;
 
 	if (argc != 2)
 		return usage_error("capacity", NULL, "usage: kennel capacity set SERVICE N [--from DATE --to DATE]");
-	long long units = strtoll(argv[1], &end, 10);
-	if (*argv[1] == '\0' || *end != '\0' || units < 0)
-		return usage_error("capacity", NULL, "invalid capacity '%s' (a whole number, 0 or more)", argv[1]);
+	if (kn_count_parse(argv[1], "capacity", KN_MAX_COUNT, &units, &err) != KN_OK)
+		return usage_error("capacity", NULL, "%s (a whole number from 0 to %lld)", err.msg,
+		                   KN_MAX_COUNT);
 	if (kn_tx_begin(s->db, &err) != KN_OK ||
 	    kn_capacity_set(s->db, argv[0], units, o.from, o.to, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
+	if (s->format == KN_FMT_JSON) {
+		struct kn_printer *p = printer(s);
+		kn_rec_begin(p);
+		kn_put_str(p, "service", argv[0], 1);
+		kn_put_int(p, "units", units, 1);
+		kn_put_str(p, "from", o.from, 1);
+		kn_put_str(p, "to", o.to, 1);
+		kn_rec_end(p);
+		return finish_printer(p);
+	}
+	say(s, "%s capacity set to %lld%s%s%s%s", argv[0], units, o.from ? " from " : "",
+	    o.from ? o.from : "", o.to ? " to " : "", o.to ? o.to : "");
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* What every command shares: global options, dispatch, reporting. */
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,14 @@ void say(struct session *s, const char *fmt, ...)
 
 struct kn_printer *printer(struct session *s)
 {
+	/* -q: nothing but errors, so the record a change prints is not shown;
+	 * --json and --csv were asked for by name and are printed still */
+	if (s->quiet && s->format == KN_FMT_TEXT) {
+		static FILE *null;
+		if (null == NULL && (null = fopen("/dev/null", "w")) == NULL)
+			null = stdout;
+		return kn_printer_new(s->format, null);
+	}
 	return kn_printer_new(s->format, stdout);
 }
 
@@ -207,8 +216,16 @@ static int run(const char *group, const struct verb *v, int argc, char **argv)
 		s->db_path = default_db_path(path, sizeof path);
 	if (v->needs_db) {
 		const char *actor = getenv("KENNEL_ACTOR");
+		/* cron sets neither USER nor always LOGNAME: the process's user
+		 * names the actor then, never "-" */
 		if (actor == NULL || *actor == '\0')
 			actor = getenv("USER");
+		if (actor == NULL || *actor == '\0')
+			actor = getenv("LOGNAME");
+		if (actor == NULL || *actor == '\0') {
+			struct passwd *pw = getpwuid(geteuid());
+			actor = pw ? pw->pw_name : NULL;
+		}
 		struct kn_db_options o = { .path = s->db_path, .actor = actor, .command = command,
 		                           .dry_run = s->dry_run };
 		if (kn_db_open(&o, &s->db, NULL, &err) != KN_OK) {

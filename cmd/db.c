@@ -19,11 +19,17 @@ static int check(struct session *s, int argc, char **argv)
 		report(&err);
 		return err.status;
 	}
-	if (problems)
-		return KN_FAIL;
-	if (!s->quiet)
+	if (s->format == KN_FMT_JSON) {
+		struct kn_printer *p = printer(s);
+		kn_rec_begin(p);
+		kn_put_bool(p, "ok", problems == 0, 1);
+		kn_put_int(p, "problems", problems, 1);
+		kn_rec_end(p);
+		finish_printer(p);
+	} else if (!s->quiet && problems == 0) {
 		printf("ok\n");
-	return 0;
+	}
+	return problems ? KN_FAIL : 0;
 }
 
 static int backup(struct session *s, int argc, char **argv)
@@ -32,6 +38,8 @@ static int backup(struct session *s, int argc, char **argv)
 
 	if (argc != 1)
 		return usage_error("db", NULL, "db backup needs one FILE");
+	if (s->dry_run)
+		return usage_error("db", NULL, "--dry-run: a backup cannot be tried without writing it");
 	if (kn_db_backup(s->db, argv[0], &err) != KN_OK) {
 		report(&err);
 		return err.status;

@@ -23,6 +23,9 @@ static int init(struct session *s, int argc, char **argv)
 
 	if (argc > 0)
 		return usage_error("init", &init_verbs[0], "unexpected argument '%s'", argv[0]);
+	if (s->dry_run)
+		return usage_error("init", &init_verbs[0], "--dry-run: init cannot be tried without "
+		                   "creating or upgrading the database");
 	struct kn_db_options opts = { .path = s->db_path, .create = 1, .command = "init" };
 	if (kn_db_open(&opts, &db, &created, &err) != KN_OK) {
 		report(&err);
@@ -35,8 +38,17 @@ static int init(struct session *s, int argc, char **argv)
 		kn_db_close(db);
 		return err.status;
 	}
-	if (!s->quiet)
+	if (s->format == KN_FMT_JSON) {
+		struct kn_printer *p = printer(s);
+		kn_rec_begin(p);
+		kn_put_str(p, "path", kn_db_path(db), 1);
+		kn_put_bool(p, "created", created, 1);
+		kn_put_int(p, "schema_version", kn_schema_version_latest(), 1);
+		kn_rec_end(p);
+		finish_printer(p);
+	} else if (!s->quiet) {
 		printf("%s\n", kn_db_path(db));
+	}
 	say(s, "%s database (schema version %d)", created ? "created" : "up to date,",
 	    kn_schema_version_latest());
 	kn_db_close(db);

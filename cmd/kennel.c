@@ -43,6 +43,15 @@ static void general_usage(FILE *out)
 	      "$XDG_DATA_HOME/kennel/kennel.db.\n", out);
 }
 
+static int print_version(int json)
+{
+	if (json)
+		printf("{\"version\": \"%s\"}\n", KN_VERSION);
+	else
+		printf("kennel %s\n", KN_VERSION);
+	return 0;
+}
+
 static const struct group *find_group(const char *name)
 {
 	for (const struct group *g = groups; g->name; g++)
@@ -191,16 +200,32 @@ int main(int argc, char **argv)
 		return check_usage();
 	/* global options before the group; the group's own parse takes them
 	 * too, so they are left in place and handed on */
+	int json = 0;
 	while (i < argc && argv[i][0] == '-') {
-		if (strcmp(argv[i], "--version") == 0) {
-			printf("kennel %s\n", KN_VERSION);
-			return 0;
-		}
+		if (strcmp(argv[i], "--version") == 0)
+			return print_version(json);
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			general_usage(stdout);
 			return 0;
 		}
 		i += strcmp(argv[i], "--db") == 0 ? 2 : 1;
+	}
+	/* the options before the group must be global ones: --bogus is an error */
+	{
+		char **lead = malloc((size_t)(i > 1 ? i - 1 : 1) * sizeof *lead);
+		int npos;
+		if (lead == NULL)
+			return KN_FAIL;
+		for (int j = 1; j < i; j++)
+			lead[j - 1] = argv[j];
+		kn_status st = kn_opts_parse(NULL, global_opts, i - 1, lead, &npos, &err);
+		free(lead);
+		if (st != KN_OK) {
+			fprintf(stderr, "kennel: %s\n", err.msg);
+			return KN_USAGE;
+		}
 	}
 	if (i >= argc) {
 		general_usage(stdout);
@@ -210,8 +235,9 @@ int main(int argc, char **argv)
 	if (strcmp(name, "help") == 0)
 		return help(argc - i - 1, argv + i + 1);
 	if (strcmp(name, "version") == 0) {
-		printf("kennel %s\n", KN_VERSION);
-		return 0;
+		for (int j = i + 1; j < argc; j++)
+			json |= strcmp(argv[j], "--json") == 0;
+		return print_version(json);
 	}
 	const struct group *g = find_group(name);
 	if (g == NULL) {

@@ -8,8 +8,8 @@ static struct {
 
 static const struct kn_opt log_opts[] = {
 	{ "owner", 0, KN_OPT_STR, &o.owner, "OWNER", NULL },
-	{ "since", 0, KN_OPT_STR, &o.since, "DATE", NULL },
-	{ "limit", 0, KN_OPT_INT, &o.limit, "N", NULL },
+	{ "since", 0, KN_OPT_DATE, &o.since, "DATE", NULL },
+	{ "limit", 0, KN_OPT_LIMIT, &o.limit, "N", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 

@@ -11,7 +11,7 @@ static struct {
 } o;
 
 static const struct kn_opt send_opts[] = {
-	{ "limit", 0, KN_OPT_INT, &o.limit, "N", NULL },
+	{ "limit", 0, KN_OPT_LIMIT, &o.limit, "N", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -72,9 +72,7 @@ static int list(struct session *s, int argc, char **argv)
 
 static int parse_id(const char *text, long long *id)
 {
-	char *end;
-	*id = strtoll(text, &end, 10);
-	return *text != '\0' && *end == '\0' && *id > 0;
+	return kn_id_parse(text, "message id", id, NULL) == KN_OK;
 }
 
 static int show(struct session *s, int argc, char **argv)

@@ -12,7 +12,7 @@ static struct {
 
 #define PAYMENTS "cash|check|card|no-payment|other"
 static const struct kn_opt purchase_opts[] = {
-	{ "qty", 0, KN_OPT_INT, &o.qty, "N", NULL },
+	{ "qty", 0, KN_OPT_QTY, &o.qty, "N", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ "cart", 0, KN_OPT_BOOL, &o.cart, NULL, NULL },
 	{ "checkout", 0, KN_OPT_BOOL, &o.checkout, NULL, NULL },
@@ -44,9 +44,7 @@ static int show_order(struct session *s, long long id)
 
 static int order_id(const char *text, long long *id)
 {
-	char *end;
-	*id = strtoll(text, &end, 10);
-	return *text && *end == '\0' && *id > 0;
+	return kn_id_parse(text, "order id", id, NULL) == KN_OK;
 }
 
 static int purchase(struct session *s, int argc, char **argv)

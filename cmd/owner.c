@@ -41,7 +41,7 @@ static const struct kn_opt list_opts[] = {
 	{ "without-username", 0, KN_OPT_BOOL, &o.without_username, NULL, NULL },
 	{ "with-username", 0, KN_OPT_BOOL, &o.with_username, NULL, NULL },
 	{ "inactive", 0, KN_OPT_BOOL, &o.inactive, NULL, NULL },
-	{ "limit", 0, KN_OPT_INT, &o.limit, "N", NULL },
+	{ "limit", 0, KN_OPT_LIMIT, &o.limit, "N", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 

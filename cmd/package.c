@@ -18,12 +18,12 @@ static const struct kn_opt list_opts[] = {
 };
 static const struct kn_opt modify_opts[] = {
 	{ "left", 0, KN_OPT_INT, &o.left, "N", NULL },
-	{ "end", 0, KN_OPT_STR, &o.end, "DATE", NULL },
+	{ "end", 0, KN_OPT_DATE, &o.end, "DATE", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt use_opts[] = {
-	{ "date", 0, KN_OPT_STR, &o.date, "DATE", NULL },
+	{ "date", 0, KN_OPT_DATE, &o.date, "DATE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt carryover_opts[] = {
@@ -36,11 +36,7 @@ static const struct kn_opt carryover_opts[] = {
 
 static int pkg_id(int argc, char **argv, long long *id)
 {
-	char *end;
-	if (argc != 1)
-		return 0;
-	*id = strtoll(argv[0], &end, 10);
-	return *argv[0] && *end == '\0' && *id > 0;
+	return argc == 1 && kn_id_parse(argv[0], "package id", id, NULL) == KN_OK;
 }
 
 static int print_packages(struct session *s, long long owner, long long id)

@@ -14,7 +14,7 @@ static struct {
 	{ "name", 0, KN_OPT_STR, &o.c.name, "NAME", NULL },                  \
 	{ "species", 0, KN_OPT_STR, &o.c.species, "SPECIES", NULL },         \
 	{ "breed", 0, KN_OPT_STR, &o.c.breed, "BREED", NULL },               \
-	{ "birthday", 0, KN_OPT_STR, &o.c.birthday, "DATE", NULL },          \
+	{ "birthday", 0, KN_OPT_DATE, &o.c.birthday, "DATE", NULL },          \
 	{ "sex", 0, KN_OPT_STR, &o.c.sex, "SEX", NULL },                     \
 	{ "color", 0, KN_OPT_STR, &o.c.color, "COLOR", NULL },               \
 	{ "weight", 0, KN_OPT_STR, &o.c.weight, "WEIGHT", NULL },            \
@@ -28,7 +28,7 @@ static const struct kn_opt list_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt temperament_opts[] = {
-	{ "date", 0, KN_OPT_STR, &o.date, "DATE", NULL },
+	{ "date", 0, KN_OPT_DATE, &o.date, "DATE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt import_opts[] = {

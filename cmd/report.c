@@ -34,8 +34,8 @@ static struct {
 
 static const struct kn_opt occupancy_opts[] = {
 	{ "service", 0, KN_OPT_STR, &occ.service, "SERVICE", "boarding|daycare|grooming|training|service" },
-	{ "from", 0, KN_OPT_STR, &occ.from, "DATE", NULL },
-	{ "to", 0, KN_OPT_STR, &occ.to, "DATE", NULL },
+	{ "from", 0, KN_OPT_DATE, &occ.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_DATE, &occ.to, "DATE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 

@@ -17,7 +17,7 @@ static const struct kn_opt add_opts[] = {
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
 	{ "pet", 0, KN_OPT_STR, &o.pet, "PET[,PET...]", NULL },
 	{ "start", 0, KN_OPT_STR, &o.start, "DATE[THH:MM]", NULL },
-	{ "end", 0, KN_OPT_STR, &o.end, "DATE", NULL },
+	{ "end", 0, KN_OPT_DATE, &o.end, "DATE", NULL },
 	{ "addon", 0, KN_OPT_LIST, &o.addons, "PRODUCT", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -26,8 +26,8 @@ static const struct kn_opt list_opts[] = {
 	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "pending|approved|declined|cancelled" },
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
 	{ "owner", 0, KN_OPT_STR, &o.owner, "OWNER", NULL },
-	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
-	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
+	{ "from", 0, KN_OPT_DATE, &o.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_DATE, &o.to, "DATE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt approve_opts[] = {
@@ -53,8 +53,8 @@ static const struct kn_opt import_opts[] = {
 static const struct kn_opt auto_opts[] = {
 	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
-	{ "from", 0, KN_OPT_STR, &o.from, "DATE", NULL },
-	{ "to", 0, KN_OPT_STR, &o.to, "DATE", NULL },
+	{ "from", 0, KN_OPT_DATE, &o.from, "DATE", NULL },
+	{ "to", 0, KN_OPT_DATE, &o.to, "DATE", NULL },
 	{ "decline-rest", 0, KN_OPT_BOOL, &o.decline_rest, NULL, NULL },
 	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -64,9 +64,7 @@ extern const struct verb request_verbs[];
 
 static int request_id(const char *text, long long *id)
 {
-	char *end;
-	*id = strtoll(text, &end, 10);
-	return *text && *end == '\0' && *id > 0;
+	return kn_id_parse(text, "request id", id, NULL) == KN_OK;
 }
 
 static int show_request(struct session *s, long long id)

@@ -9,7 +9,7 @@ static struct {
 } o = { .expiring = -1 };
 
 static const struct kn_opt add_opts[] = {
-	{ "expires", 0, KN_OPT_STR, &o.expires, "DATE", NULL },
+	{ "expires", 0, KN_OPT_DATE, &o.expires, "DATE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt list_opts[] = {

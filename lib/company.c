@@ -41,6 +41,8 @@ kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn
 
 	if (c->email && *c->email && kn_email_check(c->email, email, sizeof email, err) != KN_OK)
 		return KN_FAIL;
+	if (c->timezone && *c->timezone && kn_timezone_check(c->timezone, err) != KN_OK)
+		return KN_FAIL;
 	if (c->reset_url && *c->reset_url && strstr(c->reset_url, "{token}") == NULL)
 		return kn_err_set(err, KN_FAIL, "reset URL '%s' has no {token} in it", c->reset_url);
 	/* one statement per field keeps every value a bound parameter */
@@ -59,6 +61,8 @@ kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn
 	}
 	KN_COMPANY_FIELDS(KN_FIELD_SET)
 #undef KN_FIELD_SET
+	if (s == KN_OK && c->timezone)
+		kn_clock_zone(c->timezone);
 	return s;
 }
 

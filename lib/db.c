@@ -155,6 +155,24 @@ static kn_status read_version(struct kn_db *db, int *version, struct kn_err *err
 	return s;
 }
 
+/* The business's time zone decides "today" for every rule (SPEC.md 1). */
+static kn_status apply_zone(struct kn_db *db, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "SELECT timezone FROM company WHERE id = 1", &st, err);
+	if (s != KN_OK)
+		return s;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		kn_clock_zone(kn_col_text(st, 0));
+	else if (rc == SQLITE_DONE)
+		kn_clock_zone(NULL);
+	else
+		s = kn_sql_fail(db, err, "reading the time zone");
+	sqlite3_finalize(st);
+	return s;
+}
+
 kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *created,
                      struct kn_err *err)
 {
@@ -232,6 +250,8 @@ kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *cre
 	 * hash must not survive in a page's free space, where a copy of the
 	 * file would still show it */
 	if ((st = kn_exec(db, "PRAGMA secure_delete = ON", err)) != KN_OK)
+		goto done;
+	if ((st = apply_zone(db, err)) != KN_OK)
 		goto done;
 	/* --dry-run is kept here, once for every command: the whole run is one
 	 * transaction that kn_db_close rolls back, and each kn_tx_* becomes a
@@ -321,7 +341,15 @@ static kn_status audit_row(struct kn_db *db, const char *entity, long long id, l
 	if (db->audit_stmt == NULL) {
 		kn_status s = kn_prepare(db,
 		                         "INSERT INTO audit (at, actor, command, entity, entity_id, summary,"
-		                         " entity_id_last) VALUES (?, ?, ?, ?, ?, ?, ?)", &db->audit_stmt, err);
+		                         " entity_id_last, owner_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+		                         /* the owner a change concerns, found once here for
+		                          * every caller */
+		                         " CASE ?4 WHEN 'owner' THEN CASE WHEN ?7 IS NULL THEN ?5 END"
+		                         "  WHEN 'pet' THEN (SELECT owner_id FROM pets WHERE id = ?5)"
+		                         "  WHEN 'request' THEN (SELECT owner_id FROM requests WHERE id = ?5)"
+		                         "  WHEN 'order' THEN (SELECT owner_id FROM orders WHERE id = ?5)"
+		                         "  WHEN 'package' THEN (SELECT owner_id FROM packages WHERE id = ?5)"
+		                         " END)", &db->audit_stmt, err);
 		if (s != KN_OK)
 			return s;
 	}

@@ -83,11 +83,13 @@ kn_status kn_log_each(struct kn_db *db, const struct kn_log_filter *f, kn_log_cb
 	kn_status s;
 
 	s = kn_prepare(db,
-	               "SELECT id, at, actor, command, entity, entity_id, summary FROM audit"
-	               " WHERE (?1 = 0 OR (entity = 'owner' AND entity_id <= ?1"
-	               "                   AND coalesce(entity_id_last, entity_id) >= ?1))"
+	               /* --limit N: the N newest, shown oldest first like the rest */
+	               "SELECT * FROM (SELECT id, at, actor, command, entity, entity_id, summary,"
+	               "  owner_id FROM audit"
+	               " WHERE (?1 = 0 OR owner_id = ?1 OR (entity = 'owner' AND entity_id <= ?1"
+	               "                   AND entity_id_last >= ?1))"
 	               "   AND (?2 IS NULL OR at >= ?2)"
-	               " ORDER BY id LIMIT ?3", &st, err);
+	               " ORDER BY id DESC LIMIT ?3) ORDER BY id", &st, err);
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, f->owner_id);
@@ -103,6 +105,7 @@ kn_status kn_log_each(struct kn_db *db, const struct kn_log_filter *f, kn_log_cb
 			.entity = kn_col_text(st, 4),
 			.entity_id = sqlite3_column_int64(st, 5),
 			.summary = kn_col_text(st, 6),
+			.owner_id = sqlite3_column_int64(st, 7),
 		};
 		if ((s = cb(ud, &e)) != KN_OK)
 			break;
@@ -120,11 +123,22 @@ void kn_log_print(struct kn_printer *p, const struct kn_log_entry *e)
 	kn_put_str(p, "at", e->at, 1);
 	kn_put_str(p, "actor", e->actor, 1);
 	kn_put_str(p, "command", e->command, 1);
+	/* the line names what changed: "pet:7 (owner:3)" */
+	char record[96];
+	int n = e->entity_id > 0 ? snprintf(record, sizeof record, "%s:%lld", e->entity, e->entity_id)
+	                         : snprintf(record, sizeof record, "%s", e->entity);
+	if (e->owner_id > 0 && strcmp(e->entity, "owner") != 0 && n > 0 && (size_t)n < sizeof record)
+		snprintf(record + n, sizeof record - (size_t)n, " (owner:%lld)", e->owner_id);
+	kn_put_str(p, "record", record, 1);
 	kn_put_str(p, "entity", e->entity, 0);
 	if (e->entity_id > 0)
 		kn_put_int(p, "entity_id", e->entity_id, 0);
 	else
 		kn_put_str(p, "entity_id", NULL, 0); /* a batch entry names no one record */
+	if (e->owner_id > 0)
+		kn_put_int(p, "owner_id", e->owner_id, 0);
+	else
+		kn_put_str(p, "owner_id", NULL, 0);
 	kn_put_str(p, "summary", e->summary, 1);
 	kn_rec_end(p);
 }

@@ -42,10 +42,29 @@ void kn_date_format(kn_day day, char out[11]);
 /* "now" and "today" honour the values given to kn_clock_set. */
 kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err);
 kn_day kn_today(void);
+/* An IANA zone name that the system's zone database has. */
+kn_status kn_timezone_check(const char *tz, struct kn_err *err);
+/* "today", "now" and mail dates follow tz (NULL or "": the machine's zone);
+ * kn_db_open sets the company's. */
+void kn_clock_zone(const char *tz);
+/* RFC 5322 date of a local YYYY-MM-DDTHH:MM:SS, with the zone's offset. */
+void kn_rfc5322_date(const char *now, char out[40]);
 void kn_now_text(char out[20]); /* YYYY-MM-DDTHH:MM:SS */
 /* out = when + hours, both YYYY-MM-DDTHH:MM:SS */
 void kn_time_add_hours(const char *when, long hours, char out[20]);
 void kn_time_add_seconds(const char *when, long long seconds, char out[20]);
+
+/* The ranges of SPEC.md section 1: past them a value is an error, never
+ * wrapped or clamped. */
+#define KN_MAX_ID (1LL << 53)
+#define KN_MAX_COUNT 100000LL
+#define KN_MAX_QTY 10000LL
+#define KN_MAX_CENTS 1000000000LL /* $10,000,000 a line */
+/* An id: digits only, 1..KN_MAX_ID; what names the value in the error. */
+kn_status kn_id_parse(const char *text, const char *what, long long *id, struct kn_err *err);
+/* A count: digits only, 0..max. */
+kn_status kn_count_parse(const char *text, const char *what, long long max, long long *n,
+                         struct kn_err *err);
 
 kn_status kn_money_parse(const char *text, long long *cents, struct kn_err *err);
 void kn_money_format(long long cents, char out[32]);
@@ -119,6 +138,7 @@ struct kn_log_entry {
 	long long id;
 	const char *at, *actor, *command, *entity, *summary;
 	long long entity_id;
+	long long owner_id;  /* the owner it concerns; 0: none */
 };
 struct kn_log_filter {
 	long long owner_id; /* 0: all */
@@ -498,7 +518,13 @@ kn_status kn_remind(struct kn_db *db, const char *what, const struct kn_remind_o
 
 /* ---- the option parser shared by every verb ------------------------ */
 
-enum kn_opt_type { KN_OPT_BOOL, KN_OPT_STR, KN_OPT_INT, KN_OPT_LIST };
+/* Numbers are digits only, in their range (SPEC.md 1): KN_OPT_INT a count
+ * or days (0..KN_MAX_COUNT), KN_OPT_LIMIT 0..KN_MAX_ID, KN_OPT_QTY
+ * 0..KN_MAX_QTY.  KN_OPT_DATE: any date form SPEC.md accepts, stored as
+ * YYYY-MM-DD.  A bad value is a usage error naming it. */
+enum kn_opt_type {
+	KN_OPT_BOOL, KN_OPT_STR, KN_OPT_INT, KN_OPT_LIST, KN_OPT_DATE, KN_OPT_LIMIT, KN_OPT_QTY
+};
 
 struct kn_strlist {
 	const char **items; /* NULL-terminated */

@@ -40,23 +40,6 @@ static void encode_words(struct kn_buf *b, const char *s)
 	}
 }
 
-static void rfc5322_date(const char *now, char out[40])
-{
-	static const char *const days[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
-	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	char date[11];
-	kn_day day = 0;
-
-	memcpy(date, now, 10);
-	date[10] = '\0';
-	kn_date_parse(date, &day, NULL);
-	int month = (now[5] - '0') * 10 + (now[6] - '0');
-	/* -0000: the time is the business's local time, its offset unknown here */
-	snprintf(out, 40, "%s, %.2s %s %.4s %.8s -0000", days[((day % 7) + 7) % 7], now + 8,
-	         months[(month - 1) % 12], now, now + 11);
-}
-
 kn_status kn_mail_dedupe_exists(struct kn_db *db, const char *key, int *exists,
                                 struct kn_err *err)
 {
@@ -132,7 +115,7 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_sender *snd,
 		return kn_err_set(err, KN_FAIL, "no sender address: set 'kennel company set --email' or "
 		                  "'kennel prefs set mail.from'");
 	kn_now_text(now);
-	rfc5322_date(now, date);
+	kn_rfc5322_date(now, date);
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(rnd_hex, sizeof rnd_hex, rnd, sizeof rnd);
 	snprintf(msgid, sizeof msgid, "<%.4s%.2s%.2s%.2s%.2s%.2s.%s@%s>", now, now + 5, now + 8,

@@ -73,13 +73,26 @@ static kn_status store(const struct kn_opt *o, const char *shown, const char *v,
 			                  shown, o->choices);
 		*(const char **)o->value = v;
 		return KN_OK;
-	case KN_OPT_INT: {
-		char *end;
-		errno = 0;
-		long long n = strtoll(v, &end, 10);
-		if (errno || end == v || *end != '\0' || n < 0)
-			return kn_err_set(err, KN_USAGE, "invalid number '%s' for %s", v, shown);
-		*(long long *)o->value = n;
+	case KN_OPT_INT:
+	case KN_OPT_LIMIT:
+	case KN_OPT_QTY: {
+		long long max = o->type == KN_OPT_LIMIT ? KN_MAX_ID
+		                : o->type == KN_OPT_QTY ? KN_MAX_QTY : KN_MAX_COUNT;
+		if (kn_count_parse(v, shown, max, (long long *)o->value, err) != KN_OK)
+			return err->status = KN_USAGE;
+		return KN_OK;
+	}
+	case KN_OPT_DATE: {
+		/* a few slots: a verb has at most a handful of date options */
+		static char dates[8][11];
+		static int next;
+		kn_day day;
+		if (kn_date_parse(v, &day, NULL) != KN_OK)
+			return kn_err_set(err, KN_USAGE, "invalid date '%s' for %s (use YYYY-MM-DD, "
+			                  "YYYY/MM/DD or MM/DD/YYYY)", v, shown);
+		char *slot = dates[next++ % 8];
+		kn_date_format(day, slot);
+		*(const char **)o->value = slot;
 		return KN_OK;
 	}
 	case KN_OPT_LIST:

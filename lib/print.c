@@ -257,6 +257,8 @@ static const char *printable(struct kn_printer *p, const char *v, int escape_con
 		if (c >= 0x80 && (strnlen(v + i, n) < n || !kn_utf8_valid(v + i, n))) {
 			kn_buf_add(&p->clean, "\xEF\xBF\xBD", 3);
 			i++;
+		} else if (escape_controls && c == '\r' && s[i + 1] == '\n') {
+			i++; /* a CRLF line end (a mail's text) shows as the LF alone */
 		} else if (escape_controls && (c < 0x20 || c == 0x7f) && c != '\n' && c != '\t') {
 			char esc[8];
 			snprintf(esc, sizeof esc, "\\x%02X", c);

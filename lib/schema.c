@@ -173,6 +173,17 @@ const char *const kn_migrations[] = {
 	"  request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,"
 	"  product_id INTEGER NOT NULL REFERENCES products (id),"
 	"  PRIMARY KEY (request_id, product_id)) WITHOUT ROWID;",
+
+	/* 9: the owner each audit entry concerns, so 'kennel log --owner' finds
+	 * their pets', requests' and orders' changes too */
+	"ALTER TABLE audit ADD COLUMN owner_id INTEGER;"
+	"UPDATE audit SET owner_id = CASE entity"
+	"  WHEN 'owner' THEN CASE WHEN entity_id_last IS NULL THEN entity_id END"
+	"  WHEN 'pet' THEN (SELECT owner_id FROM pets WHERE id = audit.entity_id)"
+	"  WHEN 'request' THEN (SELECT owner_id FROM requests WHERE id = audit.entity_id)"
+	"  WHEN 'order' THEN (SELECT owner_id FROM orders WHERE id = audit.entity_id)"
+	"  WHEN 'package' THEN (SELECT owner_id FROM packages WHERE id = audit.entity_id) END;"
+	"CREATE INDEX audit_owner ON audit (owner_id);",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

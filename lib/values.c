@@ -55,6 +55,37 @@ static int read_number(const char *s, int maxdigits, long *out)
 	return n;
 }
 
+kn_status kn_count_parse(const char *text, const char *what, long long max, long long *n,
+                         struct kn_err *err)
+{
+	long long v = 0;
+	const char *s = text;
+
+	if (*s == '\0')
+		return kn_err_set(err, KN_FAIL, "invalid number '' for %s", what);
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return kn_err_set(err, KN_FAIL, "invalid number '%s' for %s", text, what);
+		if (v > (max - (*s - '0')) / 10)
+			return kn_err_set(err, KN_FAIL, "%s '%s' is out of range (at most %lld)", what,
+			                  text, max);
+		v = v * 10 + (*s - '0');
+	}
+	*n = v;
+	return KN_OK;
+}
+
+kn_status kn_id_parse(const char *text, const char *what, long long *id, struct kn_err *err)
+{
+	long long v;
+	if (kn_count_parse(text, what, KN_MAX_ID, &v, err) != KN_OK)
+		return err ? err->status : KN_FAIL;
+	if (v == 0)
+		return kn_err_set(err, KN_FAIL, "invalid %s '%s'", what, text);
+	*id = v;
+	return KN_OK;
+}
+
 kn_status kn_date_parse(const char *text, kn_day *out, struct kn_err *err)
 {
 	long a, b, c, y, m, d;
@@ -150,6 +181,62 @@ kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err)
 		}
 	}
 	return KN_OK;
+}
+
+kn_status kn_timezone_check(const char *tz, struct kn_err *err)
+{
+	char path[512], magic[4];
+	int ok = tz[0] != '\0' && tz[0] != '/' && strstr(tz, "..") == NULL;
+
+	for (const char *c = tz; ok && *c; c++)
+		ok = isalnum((unsigned char)*c) || strchr("/_+-", *c) != NULL;
+	if (ok) {
+		/* a zone is a compiled TZif file in the system's zone database */
+		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+		FILE *f = fopen(path, "rb");
+		ok = f != NULL && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+		if (f)
+			fclose(f);
+	}
+	if (!ok)
+		return kn_err_set(err, KN_FAIL, "unknown time zone '%s' (an IANA name from the "
+		                  "system's zone database, such as America/Chicago)", tz);
+	return KN_OK;
+}
+
+void kn_clock_zone(const char *tz)
+{
+	/* the business's zone, not the process's: a server in UTC must not move
+	 * "today" for a kennel in Chicago; none set means the machine's own */
+	if (tz != NULL && *tz != '\0')
+		setenv("TZ", tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+}
+
+void kn_rfc5322_date(const char *now, char out[40])
+{
+	struct tm tm = { 0 };
+	long y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0;
+
+	read_number(now, 4, &y);
+	read_number(now + 5, 2, &m);
+	read_number(now + 8, 2, &d);
+	read_number(now + 11, 2, &hh);
+	read_number(now + 14, 2, &mm);
+	read_number(now + 17, 2, &ss);
+	tm.tm_year = (int)y - 1900;
+	tm.tm_mon = (int)m - 1;
+	tm.tm_mday = (int)d;
+	tm.tm_hour = (int)hh;
+	tm.tm_min = (int)mm;
+	tm.tm_sec = (int)ss;
+	tm.tm_isdst = -1;
+	/* mktime in the business's zone gives the weekday and the offset */
+	if (mktime(&tm) == (time_t)-1 ||
+	    strftime(out, 40, "%a, %d %b %Y %H:%M:%S %z", &tm) == 0)
+		snprintf(out, 40, "%.10s %.8s -0000", now, now + 11);
 }
 
 kn_day kn_today(void)
