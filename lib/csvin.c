@@ -198,7 +198,10 @@ static int next_line(struct kn_csv *r, long *lineno, int *too_long)
 	}
 	int got = 0;
 	for (;;) {
-		if (r->buf_pos == r->buf_len && (r->eof || !refill(r)))
+		/* a read may bring nothing new but the byte order mark it skips */
+		while (r->buf_pos == r->buf_len && !r->eof)
+			refill(r);
+		if (r->buf_pos == r->buf_len)
 			break;
 		const char *s = r->buf + r->buf_pos;
 		size_t avail = r->buf_len - r->buf_pos;
@@ -216,8 +219,7 @@ static int next_line(struct kn_csv *r, long *lineno, int *too_long)
 		keep(r, s, take, start, too_long);
 		r->buf_pos += take;
 		r->bytes += (long long)take;
-		if (!refill(r) && r->buf_pos == r->buf_len)
-			break;
+		refill(r);
 	}
 	if (!got)
 		return 0;
@@ -366,8 +368,10 @@ static int malformed(struct kn_csv *r, const char *why)
 {
 	struct kn_buf rest = { 0 };
 
-	kn_buf_add(&rest, r->raw.data + r->first_len, r->raw.len - r->first_len);
-	kn_buf_add(&rest, r->replay.data + r->replay_pos, r->replay.len - r->replay_pos);
+	if (r->raw.len > r->first_len)
+		kn_buf_add(&rest, r->raw.data + r->first_len, r->raw.len - r->first_len);
+	if (r->replay.len > r->replay_pos)
+		kn_buf_add(&rest, r->replay.data + r->replay_pos, r->replay.len - r->replay_pos);
 	kn_buf_free(&r->replay);
 	r->replay = rest;
 	r->replay_pos = 0;

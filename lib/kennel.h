@@ -42,6 +42,8 @@ void kn_date_format(kn_day day, char out[11]);
 /* "now" and "today" honour the values given to kn_clock_set. */
 kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err);
 kn_day kn_today(void);
+/* A time of SPEC.md 1 as YYYY-MM-DDTHH:MM:SS; anything else is an error. */
+kn_status kn_time_parse(const char *text, char out[20], struct kn_err *err);
 /* An IANA zone name that the system's zone database has. */
 kn_status kn_timezone_check(const char *tz, struct kn_err *err);
 /* "today", "now" and mail dates follow tz (NULL or "": the machine's zone);

@@ -24,10 +24,16 @@ struct kn_rules {
 };
 kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err *err);
 void kn_rules_free(struct kn_rules *rules);
-int kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const struct kn_req *r,
-                     char *why, size_t whylen);
-long long kn_capacity_on(struct kn_db *db, const char *service, kn_day day);
-long long kn_units_taken(struct kn_db *db, const char *service, kn_day day, const char *status);
+/* Every rule but capacity: a closed period, the pet already booked, the
+ * vaccinations, the temperament test.  *refused and why when one refuses; a
+ * rule that cannot be checked is an error, never an approval. */
+kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const struct kn_req *r,
+                           int *refused, char *why, size_t whylen, struct kn_err *err);
+/* *limited 0: no capacity set for that day, so no limit (units unset). */
+kn_status kn_capacity_on(struct kn_db *db, const char *service, kn_day day, int *limited,
+                         long long *units, struct kn_err *err);
+kn_status kn_units_taken(struct kn_db *db, const char *service, kn_day day, const char *status,
+                         long long *n, struct kn_err *err);
 kn_status kn_request_set_status(struct kn_db *db, long long id, const char *status,
                                 const char *reason, int forced, struct kn_err *err);
 

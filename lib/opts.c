@@ -87,9 +87,9 @@ static kn_status store(const struct kn_opt *o, const char *shown, const char *v,
 		static char dates[8][11];
 		static int next;
 		kn_day day;
-		if (kn_date_parse(v, &day, NULL) != KN_OK)
-			return kn_err_set(err, KN_USAGE, "invalid date '%s' for %s (use YYYY-MM-DD, "
-			                  "YYYY/MM/DD or MM/DD/YYYY)", v, shown);
+		struct kn_err why = { 0 };
+		if (kn_date_parse(v, &day, &why) != KN_OK)
+			return kn_err_set(err, KN_USAGE, "%.200s for %s", why.msg, shown);
 		char *slot = dates[next++ % 8];
 		kn_date_format(day, slot);
 		*(const char **)o->value = slot;

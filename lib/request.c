@@ -189,46 +189,53 @@ kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, stru
 	return KN_OK;
 }
 
-/* Units per day: the override for that date, else the every-day figure,
- * else unlimited (-1). */
-long long kn_capacity_on(struct kn_db *db, const char *service, kn_day day)
+/* Units per day: the override for that date, else the every-day figure;
+ * *limited 0 when neither is set (unlimited). */
+kn_status kn_capacity_on(struct kn_db *db, const char *service, kn_day day, int *limited,
+                         long long *units, struct kn_err *err)
 {
 	char d[11];
 	sqlite3_stmt *st;
-	long long units = -1;
+	kn_status s;
 
 	kn_date_format(day, d);
-	if (kn_cached(db, "SELECT units FROM capacity WHERE service = ? AND day IN (?, '')"
-	                  " ORDER BY day DESC LIMIT 1", &st, NULL) != KN_OK)
-		return -1;
+	if ((s = kn_cached(db, "SELECT units FROM capacity WHERE service = ? AND day IN (?, '')"
+	                       " ORDER BY day DESC LIMIT 1", &st, err)) != KN_OK)
+		return s;
 	sqlite3_bind_text(st, 1, service, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		units = sqlite3_column_int64(st, 0);
+	int rc = sqlite3_step(st);
+	*limited = rc == SQLITE_ROW;
+	*units = *limited ? sqlite3_column_int64(st, 0) : 0;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "reading capacity");
 	sqlite3_reset(st);
-	return units;
+	return s;
 }
 
-/* Units approved requests of a service take on a day (pending too, if asked). */
-long long kn_units_taken(struct kn_db *db, const char *service, kn_day day, const char *status)
+/* Units requests of a service and status take on a day. */
+kn_status kn_units_taken(struct kn_db *db, const char *service, kn_day day, const char *status,
+                         long long *n, struct kn_err *err)
 {
 	char d[11];
 	sqlite3_stmt *st;
-	long long n = 0;
+	kn_status s;
 
 	kn_date_format(day, d);
-	if (kn_cached(db, "SELECT count(*) FROM requests r JOIN request_pets p ON p.request_id = r.id"
-	                  " WHERE r.service = ?1 AND r.status = ?3 AND r.start <= ?2"
-	                  " AND (CASE WHEN r.service = 'boarding' THEN r.end > ?2 ELSE r.end >= ?2 END)",
-	              &st, NULL) != KN_OK)
-		return 0;
+	if ((s = kn_cached(db, "SELECT count(*) FROM requests r JOIN request_pets p ON p.request_id = r.id"
+	                       " WHERE r.service = ?1 AND r.status = ?3 AND r.start <= ?2"
+	                       " AND (CASE WHEN r.service = 'boarding' THEN r.end > ?2 ELSE r.end >= ?2 END)",
+	                   &st, err)) != KN_OK)
+		return s;
 	sqlite3_bind_text(st, 1, service, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+		*n = sqlite3_column_int64(st, 0);
+	else
+		s = kn_sql_fail(db, err, "counting units taken");
 	sqlite3_reset(st);
-	return n;
+	return s;
 }
 
 /* The rules but capacity: a closed period, vaccinations, temperament.
@@ -260,83 +267,129 @@ void kn_rules_free(struct kn_rules *rules)
 	kn_buf_free(&rules->required);
 }
 
-int kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const struct kn_req *r,
-                     char *why, size_t whylen)
+/* A step of the rules: a statement that cannot run refuses, never approves. */
+static kn_status rule_row(struct kn_db *db, sqlite3_stmt *st, int *row, struct kn_err *err)
+{
+	int rc = sqlite3_step(st);
+	*row = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return kn_sql_fail(db, err, "checking the request rules");
+	return KN_OK;
+}
+
+kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const struct kn_req *r,
+                           int *refused, char *why, size_t whylen, struct kn_err *err)
 {
 	char first[11], last[11];
 	sqlite3_stmt *st;
-	int refused = 0;
+	kn_status s;
+	int row = 0;
 
+	*refused = 0;
 	kn_date_format(r->first, first);
 	kn_date_format(r->last, last);
-	if (kn_cached(db, "SELECT id, reason, max(start, ?2) FROM blocks WHERE (service IS NULL OR"
-	                  " service = ?1) AND start <= ?3 AND end >= ?2 ORDER BY start LIMIT 1",
-	              &st, NULL) == KN_OK) {
-		sqlite3_bind_text(st, 1, r->service, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(why, whylen, "blocked by block %lld (%s) on %s",
-			         (long long)sqlite3_column_int64(st, 0), kn_col_text(st, 1),
-			         kn_col_text(st, 2));
-			refused = 1;
+	if ((s = kn_cached(db, "SELECT id, reason, max(start, ?2) FROM blocks WHERE (service IS NULL OR"
+	                       " service = ?1) AND start <= ?3 AND end >= ?2 ORDER BY start LIMIT 1",
+	                   &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, r->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
+	if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
+		snprintf(why, whylen, "blocked by block %lld (%s) on %s",
+		         (long long)sqlite3_column_int64(st, 0), kn_col_text(st, 1), kn_col_text(st, 2));
+		*refused = 1;
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK || *refused)
+		return s;
+	/* one pet, one place: an approved request of the same service on one of
+	 * these days (nights, for boarding) already has this pet */
+	if ((s = kn_cached(db, "SELECT p.name, max(r.start, ?3), r.id FROM request_pets rp"
+	                       " JOIN requests r ON r.id = rp.request_id JOIN pets p ON p.id = rp.pet_id"
+	                       " WHERE rp.pet_id = ?1 AND r.service = ?2 AND r.status = 'approved'"
+	                       " AND r.id <> ?5 AND r.start <= ?4"
+	                       " AND (CASE WHEN r.service = 'boarding' THEN r.end > ?3 ELSE r.end >= ?3 END)"
+	                       " ORDER BY r.start LIMIT 1", &st, err)) != KN_OK)
+		return s;
+	for (int i = 0; i < r->npets && s == KN_OK && !*refused; i++) {
+		sqlite3_bind_int64(st, 1, r->pets[i]);
+		sqlite3_bind_text(st, 2, r->service, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, first, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, last, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, r->id);
+		if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
+			snprintf(why, whylen, "%s is already booked for %s on %s (request %lld)",
+			         kn_col_text(st, 0), r->service, kn_col_text(st, 1),
+			         (long long)sqlite3_column_int64(st, 2));
+			*refused = 1;
 		}
 		sqlite3_reset(st);
 	}
-	if (!refused && rules->require_vaccinations) {
-		if (kn_cached(db, "SELECT p.name, r.value, (SELECT max(expires_on) FROM vaccinations v"
-		                  " WHERE v.pet_id = p.id AND v.type = r.value) AS e"
-		                  " FROM pets p CROSS JOIN json_each(?2) r WHERE p.id = ?1"
-		                  " AND (e IS NULL OR e < ?3) ORDER BY r.key LIMIT 1", &st, NULL) == KN_OK) {
-			for (int i = 0; i < r->npets && !refused; i++) {
-				sqlite3_bind_int64(st, 1, r->pets[i]);
-				sqlite3_bind_text(st, 2, rules->required.data, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
-				if (sqlite3_step(st) == SQLITE_ROW) {
-					if (kn_col_text(st, 2))
-						snprintf(why, whylen, "%s's %s expires on %s, before %s",
-						         kn_col_text(st, 0), kn_col_text(st, 1), kn_col_text(st, 2),
-						         last);
-					else
-						snprintf(why, whylen, "%s has no %s on record", kn_col_text(st, 0),
-						         kn_col_text(st, 1));
-					refused = 1;
-				}
-				sqlite3_reset(st);
-			}
-		}
-	}
-	if (!refused && (strcmp(r->service, "daycare") == 0 || strcmp(r->service, "boarding") == 0) &&
-	    rules->require_temperament &&
-	    kn_cached(db, "SELECT name FROM pets WHERE id = ? AND temperament <> 'pass'", &st,
-	              NULL) == KN_OK) {
-		for (int i = 0; i < r->npets && !refused; i++) {
+	if (s != KN_OK || *refused)
+		return s;
+	if (rules->require_vaccinations) {
+		if ((s = kn_cached(db, "SELECT p.name, r.value, (SELECT max(expires_on) FROM vaccinations v"
+		                       " WHERE v.pet_id = p.id AND v.type = r.value) AS e"
+		                       " FROM pets p CROSS JOIN json_each(?2) r WHERE p.id = ?1"
+		                       " AND (e IS NULL OR e < ?3) ORDER BY r.key LIMIT 1", &st, err)) != KN_OK)
+			return s;
+		for (int i = 0; i < r->npets && s == KN_OK && !*refused; i++) {
 			sqlite3_bind_int64(st, 1, r->pets[i]);
-			if (sqlite3_step(st) == SQLITE_ROW) {
+			sqlite3_bind_text(st, 2, rules->required.data, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
+			if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
+				if (kn_col_text(st, 2))
+					snprintf(why, whylen, "%s's %s expires on %s, before %s",
+					         kn_col_text(st, 0), kn_col_text(st, 1), kn_col_text(st, 2), last);
+				else
+					snprintf(why, whylen, "%s has no %s on record", kn_col_text(st, 0),
+					         kn_col_text(st, 1));
+				*refused = 1;
+			}
+			sqlite3_reset(st);
+		}
+		if (s != KN_OK || *refused)
+			return s;
+	}
+	if ((strcmp(r->service, "daycare") == 0 || strcmp(r->service, "boarding") == 0) &&
+	    rules->require_temperament) {
+		if ((s = kn_cached(db, "SELECT name FROM pets WHERE id = ? AND temperament <> 'pass'",
+		                   &st, err)) != KN_OK)
+			return s;
+		for (int i = 0; i < r->npets && s == KN_OK && !*refused; i++) {
+			sqlite3_bind_int64(st, 1, r->pets[i]);
+			if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
 				snprintf(why, whylen, "%s's temperament test not passed", kn_col_text(st, 0));
-				refused = 1;
+				*refused = 1;
 			}
 			sqlite3_reset(st);
 		}
 	}
-	return refused;
+	return s;
 }
 
-static int over_capacity(struct kn_db *db, const struct kn_req *r, char *why, size_t whylen)
+static kn_status over_capacity(struct kn_db *db, const struct kn_req *r, int *refused, char *why,
+                               size_t whylen, struct kn_err *err)
 {
-	for (kn_day d = r->first; d <= r->last; d++) {
-		long long cap = kn_capacity_on(db, r->service, d);
-		if (cap < 0)
+	kn_status s = KN_OK;
+
+	*refused = 0;
+	for (kn_day d = r->first; d <= r->last && s == KN_OK && !*refused; d++) {
+		int limited;
+		long long cap, taken = 0;
+		if ((s = kn_capacity_on(db, r->service, d, &limited, &cap, err)) != KN_OK || !limited)
 			continue;
-		long long taken = kn_units_taken(db, r->service, d, "approved");
+		if ((s = kn_units_taken(db, r->service, d, "approved", &taken, err)) != KN_OK)
+			break;
 		if (taken + r->npets > cap) {
 			char day[11];
 			kn_date_format(d, day);
 			snprintf(why, whylen, "over capacity on %s (%lld of %lld taken)", day, taken, cap);
-			return 1;
+			*refused = 1;
 		}
 	}
-	return 0;
+	return s;
 }
 
 kn_status kn_request_set_status(struct kn_db *db, long long id, const char *status,
@@ -381,9 +434,13 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 			kn_rules_free(&rules);
 			return s;
 		}
-		int refused = kn_request_rules(db, &rules, &r, why, sizeof why) ||
-		              over_capacity(db, &r, why, sizeof why);
+		int refused = 0;
+		s = kn_request_rules(db, &rules, &r, &refused, why, sizeof why, err);
+		if (s == KN_OK && !refused)
+			s = over_capacity(db, &r, &refused, why, sizeof why, err);
 		kn_rules_free(&rules);
+		if (s != KN_OK)
+			return s;
 		if (refused && !force)
 			return kn_err_set(err, KN_FAIL, "request %lld: %s", id, why);
 		return kn_request_set_status(db, id, "approved", refused ? why : text, refused, err);

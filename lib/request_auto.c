@@ -34,10 +34,62 @@ static int by_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * The pets this run approved, by pet: one pet, one place, so two pending
+ * requests of one pet on the same days are never both approved.  Buckets by
+ * pet id keep the check to that pet's own bookings.
+ */
+#define BOOKED_BUCKETS 4096
+struct booking {
+	long long pet;
+	size_t req;                 /* index into reqs */
+	struct booking *next;
+};
+struct booked {
+	struct booking *bucket[BOOKED_BUCKETS];
+};
+
+static const struct kn_req *booked_overlap(const struct booked *b, const struct kn_req *reqs,
+                                           const struct kn_req *r)
+{
+	for (int i = 0; i < r->npets; i++)
+		for (const struct booking *k = b->bucket[(unsigned long long)r->pets[i] % BOOKED_BUCKETS];
+		     k; k = k->next) {
+			const struct kn_req *o = &reqs[k->req];
+			if (k->pet == r->pets[i] && strcmp(o->service, r->service) == 0 &&
+			    o->first <= r->last && r->first <= o->last)
+				return o;
+		}
+	return NULL;
+}
+
+static void booked_add(struct booked *b, const struct kn_req *reqs, const struct kn_req *r)
+{
+	for (int i = 0; i < r->npets; i++) {
+		struct booking *k = kn_xmalloc(sizeof *k);
+		size_t h = (size_t)((unsigned long long)r->pets[i] % BOOKED_BUCKETS);
+		k->pet = r->pets[i];
+		k->req = (size_t)(r - reqs);
+		k->next = b->bucket[h];
+		b->bucket[h] = k;
+	}
+}
+
+static void booked_free(struct booked *b)
+{
+	for (size_t h = 0; h < BOOKED_BUCKETS; h++)
+		while (b->bucket[h]) {
+			struct booking *k = b->bucket[h];
+			b->bucket[h] = k->next;
+			free(k);
+		}
+}
+
 kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, struct kn_printer *p,
                           struct kn_err *err)
 {
 	struct kn_req *reqs = NULL;
+	struct booked booked = { 0 };
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *st;
 	kn_status s;
@@ -69,14 +121,18 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 		/* the preferences once, not once a request */
 		struct kn_rules rules;
 		s = kn_rules_load(db, &rules, err);
-		for (size_t i = 0; s == KN_OK && i < n; i++)
-			reqs[i].chosen = kn_request_rules(db, &rules, &reqs[i], reqs[i].why,
-			                                  sizeof reqs[i].why) ? -1 : 0;
+		for (size_t i = 0; s == KN_OK && i < n; i++) {
+			int refused = 0;
+			s = kn_request_rules(db, &rules, &reqs[i], &refused, reqs[i].why,
+			                     sizeof reqs[i].why, err);
+			reqs[i].chosen = refused ? -1 : 0;
+		}
 		kn_rules_free(&rules);
 		if (s != KN_OK)
 			goto done;
 	}
-	qsort(reqs, n, sizeof *reqs, by_end);
+	if (n > 0) /* qsort wants an array, even of nothing */
+		qsort(reqs, n, sizeof *reqs, by_end);
 	/* each service against its own capacity */
 	for (size_t i = 0; i < n; i++) {
 		if (reqs[i].chosen != 0)
@@ -94,9 +150,16 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 		long long *room = calloc(days, sizeof *room);
 		if (room == NULL)
 			abort();
-		for (kn_day d = lo; d <= hi; d++) {
-			long long c = kn_capacity_on(db, service, d);
-			room[d - lo] = c < 0 ? 1000000000LL : c - kn_units_taken(db, service, d, "approved");
+		for (kn_day d = lo; d <= hi && s == KN_OK; d++) {
+			int limited;
+			long long c = 0, taken = 0;
+			if ((s = kn_capacity_on(db, service, d, &limited, &c, err)) == KN_OK && limited)
+				s = kn_units_taken(db, service, d, "approved", &taken, err);
+			room[d - lo] = limited ? c - taken : KN_MAX_COUNT * KN_MAX_PETS;
+		}
+		if (s != KN_OK) {
+			free(room);
+			goto done;
 		}
 		for (size_t j = i; j < n; j++) {
 			struct kn_req *r = &reqs[j];
@@ -109,7 +172,13 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 					fits = 0;
 					full = d;
 				}
-			if (fits) {
+			const struct kn_req *other = fits ? booked_overlap(&booked, reqs, r) : NULL;
+			if (other) {
+				snprintf(r->why, sizeof r->why, "a pet of it is already booked for %s in "
+				         "request %lld, approved in this run", r->service, other->id);
+				r->chosen = -1;
+			} else if (fits) {
+				booked_add(&booked, reqs, r);
 				for (kn_day d = r->first; d <= r->last; d++)
 					room[d - lo] -= r->npets;
 				r->chosen = 1;
@@ -122,8 +191,10 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 		}
 		free(room);
 	}
+	booked_free(&booked);
 	/* the plan, in id order, then applied */
-	qsort(reqs, n, sizeof *reqs, by_id);
+	if (n > 0)
+		qsort(reqs, n, sizeof *reqs, by_id);
 	kn_rec_begin(p);
 	kn_arr_begin(p, "approved");
 	for (size_t i = 0; i < n && s == KN_OK; i++)
@@ -149,6 +220,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 	kn_nest_end(p);
 	kn_rec_end(p);
 done:
+	booked_free(&booked);
 	free(reqs);
 	if (s == KN_OK)
 		return kn_tx_commit(db, err);

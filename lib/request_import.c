@@ -80,7 +80,14 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	r.end = v[R_END];
 	r.note = v[R_NOTE];
 	r.status = status;
-	r.requested_at = v[R_REQUESTED_AT];
+	/* earlier request wins: requested_at must be a time, not "yesterday" */
+	char requested_at[20];
+	if (v[R_REQUESTED_AT]) {
+		struct kn_err terr = { 0 };
+		if (kn_time_parse(v[R_REQUESTED_AT], requested_at, &terr) != KN_OK)
+			return kn_import_reject(in, terr.msg), KN_OK;
+		r.requested_at = requested_at;
+	}
 	/* already imported: same owner, service, dates and first pet */
 	{
 		sqlite3_stmt *st;

@@ -130,19 +130,25 @@ kn_status kn_occupancy(struct kn_db *db, const char *service, const char *from, 
 	kn_list_begin(p);
 	for (kn_day d = a; d <= b; d++) {
 		char day[11];
-		long long c = kn_capacity_on(db, service, d);
-		long long approved = kn_units_taken(db, service, d, "approved");
-		long long pending = kn_units_taken(db, service, d, "pending");
+		int limited;
+		long long c = 0, approved = 0, pending = 0;
+		kn_status s;
+		if ((s = kn_capacity_on(db, service, d, &limited, &c, err)) != KN_OK ||
+		    (s = kn_units_taken(db, service, d, "approved", &approved, err)) != KN_OK ||
+		    (s = kn_units_taken(db, service, d, "pending", &pending, err)) != KN_OK) {
+			kn_list_end(p);
+			return s;
+		}
 		kn_date_format(d, day);
 		kn_rec_begin(p);
 		kn_put_str(p, "day", day, 1);
-		if (c < 0)
+		if (!limited)
 			kn_put_str(p, "capacity", NULL, 1);
 		else
 			kn_put_int(p, "capacity", c, 1);
 		kn_put_int(p, "approved", approved, 1);
 		kn_put_int(p, "pending", pending, 1);
-		if (c < 0)
+		if (!limited)
 			kn_put_str(p, "free", NULL, 1);
 		else
 			kn_put_int(p, "free", c - approved, 1);

@@ -239,6 +239,41 @@ void kn_rfc5322_date(const char *now, char out[40])
 		snprintf(out, 40, "%.10s %.8s -0000", now, now + 11);
 }
 
+kn_status kn_time_parse(const char *text, char out[20], struct kn_err *err)
+{
+	char date[11];
+	const char *t = NULL;
+	long hh, mm, ss = 0;
+	kn_day day;
+	size_t n = strlen(text);
+
+	/* YYYY-MM-DDTHH:MM[:SS] (or a space for the T), or MM/DD/YYYY HH:MM */
+	if (n >= 16 && (text[10] == 'T' || text[10] == ' ') && text[4] == '-') {
+		memcpy(date, text, 10);
+		date[10] = '\0';
+		t = text + 11;
+	} else {
+		const char *sp = strchr(text, ' ');
+		if (sp && (size_t)(sp - text) <= 10 && strchr(text, '/') && strchr(text, '/') < sp) {
+			snprintf(date, sizeof date, "%.*s", (int)(sp - text), text);
+			t = sp + 1;
+		}
+	}
+	if (t == NULL || kn_date_parse(date, &day, NULL) != KN_OK ||
+	    read_number(t, 2, &hh) != 2 || t[2] != ':' || read_number(t + 3, 2, &mm) != 2 ||
+	    hh > 23 || mm > 59 ||
+	    (t[5] == ':' && (read_number(t + 6, 2, &ss) != 2 || ss > 59 || t[8] != '\0')) ||
+	    (t[5] != ':' && t[5] != '\0'))
+		return kn_err_set(err, KN_FAIL, "invalid time '%s' (use YYYY-MM-DDTHH:MM[:SS] or "
+		                  "MM/DD/YYYY HH:MM)", text);
+	char text_out[64];
+	kn_date_format(day, date);
+	snprintf(text_out, sizeof text_out, "%sT%02ld:%02ld:%02ld", date, hh % 100, mm % 100,
+	         ss % 100);
+	memcpy(out, text_out, 20);
+	return KN_OK;
+}
+
 kn_day kn_today(void)
 {
 	if (fixed_today >= 0)

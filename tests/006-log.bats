@@ -22,5 +22,5 @@ load test_helper
 	run -0 kennel log --limit 1 --json
 	assert_equal "$(echo "$output" | jq length)" "1"
 	run -2 --separate-stderr kennel log --since yesterday
-	assert_equal "$stderr" "kennel: invalid date 'yesterday' (use YYYY-MM-DD or MM/DD/YYYY)"
+	assert_equal "${stderr_lines[0]}" "kennel: invalid date 'yesterday' (use YYYY-MM-DD or MM/DD/YYYY) for --since"
 }

@@ -28,7 +28,9 @@ print(m[sys.argv[1]])' "$1" "$2"
 @test "a message arrives over SMTP as proper RFC 5322 text/plain UTF-8" {
 	mail_setup
 	owners <<< "Zoë,Müller,zoe@example.com"
-	run -0 --separate-stderr kennel blast email --template portal-launch --subject "Café news: the portal is live"
+	# the business's zone gives the Date: offset, whatever the process's TZ
+	kennel -q company set --timezone America/Chicago
+	TZ=Asia/Tokyo run -0 --separate-stderr kennel blast email --template portal-launch --subject "Café news: the portal is live"
 	f="$SINK_DIR/000001.eml"
 	[ -f "$f" ]
 	assert_equal "$(header To "$f")" "zoe@example.com"
@@ -36,7 +38,7 @@ print(m[sys.argv[1]])' "$1" "$2"
 	assert_equal "$(header Subject "$f")" "Café news: the portal is live"
 	grep -q '^Subject: =?UTF-8?B?' "$f"
 	assert_equal "$(header Content-Type "$f")" "text/plain; charset=\"UTF-8\""
-	assert_equal "$(header Date "$f")" "Mon, 23 Nov 2026 09:00:00 -0000"
+	assert_equal "$(header Date "$f")" "Mon, 23 Nov 2026 09:00:00 -0600"
 	assert_equal "$(header Message-ID "$f")" "$(sql 'SELECT message_id FROM outbox')"
 	assert_equal "$(header List-Unsubscribe "$f")" "<mailto:frontdesk@happytails.example?subject=unsubscribe%201>"
 	grep -q '^Hello Zoë,' "$f"

@@ -13,8 +13,8 @@ two_owners() {
 	run -0 kennel pet add ann@example.com --name Rex --breed Beagle --birthday 02/02/2015 --advisory "Bites" --json
 	assert_equal "$(echo "$output" | jq -c '[.id, .owner_id, .name, .species, .birthday, .advisory, .temperament]')" \
 		'[1,1,"Rex","dog","2015-02-02","Bites","pending"]'
-	run -1 --separate-stderr kennel pet add 1 --name Max --birthday 02/30/2015
-	assert_equal "$stderr" "kennel: impossible date '02/30/2015'"
+	run -2 --separate-stderr kennel pet add 1 --name Max --birthday 02/30/2015
+	assert_equal "${stderr_lines[0]}" "kennel: impossible date '02/30/2015' for --birthday"
 }
 
 @test "PET resolves by id, ext:ID and OWNER/NAME" {

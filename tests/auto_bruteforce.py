@@ -31,8 +31,6 @@ def k(*args):
 k("init", "-q")
 k("prefs", "set", "portal.require_current_vaccinations", "false")
 k("owner", "add", "--first", "Ann", "--last", "Lee")
-for p in range(3):
-    k("pet", "add", "1", "--name", "P%d" % p)
 days = 8
 cap = [rnd.randint(1, 2) for _ in range(days)]
 k("capacity", "set", "boarding", str(cap[0]))
@@ -43,7 +41,11 @@ for i in range(rnd.randint(4, 9)):
     a = rnd.randint(0, days - 2)
     b = rnd.randint(a + 1, min(days, a + 4))
     n = rnd.randint(1, 3) if multi else 1
-    pets = ",".join("P%d" % p for p in range(n))
+    # pets of their own: one pet is never booked twice on a night, a rule of
+    # its own that this instance is not about
+    for p in range(n):
+        k("pet", "add", "1", "--name", "R%dP%d" % (i, p))
+    pets = ",".join("R%dP%d" % (i, p) for p in range(n))
     k("request", "add", "1", "--service", "boarding", "--pet", pets,
       "--start", "2026-12-%02d" % (a + 1), "--end", "2026-12-%02d" % (b + 1))
     reqs.append((a, b, n))  # nights a <= d < b
