@@ -117,71 +117,152 @@ static int check(struct session *s, int argc, char **argv)
 	return 0;
 }
 
-struct reset_run {
-	struct session *s;
-	struct kn_err *err;
+struct id_list {
+	long long *ids;
+	size_t n, cap;
 };
 
-static kn_status reset_one(void *ud, long long id)
+static kn_status add_id(void *ud, long long id)
 {
-	struct reset_run *r = ud;
-	char *link;
-	if (o.notify) /* the link goes by mail, not to the terminal */
-		return kn_creds_reset_notify(r->s->db, id, (long)o.ttl, getenv("KENNEL_TEMPLATES"),
-		                             r->err);
-	kn_status st = kn_creds_reset(r->s->db, id, (long)o.ttl, &link, r->err);
-	if (st != KN_OK)
-		return st;
-	if (r->s->format == KN_FMT_TEXT) {
-		printf("%lld %s\n", id, link);
-	} else {
-		struct kn_printer *p = printer(r->s);
-		kn_rec_begin(p);
-		kn_put_int(p, "owner_id", id, 1);
-		kn_put_str(p, "reset_url", link, 1);
-		kn_rec_end(p);
-		kn_printer_free(p);
+	struct id_list *l = ud;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		long long *ids = realloc(l->ids, l->cap * sizeof *ids);
+		if (ids == NULL)
+			abort();
+		l->ids = ids;
 	}
-	free(link);
+	l->ids[l->n++] = id;
 	return KN_OK;
+}
+
+/* One owner's reset in a transaction of its own: a refusal leaves the
+ * others' links standing.  *link is NULL with --notify. */
+static kn_status reset_owner(struct session *s, long long id, char **link, struct kn_err *err)
+{
+	kn_status st = kn_tx_begin(s->db, err);
+	*link = NULL;
+	if (st == KN_OK)
+		st = o.notify ? kn_creds_reset_notify(s->db, id, (long)o.ttl,
+		                                      getenv("KENNEL_TEMPLATES"), err)
+		              : kn_creds_reset(s->db, id, (long)o.ttl, link, err);
+	if (st == KN_OK)
+		st = kn_tx_commit(s->db, err);
+	if (st != KN_OK) {
+		kn_tx_rollback(s->db);
+		free(*link);
+		*link = NULL;
+	}
+	return st;
 }
 
 static int reset(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
-	struct reset_run r = { s, &err };
+	struct id_list owners = { 0 };
+	struct { char *ref, *why; } *refused = NULL;
+	char **links = NULL;
+	size_t nrefused = 0, made = 0;
+	int rc = 0;
 
 	if ((argc == 0) == !o.all_generated)
 		return usage_error("creds", NULL,
 		                   "usage: kennel creds reset (OWNER... | --all-generated) [--ttl HOURS] [--notify]");
 	if (o.ttl < 1 || o.ttl > 24 * 90)
 		return usage_error("creds", NULL, "--ttl must be 1 to 2160 hours");
-	if (kn_tx_begin(s->db, &err) != KN_OK)
+	if (o.all_generated && kn_creds_generated_each(s->db, add_id, &owners, &err) != KN_OK)
 		return fail(s, &err);
-	kn_status st = KN_OK;
-	if (o.all_generated) {
-		st = kn_creds_generated_each(s->db, reset_one, &r, &err);
-	} else {
-		for (int i = 0; i < argc && st == KN_OK; i++) {
-			long long id;
-			st = kn_owner_resolve(s->db, argv[i], &id, &err);
-			if (st == KN_OK)
-				st = reset_one(&r, id);
+	refused = calloc((size_t)argc + 1, sizeof *refused);
+	if (refused == NULL)
+		abort();
+	for (int i = 0; i < argc; i++) {
+		long long id;
+		struct kn_err one = { 0 };
+		if (kn_owner_resolve(s->db, argv[i], &id, &one) == KN_OK) {
+			add_id(&owners, id);
+			continue;
 		}
+		report(&one);
+		refused[nrefused].ref = argv[i];
+		refused[nrefused++].why = strdup(one.msg);
 	}
-	if (st == KN_OK && !s->dry_run)
-		st = kn_tx_commit(s->db, &err);
-	if (st != KN_OK)
-		return fail(s, &err);
-	if (s->dry_run) {
-		kn_tx_rollback(s->db);
-		return 0;
+	links = calloc(owners.n + 1, sizeof *links);
+	if (links == NULL)
+		abort();
+	for (size_t i = 0; i < owners.n; i++) {
+		struct kn_err one = { 0 };
+		kn_status st = reset_owner(s, owners.ids[i], &links[i], &one);
+		if (st == KN_TEMPFAIL) {
+			rc = fail(s, &one);
+			goto out;
+		}
+		if (st != KN_OK) {
+			report(&one);
+			owners.ids[i] = -owners.ids[i]; /* marks it refused below */
+			struct kn_err why = one;
+			refused = realloc(refused, ((size_t)argc + owners.n + 1) * sizeof *refused);
+			if (refused == NULL)
+				abort();
+			refused[nrefused].ref = NULL;
+			refused[nrefused++].why = strdup(why.msg);
+			continue;
+		}
+		made++;
 	}
-	if (o.notify) {
+	/* only now, every token committed, are the links shown: a refusal
+	 * rolled back its own token and printed no link */
+	if (s->format == KN_FMT_JSON) {
+		struct kn_printer *p = printer(s);
+		kn_rec_begin(p);
+		kn_arr_begin(p, o.notify ? "queued" : "links");
+		for (size_t i = 0; i < owners.n; i++) {
+			if (owners.ids[i] < 0)
+				continue;
+			if (o.notify) {
+				kn_put_int(p, NULL, owners.ids[i], 1);
+				continue;
+			}
+			kn_obj_begin(p, NULL);
+			kn_put_int(p, "owner_id", owners.ids[i], 1);
+			kn_put_str(p, "reset_url", s->dry_run ? NULL : links[i], 1);
+			kn_nest_end(p);
+		}
+		kn_nest_end(p);
+		kn_arr_begin(p, "refused");
+		for (size_t i = 0; i < nrefused; i++) {
+			kn_obj_begin(p, NULL);
+			kn_put_str(p, "owner", refused[i].ref, 1);
+			kn_put_str(p, "reason", refused[i].why, 1);
+			kn_nest_end(p);
+		}
+		kn_nest_end(p);
+		kn_rec_end(p);
+		finish_printer(p);
+	} else if (!o.notify && !s->dry_run) {
+		for (size_t i = 0; i < owners.n; i++)
+			if (owners.ids[i] > 0)
+				printf("%lld %s\n", owners.ids[i], links[i]);
+	}
+	say(s, "%s%zu %s, %zu refused", s->dry_run ? "dry run: " : "", made,
+	    o.notify ? "reset mail(s) queued" : "reset link(s) made", nrefused);
+	if (o.notify && made > 0 && !s->dry_run) {
 		struct kn_send_summary sum;
-		return deliver(s, 0, &sum);
+		rc = deliver(s, 0, &sum);
 	}
-	return 0;
+	if (rc == 0 && nrefused > 0)
+		rc = made > 0 ? KN_PARTIAL : KN_FAIL;
+out:
+	for (size_t i = 0; i < owners.n; i++)
+		if (links[i]) {
+			kn_secret_wipe(links[i], strlen(links[i]));
+			free(links[i]);
+		}
+	for (size_t i = 0; i < nrefused; i++)
+		free(refused[i].why);
+	free(links);
+	free(refused);
+	free(owners.ids);
+	return rc;
 }
 
 static int redeem(struct session *s, int argc, char **argv)

@@ -7,7 +7,7 @@
 static struct {
 	long long limit;
 	const char *status;
-	int failed;
+	int failed, queued;
 } o;
 
 static const struct kn_opt send_opts[] = {
@@ -17,6 +17,11 @@ static const struct kn_opt send_opts[] = {
 
 static const struct kn_opt list_opts[] = {
 	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "queued|sending|sent|failed" },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct kn_opt cancel_opts[] = {
+	{ "queued", 0, KN_OPT_BOOL, &o.queued, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -86,31 +91,58 @@ static int show(struct session *s, int argc, char **argv)
 	return printed(s, p, kn_mail_show(s->db, id, p, &err), &err);
 }
 
-static int retry(struct session *s, int argc, char **argv)
+typedef kn_status (*outbox_fn)(struct kn_db *db, long long id, long long *count,
+                               struct kn_err *err);
+
+/* MSG... or every one (all): one transaction for the lot */
+static int each_message(struct session *s, outbox_fn fn, int all, int argc, char **argv,
+                        long long *total)
 {
 	struct kn_err err = { 0 };
-	long long total = 0, count;
+	long long count;
 
-	if ((argc == 0) == !o.failed)
-		return usage_error("mail", NULL, "usage: kennel mail retry (MSG... | --failed)");
+	*total = 0;
 	if (kn_tx_begin(s->db, &err) != KN_OK)
 		return fail(s, &err);
-	for (int i = 0; i < argc || (o.failed && i == 0); i++) {
+	for (int i = 0; i < argc || (all && i == 0); i++) {
 		long long id = 0;
-		if (!o.failed && !parse_id(argv[i], &id)) {
+		if (!all && !parse_id(argv[i], &id)) {
 			kn_tx_rollback(s->db);
 			return usage_error("mail", NULL, "invalid message id '%s'", argv[i]);
 		}
-		if (kn_mail_retry(s->db, id, &count, &err) != KN_OK) {
+		if (fn(s->db, id, &count, &err) != KN_OK) {
 			kn_tx_rollback(s->db);
 			return fail(s, &err);
 		}
-		total += count;
+		*total += count;
 	}
 	if (kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
-	say(s, "%lld message(s) queued again: run 'kennel mail send'", total);
 	return 0;
+}
+
+static int cancel(struct session *s, int argc, char **argv)
+{
+	long long total;
+
+	if ((argc == 0) == !o.queued)
+		return usage_error("mail", NULL, "usage: kennel mail cancel (MSG... | --queued)");
+	int rc = each_message(s, kn_mail_cancel, o.queued, argc, argv, &total);
+	if (rc == 0)
+		say(s, "%s%lld queued message(s) cancelled", s->dry_run ? "dry run: " : "", total);
+	return rc;
+}
+
+static int retry(struct session *s, int argc, char **argv)
+{
+	long long total;
+
+	if ((argc == 0) == !o.failed)
+		return usage_error("mail", NULL, "usage: kennel mail retry (MSG... | --failed)");
+	int rc = each_message(s, kn_mail_retry, o.failed, argc, argv, &total);
+	if (rc == 0)
+		say(s, "%lld message(s) queued again: run 'kennel mail send'", total);
+	return rc;
 }
 
 const struct verb mail_verbs[] = {
@@ -119,6 +151,8 @@ const struct verb mail_verbs[] = {
 	{ "list", list, list_opts, "[--status queued|sending|sent|failed]", "The outbox.", NULL, 1 },
 	{ "show", show, NULL, "MSG", "One message, with its text.", NULL, 1 },
 	{ "retry", retry, retry_opts, "(MSG... | --failed)", "Queue failed messages again.", NULL, 1 },
+	{ "cancel", cancel, cancel_opts, "(MSG... | --queued)",
+	  "Drop queued messages before they leave (a blast sent too soon).", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 

@@ -15,7 +15,7 @@
 # block: add list rm
 # report: vaccinations advisory packages occupancy balances
 # creds: bulk-generate set check reset redeem revoke
-# mail: send list show retry
+# mail: send list show retry cancel
 # blast: email
 # remind: vaccinations appointments packages all
 _kennel() {

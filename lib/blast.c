@@ -165,6 +165,10 @@ kn_status kn_blast_email(struct kn_db *db, const struct kn_blast_options *o,
 	r.key = key;
 	if ((s = kn_sender_load(db, &r.sender, err)) != KN_OK)
 		goto out;
+	if ((s = kn_template_check_company(o->template_file ? o->template_file : o->template_name,
+	                                   text, &r.sender.company, o->with_reset_links,
+	                                   err)) != KN_OK)
+		goto out;
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		goto out;
 	if ((s = find_or_create_blast(db, o, key, &sum->blast_id, err)) != KN_OK)

@@ -389,6 +389,10 @@ struct kn_request_filter {
 	const char *status, *service, *from, *to;
 	long long owner_id, id;
 };
+/* An owner's open requests (pending, and approved ones not over yet), as the
+ * array "requests" of an open record. */
+kn_status kn_requests_open_into(struct kn_db *db, long long owner_id, struct kn_printer *p,
+                                struct kn_err *err);
 kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,
                           struct kn_printer *p, struct kn_err *err);
 struct kn_auto_options {
@@ -487,6 +491,8 @@ kn_status kn_mail_list(struct kn_db *db, const char *status, struct kn_printer *
                        struct kn_err *err);
 kn_status kn_mail_show(struct kn_db *db, long long id, struct kn_printer *p,
                        struct kn_err *err);
+/* id 0: every queued message; a sent or sending one cannot be taken back */
+kn_status kn_mail_cancel(struct kn_db *db, long long id, long long *count, struct kn_err *err);
 /* id 0: every failed message */
 kn_status kn_mail_retry(struct kn_db *db, long long id, long long *count, struct kn_err *err);
 

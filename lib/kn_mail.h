@@ -19,6 +19,12 @@ struct kn_tctx {
 };
 
 char *kn_template_load(const char *name, const char *dir, const char *file, struct kn_err *err);
+/* A blast's template must not use a company field that is empty (nor
+ * {{reset_url}} without a reset URL and --with-reset-links): every owner
+ * would get a mail with a hole where the link or phone should be. */
+kn_status kn_template_check_company(const char *tname, const char *text,
+                                     const struct kn_company *c, int with_reset_links,
+                                     struct kn_err *err);
 kn_status kn_template_render(const char *tname, const char *text, const struct kn_tctx *ctx,
                              char **subject, char **body, struct kn_err *err);
 

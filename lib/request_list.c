@@ -24,9 +24,8 @@ static void put_ids(struct kn_printer *p, const char *name, const char *json)
 	kn_nest_end(p);
 }
 
-static void request_record(struct kn_printer *p, sqlite3_stmt *st)
+static void request_fields(struct kn_printer *p, sqlite3_stmt *st)
 {
-	kn_rec_begin(p);
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_int(p, "owner_id", sqlite3_column_int64(st, 1), 1);
 	put_ids(p, "pets", kn_col_text(st, 12));
@@ -42,7 +41,41 @@ static void request_record(struct kn_printer *p, sqlite3_stmt *st)
 	kn_put_bool(p, "forced", sqlite3_column_int(st, 10), 0);
 	put_ids(p, "addons", kn_col_text(st, 14));
 	kn_put_str(p, "note", kn_col_text(st, 11), 0);
+}
+
+static void request_record(struct kn_printer *p, sqlite3_stmt *st)
+{
+	kn_rec_begin(p);
+	request_fields(p, st);
 	kn_rec_end(p);
+}
+
+kn_status kn_requests_open_into(struct kn_db *db, long long owner_id, struct kn_printer *p,
+                                struct kn_err *err)
+{
+	char today[11];
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "SELECT " REQUEST_COLUMNS " FROM requests r"
+	                             " WHERE r.owner_id = ?1 AND (r.status = 'pending'"
+	                             "   OR (r.status = 'approved' AND r.end >= ?2))"
+	                             " ORDER BY r.start, r.id", &st, err);
+	if (s != KN_OK)
+		return s;
+	kn_date_format(kn_today(), today);
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	kn_arr_begin(p, "requests");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		kn_obj_begin(p, NULL);
+		request_fields(p, st);
+		kn_nest_end(p);
+	}
+	kn_nest_end(p);
+	if (rc != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "reading requests");
+	sqlite3_finalize(st);
+	return s;
 }
 
 kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,

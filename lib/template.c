@@ -114,12 +114,29 @@ static kn_status render(const char *tname, const char *whole, const char *src, s
 				return kn_err_set(err, KN_FAIL, "template '%s': section '%.*s' on line %d has "
 				                  "no %s", tname, (int)nlen - 1, name + 1, line_of(whole, open),
 				                  endtag);
-			if (nlen - 1 != 5 || strncmp(name + 1, "items", 5) != 0)
-				return kn_err_set(err, KN_FAIL, "template '%s': unknown section '%.*s' on line %d",
-				                  tname, (int)nlen - 1, name + 1, line_of(whole, open));
 			/* a section on lines of its own leaves no blank lines behind */
 			if (*body == '\n')
 				body++;
+			if (nlen - 1 != 5 || strncmp(name + 1, "items", 5) != 0) {
+				/* {{#field}}...{{/field}}: shown once when the field is not
+				 * empty (mustache's rule), so a template can leave out a
+				 * line that would have nothing in it */
+				const char *v = lookup(&ctx->vars, name + 1, nlen - 1);
+				if (v == NULL)
+					return kn_err_set(err, KN_FAIL, "template '%s': unknown section '%.*s' on "
+					                  "line %d", tname, (int)nlen - 1, name + 1,
+					                  line_of(whole, open));
+				struct kn_buf scratch = { 0 };
+				kn_status s = render(tname, whole, body, (size_t)(stop - body), ctx, item,
+				                     header, *v ? out : &scratch, err);
+				kn_buf_free(&scratch);
+				if (s != KN_OK)
+					return s;
+				p = stop + strlen(endtag);
+				if (*p == '\n')
+					p++;
+				continue;
+			}
 			/* check the section once even with no items, so a typo in it is
 			 * found on every run */
 			struct kn_buf scratch = { 0 };
@@ -152,6 +169,64 @@ static kn_status render(const char *tname, const char *whole, const char *src, s
 			                  "('{{%.*s}}' in template '%s')", (int)nlen, name, tname);
 		kn_buf_add(out, value, strlen(value));
 		p = close + 2;
+	}
+	return KN_OK;
+}
+
+kn_status kn_template_check_company(const char *tname, const char *text,
+                                     const struct kn_company *c, int with_reset_links,
+                                     struct kn_err *err)
+{
+	static const struct { const char *field; } fields[] = {
+#define KN_FIELD_NAME(f) { #f },
+		KN_COMPANY_FIELDS(KN_FIELD_NAME)
+#undef KN_FIELD_NAME
+	};
+	const char *values[] = {
+#define KN_FIELD_VALUE(f) c->f,
+		KN_COMPANY_FIELDS(KN_FIELD_VALUE)
+#undef KN_FIELD_VALUE
+	};
+	for (const char *p = strstr(text, "{{"); p; p = strstr(p + 2, "{{")) {
+		const char *name = p + 2;
+		size_t n = strcspn(name, "}");
+		if (!with_reset_links && strncmp(name, "#reset_url}}", 12) == 0) {
+			/* without links the section is left out: nothing in it shows */
+			const char *stop = strstr(name, "{{/reset_url}}");
+			if (stop == NULL)
+				break;
+			p = stop;
+			continue;
+		}
+		if (n == 10 && strncmp(name, "#reset_url", 10) == 0)
+			continue;
+		if (n == 9 && strncmp(name, "reset_url", 9) == 0) {
+			if (c->reset_url == NULL || c->reset_url[0] == '\0')
+				return kn_err_set(err, KN_FAIL, "template '%s' uses {{reset_url}}, but the "
+				                  "company has no reset URL: set it with 'kennel company set "
+				                  "--reset-url URL' (with {token} in it)", tname);
+			if (!with_reset_links)
+				return kn_err_set(err, KN_FAIL, "template '%s' uses {{reset_url}}: add "
+				                  "--with-reset-links, or every owner would get an empty link",
+				                  tname);
+			continue;
+		}
+		if (n < 9 || strncmp(name, "company.", 8) != 0)
+			continue;
+		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+			if (strlen(fields[i].field) != n - 8 || strncmp(fields[i].field, name + 8, n - 8))
+				continue;
+			if (values[i] == NULL || values[i][0] == '\0') {
+				char option[32];
+				snprintf(option, sizeof option, "%s", fields[i].field);
+				for (char *o = option; *o; o++)
+					if (*o == '_')
+						*o = '-';
+				return kn_err_set(err, KN_FAIL, "template '%s' uses {{company.%s}}, which is "
+				                  "empty: set it with 'kennel company set --%s ...'", tname,
+				                  fields[i].field, option);
+			}
+		}
 	}
 	return KN_OK;
 }

@@ -144,7 +144,8 @@ CSV
 	messy_owners
 	kennel company set --reset-url 'https://happytails.example/reset?t={token}' >/dev/null
 	kennel -q creds bulk-generate
-	run -0 kennel creds reset ann.lee@example.com
+	run -0 --separate-stderr kennel creds reset ann.lee@example.com
+	assert_equal "$stderr" "1 reset link(s) made, 0 refused"
 	assert_output --regexp '^1 https://happytails\.example/reset\?t=[A-Za-z0-9_-]{43}$'
 	token=${output##*t=}
 	# only a hash is stored
@@ -176,7 +177,7 @@ CSV
 	for i in $(seq 1 400); do echo "F$i,L$i,o$i@example.com"; done | owners
 	kennel -q creds bulk-generate
 	# 400 tokens: a generator that allowed a leading '-' (1 in 64) would show one
-	run -0 kennel creds reset --all-generated
+	run -0 --separate-stderr kennel creds reset --all-generated
 	assert_equal "$(echo "$output" | wc -l)" "400"
 	run -1 grep -c '/r/-' <<< "$output"
 	run -1 --separate-stderr kennel creds redeem --password-stdin -- -Abc <<< "new password 1"
@@ -188,15 +189,16 @@ CSV
 	kennel company set --reset-url 'https://x.example/r/{token}' >/dev/null
 	kennel owner edit ext:C2 --email bo@example.com >/dev/null
 	kennel -q creds bulk-generate
-	run -0 kennel creds reset --all-generated --json
-	assert_equal "$(echo "$output" | jq -s -c 'map(.owner_id)')" "[1,2]"
+	run -0 --separate-stderr kennel creds reset --all-generated --json
+	assert_equal "$(echo "$output" | jq -c '[.links[].owner_id]')" "[1,2]"
+	assert_equal "$(echo "$output" | jq -c '.refused')" "[]"
 }
 
 @test "creds reset without a reset URL says how to set one" {
 	messy_owners
 	kennel -q creds bulk-generate
 	run -1 --separate-stderr kennel creds reset 1
-	assert_equal "$stderr" "kennel: no reset URL: set one with 'kennel company set --reset-url URL' (with {token} in it)"
+	assert_equal "${stderr_lines[0]}" "kennel: no reset URL: set one with 'kennel company set --reset-url URL' (with {token} in it)"
 }
 
 @test "creds revoke removes username, password and open tokens" {

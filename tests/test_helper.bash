@@ -24,8 +24,11 @@ kennel() {
 }
 
 # A database with the company set, for tests that need one.
+# The phone and portal URL too: a blast of portal-launch refuses to send
+# mail with either left empty.
 init_db() {
 	kennel init -q --company "Happy Tails" --email frontdesk@happytails.example
+	kennel -q company set --phone 555-0100 --portal-url https://happytails.example/portal
 }
 
 sql() {

@@ -10,7 +10,7 @@ step() { printf '\n$ kennel %s\n' "$*"; "$kennel" "$@"; }
 
 step init --company "Happy Tails Pet Resort" --email frontdesk@happytails.example \
 	--timezone America/Chicago
-step company set --portal-url https://happytails.example/portal \
+step company set --phone '(555) 010-2030' --portal-url https://happytails.example/portal \
 	--reset-url 'https://happytails.example/portal/reset?token={token}' >/dev/null
 step owner import "$sample/owners.csv" --rejects "$dir/owners-rejects.csv"
 rc=$?
