@@ -288,11 +288,8 @@ int import_summary(struct session *s, kn_status st, struct kn_err *err,
 		report(err);
 		return st;
 	}
-	char updated[40] = "";
-	if (!sum->never_updates)
-		snprintf(updated, sizeof updated, "%lld updated, ", sum->updated);
-	say(s, "%s%lld rows: %lld created, %s%lld unchanged, %lld rejected%s",
-	    s->dry_run ? "dry run: " : "", sum->rows, sum->created, updated, sum->unchanged,
+	say(s, "%s%lld rows: %lld created, %lld updated, %lld unchanged, %lld rejected%s",
+	    s->dry_run ? "dry run: " : "", sum->rows, sum->created, sum->updated, sum->unchanged,
 	    sum->rejected, have_rejects && sum->rejected ? " (see the rejects file)" : "");
 	if (s->format == KN_FMT_JSON) {
 		struct kn_printer *p = printer(s);

@@ -4,7 +4,7 @@
 #include "kennel.h"
 
 static struct {
-	const char *owner, *end, *note, *date, *type, *product, *rejects;
+	const char *owner, *end, *note, *package_note, *date, *type, *product, *rejects;
 	int active;
 	long long expiring, left;
 	struct kn_strlist maps;
@@ -19,6 +19,7 @@ static const struct kn_opt list_opts[] = {
 static const struct kn_opt modify_opts[] = {
 	{ "left", 0, KN_OPT_INT, &o.left, "N", NULL },
 	{ "end", 0, KN_OPT_DATE, &o.end, "DATE", NULL },
+	{ "package-note", 0, KN_OPT_STR, &o.package_note, "TEXT", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
@@ -80,11 +81,14 @@ static int modify(struct session *s, int argc, char **argv)
 	struct kn_err err = { 0 };
 	long long id;
 
-	if (!pkg_id(argc, argv, &id) || o.note == NULL || (o.left < 0 && o.end == NULL))
-		return usage_error("package", NULL,
-		                   "usage: kennel package modify PKG [--left N] [--end DATE] --note TEXT");
+	if (!pkg_id(argc, argv, &id) || (o.left < 0 && o.end == NULL && o.package_note == NULL))
+		return usage_error("package", NULL, "usage: kennel package modify PKG [--left N] "
+		                   "[--end DATE] [--package-note TEXT] --note TEXT");
+	if (o.note == NULL)
+		return usage_error("package", NULL, "a note is required: --note TEXT says why the "
+		                   "package is modified (kept in its history)");
 	if (kn_tx_begin(s->db, &err) != KN_OK ||
-	    kn_package_modify(s->db, id, o.left, o.end, o.note, &err) != KN_OK ||
+	    kn_package_modify(s->db, id, o.left, o.end, o.package_note, o.note, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
 	return print_packages(s, 0, id);
@@ -127,7 +131,7 @@ const struct verb package_verbs[] = {
 	  "Owners' packages with days left, end date and status.", NULL, 1 },
 	{ "show", show, NULL, "PKG", "One package.", NULL, 1 },
 	{ "history", history, NULL, "PKG", "Every change to a package, with its note.", NULL, 1 },
-	{ "modify", modify, modify_opts, "PKG [--left N] [--end DATE] --note TEXT",
+	{ "modify", modify, modify_opts, "PKG [--left N] [--end DATE] [--package-note TEXT] --note TEXT",
 	  "Change days left or the end date; the note is required.", NULL, 1 },
 	{ "use", use, use_opts, "PKG [--date DATE]",
 	  "One day used; refused at 0 left or past the end date.", NULL, 1 },

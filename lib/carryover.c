@@ -6,9 +6,11 @@
  * no-payment and a note saying it is a carry-over; (3) the new package
  * modified to the days left and end date, with the row's note.
  *
- * A carried-over order keeps a key made of what the row says (owner, type,
- * days left, end date, note) and how many identical rows came before it in
- * the file, so running the same file again adds nothing.
+ * A carried-over order keeps a key: the old system's package_id when the
+ * file has that column, else the owner, the package type and the row's
+ * position among that owner's rows.  Running the file again adds nothing,
+ * and a re-run whose numbers changed corrects the package it made (a
+ * modification noted "carry-over corrected") instead of adding another.
  *
  * Rows are checked one by one as they stream in (rejects name the line)
  * and staged in a temporary table; the three steps are then done for all
@@ -21,7 +23,10 @@
 
 #include "kn_import.h"
 
-enum { C_OWNER_EXT, C_OWNER_EMAIL, C_USERNAME, C_OWNER_ID, C_DAYS_LEFT, C_END_DATE, C_NOTE, C_COUNT };
+enum {
+	C_OWNER_EXT, C_OWNER_EMAIL, C_USERNAME, C_OWNER_ID, C_DAYS_LEFT, C_END_DATE, C_NOTE,
+	C_PACKAGE_ID, C_COUNT
+};
 
 static const struct kn_csv_field fields[C_COUNT] = {
 	[C_OWNER_EXT] = { "owner_external_id", "customerid clientid customernumber ownerexternalid", 0 },
@@ -32,6 +37,7 @@ static const struct kn_csv_field fields[C_COUNT] = {
 	                  "daysremaining creditsremaining", 1 },
 	[C_END_DATE] = { "end_date", "enddate expiration expires expirationdate expireson", 0 },
 	[C_NOTE] = { "note", "notes comment comments", 0 },
+	[C_PACKAGE_ID] = { "package_id", "packageid oldpackageid", 0 },
 };
 
 struct carry_state {
@@ -77,6 +83,14 @@ static kn_status setup(struct kn_import *in, struct kn_err *err)
 		return s;
 	sqlite3_bind_int64(st, 1, cs->product_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 1) != 0) {
+			char price[32];
+			kn_money_format(sqlite3_column_int64(st, 1), price);
+			s = kn_err_set(err, KN_FAIL, "product '%s' costs %s: a carry-over is a $0 "
+			               "package (every owner would be charged)", kn_col_text(st, 0), price);
+			sqlite3_finalize(st);
+			return s;
+		}
 		snprintf(cs->name, sizeof cs->name, "%s", kn_col_text(st, 0));
 		cs->price = sqlite3_column_int64(st, 1);
 		cs->days = sqlite3_column_int64(st, 2);
@@ -89,14 +103,6 @@ static kn_status setup(struct kn_import *in, struct kn_err *err)
 	                       "CREATE TEMP TABLE carry_rows (line INTEGER PRIMARY KEY,"
 	                       " owner_id INTEGER, prefix TEXT, days_left INTEGER, end_date TEXT,"
 	                       " note TEXT, order_note TEXT, key TEXT, order_id INTEGER)", err);
-}
-
-static unsigned long long fnv1a(const char *s)
-{
-	unsigned long long h = 1469598103934665603ULL;
-	for (; s && *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
 }
 
 static kn_status row(struct kn_import *in, struct kn_err *err)
@@ -129,10 +135,12 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 			return kn_import_reject(in, derr.msg), KN_OK;
 		kn_date_format(day, end);
 	}
-	/* what identifies this row; which identical row of the file it is is
-	 * counted when the rows are keyed */
-	snprintf(prefix, sizeof prefix, "carryover:%s:%lld:%lld:%s:%016llx", cs->type, owner, left,
-	         v[C_END_DATE] ? end : "-", fnv1a(v[C_NOTE]));
+	/* what identifies this row: the old system's package, else the owner
+	 * (its position among the owner's rows is counted when rows are keyed) */
+	if (v[C_PACKAGE_ID])
+		snprintf(prefix, sizeof prefix, "carryover:%s:package:%s", cs->type, v[C_PACKAGE_ID]);
+	else
+		snprintf(prefix, sizeof prefix, "carryover:%s:owner:%lld", cs->type, owner);
 	snprintf(note, sizeof note, "carry-over from the previous system (%s, line %ld)",
 	         kn_csv_name(in->csv), kn_csv_line(in->csv));
 	if ((s = kn_cached(in->db, stage_sql, &st, err)) != KN_OK)
@@ -143,8 +151,7 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	sqlite3_bind_int64(st, 4, left);
 	if (v[C_END_DATE])
 		sqlite3_bind_text(st, 5, end, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, v[C_NOTE] ? v[C_NOTE] : "carried over from the previous system",
-	                  -1, SQLITE_STATIC);
+	kn_bind_text(st, 6, v[C_NOTE]); /* the package's own note */
 	sqlite3_bind_text(st, 7, note, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -155,9 +162,27 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
  * before this run; :days and :purchase_end are what a purchase of the
  * product gives before it is modified. */
 static const char *const steps_sql[] = {
-	/* the n-th identical row of the file gets key PREFIX:n */
-	"UPDATE temp.carry_rows SET key = prefix || ':' || (SELECT count(*) FROM temp.carry_rows r"
-	" WHERE r.prefix = carry_rows.prefix AND r.line <= carry_rows.line)",
+	/* the owner's n-th row (or the package's) gets key PREFIX:n; a window
+	 * numbers them in one pass (a count per row was quadratic when 20,000
+	 * rows were alike) */
+	"UPDATE temp.carry_rows SET key = k.key FROM (SELECT line, prefix || ':' ||"
+	" row_number() OVER (PARTITION BY prefix ORDER BY line) AS key FROM temp.carry_rows) k"
+	" WHERE k.line = carry_rows.line",
+	/* carried over before: a row whose numbers changed corrects its package */
+	"INSERT INTO package_history (package_id, at, actor, action, left_before, left_after,"
+	" end_before, end_after, note)"
+	" SELECT p.id, :now, :actor, 'modified', p.number_left, c.days_left, p.end_date,"
+	" coalesce(c.end_date, p.end_date), 'carry-over corrected'"
+	" FROM temp.carry_rows c JOIN orders o ON o.carryover_key = c.key"
+	" JOIN packages p ON p.order_id = o.id"
+	" WHERE p.number_left IS NOT c.days_left OR p.end_date IS NOT coalesce(c.end_date, p.end_date)"
+	" OR p.note IS NOT c.note ORDER BY p.id",
+	"UPDATE packages SET number_left = c.days_left,"
+	" end_date = coalesce(c.end_date, packages.end_date), note = c.note"
+	" FROM temp.carry_rows c JOIN orders o ON o.carryover_key = c.key"
+	" WHERE packages.order_id = o.id AND (packages.number_left IS NOT c.days_left"
+	" OR packages.end_date IS NOT coalesce(c.end_date, packages.end_date)"
+	" OR packages.note IS NOT c.note)",
 	"DELETE FROM temp.carry_rows WHERE key IN (SELECT carryover_key FROM orders"
 	" WHERE carryover_key IS NOT NULL)",
 	/* the orders' ids, in file order after the last one: the steps below
@@ -181,10 +206,11 @@ static const char *const steps_sql[] = {
 	" WHERE order_id > :last_order ORDER BY id",
 	"INSERT INTO package_history (package_id, at, actor, action, left_before, left_after,"
 	" end_before, end_after, note)"
-	" SELECT id, :now, :actor, 'modified', :days, number_left, :purchase_end, end_date, note"
-	" FROM packages WHERE order_id > :last_order ORDER BY id",
+	" SELECT id, :now, :actor, 'modified', :days, number_left, :purchase_end, end_date,"
+	" 'carry-over from the previous system' FROM packages WHERE order_id > :last_order"
+	" ORDER BY id",
 };
-enum { STEP_UNCHANGED = 1, STEP_ORDERS = 3 };
+enum { STEP_CORRECTED = 2, STEP_KNOWN = 3, STEP_ORDERS = 5 };
 
 /* each step names the values it uses */
 static void bind_text(sqlite3_stmt *st, const char *name, const char *value)
@@ -209,8 +235,8 @@ static kn_status finish(struct kn_import *in, struct kn_err *err)
 	sqlite3_stmt *st;
 	kn_status s = KN_OK;
 
-	if ((s = kn_exec(in->db, "CREATE INDEX temp.carry_rows_prefix ON carry_rows (prefix, line)",
-	                 err)) != KN_OK)
+	if ((s = kn_exec(in->db, "CREATE INDEX temp.carry_rows_key ON carry_rows (key)", err))
+	    != KN_OK)
 		return s;
 	for (size_t i = 0; s == KN_OK && i < sizeof steps_sql / sizeof steps_sql[0]; i++) {
 		if ((s = kn_prepare(in->db, steps_sql[i], &st, err)) != KN_OK)
@@ -226,8 +252,10 @@ static kn_status finish(struct kn_import *in, struct kn_err *err)
 		bind_text(st, ":actor", in->db->actor);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			s = kn_sql_fail(in->db, err, "carrying packages over");
-		else if (i == STEP_UNCHANGED)
-			in->sum->unchanged = sqlite3_changes(in->db->h);
+		else if (i == STEP_CORRECTED)
+			in->sum->updated = sqlite3_changes(in->db->h);
+		else if (i == STEP_KNOWN)
+			in->sum->unchanged = sqlite3_changes(in->db->h) - in->sum->updated;
 		else if (i == STEP_ORDERS)
 			in->sum->created = sqlite3_changes(in->db->h);
 		sqlite3_finalize(st);
@@ -252,7 +280,5 @@ kn_status kn_package_carryover(struct kn_db *db, const struct kn_carryover_optio
 	if (strcmp(t, "daycare") != 0 && strcmp(t, "boarding") != 0 && strcmp(t, "other") != 0)
 		return kn_err_set(err, KN_USAGE, "invalid --type '%s' (choose daycare, boarding, other)", t);
 	snprintf(cs.type, sizeof cs.type, "%s-package", t);
-	kn_status s = kn_import_run(db, &o->import, &kind, &cs, sum, err);
-	sum->never_updates = 1;
-	return s;
+	return kn_import_run(db, &o->import, &kind, &cs, sum, err);
 }

@@ -257,7 +257,6 @@ struct kn_import_options {
 
 struct kn_import_summary {
 	long long rows, created, updated, unchanged, rejected;
-	int never_updates;  /* carryover: a row is created or unchanged, so no "updated" */
 };
 
 kn_status kn_owner_import(struct kn_db *db, const struct kn_import_options *o,
@@ -347,9 +346,11 @@ kn_status kn_order_void(struct kn_db *db, long long order, const char *note, str
 kn_status kn_order_list(struct kn_db *db, long long owner_id, const char *status,
                         struct kn_printer *p, struct kn_err *err);
 kn_status kn_order_show(struct kn_db *db, long long id, struct kn_printer *p, struct kn_err *err);
-/* left -1 and end NULL leave those alone; the note is required */
+/* left -1, end NULL and package_note NULL leave those alone ("" clears the
+ * package's own note); note, why it was modified, is required and kept in
+ * the package's history */
 kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, const char *end,
-                            const char *note, struct kn_err *err);
+                            const char *package_note, const char *note, struct kn_err *err);
 kn_status kn_package_use(struct kn_db *db, long long pkg, const char *date, struct kn_err *err);
 /* id 0: a listing; else that one package */
 kn_status kn_package_list(struct kn_db *db, long long owner_id, int active, long long expiring,

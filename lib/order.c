@@ -170,8 +170,11 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	sqlite3_reset(st);
 	if (s != KN_OK)
 		return s;
-	long long paid = 0;
-	if (p->payment && (s = paid_amount(p->payment, p->amount, price * p->qty, &paid, err)) != KN_OK)
+	long long paid = 0, total;
+	if (__builtin_mul_overflow(price, p->qty, &total))
+		return kn_err_set(err, KN_FAIL, "the total of %lld x %lld cents is too large", p->qty,
+		                  price);
+	if (p->payment && (s = paid_amount(p->payment, p->amount, total, &paid, err)) != KN_OK)
 		return s;
 	kn_now_text(now);
 	/* paid at once: inserted as paid, because an UPDATE of orders (a table
@@ -184,7 +187,7 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	                   &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, p->owner_id);
-	sqlite3_bind_int64(st, 2, price * p->qty);
+	sqlite3_bind_int64(st, 2, total);
 	kn_bind_text(st, 3, p->note);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	kn_bind_text(st, 5, p->carryover_key);
@@ -251,7 +254,7 @@ kn_status kn_order_void(struct kn_db *db, long long order, const char *note, str
 }
 
 kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, const char *end,
-                            const char *note, struct kn_err *err)
+                            const char *package_note, const char *note, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	char end_text[11], before_end[11];
@@ -259,7 +262,8 @@ kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, con
 	kn_status s;
 
 	if (note == NULL || note[strspn(note, " ")] == '\0')
-		return kn_err_set(err, KN_USAGE, "modifying a package needs --note");
+		return kn_err_set(err, KN_USAGE, "a note is required: --note TEXT says why the package "
+		                  "is modified (kept in its history)");
 	if (left < -1)
 		return kn_err_set(err, KN_FAIL, "days left must be 0 or more");
 	if (end) {
@@ -279,12 +283,16 @@ kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, con
 	before_left = sqlite3_column_int64(st, 0);
 	snprintf(before_end, sizeof before_end, "%s", kn_col_text(st, 1));
 	sqlite3_reset(st);
-	if ((s = kn_cached(db, "UPDATE packages SET number_left = ?, end_date = ?, note = ?"
-	                        " WHERE id = ?", &st, err)) != KN_OK)
+	/* the history keeps why (note); the package's own note, the one shown at
+	 * checkout, changes only when asked (PetExec keeps the two apart) */
+	if ((s = kn_cached(db, "UPDATE packages SET number_left = ?1, end_date = ?2,"
+	                        " note = CASE WHEN ?5 THEN ?3 ELSE note END WHERE id = ?4", &st,
+	                   err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, left >= 0 ? left : before_left);
 	sqlite3_bind_text(st, 2, end ? end : before_end, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
+	kn_bind_text(st, 3, package_note);
+	sqlite3_bind_int(st, 5, package_note != NULL);
 	sqlite3_bind_int64(st, 4, pkg);
 	if ((s = step_done(db, st, "modifying package", err)) != KN_OK)
 		return s;

@@ -350,8 +350,7 @@ void kn_import_summary_print(struct kn_printer *p, const struct kn_import_summar
 	kn_rec_begin(p);
 	kn_put_int(p, "rows", s->rows, 1);
 	kn_put_int(p, "created", s->created, 1);
-	if (!s->never_updates)
-		kn_put_int(p, "updated", s->updated, 1);
+	kn_put_int(p, "updated", s->updated, 1);
 	kn_put_int(p, "unchanged", s->unchanged, 1);
 	kn_put_int(p, "rejected", s->rejected, 1);
 	kn_rec_end(p);

@@ -369,7 +369,13 @@ kn_status kn_money_parse(const char *text, long long *cents, struct kn_err *err)
 		s++;
 	if (*s != '\0')
 		goto bad;
-	*cents = (whole * 100 + frac) * (neg ? -1 : 1);
+	/* a price, a payment: never negative, at most $10,000,000 a line */
+	if (neg)
+		return kn_err_set(err, KN_FAIL, "invalid amount '%s': an amount is never negative",
+		                  text);
+	if (whole * 100 + frac > KN_MAX_CENTS)
+		return kn_err_set(err, KN_FAIL, "amount '%s' is over $10,000,000", text);
+	*cents = whole * 100 + frac;
 	return KN_OK;
 bad:
 	return kn_err_set(err, KN_FAIL, "invalid amount '%s' (use 12.50)", text);

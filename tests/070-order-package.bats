@@ -54,7 +54,7 @@ shop() {
 	shop
 	kennel order purchase 1 "10 Day Pack" --checkout --payment card >/dev/null
 	run -2 --separate-stderr kennel package modify 1 --left 5
-	assert_equal "${stderr_lines[0]}" "kennel: usage: kennel package modify PKG [--left N] [--end DATE] --note TEXT"
+	assert_equal "${stderr_lines[0]}" "kennel: a note is required: --note TEXT says why the package is modified (kept in its history)"
 	kennel package modify 1 --left 5 --end 12/31/2027 --note "owner called" >/dev/null
 	run -0 kennel package history 1 --json
 	assert_equal "$(echo "$output" | jq -c 'map([.action, .left_before, .left_after, .end_after, .note])')" \
@@ -88,7 +88,7 @@ shop() {
 	shop
 	printf 'Customer ID,Credits Left,Expiration,Note\nC1,7,03/01/2027,"10-day pack, bought in store"\n' > c.csv
 	run -0 --separate-stderr kennel package carryover c.csv --json
-	assert_equal "$(echo "$output" | jq -c .)" '{"rows":1,"created":1,"unchanged":0,"rejected":0}'
+	assert_equal "$(echo "$output" | jq -c .)" '{"rows":1,"created":1,"updated":0,"unchanged":0,"rejected":0}'
 	# 1: the $0 product, quantity 1, 999 days active
 	assert_equal "$(sql "SELECT type, price_cents, quantity, days_active FROM products WHERE name = 'Carry Over Package'")" "daycare-package|0|1|999"
 	# 2: the checked-out no-payment order with a carry-over note
@@ -113,7 +113,8 @@ shop() {
 		kennel order purchase "$1" "Carry Over Package" --checkout --payment no-payment \
 			--note "carry-over from the previous system (c.csv, line $2)" >/dev/null
 		pkg=$(sqlite3 manual.db 'SELECT max(id) FROM packages')
-		kennel package modify "$pkg" --left "$3" ${5:+--end "$5"} --note "$4" >/dev/null
+		kennel package modify "$pkg" --left "$3" ${5:+--end "$5"} --package-note "$4" \
+			--note "carry-over from the previous system" >/dev/null
 	}
 	by_hand ext:C1 2 7 "pack A" 2027-03-01
 	by_hand ext:C2 3 0 "pack B"
@@ -153,6 +154,6 @@ shop() {
 	init_db
 	kennel -q owner import "$SAMPLE/owners.csv" || true
 	run -3 --separate-stderr kennel package carryover "$SAMPLE/packages.csv" --json
-	assert_equal "$(echo "$output" | jq -c .)" '{"rows":60,"created":56,"unchanged":0,"rejected":4}'
+	assert_equal "$(echo "$output" | jq -c .)" '{"rows":60,"created":56,"updated":0,"unchanged":0,"rejected":4}'
 	run -0 kennel db check
 }
