@@ -14,7 +14,7 @@
 #include "kn_mail.h"
 
 #define MAX_ITEMS 64
-#define MAX_FIELDS 4
+#define MAX_FIELDS 5
 
 struct remind_kind {
 	const char *name;       /* reminders.kind and the dedupe key */
@@ -28,16 +28,21 @@ struct remind_kind {
 
 static const struct remind_kind kinds[] = {
 	{ "vaccination", "vaccination-reminder", "remind.vaccination_days",
-	  { "pet", "type", "expires_on", "status" }, 4,
-	  /* the latest record of each required type, due by the end of the window */
-	  "SELECT owner, pet || ':' || value || ':' || expires_on || ':' || status, name, value,"
-	  " expires_on, status FROM (SELECT o.id AS owner, p.id AS pet, p.name, r.value,"
+	  { "pet", "type", "expires_on", "status", "when" }, 5,
+	  /* the latest record of each required type, due by the end of the
+	   * window, or none at all (a required vaccination missing) */
+	  "SELECT owner, pet || ':' || value || ':' || coalesce(expires_on, '-') || ':' || status,"
+	  " name, value, expires_on, status, CASE status WHEN 'missing' THEN 'no record on file'"
+	  " WHEN 'expired' THEN 'expired ' || expires_on ELSE 'expires ' || expires_on END"
+	  " FROM (SELECT o.id AS owner, p.id AS pet, p.name, r.value,"
 	  " max(v.expires_on) AS expires_on,"
-	  " CASE WHEN max(v.expires_on) < ?3 THEN 'expired' ELSE 'expiring' END AS status"
+	  " CASE WHEN max(v.expires_on) IS NULL THEN 'missing'"
+	  " WHEN max(v.expires_on) < ?3 THEN 'expired' ELSE 'expiring' END AS status"
 	  " FROM owners o JOIN pets p ON p.owner_id = o.id CROSS JOIN json_each(?1) r"
-	  " JOIN vaccinations v ON v.pet_id = p.id AND v.type = r.value"
+	  " LEFT JOIN vaccinations v ON v.pet_id = p.id AND v.type = r.value"
 	  " WHERE o.active AND NOT o.email_opt_out AND o.email IS NOT NULL"
-	  " GROUP BY p.id, r.value) WHERE expires_on <= ?2 ORDER BY owner, pet, value" },
+	  " GROUP BY p.id, r.value) WHERE expires_on IS NULL OR expires_on <= ?2"
+	  " ORDER BY owner, pet, value" },
 	{ "appointment", "appointment-reminder", "remind.appointment_days",
 	  { "service", "pets", "start" }, 3,
 	  /* approved requests starting from today to the end of the window */

@@ -55,7 +55,7 @@ kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiri
 	 * join and an ORDER BY on the type took 1.5x as long) */
 	s = kn_prepare(db, "SELECT o.id, o.first_name || ' ' || o.last_name, p.id, p.name, r.value,"
 	                   " (SELECT max(v.expires_on) FROM vaccinations v"
-	                   "   WHERE v.pet_id = p.id AND v.type = r.value)"
+	                   "   WHERE v.pet_id = p.id AND v.type = r.value), o.phone, o.email"
 	                   " FROM pets p JOIN owners o ON o.id = p.owner_id AND o.active"
 	                   " CROSS JOIN json_each(?1) r ORDER BY p.id", &st, err);
 	if (s != KN_OK)
@@ -84,6 +84,9 @@ kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiri
 		kn_put_str(p, "type", kn_col_text(st, 4), 1);
 		kn_put_str(p, "expires_on", expires, 1);
 		kn_put_str(p, "status", status, 1);
+		/* a call list: who to ring or write */
+		kn_put_str(p, "phone", kn_col_text(st, 6), 1);
+		kn_put_str(p, "email", kn_col_text(st, 7), 1);
 		kn_rec_end(p);
 	}
 	kn_list_end(p);

@@ -17,7 +17,22 @@ CSV
 	kennel vax add 1/Mia distemper --expires 2026-11-01 >/dev/null   # expired
 	kennel vax add 2/Max rabies --expires 2027-06-01 >/dev/null      # current
 	kennel vax add 3/Ozzy rabies --expires 2026-12-01 >/dev/null     # expiring, but opted out
+	# the other required vaccinations on record and current
+	kennel -q prefs set vaccines.required rabies,distemper
+	kennel vax add 1/Rex distemper --expires 2027-06-01 >/dev/null
+	kennel vax add 1/Mia rabies --expires 2027-06-01 >/dev/null
+	kennel vax add 2/Max distemper --expires 2027-06-01 >/dev/null
 	kennel owner edit 3 --email-opt-out >/dev/null
+}
+
+@test "a required vaccination with no record at all is reminded of too" {
+	clinic
+	kennel -q prefs set vaccines.required rabies,distemper,bordetella
+	run -0 --separate-stderr kennel remind vaccinations --json
+	assert_equal "$(echo "$output" | jq .queued)" "2"
+	f=$(grep -l '^To: bo@example.com' kennel-mail/*.eml)
+	grep -q -- '- Max: bordetella, no record on file' "$f"
+	run -1 grep -q 'Max: rabies' "$f"
 }
 
 @test "one message per owner listing what is due; silent on success" {
@@ -29,7 +44,7 @@ CSV
 	f=kennel-mail/000001.eml
 	grep -q '^To: ann@example.com' "$f"
 	grep -q -- '- Rex: rabies, expires 2026-12-10' "$f"
-	grep -q -- '- Mia: distemper, expires 2026-11-01' "$f"
+	grep -q -- '- Mia: distemper, expired 2026-11-01' "$f"
 }
 
 @test "running again the same day, or every day, sends each reminder once" {
@@ -42,8 +57,8 @@ CSV
 	# once a reminded vaccination has expired, that is news: one more message
 	KENNEL_TODAY=2026-12-11 run -0 --separate-stderr kennel remind vaccinations --json
 	assert_equal "$(echo "$output" | jq .queued)" "1"
-	grep -q 'Rex: rabies, expires 2026-12-10' kennel-mail/000002.eml
-	! grep -q 'Mia' kennel-mail/000002.eml
+	grep -q 'Rex: rabies, expired 2026-12-10' kennel-mail/000002.eml
+	run -1 grep -q 'Mia' kennel-mail/000002.eml
 }
 
 @test "overlapping runs do not send twice" {
