@@ -290,7 +290,7 @@ int import_summary(struct session *s, kn_status st, struct kn_err *err,
 	}
 	say(s, "%s%lld rows: %lld created, %lld updated, %lld unchanged, %lld rejected%s",
 	    s->dry_run ? "dry run: " : "", sum->rows, sum->created, sum->updated, sum->unchanged,
-	    sum->rejected, have_rejects && sum->rejected ? " (see the rejects file)" : "");
+	    sum->rejected, have_rejects && sum->rejected && !s->dry_run ? " (see the rejects file)" : "");
 	if (s->format == KN_FMT_JSON) {
 		struct kn_printer *p = printer(s);
 		kn_import_summary_print(p, sum);

@@ -74,6 +74,10 @@ void kn_money_format(long long cents, char out[32]);
 /* Validates per SPEC.md; on success writes the trimmed address to out. */
 kn_status kn_email_check(const char *text, char *out, size_t outlen, struct kn_err *err);
 int kn_utf8_valid(const char *s, size_t len);
+/* A one-line field (a name, a phone): valid UTF-8, no control character
+ * (CR, LF, ESC, NUL, ...); multiline (an address, notes) lets line breaks
+ * and tabs in.  The error names the field. */
+kn_status kn_line_check(const char *field, const char *v, int multiline, struct kn_err *err);
 
 /* ---- the database ------------------------------------------------- */
 

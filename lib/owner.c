@@ -160,6 +160,11 @@ kn_status kn_username_free(struct kn_db *db, const char *username, long long sel
 kn_status kn_owner_validate(struct kn_db *db, struct kn_owner_change *c, long long self,
                             char email[256], struct kn_err *err)
 {
+#define KN_FIELD_CHECK(f) \
+	if (kn_line_check(#f, c->f, strcmp(#f, "address") == 0, err) != KN_OK) \
+		return KN_FAIL;
+	KN_OWNER_TEXT_FIELDS(KN_FIELD_CHECK)
+#undef KN_FIELD_CHECK
 	if (c->first_name && c->first_name[0] == '\0')
 		return kn_err_set(err, KN_FAIL, "first name is empty");
 	if (c->last_name && c->last_name[0] == '\0')

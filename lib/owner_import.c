@@ -4,8 +4,9 @@
  * One transaction for the whole file; a row that fails validation is
  * reported and written to the rejects file, never applied.  Rows are
  * matched to owners already there, so a second run creates nothing twice:
- * by external id, else by email plus last name, else (no email either) by
- * first and last name.
+ * by external id, else by email plus first and last name (a family sharing
+ * one email is several owners), else (no email either) by first and last
+ * name.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +73,11 @@ static kn_status setup(struct kn_import *in, struct kn_err *err)
 
 	if ((s = kn_prepare(db, SELECT_OWNER "WHERE external_id = ?", &im->by_ext, err)) ||
 	    (s = kn_prepare(db, SELECT_OWNER "WHERE email = ?1 COLLATE NOCASE"
-	                        " AND last_name = ?2 COLLATE NOCASE", &im->by_email, err)) ||
+	                        " AND last_name = ?2 COLLATE NOCASE AND first_name = ?3 COLLATE NOCASE",
+	                    &im->by_email, err)) ||
 	    (s = kn_prepare(db, SELECT_OWNER "WHERE email = ?1 COLLATE NOCASE"
-	                        " AND last_name = ?2 COLLATE NOCASE AND external_id IS NULL",
-	                    &im->by_email_noext, err)) ||
+	                        " AND last_name = ?2 COLLATE NOCASE AND first_name = ?3 COLLATE NOCASE"
+	                        " AND external_id IS NULL", &im->by_email_noext, err)) ||
 	    (s = kn_prepare(db, SELECT_OWNER "WHERE last_name = ?2 COLLATE NOCASE"
 	                        " AND first_name = ?1 COLLATE NOCASE AND email IS NULL"
 	                        " AND external_id IS NULL", &im->by_name, err)) ||
@@ -164,10 +166,12 @@ static int match(struct kn_import *in, struct owner_state *im, const char *v[], 
 	for (int t = 0; t < n; t++) {
 		sqlite3_stmt *st = tries[t];
 		if (st != im->by_ext) {
-			if (st != im->by_name)
+			if (st != im->by_name) {
 				sqlite3_bind_text(st, 1, v[F_EMAIL], -1, SQLITE_STATIC);
-			else
+				sqlite3_bind_text(st, 3, v[F_FIRST], -1, SQLITE_STATIC);
+			} else {
 				sqlite3_bind_text(st, 1, v[F_FIRST], -1, SQLITE_STATIC);
+			}
 			sqlite3_bind_text(st, 2, v[F_LAST], -1, SQLITE_STATIC);
 		}
 		int rc = sqlite3_step(st);
@@ -226,6 +230,11 @@ static kn_status one_row(struct kn_import *in, struct kn_err *err)
 	sqlite3_stmt *hit = NULL;
 
 	kn_import_values(in, v, F_COUNT);
+	for (int f = 0; f < TEXT_FIELDS; f++) {
+		struct kn_err lerr = { 0 };
+		if (kn_line_check(fields[f].name, v[f], f == F_ADDRESS, &lerr) != KN_OK)
+			return reject(im, lerr.msg), KN_OK;
+	}
 	if (v[F_FIRST] == NULL)
 		return reject(im, "first_name is empty"), KN_OK;
 	if (v[F_LAST] == NULL)

@@ -81,6 +81,13 @@ static kn_status normalise(struct kn_pet_change *c, char birthday[11], struct kn
 {
 	kn_day day;
 
+	/* the one-line fields; notes and an advisory may run over lines */
+	if (kn_line_check("name", c->name, 0, err) || kn_line_check("species", c->species, 0, err) ||
+	    kn_line_check("breed", c->breed, 0, err) || kn_line_check("sex", c->sex, 0, err) ||
+	    kn_line_check("color", c->color, 0, err) || kn_line_check("weight", c->weight, 0, err) ||
+	    kn_line_check("external_id", c->external_id, 0, err) ||
+	    kn_line_check("notes", c->notes, 1, err) || kn_line_check("advisory", c->advisory, 1, err))
+		return KN_FAIL;
 	if (c->name && c->name[0] == '\0')
 		return kn_err_set(err, KN_FAIL, "pet name is empty");
 	if (c->birthday && c->birthday[0]) {

@@ -79,6 +79,8 @@ kn_status kn_product_add(struct kn_db *db, const struct kn_product_in *in, long 
 
 	if (in->name == NULL || in->name[0] == '\0')
 		return kn_err_set(err, KN_USAGE, "a product needs --name");
+	if (kn_line_check("name", in->name, 0, err) != KN_OK)
+		return KN_FAIL;
 	if (in->type == NULL)
 		return kn_err_set(err, KN_USAGE, "a product needs --type");
 	if ((s = kn_product_check_type(in->type, err)) != KN_OK)
@@ -127,6 +129,8 @@ kn_status kn_product_edit(struct kn_db *db, long long id, const struct kn_produc
 		return KN_FAIL;
 	if (in->name && in->name[0] == '\0')
 		return kn_err_set(err, KN_FAIL, "product name is empty");
+	if (kn_line_check("name", in->name, 0, err) != KN_OK)
+		return KN_FAIL;
 	s = kn_prepare(db, "UPDATE products SET name = coalesce(?1, name), type = coalesce(?2, type),"
 	                   " price_cents = CASE WHEN ?3 >= 0 THEN ?3 ELSE price_cents END,"
 	                   " quantity = CASE WHEN ?4 > 0 THEN ?4 ELSE quantity END,"

@@ -455,6 +455,25 @@ bad:
 	return kn_err_set(err, KN_FAIL, "invalid email '%s'", text);
 }
 
+kn_status kn_line_check(const char *field, const char *v, int multiline, struct kn_err *err)
+{
+	const unsigned char *s = (const unsigned char *)v;
+
+	if (v == NULL)
+		return KN_OK;
+	if (!kn_utf8_valid(v, strlen(v)))
+		return kn_err_set(err, KN_FAIL, "%s has invalid UTF-8", field);
+	for (size_t i = 0; s[i]; i++)
+		/* C0 controls, DEL, and C1 controls (U+0080..U+009F as C2 80..9F) */
+		if ((s[i] < 0x20 && !(multiline && (s[i] == '\n' || s[i] == '\t' ||
+		                                     (s[i] == '\r' && s[i + 1] == '\n')))) ||
+		    s[i] == 0x7f || (s[i] == 0xc2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f))
+			return kn_err_set(err, KN_FAIL, "%s has a control character (byte %u): a name or "
+			                  "other one-line field cannot hold one", field,
+			                  s[i] == 0xc2 ? s[i + 1] : s[i]);
+	return KN_OK;
+}
+
 int kn_utf8_valid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str, *e = s + len;

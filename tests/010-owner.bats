@@ -24,7 +24,7 @@ add_owners() {
 	init_db
 	run -0 kennel owner add --first Jane --last Doe --json
 	keys=$(echo "$output" | jq -c 'keys_unsorted')
-	assert_equal "$keys" '["id","external_id","first_name","last_name","email","phone","address","city","state","zip","username","has_password","must_reset","email_opt_out","active","created_at","updated_at","notes","pets","packages"]'
+	assert_equal "$keys" '["id","external_id","first_name","last_name","email","phone","address","city","state","zip","username","has_password","must_reset","email_opt_out","active","created_at","updated_at","notes","pets","packages","requests"]'
 	assert_equal "$(echo "$output" | jq .active)" "true"
 }
 
@@ -163,7 +163,7 @@ add_owners() {
 
 @test "owner show --json equals the listed record plus notes, compared with jq -S" {
 	add_owners
-	a=$(kennel owner show 1 --json | jq -S 'del(.notes, .pets, .packages)')
+	a=$(kennel owner show 1 --json | jq -S 'del(.notes, .pets, .packages, .requests)')
 	b=$(kennel owner list --json | jq -S '.[0]')
 	assert_equal "$a" "$b"
 }

@@ -16,10 +16,12 @@ load test_helper
 
 @test "the line numbers of rejects are the lines in the file, past multi-line fields" {
 	init_db
-	printf 'id_x,first,last,email\nC1,Ann,Lee,"a@example.com"\nC2,"Bo\nB",Lee,b@example.com\nC3,Cy,Lee,bad@\n' > f.csv
+	printf 'id_x,first,last,email,comment\nC1,Ann,Lee,"a@example.com",\nC2,Bo,Lee,b@example.com,"two\nlines"\nC3,Cy,Lee,bad@,\nC4,"Di\nD",Lee,,\n' > f.csv
 	run -3 --separate-stderr kennel owner import f.csv --map 'id_x=external_id'
-	assert_equal "${stderr_lines[0]}" "kennel: f.csv: line 5: invalid email 'bad@'"
-	assert_equal "$(sql "SELECT first_name FROM owners WHERE external_id = 'C2'")" $'Bo\nB'
+	assert_equal "${stderr_lines[1]}" "kennel: f.csv: line 5: invalid email 'bad@'"
+	# a name is one line: a line break in it is refused, as from the command line
+	assert_equal "${stderr_lines[2]}" "kennel: f.csv: line 6: first_name has a control character (byte 10): a name or other one-line field cannot hold one"
+	assert_equal "$(sql "SELECT group_concat(external_id) FROM owners")" "C1,C2"
 }
 
 @test "re-running an import creates nothing twice" {
@@ -31,16 +33,26 @@ load test_helper
 	assert_equal "$(sql 'SELECT count(*) FROM owners')" "$before"
 }
 
-@test "rows without external id match by email and last name, else by name" {
+@test "rows without external id match by email and first and last name, else by name" {
 	init_db
-	printf 'first_name,last_name,email\nAnn,Lee,ann@example.com\nBo,Lee,\n' > f.csv
+	printf 'first_name,last_name,email,phone\nAnn,Lee,ann@example.com,1\nBo,Lee,,2\n' > f.csv
 	kennel -q owner import f.csv
-	printf 'first_name,last_name,email\nAnnie,LEE,ANN@example.com\nbo,lee,\n' > g.csv
+	printf 'first_name,last_name,email,phone\nANN,LEE,ANN@example.com,3\nbo,lee,,4\n' > g.csv
 	run -0 --separate-stderr kennel owner import g.csv --json
 	assert_equal "$(echo "$output" | jq -c .)" '{"rows":2,"created":0,"updated":0,"unchanged":2,"rejected":0}'
 	run -0 --separate-stderr kennel owner import g.csv --update --json
 	assert_equal "$(echo "$output" | jq -c .)" '{"rows":2,"created":0,"updated":2,"unchanged":0,"rejected":0}'
-	assert_equal "$(sql 'SELECT first_name FROM owners ORDER BY id' | tr '\n' ' ')" "Annie bo "
+	assert_equal "$(sql 'SELECT phone FROM owners ORDER BY id' | tr '\n' ' ')" "3 4 "
+}
+
+@test "a family sharing one email and last name is two owners, and stays two on a re-run" {
+	init_db
+	printf 'first_name,last_name,email\nJohn,Smith,smiths@example.com\nJane,Smith,smiths@example.com\n' > f.csv
+	run -0 --separate-stderr kennel owner import f.csv --rejects r.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .rejected]')" "[2,0]"
+	run -0 --separate-stderr kennel owner import f.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .unchanged]')" "[0,2]"
+	assert_equal "$(sql 'SELECT first_name FROM owners ORDER BY id' | tr '\n' ' ')" "John Jane "
 }
 
 @test "--update changes matched owners; without it they are left as they are" {
@@ -68,10 +80,11 @@ load test_helper
 
 @test "--dry-run does all the checks and changes nothing" {
 	init_db
-	run -3 --separate-stderr kennel owner import "$SAMPLE/owners.csv" --dry-run
+	before=$(sql .dump)
+	run -3 --separate-stderr kennel owner import "$SAMPLE/owners.csv" --dry-run --rejects r.csv
 	assert_equal "${stderr_lines[-1]}" "dry run: 300 rows: 294 created, 0 updated, 0 unchanged, 6 rejected"
-	assert_equal "$(sql 'SELECT count(*) FROM owners')" "0"
-	assert_equal "$(sql 'SELECT count(*) FROM audit')" "2"
+	assert_equal "$(sql .dump)" "$before"
+	[ ! -e r.csv ]
 }
 
 @test "headers match ignoring case, spaces, _ - . and take the usual aliases" {
