@@ -7,7 +7,7 @@ load test_helper
 	KENNEL_NOW=2026-11-20T08:30:00 kennel owner add --first Ann --last Lee >/dev/null
 	KENNEL_ACTOR=maria kennel prefs set portal.daycare off
 	run -0 kennel log --json
-	assert_equal "$(echo "$output" | jq -c '.[2:] | map([.at, .actor, .command, .entity, .summary])')" \
+	assert_equal "$(echo "$output" | jq -c '.[4:] | map([.at, .actor, .command, .entity, .summary])')" \
 		'[["2026-11-20T08:30:00","tester","owner add","owner","added Ann Lee"],["2026-11-23T09:00:00","maria","prefs set","pref","portal.daycare = off"]]'
 }
 

@@ -10,7 +10,7 @@ load test_helper
 			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$KENNEL" -q "$@"
 	}
 	vg init --company "Happy Tails" --email f@ht.example
-	vg company set --reset-url 'https://x.example/r/{token}' >/dev/null
+	vg company set --reset-url 'https://x.example/r/{token}' --portal-url https://x.example/p --phone 555-0100 >/dev/null
 	vg owner import "$SAMPLE/owners.csv" --rejects r.csv 2>/dev/null || [ $? -eq 3 ]
 	vg pet import "$SAMPLE/pets.csv" 2>/dev/null || [ $? -eq 3 ]
 	vg vax import "$SAMPLE/vaccinations.csv" 2>/dev/null || [ $? -eq 3 ]
