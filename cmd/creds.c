@@ -6,7 +6,7 @@
 
 static struct {
 	const char *report, *reveal_to, *username;
-	int password_stdin, all_generated, notify;
+	int password_stdin, token_stdin, all_generated, notify;
 	long long ttl;
 } o = { .ttl = 72 };
 
@@ -24,6 +24,12 @@ static const struct kn_opt set_opts[] = {
 
 static const struct kn_opt stdin_opts[] = {
 	{ "password-stdin", 0, KN_OPT_BOOL, &o.password_stdin, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct kn_opt redeem_opts[] = {
+	{ "password-stdin", 0, KN_OPT_BOOL, &o.password_stdin, NULL, NULL },
+	{ "token-stdin", 0, KN_OPT_BOOL, &o.token_stdin, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -268,17 +274,23 @@ out:
 static int redeem(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
-	char password[1100];
+	char password[1100], token[256];
 	long long id;
 
-	if (argc != 1 || !o.password_stdin)
-		return usage_error("creds", NULL, "usage: kennel creds redeem TOKEN --password-stdin");
+	/* --token-stdin: the token is the first line of stdin, the password the
+	 * second, so neither shows in ps */
+	if (argc != (o.token_stdin ? 0 : 1) || !o.password_stdin)
+		return usage_error("creds", NULL, "usage: kennel creds redeem (TOKEN | --token-stdin) "
+		                   "--password-stdin");
+	if (o.token_stdin && !read_password(token, sizeof token))
+		return usage_error("creds", NULL, "no reset token on the first line of stdin");
 	if (!read_password(password, sizeof password))
 		return usage_error("creds", NULL, "no password on stdin (or longer than 1024)");
 	kn_status st = kn_tx_begin(s->db, &err);
 	if (st == KN_OK)
-		st = kn_creds_redeem(s->db, argv[0], password, &id, &err);
+		st = kn_creds_redeem(s->db, o.token_stdin ? token : argv[0], password, &id, &err);
 	kn_secret_wipe(password, sizeof password);
+	kn_secret_wipe(token, sizeof token);
 	if (st == KN_OK)
 		st = kn_tx_commit(s->db, &err);
 	if (st != KN_OK)
@@ -312,7 +324,7 @@ const struct verb creds_verbs[] = {
 	  "Exit 0 if the pair is valid, 1 if not.", NULL, 1 },
 	{ "reset", reset, reset_opts, "(OWNER... | --all-generated) [--ttl HOURS] [--notify]",
 	  "Issue single-use reset links (default lifetime 72 hours).", NULL, 1 },
-	{ "redeem", redeem, stdin_opts, "TOKEN --password-stdin",
+	{ "redeem", redeem, redeem_opts, "(TOKEN | --token-stdin) --password-stdin",
 	  "Set a password with a reset token, as the portal does.", NULL, 1 },
 	{ "revoke", revoke, NULL, "OWNER", "Remove an owner's username and password.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },

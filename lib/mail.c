@@ -2,11 +2,16 @@
  * Delivering the outbox: into a folder (file://) or over SMTP with libcurl.
  *
  * Messages are claimed in batches (status 'sending') in one short
- * transaction, delivered, and their results written in another, so two
- * overlapping runs never send the same message, and a kill -9 in the middle
- * duplicates at most the batch in flight: a claim older than ten minutes is
- * taken back by the next run.  A 4xx answer or a dropped connection is
- * retried later with backoff; a 5xx answer fails that message for good.
+ * transaction, each claim naming the run that made it (its pid and the
+ * time the process started).  Each result is written the moment the server
+ * answers, message by message, so what a server accepted is recorded as
+ * sent before anything else could take it up again.  A claim is taken back
+ * only when the run that made it is no longer alive, never by age: a slow
+ * relay or a changed clock cannot make a second run resend it, and a kill
+ * -9 duplicates at most the messages on the wire.  A 4xx answer to a
+ * message is retried later with backoff; a 5xx answer fails it for good; a
+ * server that refuses the session (421, a dropped connection, a stall) ends
+ * the run with everything else still queued.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -30,9 +35,14 @@ struct outgoing {
 	int attempts;
 	char *to, *raw;
 	size_t raw_len, sent_pos;
+	int done;         /* tried, and its result written (or attempted) */
 	enum { SENT, DEFERRED, FAILED } result;
 	char error[256];
 };
+
+struct recorder;
+struct outgoing;
+static kn_status record_one(struct recorder *r, struct outgoing *m);
 
 struct transport {
 	int is_file;
@@ -41,8 +51,10 @@ struct transport {
 	CURL *curl[PARALLEL]; /* each reused, keeping its connection open */
 	char *url, *from, *ca_file;
 	long starttls;
-	int unreachable;  /* stop the run: the server cannot be reached */
+	int unreachable;  /* stop the run: the server cannot be reached or refuses */
 	int refused;      /* stop the run: the server refuses our settings */
+	int stopped;      /* stop the run: a result could not be written */
+	struct recorder *rec;
 	char stop_why[256];  /* why the run stopped */
 };
 
@@ -53,6 +65,11 @@ static kn_status transport_open(struct kn_db *db, struct transport *t, const cha
 	kn_status s;
 
 	memset(t, 0, sizeof *t);
+	char *timeout = NULL;
+	if ((s = kn_pref_get(db, "mail.timeout", &timeout, NULL, err)) != KN_OK)
+		return s;
+	long seconds = strtol(timeout, NULL, 10);
+	free(timeout);
 	if ((s = kn_pref_get(db, "mail.url", &url, NULL, err)) != KN_OK ||
 	    (s = kn_pref_get(db, "mail.from", &t->from, NULL, err)) != KN_OK ||
 	    (s = kn_pref_get(db, "mail.starttls", &tls, NULL, err)) != KN_OK ||
@@ -75,6 +92,17 @@ static kn_status transport_open(struct kn_db *db, struct transport *t, const cha
 	url = NULL;
 	t->starttls = strcmp(tls, "off") == 0 ? CURLUSESSL_NONE
 	              : strcmp(tls, "required") == 0 ? CURLUSESSL_ALL : CURLUSESSL_TRY;
+	/* a password never crosses a connection without TLS: with credentials,
+	 * try means required, and off is refused */
+	if (user && *user && strncmp(t->url, "smtps://", 8) != 0) {
+		if (t->starttls == CURLUSESSL_NONE) {
+			s = kn_err_set(err, KN_FAIL, "refusing to send KENNEL_SMTP_PASSWORD without TLS: "
+			               "set mail.starttls to required, or use smtps:// in mail.url; the "
+			               "messages stay queued");
+			goto done;
+		}
+		t->starttls = CURLUSESSL_ALL;
+	}
 	t->multi = curl_multi_init();
 	if (t->multi == NULL) {
 		s = kn_err_set(err, KN_FAIL, "cannot start libcurl");
@@ -93,7 +121,10 @@ static kn_status transport_open(struct kn_db *db, struct transport *t, const cha
 		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, seconds > 0 ? seconds : 120L);
+		/* the answer to each command too, QUIT at the end included: a
+		 * stalled server would otherwise hold the run two minutes more */
+		curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, seconds > 0 ? seconds : 120L);
 		curl_easy_setopt(c, CURLOPT_USE_SSL, t->starttls);
 		if (t->ca_file[0])
 			curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
@@ -148,9 +179,12 @@ static void deliver_file(struct transport *t, struct outgoing *m)
 		snprintf(m->error, sizeof m->error, "writing message %lld: %s", m->id, strerror(errno));
 		if (fd >= 0)
 			unlink(tmp);
-		return;
+	} else {
+		m->result = SENT;
 	}
-	m->result = SENT;
+	m->done = 1;
+	if (record_one(t->rec, m) != KN_OK)
+		t->stopped = 1;
 }
 
 static void smtp_start(struct transport *t, CURL *c, struct outgoing *m, struct curl_slist **rcpt)
@@ -217,11 +251,17 @@ static void smtp_result(struct transport *t, CURL *c, struct outgoing *m, CURLco
 		snprintf(m->error, sizeof m->error, "server answered %ld (try again later)", code);
 	else
 		snprintf(m->error, sizeof m->error, "%s", curl_easy_strerror(rc));
-	if (code == 0 && (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-	                  rc == CURLE_OPERATION_TIMEDOUT)) {
+	/* the server, not this message: no connection, a 421 (closing the
+	 * session), a connection dropped or a stall past the timeout.  Trying
+	 * the others would only cost a timeout each: the run stops, exit 75 */
+	if (code == 421 || (code < 400 && (rc == CURLE_COULDNT_CONNECT ||
+	                                 rc == CURLE_COULDNT_RESOLVE_HOST ||
+	                                 rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR ||
+	                                 rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
+	                                 rc == CURLE_WEIRD_SERVER_REPLY))) {
+		if (!t->unreachable)
+			snprintf(t->stop_why, sizeof t->stop_why, "%.100s: %.140s", t->url, m->error);
 		t->unreachable = 1;
-		snprintf(t->stop_why, sizeof t->stop_why, "%s: %s", t->url,
-		         curl_easy_strerror(rc));
 	}
 }
 
@@ -254,13 +294,18 @@ static void deliver_smtp_batch(struct transport *t, struct outgoing *b, int n, l
 			while (t->curl[h] != c)
 				h++;
 			smtp_result(t, c, m, rc);
+			m->done = 1;
+			/* written now, before another message goes: what the server
+			 * accepted is on record before anything could send it again */
+			if (record_one(t->rec, m) != KN_OK)
+				t->stopped = 1;
 			curl_multi_remove_handle(t->multi, c);
 			curl_slist_free_all(rcpt[h]);
 			rcpt[h] = NULL;
 			active--;
 			if (rate > 0)
 				usleep((useconds_t)(60000000L / rate));
-			if (next < n && !t->unreachable && !t->refused) {
+			if (next < n && !t->unreachable && !t->refused && !t->stopped) {
 				smtp_start(t, c, &b[next++], &rcpt[h]);
 				active++;
 			}
@@ -279,8 +324,8 @@ static void free_batch(struct outgoing *b, int n)
 }
 
 /* Takes up to BATCH due messages for this run. */
-static kn_status claim(struct kn_db *db, const char *now, long long limit, struct outgoing *b,
-                       int *n, struct kn_err *err)
+static kn_status claim(struct kn_db *db, const char *now, const char *run_id, long long limit,
+                       struct outgoing *b, int *n, struct kn_err *err)
 {
 	sqlite3_stmt *sel = NULL, *upd = NULL;
 	kn_status s;
@@ -292,8 +337,8 @@ static kn_status claim(struct kn_db *db, const char *now, long long limit, struc
 	                   " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?",
 	               &sel, err);
 	if (s == KN_OK)
-		s = kn_prepare(db, "UPDATE outbox SET status = 'sending', claimed_at = ? WHERE id = ?",
-		               &upd, err);
+		s = kn_prepare(db, "UPDATE outbox SET status = 'sending', claimed_at = ?,"
+		                   " claimed_by = ?3 WHERE id = ?2", &upd, err);
 	if (s == KN_OK) {
 		sqlite3_bind_text(sel, 1, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(sel, 2, limit < BATCH ? limit : BATCH);
@@ -308,6 +353,7 @@ static kn_status claim(struct kn_db *db, const char *now, long long limit, struc
 			memcpy(m->raw, sqlite3_column_blob(sel, 3), m->raw_len);
 			sqlite3_bind_text(upd, 1, now, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(upd, 2, m->id);
+			sqlite3_bind_text(upd, 3, run_id, -1, SQLITE_STATIC);
 			if (sqlite3_step(upd) != SQLITE_DONE)
 				s = kn_sql_fail(db, err, "claiming mail");
 			sqlite3_reset(upd);
@@ -321,50 +367,167 @@ static kn_status claim(struct kn_db *db, const char *now, long long limit, struc
 	return s;
 }
 
-static kn_status record(struct kn_db *db, const char *now, struct outgoing *b, int n,
-                        struct kn_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	kn_status s = kn_tx_begin(db, err);
+struct recorder {
+	struct kn_db *db;
+	const char *now, *run_id;
+	struct kn_send_summary *sum;
+	struct kn_err *err;
+};
 
-	if (s == KN_OK)
-		s = kn_prepare(db, "UPDATE outbox SET status = ?, attempts = attempts + ?,"
-		                   " sent_at = ?, next_attempt_at = ?, last_error = ?, claimed_at = NULL"
-		                   " WHERE id = ?", &st, err);
-	for (int i = 0; i < n && s == KN_OK; i++) {
-		struct outgoing *m = &b[i];
-		char next[20];
-		int tried = m->result != DEFERRED || m->error[0] != '\0';
-		/* backoff: 1, 2, 4 ... minutes, at most about eight hours */
-		long long minutes = 1LL << (m->attempts < 9 ? m->attempts : 9);
-		kn_time_add_seconds(now, minutes * 60, next);
-		sqlite3_bind_text(st, 1, m->result == SENT ? "sent" : m->result == FAILED ? "failed"
-		                                                                          : "queued",
-		                  -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, tried);
-		if (m->result == SENT)
-			sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(st, 3);
-		if (m->result == DEFERRED && tried)
-			sqlite3_bind_text(st, 4, next, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(st, 4);
-		kn_bind_text(st, 5, m->error);
-		sqlite3_bind_int64(st, 6, m->id);
+/* One message's result, written at once.  A locked database is waited for
+ * (the busy timeout, then again, for about a minute); if the write still
+ * fails the run stops sending, and the claim stays this run's. */
+static kn_status record_one(struct recorder *r, struct outgoing *m)
+{
+	char next[20];
+	sqlite3_stmt *st;
+	kn_status s;
+	int tried = m->result != DEFERRED || m->error[0] != '\0';
+
+	if (m->result == SENT)
+		r->sum->sent++;
+	else if (m->result == FAILED)
+		r->sum->failed++;
+	else if (tried)
+		r->sum->deferred++;
+	/* backoff: 1, 2, 4 ... minutes, at most about eight hours */
+	long long minutes = 1LL << (m->attempts < 9 ? m->attempts : 9);
+	kn_time_add_seconds(r->now, minutes * 60, next);
+	if ((s = kn_cached(r->db, "UPDATE outbox SET status = ?1, attempts = attempts + ?2,"
+	                          " sent_at = ?3, next_attempt_at = ?4, last_error = ?5,"
+	                          " claimed_at = NULL, claimed_by = NULL,"
+	                          /* a reset link stays only until it is sent or fails
+	                           * for good */
+	                          " raw = CASE WHEN secret AND ?1 <> 'queued'"
+	                          "   THEN substr(raw, 1, instr(raw, char(13, 10, 13, 10)) + 3)"
+	                          "     || '[body removed: it held a reset link]' ELSE raw END,"
+	                          " secret = CASE WHEN ?1 <> 'queued' THEN 0 ELSE secret END"
+	                          " WHERE id = ?6 AND claimed_by = ?7", &st, r->err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, m->result == SENT ? "sent" : m->result == FAILED ? "failed"
+	                                                                          : "queued",
+	                  -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, tried);
+	if (m->result == SENT)
+		sqlite3_bind_text(st, 3, r->now, -1, SQLITE_STATIC);
+	if (m->result == DEFERRED && tried)
+		sqlite3_bind_text(st, 4, next, -1, SQLITE_TRANSIENT);
+	kn_bind_text(st, 5, m->error);
+	sqlite3_bind_int64(st, 6, m->id);
+	sqlite3_bind_text(st, 7, r->run_id, -1, SQLITE_STATIC);
+	int rc = SQLITE_BUSY;
+	for (int attempt = 0; attempt < 6; attempt++) {
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED && rc != SQLITE_FULL &&
+		    rc != SQLITE_IOERR)
+			break;
+		sqlite3_sleep(1000 * (attempt + 1));
+	}
+	if (rc != SQLITE_DONE)
+		return kn_err_set(r->err, KN_TEMPFAIL, "recording the delivery of message %lld: %s "
+		                  "(it stays claimed by this run; the next run takes it up)", m->id,
+		                  sqlite3_errmsg(r->db->h));
+	return KN_OK;
+}
+
+/* "pid:start" of this process: a claim names the run that made it, and a
+ * pid reused by another process has another start time. */
+static void this_run(char out[64])
+{
+	unsigned long long start = 0;
+	FILE *f = fopen("/proc/self/stat", "r");
+	if (f) {
+		char buf[1024];
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		buf[n] = '\0';
+		/* field 22, counted after the command name's closing parenthesis */
+		char *p = strrchr(buf, ')');
+		for (int field = 2; p && field < 22; field++)
+			p = strchr(p + 1, ' ');
+		if (p)
+			start = strtoull(p + 1, NULL, 10);
+		fclose(f);
+	}
+	snprintf(out, 64, "%ld:%llu", (long)getpid(), start);
+}
+
+static int run_alive(const char *run_id)
+{
+	char path[64], now[64];
+	long pid = strtol(run_id, NULL, 10);
+
+	if (pid <= 0)
+		return 0;
+	if (pid == getpid()) {
+		this_run(now);
+		return strcmp(now, run_id) == 0;
+	}
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	char buf[1024];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	char want[64];
+	snprintf(want, sizeof want, "%ld:%llu", pid, p ? strtoull(p + 1, NULL, 10) : 0ULL);
+	return strcmp(want, run_id) == 0;
+}
+
+/* Claims of runs that are gone go back to the queue; a live run's claim is
+ * never taken, however old. */
+static kn_status take_back_dead_claims(struct kn_db *db, const char *now, struct kn_err *err)
+{
+	sqlite3_stmt *sel, *upd;
+	char stale[20];
+	kn_status s = kn_prepare(db, "SELECT id, claimed_by, claimed_at FROM outbox"
+	                             " WHERE status = 'sending'", &sel, err);
+	if (s != KN_OK)
+		return s;
+	if ((s = kn_prepare(db, "UPDATE outbox SET status = 'queued', claimed_at = NULL,"
+	                        " claimed_by = NULL WHERE id = ? AND status = 'sending'", &upd,
+	                    err)) != KN_OK) {
+		sqlite3_finalize(sel);
+		return s;
+	}
+	/* a claim from before claims named their run: ten minutes, as then */
+	kn_time_add_seconds(now, -600, stale);
+	while (s == KN_OK && sqlite3_step(sel) == SQLITE_ROW) {
+		const char *by = kn_col_text(sel, 1), *at = kn_col_text(sel, 2);
+		int dead = by ? !run_alive(by) : (at == NULL || strcmp(at, stale) <= 0);
+		if (!dead)
+			continue;
+		sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			s = kn_sql_fail(db, err, "taking back the claims of a run that is gone");
+		sqlite3_reset(upd);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return s;
+}
+
+/* The claimed messages this run never started go back to the queue now. */
+static kn_status release_untried(struct recorder *r, struct outgoing *b, int n)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_cached(r->db, "UPDATE outbox SET status = 'queued', claimed_at = NULL,"
+	                               " claimed_by = NULL WHERE id = ? AND claimed_by = ?", &st,
+	                        r->err);
+	for (int i = 0; s == KN_OK && i < n; i++) {
+		if (b[i].done)
+			continue;
+		sqlite3_bind_int64(st, 1, b[i].id);
+		sqlite3_bind_text(st, 2, r->run_id, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			s = kn_sql_fail(db, err, "recording delivery");
+			s = kn_sql_fail(r->db, r->err, "putting untried mail back in the queue");
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
-	/* a delivered reset link has no business staying in the database */
-	if (s == KN_OK)
-		s = kn_exec(db, "UPDATE outbox SET raw = substr(raw, 1, instr(raw, char(13, 10, 13, 10)) + 3)"
-		                " || '[body removed after delivery: it held a reset link]', secret = 0"
-		                " WHERE secret AND status = 'sent'", err);
-	if (s == KN_OK)
-		return kn_tx_commit(db, err);
-	kn_tx_rollback(db);
 	return s;
 }
 
@@ -395,7 +558,7 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 {
 	struct transport t;
 	struct outgoing *batch = calloc(BATCH, sizeof *batch);
-	char now[20], stale[20];
+	char now[20];
 	long long limit = o->limit > 0 ? o->limit : -1;
 	char *rate_text = NULL;
 	kn_status s;
@@ -416,42 +579,27 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 		goto done;
 	long rate = strtol(rate_text, NULL, 10);
 	kn_now_text(now);
-	/* claims left by a run that was killed: ten minutes is long past any
-	 * batch's delivery */
-	{
-		sqlite3_stmt *st;
-		kn_time_add_seconds(now, -600, stale);
-		if ((s = kn_prepare(db, "UPDATE outbox SET status = 'queued', claimed_at = NULL"
-		                        " WHERE status = 'sending' AND claimed_at <= ?", &st, err)) != KN_OK)
-			goto done;
-		sqlite3_bind_text(st, 1, stale, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			s = kn_sql_fail(db, err, "taking back stale claims");
-		sqlite3_finalize(st);
-		if (s != KN_OK)
-			goto done;
-	}
-	while (limit != 0 && !t.unreachable && !t.refused) {
+	char run_id[64];
+	this_run(run_id);
+	struct recorder rec = { .db = db, .now = now, .run_id = run_id, .sum = sum, .err = err };
+	t.rec = &rec;
+	if ((s = take_back_dead_claims(db, now, err)) != KN_OK)
+		goto done;
+	while (limit != 0 && !t.unreachable && !t.refused && !t.stopped) {
 		int n;
-		if ((s = claim(db, now, limit < 0 ? BATCH : limit, batch, &n, err)) != KN_OK)
+		if ((s = claim(db, now, run_id, limit < 0 ? BATCH : limit, batch, &n, err)) != KN_OK)
 			goto done;
 		if (n == 0)
 			break;
+		for (int i = 0; i < n; i++)
+			batch[i].done = 0;
 		if (t.is_file)
-			for (int i = 0; i < n; i++)
+			for (int i = 0; i < n && !t.stopped; i++)
 				deliver_file(&t, &batch[i]);
 		else
 			deliver_smtp_batch(&t, batch, n, rate);
-		for (int i = 0; i < n; i++) {
-			struct outgoing *m = &batch[i];
-			if (m->result == SENT)
-				sum->sent++;
-			else if (m->result == FAILED)
-				sum->failed++;
-			else if (m->error[0] != '\0')
-				sum->deferred++; /* tried; untried ones just stay queued */
-		}
-		s = record(db, now, batch, n, err);
+		if (!t.stopped)
+			s = release_untried(&rec, batch, n);
 		free_batch(batch, n);
 		if (s != KN_OK)
 			goto done;
@@ -460,12 +608,15 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 		if (o->progress)
 			o->progress(o->ud, sum->sent + sum->failed + sum->deferred, 0, 0);
 	}
-	if (t.refused)
+	if (t.stopped)
+		s = err->status != KN_OK ? err->status
+		                         : kn_err_set(err, KN_TEMPFAIL, "recording deliveries failed");
+	else if (t.refused)
 		s = kn_err_set(err, KN_FAIL, "the mail server refused the session: %s; the messages "
 		               "stay queued", t.stop_why);
-	else if (t.unreachable && sum->sent == 0)
-		s = kn_err_set(err, KN_TEMPFAIL, "mail server unreachable: %s (messages stay queued)",
-		               t.stop_why);
+	else if (t.unreachable)
+		s = kn_err_set(err, KN_TEMPFAIL, "mail server unreachable or refusing: %s (%lld sent; "
+		               "the rest stay queued)", t.stop_why, sum->sent);
 	else if (sum->failed > 0)
 		s = KN_PARTIAL;
 done:

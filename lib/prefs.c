@@ -29,6 +29,8 @@ static const struct kn_pref prefs[] = {
 	{ "mail.from", "email", "", "sender address (default: the company email)" },
 	{ "mail.starttls", "off|try|required", "try", "STARTTLS on smtp://" },
 	{ "mail.rate", "int", "0", "messages per minute (0: no limit)" },
+	{ "mail.timeout", "int", "120",
+	  "seconds one message may take; a server that stalls past it ends the run" },
 	{ "mail.ca_file", "file", "",
 	  "PEM file of the CAs to trust for the mail server instead of the system's" },
 };

@@ -183,7 +183,10 @@ const char *const kn_migrations[] = {
 	"  WHEN 'request' THEN (SELECT owner_id FROM requests WHERE id = audit.entity_id)"
 	"  WHEN 'order' THEN (SELECT owner_id FROM orders WHERE id = audit.entity_id)"
 	"  WHEN 'package' THEN (SELECT owner_id FROM packages WHERE id = audit.entity_id) END;"
-	"CREATE INDEX audit_owner ON audit (owner_id);",
+	"CREATE INDEX audit_owner ON audit (owner_id);"
+	/* the run that claimed a message being sent ("pid:start"), so a claim is
+	 * taken back only when that run is gone */
+	"ALTER TABLE outbox ADD COLUMN claimed_by TEXT;",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

@@ -77,10 +77,12 @@ print(m[sys.argv[1]])' "$1" "$2"
 	assert_equal "$(sql 'SELECT attempts FROM outbox')" "2"
 }
 
-@test "a dropped connection defers the message" {
+@test "a dropped connection defers the message and ends the run, exit 75" {
 	mail_setup
 	owners <<< $'Ann,Lee,drop@example.com\nBo,Kim,bo@example.com'
-	run -0 --separate-stderr kennel blast email --template portal-launch --json
+	# 421 and a closed connection: the server is going away, so the run
+	# stops (the other message went on a connection of its own)
+	run -75 --separate-stderr kennel blast email --template portal-launch --json
 	assert_equal "$(sql "SELECT status, attempts FROM outbox WHERE to_addr = 'drop@example.com'")" "queued|1"
 	assert_equal "$(sql "SELECT status FROM outbox WHERE to_addr = 'bo@example.com'")" "sent"
 }
@@ -92,7 +94,7 @@ print(m[sys.argv[1]])' "$1" "$2"
 	stop_sink
 	run -75 --separate-stderr kennel mail send
 	assert_equal "${stderr_lines[1]}" "sent 0, failed 0, deferred 2"
-	assert_equal "${stderr_lines[0]}" "kennel: mail server unreachable: smtp://127.0.0.1:$SINK_PORT: Couldn't connect to server (messages stay queued)"
+	assert_equal "${stderr_lines[0]}" "kennel: mail server unreachable or refusing: smtp://127.0.0.1:$SINK_PORT: Couldn't connect to server (0 sent; the rest stay queued)"
 	assert_equal "$(sql "SELECT group_concat(status) FROM outbox")" "queued,queued"
 	port=$SINK_PORT
 	rm -f "$SINK_DIR/ready"

@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# Mail exactly once (issue 12): no duplicate from overlapping runs, no
+# credential in the clear, a refusing or stalling server ends the run at
+# once, reset links scrubbed when their message is done.
+load test_helper
+
+# bad_smtp.py MODE [SECONDS]: a server of ours that misbehaves on purpose
+start_bad() {
+	BAD_DIR="$BATS_TEST_TMPDIR/bad"
+	BAD_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	/usr/bin/python3 "$TESTS_DIR/bad_smtp.py" "$BAD_PORT" "$BAD_DIR" "$@" 3>&- &
+	BAD_PID=$!
+	for _ in $(seq 1 100); do
+		[ -e "$BAD_DIR/ready" ] && break
+		sleep 0.05
+	done
+	kennel -q prefs set mail.url "smtp://127.0.0.1:$BAD_PORT"
+	kennel -q prefs set mail.starttls off
+}
+
+teardown() {
+	[ -z "${BAD_PID:-}" ] || kill "$BAD_PID" 2>/dev/null || true
+	[ -z "${SINK_PID:-}" ] || kill "$SINK_PID" 2>/dev/null || true
+}
+
+queue() { # N owners, one portal-launch message each, queued
+	init_db
+	for i in $(seq 1 "$1"); do echo "F$i,L$i,o$i@example.com"; done | owners
+	kennel -q blast email --template portal-launch --queue-only
+}
+
+@test "two overlapping mail send runs on a slow server: every message exactly once" {
+	queue 24
+	start_bad slow 0.5
+	kennel -q mail send &
+	first=$!
+	sleep 1
+	# the second run's clock is 11 minutes on: an age-based reclaim would
+	# take the first run's claims back and send them again
+	KENNEL_NOW=2026-11-23T09:11:00 kennel -q mail send || true
+	wait "$first" || true
+	KENNEL_NOW=2026-11-23T09:30:00 kennel -q mail send || true
+	assert_equal "$(wc -l < "$BAD_DIR/ids")" "24"
+	assert_equal "$(sort -u "$BAD_DIR/ids" | wc -l)" "24"
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")" "24"
+}
+
+@test "a claim of a run that is gone is taken back; a live run's is not, however old" {
+	queue 2
+	start_bad slow 0
+	sleep 300 & live=$!
+	sql "UPDATE outbox SET status = 'sending', claimed_at = '2020-01-01T00:00:00', claimed_by = '$live:' || (SELECT 1) WHERE id = 1"
+	# that claim names a pid alive but another start time: not the run that made it
+	sql "UPDATE outbox SET status = 'sending', claimed_by = '999999999:1' WHERE id = 2"
+	kennel -q mail send
+	assert_equal "$(sql 'SELECT group_concat(status) FROM outbox ORDER BY id')" "sent,sent"
+	kill "$live"
+}
+
+@test "a server that refuses every session (421 at the greeting): exit 75 at once, all queued" {
+	queue 50
+	start_bad greet421
+	run -75 --separate-stderr kennel mail send
+	[[ "${stderr_lines[0]}" == "kennel: mail server unreachable or refusing: smtp://127.0.0.1:$BAD_PORT: server answered 421"* ]]
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE status = 'queued'")" "50"
+	# at most the messages on the wire were tried
+	[ "$(sql 'SELECT sum(attempts) FROM outbox')" -le 4 ]
+}
+
+@test "a server that stalls mid-DATA: exit 75 after one timeout, not one per message" {
+	queue 8
+	start_bad stall
+	kennel -q prefs set mail.timeout 2
+	start=$(date +%s)
+	run -75 --separate-stderr kennel mail send
+	[ $(( $(date +%s) - start )) -lt 8 ]
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE status = 'queued'")" "8"
+}
+
+@test "with credentials set, no AUTH crosses a connection without TLS" {
+	queue 2
+	start_sink --auth carol:s3cret
+	kennel -q prefs set mail.url "smtp://127.0.0.1:$SINK_PORT"
+	kennel -q prefs set mail.starttls try
+	KENNEL_SMTP_USER=carol KENNEL_SMTP_PASSWORD=s3cret run -1 --separate-stderr kennel mail send
+	[[ "${stderr_lines[0]}" == *"it offers no STARTTLS and mail.starttls is required"* ]]
+	[ ! -e "$SINK_DIR/sessions" ]
+	kennel -q prefs set mail.starttls off
+	KENNEL_SMTP_USER=carol KENNEL_SMTP_PASSWORD=s3cret run -1 --separate-stderr kennel mail send
+	assert_equal "${stderr_lines[0]}" "kennel: refusing to send KENNEL_SMTP_PASSWORD without TLS: set mail.starttls to required, or use smtps:// in mail.url; the messages stay queued"
+	assert_equal "$(sql "SELECT group_concat(status) FROM outbox")" "queued,queued"
+	assert_equal "$(sql 'SELECT sum(attempts) FROM outbox')" "0"
+}
+
+@test "a reset link is scrubbed when its message fails for good, not only when sent" {
+	init_db
+	kennel -q company set --reset-url 'https://happytails.example/reset?t={token}'
+	owners <<< $'Ann,Lee,bounce5xx@example.com'
+	kennel -q creds bulk-generate
+	start_sink
+	kennel -q prefs set mail.url "smtp://127.0.0.1:$SINK_PORT"
+	run -3 kennel creds reset 1 --notify
+	assert_equal "$(sql 'SELECT status, secret FROM outbox')" "failed|0"
+	run -1 grep -c 'reset?t=' <<< "$(sql 'SELECT raw FROM outbox')"
+}
+
+@test "creds redeem --token-stdin keeps the token off the command line" {
+	init_db
+	kennel -q company set --reset-url 'https://x.example/r/{token}'
+	owners <<< $'Ann,Lee,ann@example.com'
+	kennel -q creds bulk-generate
+	link=$(kennel creds reset 1 2>/dev/null | cut -d' ' -f2)
+	token=${link##*/}
+	run -0 kennel creds redeem --token-stdin --password-stdin <<< "$token"$'\n'"a fine password 1"
+	run -0 kennel creds check ann@example.com --password-stdin <<< "a fine password 1"
+}
