@@ -431,52 +431,40 @@ static kn_status record_one(struct recorder *r, struct outgoing *m)
 	return KN_OK;
 }
 
-/* "pid:start" of this process: a claim names the run that made it, and a
- * pid reused by another process has another start time. */
-static void this_run(char out[64])
+/* "pid:start" of a process (empty when there is none): a claim names the
+ * run that made it, and a pid reused by another process has another start
+ * time (field 22 of /proc/PID/stat, counted after the command's ')'). */
+static void run_id_of(long pid, char out[64])
 {
-	unsigned long long start = 0;
-	FILE *f = fopen("/proc/self/stat", "r");
-	if (f) {
-		char buf[1024];
-		size_t n = fread(buf, 1, sizeof buf - 1, f);
-		buf[n] = '\0';
-		/* field 22, counted after the command name's closing parenthesis */
-		char *p = strrchr(buf, ')');
-		for (int field = 2; p && field < 22; field++)
-			p = strchr(p + 1, ' ');
-		if (p)
-			start = strtoull(p + 1, NULL, 10);
-		fclose(f);
-	}
-	snprintf(out, 64, "%ld:%llu", (long)getpid(), start);
-}
-
-static int run_alive(const char *run_id)
-{
-	char path[64], now[64];
-	long pid = strtol(run_id, NULL, 10);
-
-	if (pid <= 0)
-		return 0;
-	if (pid == getpid()) {
-		this_run(now);
-		return strcmp(now, run_id) == 0;
-	}
+	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	out[0] = '\0';
 	FILE *f = fopen(path, "r");
 	if (f == NULL)
-		return 0;
-	char buf[1024];
+		return;
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
 	buf[n] = '\0';
 	fclose(f);
 	char *p = strrchr(buf, ')');
 	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
-	char want[64];
-	snprintf(want, sizeof want, "%ld:%llu", pid, p ? strtoull(p + 1, NULL, 10) : 0ULL);
-	return strcmp(want, run_id) == 0;
+	snprintf(out, 64, "%ld:%llu", pid, p ? strtoull(p + 1, NULL, 10) : 0ULL);
+}
+
+static void this_run(char out[64])
+{
+	run_id_of((long)getpid(), out);
+}
+
+static int run_alive(const char *run_id)
+{
+	char now[64];
+	long pid = strtol(run_id, NULL, 10);
+
+	if (pid <= 0)
+		return 0;
+	run_id_of(pid, now);
+	return strcmp(now, run_id) == 0;
 }
 
 /* Claims of runs that are gone go back to the queue; a live run's claim is
