@@ -25,7 +25,10 @@
 #include "kn_owner.h"
 
 #define CHUNK 1000
-#define GENERATED_BYTES 16 /* 128 bits */
+/* 129 bits, so that keeping the first character off '-' (which a
+ * spreadsheet takes for a formula, and CSV output guards with a ') still
+ * leaves more than 128 */
+#define GENERATED_BYTES 17
 
 kn_status kn_crypto_init(struct kn_err *err)
 {
@@ -184,6 +187,8 @@ kn_status kn_creds_bulk_generate(struct kn_db *db, const struct kn_bulk_options 
 						*p = (char)(*p - 'A' + 'a');
 			kn_bind_text(update, 1, username);
 			if (reveal) {
+				while ((random[i][0] >> 2) >= 62) /* '-' or '_' first: draw again */
+					random[i][0] = (unsigned char)randombytes_uniform(256);
 				sodium_bin2base64(password, sizeof password, random[i], GENERATED_BYTES,
 				                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 				s = kn_password_hash(password, 1, hash, err);
