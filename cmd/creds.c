@@ -178,7 +178,9 @@ static int reset(struct session *s, int argc, char **argv)
 		return usage_error("creds", NULL, "--ttl must be 1 to 2160 hours");
 	if (o.all_generated && kn_creds_generated_each(s->db, add_id, &owners, &err) != KN_OK)
 		return fail(s, &err);
-	refused = calloc((size_t)argc + 1, sizeof *refused);
+	/* a named owner is refused once, when not found or when its reset is;
+	 * a generated one only when its reset is */
+	refused = calloc((size_t)argc + owners.n + 1, sizeof *refused);
 	if (refused == NULL)
 		abort();
 	for (int i = 0; i < argc; i++) {
@@ -205,12 +207,8 @@ static int reset(struct session *s, int argc, char **argv)
 		if (st != KN_OK) {
 			report(&one);
 			owners.ids[i] = -owners.ids[i]; /* marks it refused below */
-			struct kn_err why = one;
-			refused = realloc(refused, ((size_t)argc + owners.n + 1) * sizeof *refused);
-			if (refused == NULL)
-				abort();
 			refused[nrefused].ref = NULL;
-			refused[nrefused++].why = strdup(why.msg);
+			refused[nrefused++].why = strdup(one.msg);
 			continue;
 		}
 		made++;

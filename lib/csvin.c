@@ -238,11 +238,6 @@ static void begin_field(struct kn_csv *r)
 	r->field_start = r->text.len;
 }
 
-static int guarded(char c)
-{
-	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
 static void end_field(struct kn_csv *r, int quoted)
 {
 	char *f = r->text.data ? r->text.data + r->field_start : NULL;
@@ -252,7 +247,7 @@ static void end_field(struct kn_csv *r, int quoted)
 		while (len > 0 && (f[len - 1] == ' ' || f[len - 1] == '\t'))
 			r->text.len = r->field_start + --len;
 	/* the leading ' that our CSV output puts before a formula (SPEC 4b) */
-	if (len >= 2 && f[0] == '\'' && (guarded(f[1]) || f[1] == '\'')) {
+	if (len >= 2 && f[0] == '\'' && kn_csv_needs_guard(f + 1)) {
 		memmove(f, f + 1, len - 1);
 		r->text.len--;
 	}
@@ -635,7 +630,7 @@ void kn_csv_write_cell(FILE *out, const char *v, int first)
 		return;
 	/* a spreadsheet runs a cell that starts like a formula: a leading '
 	 * keeps it text, and the reader takes that ' off again (SPEC 4b) */
-	int guard = guarded(v[0]) || (v[0] == '\'' && (guarded(v[1]) || v[1] == '\''));
+	int guard = kn_csv_needs_guard(v);
 	if (strpbrk(v, ",\"\r\n") == NULL && v[0] != ' ') {
 		if (guard)
 			fputc('\'', out);

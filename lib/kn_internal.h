@@ -45,6 +45,10 @@ kn_status kn_audit_range(struct kn_db *db, const char *entity, long long first, 
 kn_status kn_audit(struct kn_db *db, const char *entity, long long id, struct kn_err *err,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* SPEC 4b: a CSV cell that a spreadsheet would run as a formula is written
+ * with a leading ', which the reader takes off again. */
+int kn_csv_needs_guard(const char *v);
+
 /* vaccines.required as a JSON array, bound into json_each() */
 struct kn_buf;
 kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err);

@@ -61,45 +61,42 @@ kn_status kn_mail_show(struct kn_db *db, long long id, struct kn_printer *p,
 	return s;
 }
 
-kn_status kn_mail_retry(struct kn_db *db, long long id, long long *count, struct kn_err *err)
+/* A change to one message (id) or to all it applies to (id 0): counted,
+ * refused when a named message is not one it applies to, audited. */
+static kn_status outbox_change(struct kn_db *db, const char *sql, long long id, long long *count,
+                               const char *not_applicable, const char *done,
+                               struct kn_err *err)
 {
 	sqlite3_stmt *st;
-	kn_status s = kn_prepare(db, "UPDATE outbox SET status = 'queued', next_attempt_at = NULL,"
-	                             " claimed_at = NULL WHERE status IN ('failed', 'queued')"
-	                             " AND (?1 = 0 OR id = ?1) AND (?1 <> 0 OR status = 'failed')",
-	                         &st, err);
+	kn_status s = kn_prepare(db, sql, &st, err);
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		s = kn_sql_fail(db, err, "retrying mail");
+		s = kn_sql_fail(db, err, "changing the outbox");
 	*count = sqlite3_changes(db->h);
 	sqlite3_finalize(st);
 	if (s == KN_OK && id > 0 && *count == 0)
-		s = kn_err_set(err, KN_FAIL, "message %lld not found, or already sent", id);
+		s = kn_err_set(err, KN_FAIL, "message %lld %s", id, not_applicable);
 	if (s == KN_OK && *count > 0)
-		s = kn_audit(db, "mail", id, err, "%lld message(s) queued again", *count);
+		s = kn_audit(db, "mail", id, err, "%lld %s", *count, done);
 	return s;
+}
+
+kn_status kn_mail_retry(struct kn_db *db, long long id, long long *count, struct kn_err *err)
+{
+	return outbox_change(db, "UPDATE outbox SET status = 'queued', next_attempt_at = NULL,"
+	                         " claimed_at = NULL WHERE status IN ('failed', 'queued')"
+	                         " AND (?1 = 0 OR id = ?1) AND (?1 <> 0 OR status = 'failed')",
+	                     id, count, "not found, or already sent", "message(s) queued again",
+	                     err);
 }
 
 kn_status kn_mail_cancel(struct kn_db *db, long long id, long long *count, struct kn_err *err)
 {
-	sqlite3_stmt *st;
 	/* gone, not marked: a blast run again after the fix (a portal URL set)
 	 * queues these owners anew, since nothing of theirs is in the outbox */
-	kn_status s = kn_prepare(db, "DELETE FROM outbox WHERE status = 'queued'"
-	                             " AND (?1 = 0 OR id = ?1)", &st, err);
-	if (s != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		s = kn_sql_fail(db, err, "cancelling mail");
-	*count = sqlite3_changes(db->h);
-	sqlite3_finalize(st);
-	if (s == KN_OK && id > 0 && *count == 0)
-		s = kn_err_set(err, KN_FAIL, "message %lld is not queued (sent, failed, being sent, "
-		               "or not found)", id);
-	if (s == KN_OK && *count > 0)
-		s = kn_audit(db, "mail", id, err, "%lld queued message(s) cancelled", *count);
-	return s;
+	return outbox_change(db, "DELETE FROM outbox WHERE status = 'queued' AND (?1 = 0 OR id = ?1)",
+	                     id, count, "is not queued (sent, failed, being sent, or not found)",
+	                     "queued message(s) cancelled", err);
 }

@@ -75,11 +75,6 @@ void kn_list_end(struct kn_printer *p)
 	p->in_list = 0;
 }
 
-static int formula_start(char c)
-{
-	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
 /* guard: text that a spreadsheet could take for a formula gets a leading '
  * (SPEC 4b; the CSV reader takes it off again); numbers we print need none */
 static void csv_cell(struct kn_buf *b, const char *v, int guard)
@@ -88,8 +83,7 @@ static void csv_cell(struct kn_buf *b, const char *v, int guard)
 		kn_buf_add(b, ",", 1);
 	if (v == NULL)
 		return;
-	guard = guard && (formula_start(v[0]) ||
-	                  (v[0] == '\'' && (formula_start(v[1]) || v[1] == '\'')));
+	guard = guard && kn_csv_needs_guard(v);
 	if (strpbrk(v, ",\"\r\n") == NULL && v[0] != ' ' && v[0] != '\0') {
 		if (guard)
 			kn_buf_add(b, "'", 1);

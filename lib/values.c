@@ -455,6 +455,18 @@ bad:
 	return kn_err_set(err, KN_FAIL, "invalid email '%s'", text);
 }
 
+static int formula_char(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+int kn_csv_needs_guard(const char *v)
+{
+	/* a ' before a formula, and before a ' that would read as one: so
+	 * taking one ' off on import gives back exactly what was written */
+	return formula_char(v[0]) || (v[0] == '\'' && (formula_char(v[1]) || v[1] == '\''));
+}
+
 kn_status kn_line_check(const char *field, const char *v, int multiline, struct kn_err *err)
 {
 	const unsigned char *s = (const unsigned char *)v;
