@@ -4,6 +4,15 @@
 
 #include "kn_internal.h"
 
+/* The owners table's secondary indexes, as migration 1 made them; an import
+ * into an empty table drops them and builds them again after the load. */
+#define KN_OWNER_INDEXES_SQL \
+	"CREATE INDEX owners_email ON owners (email COLLATE NOCASE, last_name COLLATE NOCASE);" \
+	"CREATE INDEX owners_name ON owners (last_name COLLATE NOCASE, first_name COLLATE NOCASE);" \
+	"CREATE INDEX owners_username_nocase ON owners (username COLLATE NOCASE);"
+#define KN_OWNER_INDEXES_DROP_SQL \
+	"DROP INDEX owners_email; DROP INDEX owners_name; DROP INDEX owners_username_nocase;"
+
 void kn_owner_from_row(sqlite3_stmt *st, struct kn_owner *o);
 kn_status kn_username_free(struct kn_db *db, const char *username, long long self,
                            struct kn_err *err);

@@ -4,6 +4,7 @@
  * released migration is never edited, a change is a new entry.
  */
 #include "kn_internal.h"
+#include "kn_owner.h"
 
 const char *const kn_migrations[] = {
 	/* 1: the business, preferences, owners, notes, audit log */
@@ -26,9 +27,7 @@ const char *const kn_migrations[] = {
 	"  email_opt_out INTEGER NOT NULL DEFAULT 0,"
 	"  active INTEGER NOT NULL DEFAULT 1,"
 	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
-	"CREATE INDEX owners_email ON owners (email COLLATE NOCASE, last_name COLLATE NOCASE);"
-	"CREATE INDEX owners_name ON owners (last_name COLLATE NOCASE, first_name COLLATE NOCASE);"
-	"CREATE INDEX owners_username_nocase ON owners (username COLLATE NOCASE);"
+	KN_OWNER_INDEXES_SQL
 	"CREATE TABLE owner_notes ("
 	"  id INTEGER PRIMARY KEY,"
 	"  owner_id INTEGER NOT NULL REFERENCES owners (id) ON DELETE CASCADE,"

@@ -248,3 +248,17 @@ load test_helper
 	assert_equal "$(echo "$output" | jq -r '.[].summary')" \
 		"import of f.csv: 3 rows, 3 created, 0 updated, 0 unchanged, 0 rejected (owners 1-3)"
 }
+
+@test "into an empty table: duplicates in the file are still found while the indexes wait" {
+	init_db
+	printf 'first_name,last_name,email,username\nAnn,Lee,ann@example.com,\nANN,lee,Ann@Example.com,\nBo,Kim,,\nbo,KIM,,\nCy,Doe,cy@example.com,CyD\nDi,Ng,di@example.com,cyd\n' > f.csv
+	run -3 --separate-stderr kennel owner import f.csv
+	assert_equal "${stderr_lines[0]}" "kennel: f.csv: line 3: the same owner appears earlier in this file"
+	assert_equal "${stderr_lines[1]}" "kennel: f.csv: line 5: the same owner appears earlier in this file"
+	[[ "${stderr_lines[2]}" == "kennel: f.csv: line 7: "* ]]
+	assert_equal "$(sql 'SELECT count(*) FROM owners')" "3"
+	# the indexes the load put off are there again, as migration 1 made them
+	assert_equal "$(sql "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'owners' AND sql IS NOT NULL ORDER BY name)")" \
+		"owners_email,owners_name,owners_username_nocase"
+	run -0 kennel db check
+}

@@ -30,3 +30,24 @@ ours=$(elapsed "$start")
 n=$(sqlite3 "$w/k.db" 'SELECT count(*) FROM owners')
 [ "$n" -eq "$rows" ] || { echo "kennel imported $n of $rows rows" >&2; exit 1; }
 row "owner import, $rows rows (vs sqlite3 .import)" "$ours" "$ref"
+
+# the fair reference of issue 11: sqlite3's .import straight into kennel's
+# own owners table of a fresh database (its five indexes, the same 32 MiB
+# page cache), from the same rows laid out as that table's columns; the
+# layout is made before the clock starts. Target <= 0.8x.
+/usr/bin/python3 - "$w/owners.csv" "$w/owners-table.csv" <<'PY'
+import csv, sys
+r = csv.reader(open(sys.argv[1], newline=""))
+next(r)
+w = csv.writer(open(sys.argv[2], "w", newline=""))
+for i, row in enumerate(r, 1):
+    # a username each: the UNIQUE index takes an entry per row, as NULLs do in kennel's
+    w.writerow([i] + row[:9] + ["u%d" % i, "", 0, 0, 1, "2026-11-23T09:00:00", "2026-11-23T09:00:00"])
+PY
+KENNEL_DB="$w/ref2.db" "$KENNEL" init -q
+start=$(date +%s.%N)
+sqlite3 "$w/ref2.db" "PRAGMA cache_size = -32768" ".import --csv $w/owners-table.csv owners"
+ref2=$(elapsed "$start")
+n=$(sqlite3 "$w/ref2.db" 'SELECT count(*) FROM owners')
+[ "$n" -eq "$rows" ] || { echo "the reference imported $n of $rows rows" >&2; exit 1; }
+row "owner import, $rows rows (vs .import into owners)" "$ours" "$ref2"
