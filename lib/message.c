@@ -18,15 +18,97 @@ static int ascii(const char *s)
 	return 1;
 }
 
+/* A line of a header may hold 998 characters (RFC 5322 2.1.1); past that a
+ * server refuses the message for good.  Plain text shorter than this is
+ * written as it is; longer, it is folded at its spaces. */
+#define HEADER_PLAIN_MAX 900
+#define FOLD_AT 76
+
+/* ASCII folded before a space, lines of about FOLD_AT; 0 when a word is too
+ * long to fold that way (encoded words are cut anywhere instead). */
+static int fold_ascii(struct kn_buf *b, const char *s)
+{
+	size_t line = 0;
+	for (const char *w = s; *w;) {
+		size_t n = strcspn(w + 1, " ") + 1; /* a word with its leading space */
+		if (n > HEADER_PLAIN_MAX)
+			return 0;
+		if (line > 0 && line + n > FOLD_AT && *w == ' ') {
+			kn_buf_add(b, "\r\n", 2); /* the space starts the continuation */
+			line = 0;
+		}
+		kn_buf_add(b, w, n);
+		line += n;
+		w += n;
+	}
+	return 1;
+}
+
+static size_t longest_line(const char *s)
+{
+	size_t longest = 0;
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		if (n > longest)
+			longest = n;
+		s += n + (s[n] == '\n');
+	}
+	return longest;
+}
+
+/* RFC 2045 6.7: a body with a line too long for SMTP (998) goes as
+ * quoted-printable, lines of at most 76 with soft breaks, CRLF ends. */
+static void quoted_printable(struct kn_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t line = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char enc[3];
+		size_t n;
+		if (*p == '\r')
+			continue;
+		if (*p == '\n') {
+			kn_buf_add(b, "\r\n", 2);
+			line = 0;
+			continue;
+		}
+		int trailing_space = (*p == ' ' || *p == '\t') && (p[1] == '\n' || p[1] == '\0' ||
+		                                                  p[1] == '\r');
+		if ((*p >= 33 && *p <= 126 && *p != '=') || ((*p == ' ' || *p == '\t') &&
+		                                             !trailing_space)) {
+			enc[0] = (char)*p;
+			n = 1;
+		} else {
+			enc[0] = '=';
+			enc[1] = hex[*p >> 4];
+			enc[2] = hex[*p & 15];
+			n = 3;
+		}
+		if (line + n > 75) {
+			kn_buf_add(b, "=\r\n", 3);
+			line = 0;
+		}
+		kn_buf_add(b, enc, n);
+		line += n;
+	}
+}
+
 /* RFC 2047: =?UTF-8?B?...?= words of at most 75 characters, never cutting
  * a UTF-8 sequence in two, folded onto continuation lines. */
-static void encode_words(struct kn_buf *b, const char *s)
+static void encode_words(struct kn_buf *b, const char *s, int plain_ok)
 {
 	size_t len = strlen(s), pos = 0;
 
-	if (ascii(s)) {
-		kn_buf_add(b, s, len);
-		return;
+	if (plain_ok && ascii(s)) {
+		if (len <= HEADER_PLAIN_MAX) {
+			kn_buf_add(b, s, len);
+			return;
+		}
+		size_t mark = b->len;
+		if (fold_ascii(b, s))
+			return;
+		b->len = mark; /* a word past any line: encoded, cut anywhere */
 	}
 	while (pos < len) {
 		size_t n = len - pos > 45 ? 45 : len - pos;
@@ -68,7 +150,9 @@ kn_status kn_sender_load(struct kn_db *db, struct kn_sender *snd, struct kn_err 
 	}
 	name = snd->company.name;
 	if (name && *name && !has_crlf(name)) {
-		if (ascii(name) && strpbrk(name, "\"\\,;:<>()[]@") == NULL)
+		if (ascii(name) && strlen(name) > HEADER_PLAIN_MAX)
+			encode_words(&snd->from_header, name, 0); /* specials and all, encoded */
+		else if (ascii(name) && strpbrk(name, "\"\\,;:<>()[]@") == NULL)
 			kn_buf_addf(&snd->from_header, "%s", name);
 		else if (ascii(name)) {
 			kn_buf_add(&snd->from_header, "\"", 1);
@@ -79,7 +163,7 @@ kn_status kn_sender_load(struct kn_db *db, struct kn_sender *snd, struct kn_err 
 			}
 			kn_buf_add(&snd->from_header, "\"", 1);
 		} else
-			encode_words(&snd->from_header, name);
+			encode_words(&snd->from_header, name, 1);
 		kn_buf_addf(&snd->from_header, " <%s>", snd->from);
 	} else {
 		kn_buf_addf(&snd->from_header, "%s", snd->from);
@@ -123,19 +207,24 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_sender *snd,
 
 	kn_buf_addf(&raw, "Date: %s\r\nFrom: %s\r\n", date, snd->from_header.data);
 	kn_buf_addf(&raw, "To: %s\r\nSubject: ", to);
-	encode_words(&raw, m->subject);
+	encode_words(&raw, m->subject, 1);
+	int qp = longest_line(m->body) > HEADER_PLAIN_MAX;
 	kn_buf_addf(&raw, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
-	            "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n",
-	            msgid);
+	            "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: %s\r\n",
+	            msgid, qp ? "quoted-printable" : "8bit");
 	if (m->unsubscribe)
 		kn_buf_addf(&raw, "List-Unsubscribe: %s\r\n", m->unsubscribe);
 	kn_buf_add(&raw, "\r\n", 2);
-	for (const char *p = m->body; *p; p++) {
-		if (*p == '\r')
-			continue;
-		if (*p == '\n')
-			kn_buf_add(&raw, "\r", 1);
-		kn_buf_add(&raw, p, 1);
+	if (qp) {
+		quoted_printable(&raw, m->body);
+	} else {
+		for (const char *p = m->body; *p; p++) {
+			if (*p == '\r')
+				continue;
+			if (*p == '\n')
+				kn_buf_add(&raw, "\r", 1);
+			kn_buf_add(&raw, p, 1);
+		}
 	}
 	if (raw.len < 2 || raw.data[raw.len - 1] != '\n')
 		kn_buf_add(&raw, "\r\n", 2);

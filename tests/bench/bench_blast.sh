@@ -19,6 +19,7 @@ sink() { # sink DIR PORT: start, wait until ready
 
 db="$w/blast.db"
 KENNEL_DB="$db" "$KENNEL" init -q --company "Happy Tails" --email frontdesk@happytails.example
+KENNEL_DB="$db" "$KENNEL" -q company set --phone 555-0100 --portal-url https://happytails.example/portal
 /usr/bin/python3 "$here/gen_owners.py" "$n" > "$w/blast-owners.csv"
 KENNEL_DB="$db" "$KENNEL" -q owner import "$w/blast-owners.csv"
 KENNEL_DB="$db" "$KENNEL" -q blast email --template portal-launch --queue-only
