@@ -155,6 +155,26 @@ static kn_status read_version(struct kn_db *db, int *version, struct kn_err *err
 	return s;
 }
 
+/* fold(text): kn_fold for SQL, so queries compare names as owners are
+ * matched, ignoring case and accents. */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *in = (const char *)sqlite3_value_text(argv[0]);
+	if (in == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	size_t n = strlen(in) + 1;
+	char *out = sqlite3_malloc64(n);
+	if (out == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	kn_fold(in, out, n);
+	sqlite3_result_text(ctx, out, -1, sqlite3_free);
+}
+
 /* The business's time zone decides "today" for every rule (SPEC.md 1). */
 static kn_status apply_zone(struct kn_db *db, struct kn_err *err)
 {
@@ -209,6 +229,8 @@ kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *cre
 		goto done;
 	}
 	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_create_function(db->h, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                        sql_fold, NULL, NULL);
 	sqlite3_extended_result_codes(db->h, 1);
 	if ((st = kn_exec(db, "PRAGMA foreign_keys = ON", err)) != KN_OK)
 		goto done;

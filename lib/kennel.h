@@ -74,6 +74,10 @@ void kn_money_format(long long cents, char out[32]);
 /* Validates per SPEC.md; on success writes the trimmed address to out. */
 kn_status kn_email_check(const char *text, char *out, size_t outlen, struct kn_err *err);
 int kn_utf8_valid(const char *s, size_t len);
+/* A name as owners are matched (SPEC 4: ignoring case and accents): ASCII
+ * lowercased, the accented Latin letters of U+00C0..U+017F to their base
+ * (José, JOSE and jose are one).  Returns the length written to out. */
+size_t kn_fold(const char *in, char *out, size_t outlen);
 /* A one-line field (a name, a phone): valid UTF-8, no control character
  * (CR, LF, ESC, NUL, ...); multiline (an address, notes) lets line breaks
  * and tabs in.  The error names the field. */

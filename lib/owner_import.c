@@ -80,11 +80,12 @@ static kn_status setup(struct kn_import *in, struct kn_err *err)
 	kn_status s;
 
 	if ((s = kn_prepare(db, SELECT_OWNER "WHERE external_id = ?", &im->by_ext, err)) ||
+	    /* the email through its index; the names ignoring case and accents */
 	    (s = kn_prepare(db, SELECT_OWNER "WHERE email = ?1 COLLATE NOCASE"
-	                        " AND last_name = ?2 COLLATE NOCASE AND first_name = ?3 COLLATE NOCASE",
+	                        " AND fold(last_name) = fold(?2) AND fold(first_name) = fold(?3)",
 	                    &im->by_email, err)) ||
 	    (s = kn_prepare(db, SELECT_OWNER "WHERE email = ?1 COLLATE NOCASE"
-	                        " AND last_name = ?2 COLLATE NOCASE AND first_name = ?3 COLLATE NOCASE"
+	                        " AND fold(last_name) = fold(?2) AND fold(first_name) = fold(?3)"
 	                        " AND external_id IS NULL", &im->by_email_noext, err)) ||
 	    (s = kn_prepare(db, SELECT_OWNER "WHERE last_name = ?2 COLLATE NOCASE"
 	                        " AND first_name = ?1 COLLATE NOCASE AND email IS NULL"
@@ -138,10 +139,17 @@ static long long seen_key(char kind, const char *a, const char *b, const char *c
 {
 	unsigned long long h = 1469598103934665603ULL;
 	const char *parts[4] = { &kind, a, b, c };
+	char folded[1024];
 	for (int i = 0; i < 4; i++) {
 		size_t n = i == 0 ? 1 : parts[i] ? strlen(parts[i]) : 0;
+		const char *p = parts[i];
+		/* names as the match compares them: without case or accents */
+		if (i >= 2 && (kind == 'E' || kind == 'X') && p) {
+			n = kn_fold(p, folded, sizeof folded);
+			p = folded;
+		}
 		for (size_t j = 0; j < n; j++) {
-			unsigned char ch = (unsigned char)parts[i][j];
+			unsigned char ch = (unsigned char)p[j];
 			if (ch >= 'A' && ch <= 'Z')
 				ch = (unsigned char)(ch - 'A' + 'a');
 			h = (h ^ ch) * 1099511628211ULL;

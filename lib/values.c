@@ -455,6 +455,36 @@ bad:
 	return kn_err_set(err, KN_FAIL, "invalid email '%s'", text);
 }
 
+/* The base letters of U+00C0..U+017F, two bytes of UTF-8 each (C3 80 ..
+ * C5 BF); '\0' where the character is no accented letter (x, /). */
+static const char fold_c3[64] = "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"
+                                "aaaaaaaceeeeiiiidnooooo\0ouuuuyty";
+static const char fold_c4_c5[128] =
+	"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllll"
+	"lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+size_t kn_fold(const char *in, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t j = 0;
+
+	for (size_t i = 0; s[i] && j + 1 < outlen; i++) {
+		char c = (char)s[i];
+		if (s[i] >= 'A' && s[i] <= 'Z') {
+			c = (char)(s[i] - 'A' + 'a');
+		} else if (s[i] == 0xc3 && s[i + 1] >= 0x80 && s[i + 1] <= 0xbf &&
+		           fold_c3[s[i + 1] - 0x80]) {
+			c = fold_c3[s[++i] - 0x80];
+		} else if ((s[i] == 0xc4 || s[i] == 0xc5) && s[i + 1] >= 0x80 && s[i + 1] <= 0xbf) {
+			c = fold_c4_c5[(s[i] - 0xc4) * 64 + (s[i + 1] - 0x80)];
+			i++;
+		}
+		out[j++] = c;
+	}
+	out[j] = '\0';
+	return j;
+}
+
 static int formula_char(char c)
 {
 	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';

@@ -262,3 +262,17 @@ load test_helper
 		"owners_email,owners_name,owners_username_nocase"
 	run -0 kennel db check
 }
+
+@test "owners are matched by email and names ignoring case and accents" {
+	init_db
+	printf 'first_name,last_name,email\nJosé,Pérez,jp@example.com\nZoë,Müller,zm@example.com\n' > f.csv
+	kennel -q owner import f.csv
+	printf 'first_name,last_name,email\nJOSE,Perez,JP@example.com\nzoe,MULLER,zm@example.com\nJosefa,Perez,jp@example.com\n' > g.csv
+	run -0 --separate-stderr kennel owner import g.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .unchanged]')" "[1,2]"
+	# and in one file loaded into an empty table
+	sql 'DELETE FROM owners'
+	cat f.csv > h.csv && tail -n +2 g.csv >> h.csv
+	run -3 --separate-stderr kennel owner import h.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.created, .rejected]')" "[3,2]"
+}

@@ -97,5 +97,16 @@ int main(void)
 	ok(!kn_utf8_valid("Zo\xeb", 3), "Latin-1 byte refused");
 	ok(!kn_utf8_valid("\xc0\xaf", 2), "overlong refused");
 	ok(!kn_utf8_valid("\xed\xa0\x80", 3), "surrogate refused");
+	{
+		char out[64];
+		kn_fold("Jos\xc3\xa9 P\xc3\xa9rez", out, sizeof out);
+		ok(strcmp(out, "jose perez") == 0, "fold: accents and case off");
+		kn_fold("\xc5\x81\xc3\xb3" "d\xc5\xba \xc3\x86\xc3\x98 \xc5\xbd", out, sizeof out);
+		ok(strcmp(out, "lodz ao z") == 0, "fold: Latin Extended-A and Latin-1 letters");
+		kn_fold("\xc3\x97 \xe2\x82\xac", out, sizeof out);
+		ok(strcmp(out, "\xc3\x97 \xe2\x82\xac") == 0, "fold: what is no letter stays");
+		kn_fold("ABCDEFGHIJ", out, 4);
+		ok(strcmp(out, "abc") == 0, "fold: cut to the room there is");
+	}
 	return failed != 0;
 }
