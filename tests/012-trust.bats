@@ -338,3 +338,14 @@ CMDS
 	run -0 kennel report vaccinations --json
 	assert_equal "$(echo "$output" | jq -c '[.[0].phone, .[0].email]')" '["555-0101","ann@example.com"]'
 }
+
+@test "the request rules fail closed: a rule that cannot be read refuses, never approves" {
+	everything
+	# the capacity table gone: reading it fails, which must not mean "unlimited"
+	sql 'DROP TABLE capacity'
+	run -1 --separate-stderr kennel request approve 2
+	[[ "$stderr" == "kennel: "*"capacity"* ]]
+	assert_equal "$(sql 'SELECT status FROM requests WHERE id = 2')" "pending"
+	run -1 --separate-stderr kennel request auto --json
+	assert_equal "$(sql "SELECT count(*) FROM requests WHERE status = 'approved'")" "1"
+}
