@@ -15,6 +15,6 @@ detail() { printf '%-44s %12s %12s\n' "$1" "$2" "$3"; }
 requests_db() {
 	KENNEL_DB="$1" "$KENNEL" init -q
 	KENNEL_DB="$1" "$KENNEL" prefs set portal.require_current_vaccinations false
-	KENNEL_DB="$1" "$KENNEL" capacity set boarding "$4"
+	KENNEL_DB="$1" "$KENNEL" -q capacity set boarding "$4"
 	/usr/bin/python3 "$(dirname "$0")/gen_requests.py" "$1" "$2" "$3" "$5" "$6" ${7:+"$7"}
 }
