@@ -8,14 +8,12 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 n=${BENCH_MAIL:-10000}
 w=$BENCH_WORK
-port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. "$here/lib.sh"
 sink() { # sink DIR PORT: start, wait until ready
 	/usr/bin/python3 "$here/../smtp_sink.py" "$2" "$1" --count-only &
 	echo $! > "$1.pid"
-	i=0
-	while [ ! -e "$1/ready" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	wait_ready "$1"
 }
-. "$here/lib.sh"
 
 db="$w/blast.db"
 KENNEL_DB="$db" "$KENNEL" init -q --company "Happy Tails" --email frontdesk@happytails.example
@@ -24,7 +22,7 @@ KENNEL_DB="$db" "$KENNEL" -q company set --phone 555-0100 --portal-url https://h
 KENNEL_DB="$db" "$KENNEL" -q owner import "$w/blast-owners.csv"
 KENNEL_DB="$db" "$KENNEL" -q blast email --template portal-launch --queue-only
 
-p1=$(port); sink "$w/sink1" "$p1"
+p1=$(free_port); sink "$w/sink1" "$p1"
 KENNEL_DB="$db" "$KENNEL" prefs set mail.url "smtp://127.0.0.1:$p1"
 start=$(date +%s.%N)
 KENNEL_DB="$db" /usr/bin/time -f '%M' -o "$w/rss" "$KENNEL" -q mail send
@@ -32,7 +30,7 @@ ours=$(elapsed "$start")
 kill "$(cat "$w/sink1.pid")"
 got=$(cat "$w/sink1/count")
 
-p2=$(port); sink "$w/sink2" "$p2"
+p2=$(free_port); sink "$w/sink2" "$p2"
 start=$(date +%s.%N)
 /usr/bin/python3 "$here/smtplib_send.py" "$db" "$p2"
 ref=$(elapsed "$start")
@@ -54,7 +52,7 @@ with open(os.path.join(folder, "list"), "w") as index:
             f.write(raw.encode("utf-8"))
         index.write("%06d.eml %s\n" % (i, to))
 PY
-p3=$(port); sink "$w/sink3" "$p3"
+p3=$(free_port); sink "$w/sink3" "$p3"
 start=$(date +%s.%N)
 while read -r file to; do
 	msmtp --host=127.0.0.1 --port="$p3" --auth=off --tls=off \

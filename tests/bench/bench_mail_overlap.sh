@@ -9,12 +9,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 n=${BENCH_OVERLAP:-200}
 w=$BENCH_WORK
 . "$here/lib.sh"
-port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 server() { # DIR PORT: a slow server, started and ready
 	/usr/bin/python3 "$here/../bad_smtp.py" "$2" "$1" slow 0.05 &
 	echo $! > "$1.pid"
-	i=0
-	while [ ! -e "$1/ready" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	wait_ready "$1"
 }
 db="$w/overlap.db"
 KENNEL_DB="$db" "$KENNEL" init -q --company "Happy Tails" --email frontdesk@happytails.example
@@ -23,7 +21,7 @@ KENNEL_DB="$db" "$KENNEL" -q company set --phone 555-0100 --portal-url https://h
 KENNEL_DB="$db" "$KENNEL" -q owner import "$w/overlap-owners.csv"
 KENNEL_DB="$db" "$KENNEL" -q blast email --template portal-launch --queue-only
 
-p1=$(port); server "$w/slow1" "$p1"
+p1=$(free_port); server "$w/slow1" "$p1"
 KENNEL_DB="$db" "$KENNEL" -q prefs set mail.url "smtp://127.0.0.1:$p1"
 KENNEL_DB="$db" "$KENNEL" -q prefs set mail.starttls off
 start=$(date +%s.%N)
@@ -33,7 +31,7 @@ kill "$(cat "$w/slow1.pid")"
 got=$(wc -l < "$w/slow1/ids")
 [ "$got" -eq "$n" ] || { echo "the server got $got of $n messages" >&2; exit 1; }
 
-p2=$(port); server "$w/slow2" "$p2"
+p2=$(free_port); server "$w/slow2" "$p2"
 start=$(date +%s.%N)
 /usr/bin/python3 "$here/smtplib_send.py" "$db" "$p2"
 ref=$(elapsed "$start")

@@ -18,3 +18,10 @@ requests_db() {
 	KENNEL_DB="$1" "$KENNEL" -q capacity set boarding "$4"
 	/usr/bin/python3 "$(dirname "$0")/gen_requests.py" "$1" "$2" "$3" "$5" "$6" ${7:+"$7"}
 }
+# free_port: a TCP port on 127.0.0.1 nobody listens on
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# wait_ready DIR: until a test server writes DIR/ready (10 s at most)
+wait_ready() {
+	i=0
+	while [ ! -e "$1/ready" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+}
