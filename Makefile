@@ -6,10 +6,11 @@ SHAREDIR ?= $(PREFIX)/share
 DESTDIR ?=
 
 CC ?= cc
-PKGS = sqlite3 jansson libcurl libsodium
+PKGS = sqlite3 jansson libcurl libsodium libmicrohttpd libcmark
 DEB_PACKAGES = build-essential pkg-config libsqlite3-dev libjansson-dev \
 	libcurl4-openssl-dev libsodium-dev sqlite3 jq bats bats-support bats-assert \
-	mandoc python3-aiosmtpd openssl valgrind clang libclang-rt-14-dev
+	mandoc python3-aiosmtpd openssl valgrind clang libclang-rt-14-dev \
+	libmicrohttpd-dev libcmark-dev curl chromium chromium-driver python3-selenium
 
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -Wno-sign-conversion
@@ -22,7 +23,9 @@ LIB_SRC = $(wildcard lib/*.c)
 CMD_SRC = $(wildcard cmd/*.c)
 BUILD ?= build
 TEMPLATES = $(wildcard share/kennel/templates/*.txt)
-LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/templates.o
+PORTAL_FILES = $(wildcard share/kennel/portal/*)
+GEN_OBJ = $(BUILD)/gen/templates.o $(BUILD)/gen/portal.o $(BUILD)/gen/passwords.o
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_OBJ)
 CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
 KENNEL = $(BUILD)/kennel
 
@@ -33,16 +36,26 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 all: $(KENNEL)
 
-$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h lib/kn_mail.h lib/kn_import.h lib/kn_order.h lib/kn_request.h lib/kn_outfile.h cmd/kennel.h
+$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h lib/kn_mail.h lib/kn_import.h lib/kn_order.h lib/kn_request.h lib/kn_outfile.h lib/kn_web.h lib/kn_portal.h cmd/kennel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # the shipped templates, compiled in (KENNEL_TEMPLATES overrides at run time)
 $(BUILD)/gen/templates.c: $(TEMPLATES) lib/embed_templates.sh
 	@mkdir -p $(dir $@)
-	sh lib/embed_templates.sh $(TEMPLATES) > $@
+	sh lib/embed_templates.sh kn_shipped_templates .txt $(TEMPLATES) > $@
 
-$(BUILD)/gen/templates.o: $(BUILD)/gen/templates.c
+# the portal's pages and stylesheet ($KENNEL_PORTAL_TEMPLATES overrides)
+$(BUILD)/gen/portal.c: $(PORTAL_FILES) lib/embed_templates.sh
+	@mkdir -p $(dir $@)
+	sh lib/embed_templates.sh kn_shipped_portal "" $(PORTAL_FILES) > $@
+
+# the common passwords that no password may be (PORTAL.md 2)
+$(BUILD)/gen/passwords.c: share/kennel/common-passwords.txt lib/embed_lines.sh
+	@mkdir -p $(dir $@)
+	sh lib/embed_lines.sh kn_common_passwords $< > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(BUILD)/libkennel.a: $(LIB_OBJ)
@@ -89,7 +102,7 @@ check: deps
 
 # what only the benchmarks compare against: msmtp, as a naive cron script
 # would send, once per message
-BENCH_PACKAGES = msmtp
+BENCH_PACKAGES = msmtp wrk
 bench: all
 	@$(MAKE) -s deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
 	@KENNEL=$(abspath $(KENNEL)) sh tests/bench/run

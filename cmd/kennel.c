@@ -28,6 +28,8 @@ const struct group groups[] = {
 	{ "blast", cmd_blast, blast_verbs, "email every owner of an audience from a template" },
 	{ "remind", cmd_remind, remind_verbs, "reminders for cron: vaccinations due" },
 	{ "log", cmd_log, log_verbs, "the audit log of every change" },
+	{ "serve", cmd_serve, serve_verbs, "the owner portal over HTTP" },
+	{ "portal", cmd_portal, portal_verbs, "portal sessions, sign-outs and the owner's view" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -95,6 +95,8 @@ int cmd_package(int argc, char **argv);
 int cmd_request(int argc, char **argv);
 int cmd_capacity(int argc, char **argv);
 int cmd_block(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_portal(int argc, char **argv);
 /* kennel mail send, also run by blast and creds reset --notify */
 struct kn_send_summary;
 int deliver(struct session *s, long long limit, struct kn_send_summary *sum);
@@ -102,6 +104,7 @@ int deliver(struct session *s, long long limit, struct kn_send_summary *sum);
 extern const struct verb init_verbs[], db_verbs[], company_verbs[], prefs_verbs[],
 	owner_verbs[], log_verbs[], creds_verbs[], mail_verbs[], blast_verbs[],
 	pet_verbs[], vax_verbs[], product_verbs[], report_verbs[], doctor_verbs[], remind_verbs[], order_verbs[],
-	package_verbs[], request_verbs[], capacity_verbs[], block_verbs[];
+	package_verbs[], request_verbs[], capacity_verbs[], block_verbs[], serve_verbs[],
+	portal_verbs[];
 
 #endif

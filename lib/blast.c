@@ -249,7 +249,11 @@ kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours
 	s = kn_template_render("password-reset", text, &ctx, &subject, &body, err);
 	kn_now_text(now);
 	/* each reset is its own message: the time and owner make the key */
-	snprintf(dedupe, sizeof dedupe, "reset:%lld:%s", owner_id, now);
+	unsigned char nonce[6];
+	char nonce_hex[13];
+	randombytes_buf(nonce, sizeof nonce);
+	sodium_bin2hex(nonce_hex, sizeof nonce_hex, nonce, sizeof nonce);
+	snprintf(dedupe, sizeof dedupe, "reset:%lld:%s:%s", owner_id, now, nonce_hex);
 	if (s == KN_OK) {
 		struct kn_mail_msg m = { .kind = "password-reset", .owner_id = owner_id, .to = o.email,
 		                         .subject = subject, .body = body, .dedupe_key = dedupe,

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "kn_creds.h"
+#include "kn_portal.h"
 #include "kn_csv.h"
 #include "kn_outfile.h"
 #include "kn_owner.h"
@@ -261,17 +262,6 @@ done:
 	return s != KN_OK ? s : rs;
 }
 
-static kn_status password_ok(const char *password, const char *username, struct kn_err *err)
-{
-	if (strlen(password) < 8)
-		return kn_err_set(err, KN_FAIL, "password is too short (at least 8 characters)");
-	if (strlen(password) > 1024)
-		return kn_err_set(err, KN_FAIL, "password is too long (at most 1024 characters)");
-	if (username && strcasecmp(password, username) == 0)
-		return kn_err_set(err, KN_FAIL, "password must not be the username");
-	return KN_OK;
-}
-
 static kn_status set_password(struct kn_db *db, long long id, const char *password,
                               struct kn_err *err)
 {
@@ -324,11 +314,14 @@ kn_status kn_creds_set(struct kn_db *db, long long id, const char *username,
 			s = kn_err_set(err, KN_FAIL, "owner %lld has no username: set one with --username",
 			               id);
 		if (s == KN_OK)
-			s = password_ok(password, current, err);
+			s = kn_password_policy(password, current, err);
 		if (s == KN_OK)
 			s = set_password(db, id, password, err);
 		if (s == KN_OK)
 			s = kn_audit(db, "owner", id, err, "password set");
+		/* whoever was logged in with the old password is not any more */
+		if (s == KN_OK)
+			s = kn_sessions_end_owner(db, id, "the password was changed", NULL, err);
 		free(current);
 	}
 	return s;
@@ -393,6 +386,8 @@ kn_status kn_creds_revoke(struct kn_db *db, long long id, struct kn_err *err)
 			s = kn_sql_fail(db, err, "revoking reset tokens");
 		sqlite3_finalize(st);
 	}
+	if (s == KN_OK)
+		s = kn_sessions_end_owner(db, id, "your portal access was revoked", NULL, err);
 	if (s == KN_OK)
 		s = kn_audit(db, "owner", id, err, "credentials revoked");
 	return s;

@@ -228,7 +228,7 @@ kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *cre
 		                db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto done;
 	}
-	sqlite3_busy_timeout(db->h, 10000);
+	kn_db_busy(db, 10000);
 	sqlite3_create_function(db->h, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 	                        sql_fold, NULL, NULL);
 	sqlite3_extended_result_codes(db->h, 1);
@@ -311,6 +311,20 @@ void kn_db_close(struct kn_db *db)
 	free(db->actor);
 	free(db->command);
 	free(db);
+}
+
+void kn_db_busy(struct kn_db *db, int ms)
+{
+	db->busy_ms = ms;
+	sqlite3_busy_timeout(db->h, ms);
+}
+
+void kn_db_act(struct kn_db *db, const char *actor, const char *command)
+{
+	free(db->actor);
+	free(db->command);
+	db->actor = kn_xstrdup(actor);
+	db->command = kn_xstrdup(command);
 }
 
 const char *kn_db_path(const struct kn_db *db)

@@ -533,6 +533,36 @@ struct kn_remind_summary {
 kn_status kn_remind(struct kn_db *db, const char *what, const struct kn_remind_options *o,
                     struct kn_remind_summary *s, struct kn_err *err);
 
+/* ---- the owner portal (PORTAL.md) ---------------------------------- */
+
+struct kn_serve_options {
+	const char *db_path;
+	const char *listen;            /* ADDR:PORT; NULL: 127.0.0.1:8080; port 0: any */
+	int threads;                   /* argon2id verifications at once; 0: the cores */
+	int trust_proxy;               /* believe X-Forwarded-For */
+	const char *smtp_user, *smtp_password;
+	const char *mail_templates;    /* $KENNEL_TEMPLATES */
+	const char *portal_templates;  /* $KENNEL_PORTAL_TEMPLATES */
+	void (*log)(void *ud, const char *line);      /* one access-log line */
+	void (*ready)(void *ud, const char *url);     /* listening */
+	void *ud;
+};
+struct kn_server;
+/* Starts serving in background threads; kn_serve_stop finishes the
+ * requests in flight and frees everything. */
+kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **out,
+                         struct kn_err *err);
+void kn_serve_stop(struct kn_server *s);
+
+/* owner 0: everyone's */
+kn_status kn_portal_sessions(struct kn_db *db, long long owner_id, struct kn_printer *p,
+                             struct kn_err *err);
+kn_status kn_portal_logout(struct kn_db *db, long long owner_id, long long *ended,
+                           struct kn_err *err);
+/* What the owner sees on the portal's home page, as one record. */
+kn_status kn_portal_preview(struct kn_db *db, long long owner_id, struct kn_printer *p,
+                            struct kn_err *err);
+
 /* ---- the option parser shared by every verb ------------------------ */
 
 /* Numbers are digits only, in their range (SPEC.md 1): KN_OPT_INT a count

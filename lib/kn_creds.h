@@ -9,4 +9,9 @@ kn_status kn_crypto_init(struct kn_err *err);
 kn_status kn_password_hash(const char *password, int generated, char out[128],
                            struct kn_err *err);
 
+/* The owner a reset token is good for; KN_FAIL naming why when it is not
+ * (unknown, used, expired). */
+kn_status kn_creds_token_check(struct kn_db *db, const char *token, long long *owner_id,
+                               long long *token_id, struct kn_err *err);
+
 #endif

@@ -15,6 +15,7 @@ struct kn_db {
 	char *command;
 	int in_tx;
 	int dry_run;   /* the whole run is rolled back at close */
+	int busy_ms;   /* how long a write waits for the lock before KN_TEMPFAIL */
 	sqlite3_stmt *audit_stmt;
 	/* statements run once per row of a batch, kept prepared */
 	struct {
@@ -23,6 +24,11 @@ struct kn_db {
 	} cache[48];
 	int ncache;
 };
+
+/* The lock wait of this handle (the portal waits less than a batch). */
+void kn_db_busy(struct kn_db *db, int ms);
+/* Who acts from now on, for the audit log (the portal: owner:ID). */
+void kn_db_act(struct kn_db *db, const char *actor, const char *command);
 
 /* Maps an SQLite failure to a status: busy and locked are temporary. */
 kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what);

@@ -36,6 +36,7 @@ struct kn_mail_msg {
 	const char *body;
 	const char *dedupe_key;
 	const char *unsubscribe;  /* List-Unsubscribe value, or NULL */
+	const char *reply_to;     /* an owner's address on their message to the company */
 	long long blast_id;
 	int secret;               /* the body carries a reset token */
 };

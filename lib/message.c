@@ -190,10 +190,14 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_sender *snd,
 	kn_status s;
 
 	*queued = 0;
-	if (has_crlf(m->subject) || has_crlf(m->to) || has_crlf(m->unsubscribe))
+	char reply_to[256] = "";
+	if (has_crlf(m->subject) || has_crlf(m->to) || has_crlf(m->unsubscribe) ||
+	    has_crlf(m->reply_to))
 		return kn_err_set(err, KN_FAIL, "refusing a mail header with CR or LF in it (to '%s')",
 		                  m->to);
 	if (kn_email_check(m->to, to, sizeof to, err) != KN_OK)
+		return KN_FAIL;
+	if (m->reply_to && kn_email_check(m->reply_to, reply_to, sizeof reply_to, err) != KN_OK)
 		return KN_FAIL;
 	if (snd->from[0] == '\0')
 		return kn_err_set(err, KN_FAIL, "no sender address: set 'kennel company set --email' or "
@@ -214,6 +218,8 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_sender *snd,
 	            msgid, qp ? "quoted-printable" : "8bit");
 	if (m->unsubscribe)
 		kn_buf_addf(&raw, "List-Unsubscribe: %s\r\n", m->unsubscribe);
+	if (reply_to[0])
+		kn_buf_addf(&raw, "Reply-To: %s\r\n", reply_to);
 	kn_buf_add(&raw, "\r\n", 2);
 	if (qp) {
 		quoted_printable(&raw, m->body);

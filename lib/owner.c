@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kn_owner.h"
+#include "kn_portal.h"
 
 #define OWNER_COLUMNS                                                        \
 	"id, external_id, first_name, last_name, email, phone, address, city," \
@@ -295,7 +296,10 @@ kn_status kn_owner_deactivate(struct kn_db *db, long long id, struct kn_err *err
 	struct kn_owner_change c;
 	kn_owner_change_init(&c);
 	c.active = 0;
-	return kn_owner_edit(db, id, &c, err);
+	kn_status s = kn_owner_edit(db, id, &c, err);
+	if (s == KN_OK)
+		s = kn_sessions_end_owner(db, id, "your account was closed", NULL, err);
+	return s;
 }
 
 kn_status kn_owner_rm(struct kn_db *db, long long id, struct kn_err *err)

@@ -9,6 +9,10 @@
 /* type: bool, int, list, url, email, money-or-percent, or a|b|c choices */
 static const struct kn_pref prefs[] = {
 	{ "portal.self_register", "bool", "true", "owners may register themselves" },
+	{ "portal.session_idle_minutes", "int", "30",
+	  "minutes without activity before a portal session ends" },
+	{ "portal.single_session", "bool", "true",
+	  "one portal login per owner: a new login ends the others" },
 	{ "portal.daycare", "off|request|schedule", "request", "how daycare reaches the business" },
 	{ "portal.boarding", "off|request|schedule", "request", "how boarding reaches the business" },
 	{ "portal.grooming", "off|request", "request", "how grooming reaches the business" },

@@ -13,7 +13,8 @@ kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct
 		return s;
 	kn_buf_add(out, "[", 1);
 	int first = 1;
-	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		while (*tok == ' ')
 			tok++;
 		size_t n = strlen(tok);

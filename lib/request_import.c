@@ -61,7 +61,8 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	if (pets == NULL)
 		return kn_import_reject(in, "no pets given"), KN_OK;
 	snprintf(list, sizeof list, "%s", pets);
-	for (char *tok = strtok(list, ";"); tok; tok = strtok(NULL, ";")) {
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
 		char ref[300];
 		struct kn_err perr = { 0 };
 		while (*tok == ' ')

@@ -44,10 +44,19 @@ kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char 
 		return s;
 	if ((s = kn_company_get(db, &c, err)) != KN_OK)
 		return s;
-	if (c.reset_url == NULL || c.reset_url[0] == '\0') {
+	/* the portal's own reset page, unless the business points elsewhere */
+	char portal_reset[600] = "";
+	if ((c.reset_url == NULL || c.reset_url[0] == '\0') && c.portal_url && c.portal_url[0]) {
+		size_t n = strlen(c.portal_url);
+		snprintf(portal_reset, sizeof portal_reset, "%.*s/reset?token={token}",
+		         (int)(n > 0 && c.portal_url[n - 1] == '/' ? n - 1 : n), c.portal_url);
+	}
+	const char *reset_url = portal_reset[0] ? portal_reset : c.reset_url;
+	if (reset_url == NULL || reset_url[0] == '\0') {
 		kn_company_free(&c);
-		return kn_err_set(err, KN_FAIL, "no reset URL: set one with 'kennel company set "
-		                  "--reset-url URL' (with {token} in it)");
+		return kn_err_set(err, KN_FAIL, "no reset URL: set the portal's with 'kennel company "
+		                  "set --portal-url URL', or another with --reset-url URL (with {token} "
+		                  "in it)");
 	}
 	/* cached, as the insert below: blast --with-reset-links mints one per owner */
 	if ((s = kn_cached(db, "SELECT username IS NOT NULL AND active FROM owners WHERE id = ?",
@@ -84,7 +93,7 @@ kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char 
 	if (s == KN_OK)
 		s = kn_audit(db, "owner", owner_id, err, "reset token issued, expires %s", expires);
 	if (s == KN_OK)
-		*link = fill_link(c.reset_url, token);
+		*link = fill_link(reset_url, token);
 done:
 	sodium_memzero(raw, sizeof raw);
 	sodium_memzero(token, sizeof token);
@@ -92,13 +101,12 @@ done:
 	return s;
 }
 
-kn_status kn_creds_redeem(struct kn_db *db, const char *token, const char *password,
-                          long long *owner_id, struct kn_err *err)
+kn_status kn_creds_token_check(struct kn_db *db, const char *token, long long *owner_id,
+                               long long *token_id, struct kn_err *err)
 {
 	char hex[65], now[20];
 	sqlite3_stmt *st;
 	kn_status s;
-	long long token_id = 0;
 
 	if ((s = kn_crypto_init(err)) != KN_OK)
 		return s;
@@ -109,19 +117,34 @@ kn_status kn_creds_redeem(struct kn_db *db, const char *token, const char *passw
 	                        " AND o.active", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "reading the reset token");
+	else if (rc != SQLITE_ROW)
 		s = kn_err_set(err, KN_FAIL, "invalid reset token");
 	else if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 		s = kn_err_set(err, KN_FAIL, "this reset token was already used");
 	else if (strcmp(kn_col_text(st, 2), now) <= 0)
 		s = kn_err_set(err, KN_FAIL, "this reset token expired at %s", kn_col_text(st, 2));
 	else {
-		token_id = sqlite3_column_int64(st, 0);
+		*token_id = sqlite3_column_int64(st, 0);
 		*owner_id = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
-	if (s != KN_OK)
+	return s;
+}
+
+kn_status kn_creds_redeem(struct kn_db *db, const char *token, const char *password,
+                          long long *owner_id, struct kn_err *err)
+{
+	char now[20];
+	sqlite3_stmt *st;
+	kn_status s;
+	long long token_id = 0;
+
+	if ((s = kn_creds_token_check(db, token, owner_id, &token_id, err)) != KN_OK)
 		return s;
+	kn_now_text(now);
 	if ((s = kn_creds_set(db, *owner_id, NULL, password, err)) != KN_OK)
 		return s;
 	/* single use: this token, and every other open one of the owner */

@@ -186,6 +186,28 @@ const char *const kn_migrations[] = {
 	/* the run that claimed a message being sent ("pid:start"), so a claim is
 	 * taken back only when that run is gone */
 	"ALTER TABLE outbox ADD COLUMN claimed_by TEXT;",
+
+	/* 10: the owner portal.  Sessions, registrations and the calendar key
+	 * are stored as hashes only; failed logins are kept for the throttle;
+	 * portal_keys holds the key that signs the forms' CSRF tokens, so a
+	 * restart does not break a form an owner has open. */
+	"CREATE TABLE portal_sessions ("
+	"  id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
+	"  owner_id INTEGER NOT NULL REFERENCES owners (id) ON DELETE CASCADE,"
+	"  created_at TEXT NOT NULL, last_seen TEXT NOT NULL, client TEXT,"
+	"  ended_at TEXT, ended_why TEXT);"
+	"CREATE INDEX portal_sessions_owner ON portal_sessions (owner_id);"
+	"CREATE TABLE portal_failures (at TEXT NOT NULL, username TEXT NOT NULL, client TEXT NOT NULL);"
+	"CREATE INDEX portal_failures_user ON portal_failures (username, at);"
+	"CREATE INDEX portal_failures_client ON portal_failures (client, at);"
+	"CREATE TABLE portal_registrations ("
+	"  id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
+	"  first_name TEXT NOT NULL, last_name TEXT NOT NULL, email TEXT NOT NULL, phone TEXT,"
+	"  password_hash TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+	"  used_at TEXT);"
+	"CREATE TABLE portal_keys (name TEXT PRIMARY KEY, value BLOB NOT NULL);"
+	"ALTER TABLE owners ADD COLUMN calendar_key_hash TEXT;"
+	"ALTER TABLE outbox ADD COLUMN reply_to TEXT;",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

@@ -201,10 +201,11 @@ kn_status kn_template_check_company(const char *tname, const char *text,
 		if (n == 10 && strncmp(name, "#reset_url", 10) == 0)
 			continue;
 		if (n == 9 && strncmp(name, "reset_url", 9) == 0) {
-			if (c->reset_url == NULL || c->reset_url[0] == '\0')
+			if ((c->reset_url == NULL || c->reset_url[0] == '\0') &&
+			    (c->portal_url == NULL || c->portal_url[0] == '\0'))
 				return kn_err_set(err, KN_FAIL, "template '%s' uses {{reset_url}}, but the "
-				                  "company has no reset URL: set it with 'kennel company set "
-				                  "--reset-url URL' (with {token} in it)", tname);
+				                  "company has no reset URL: set the portal's with 'kennel "
+				                  "company set --portal-url URL' (or --reset-url URL)", tname);
 			if (!with_reset_links)
 				return kn_err_set(err, KN_FAIL, "template '%s' uses {{reset_url}}: add "
 				                  "--with-reset-links, or every owner would get an empty link",

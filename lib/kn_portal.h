@@ -1,0 +1,171 @@
+/*
+ * The owner portal inside libkennel: one request as the handlers see it,
+ * the route table, and the stores behind sessions, throttling and
+ * registrations.  serve.c owns libmicrohttpd and hands each request here
+ * already read; handlers never see an MHD type.
+ *
+ * Transactions: each handler that writes owns its transaction
+ * (kn_tx_begin..commit on the request's handle); a page view writes
+ * nothing (a session's last-seen time, at most once a minute, aside).
+ */
+#ifndef KN_PORTAL_H
+#define KN_PORTAL_H
+
+#include "kn_web.h"
+
+#define KN_SESSION_ABSOLUTE_HOURS 8
+#define KN_THROTTLE_MINUTES 15
+#define KN_THROTTLE_PER_USER 5
+#define KN_THROTTLE_PER_CLIENT 20
+#define KN_TOKEN_CHARS 44 /* 32 bytes, base64url, and a NUL */
+
+struct kn_srv;
+
+struct kn_req {
+	struct kn_srv *srv;
+	struct kn_arena arena;
+	const char *method, *path;   /* the path decoded, as routed */
+	const char *uri;             /* as sent, query included */
+	char client[64];
+	struct kn_form query, form;
+	long long id;                 /* the number in /pets/ID */
+	const char *cookie_header, *sec_fetch_site;
+	struct kn_db *db;             /* taken from the pool when first needed */
+
+	/* the session, when the request has a live one */
+	long long owner_id;
+	int session_route;            /* forms are bound to the session, not the pre-session cookie */
+	char token[KN_TOKEN_CHARS];   /* the session cookie, or the pre-session one */
+	char ended_why[96];           /* why the session in the cookie ended */
+
+	/* the answer */
+	unsigned status;
+	struct kn_buf body;
+	const char *content_type;
+	const char *location;
+	const char *allow;            /* 405: the methods the path takes */
+	const char *cookies[4];
+	int ncookies;
+	int retry_after;
+	int no_store;
+	struct kn_hctx *page;         /* what the page's template can use */
+};
+
+typedef kn_status (*kn_route_fn)(struct kn_req *r, struct kn_err *err);
+struct kn_route {
+	const char *method;
+	const char *path;   /* '#' stands for an id */
+	kn_route_fn fn;
+	int session;        /* without one: 303 to /login?next= */
+	int csrf;           /* the form must carry the csrf field */
+};
+extern const struct kn_route kn_routes[];
+
+/* Every handler, declared once here and listed in portal_routes.c. */
+#define KN_ROUTE_HANDLERS(X) \
+	X(healthz) X(style) X(home) \
+	X(login_form) X(login) X(logout) X(forgot_form) X(forgot) X(reset_form) X(reset) \
+	X(register_form) X(register) X(register_sent) X(register_confirm_form) \
+	X(register_confirm)
+#define KN_ROUTE_DECLARE(name) kn_status kn_route_##name(struct kn_req *r, struct kn_err *err);
+KN_ROUTE_HANDLERS(KN_ROUTE_DECLARE)
+#undef KN_ROUTE_DECLARE
+/* serve.c hands each request, read whole, to this */
+void kn_portal_dispatch(struct kn_req *r, struct kn_err *err);
+
+/* ---- what serve.c gives the handlers ------------------------------- */
+
+struct kn_db *kn_req_db(struct kn_req *r, struct kn_err *err);
+/* Gives the handle back to the pool before a slow step (a hash). */
+void kn_req_db_release(struct kn_req *r);
+/* At most --threads argon2id verifications at once; KN_TEMPFAIL when too
+ * many wait already (the answer is then 503 at once). */
+kn_status kn_hash_slot_take(struct kn_srv *s, struct kn_err *err);
+void kn_hash_slot_give(struct kn_srv *s);
+const char *kn_srv_dummy_hash(const struct kn_srv *s);
+const char *kn_srv_template(const struct kn_srv *s, const char *name);
+const char *kn_srv_mail_templates(const struct kn_srv *s);
+int kn_srv_https(const struct kn_srv *s);
+const unsigned char *kn_srv_key(const struct kn_srv *s);
+long kn_srv_idle_minutes(const struct kn_srv *s);
+int kn_srv_single_session(const struct kn_srv *s);
+const char *kn_srv_company_name(const struct kn_srv *s);
+void kn_srv_log(struct kn_srv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Wakes the mailer: what was just queued leaves now, in the background. */
+void kn_srv_mail_wake(struct kn_srv *s);
+
+/* ---- answering (portal_frame.c) ------------------------------------ */
+
+/* The page tmpl inside the layout, with r->page's values, at status. */
+kn_status kn_page(struct kn_req *r, unsigned status, const char *tmpl, const char *title,
+                  struct kn_err *err);
+void kn_redirect(struct kn_req *r, const char *location);
+void kn_set_cookie(struct kn_req *r, const char *name, const char *value, long max_age);
+const char *kn_cookie_name(const struct kn_req *r, const char *base);
+/* The csrf field of a form: bound to the session, or to the pre-session
+ * cookie (made here when missing) for the forms before a login. */
+const char *kn_csrf_token(struct kn_req *r);
+int kn_csrf_ok(struct kn_req *r);
+/* A field given once, trimmed; *bad set and the form's error shown when it
+ * came twice. */
+const char *kn_field(struct kn_req *r, const char *name, int *bad);
+/* A field's error, shown next to it (class "error"). */
+void kn_field_error(struct kn_req *r, const char *field, const char *msg);
+/* next= of a form: a path on this site, else "/" */
+const char *kn_safe_next(const char *next);
+/* Audit as the owner: actor owner:ID, command "portal". */
+void kn_req_act_as_owner(struct kn_req *r);
+
+/* ---- sessions, throttle, keys (portal_store.c) --------------------- */
+
+kn_status kn_portal_key(struct kn_db *db, unsigned char key[32], struct kn_err *err);
+void kn_token_new(char out[KN_TOKEN_CHARS]);
+void kn_token_hash(const char *token, char hex[65]);
+kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *client,
+                            int single, char token[KN_TOKEN_CHARS], struct kn_err *err);
+/* *owner_id 0 when the token names no live session; why then says why a
+ * session that existed ended ("" if none did). */
+kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minutes,
+                            long long *owner_id, char *why, size_t whylen, struct kn_err *err);
+kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err);
+/* Every session of the owner (0: everyone's) ends, with why. */
+kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
+                                long long *ended, struct kn_err *err);
+kn_status kn_login_throttled(struct kn_db *db, const char *username, const char *client,
+                             int *throttled, struct kn_err *err);
+kn_status kn_login_failed(struct kn_db *db, const char *username, const char *client,
+                          struct kn_err *err);
+/* The hash to verify for username: *usable 0 for an unknown, inactive or
+ * must-reset account (the caller then verifies the dummy hash). */
+kn_status kn_login_lookup(struct kn_db *db, const char *username, long long *owner_id,
+                          char hash[128], int *usable, struct kn_err *err);
+/* creds set's password rules, for the portal's forms */
+kn_status kn_password_policy(const char *password, const char *username, struct kn_err *err);
+int kn_password_common(const char *password);
+
+/* ---- the owner's pages ------------------------------------------------ */
+
+struct kn_module {
+	const char *service, *menu, *title;
+};
+extern const struct kn_module kn_modules[];
+/* portal.SERVICE: off, request or schedule */
+kn_status kn_module_mode(struct kn_db *db, const char *service, char *mode, size_t len,
+                         struct kn_err *err);
+kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
+                       struct kn_hctx *c, struct kn_err *err);
+
+/* Queues a portal mail from the template, to the owner (owner_id > 0) or
+ * to the address to; extra names/values add to the owner's fields. */
+struct kn_portal_mail {
+	const char *kind, *template_name, *to, *reply_to;
+	long long owner_id;
+	const char *link;           /* {{reset_url}} / {{link}} */
+	const char *const *names, *const *values;
+	size_t n;
+	int secret;
+};
+kn_status kn_portal_mail_queue(struct kn_db *db, const struct kn_portal_mail *m,
+                               const char *template_dir, struct kn_err *err);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * The owner's home page, gathered once into a page context: the portal
+ * renders it, 'kennel portal preview' prints the same context, so the
+ * setup guide's "test drive" shows exactly what the owner will see.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kn_portal.h"
+
+/* The request modules and their words, in the order of the menu. */
+const struct kn_module kn_modules[] = {
+	{ "boarding", "Request boarding", "Boarding" },
+	{ "daycare", "Request daycare", "Daycare" },
+	{ "grooming", "Request grooming", "Grooming" },
+	{ "training", "Request training", "Training" },
+	{ "service", "Request a scheduled service", "Scheduled service" },
+	{ NULL, NULL, NULL },
+};
+
+kn_status kn_module_mode(struct kn_db *db, const char *service, char *mode, size_t len,
+                         struct kn_err *err)
+{
+	char key[40], *v;
+	int def;
+	snprintf(key, sizeof key, "portal.%s", service);
+	kn_status s = kn_pref_get(db, key, &v, &def, err);
+	if (s != KN_OK)
+		return s;
+	snprintf(mode, len, "%s", v);
+	free(v);
+	return KN_OK;
+}
+
+static kn_status each_row(struct kn_db *db, sqlite3_stmt *st, const char *what,
+                          struct kn_err *err, int *rc)
+{
+	*rc = sqlite3_step(st);
+	if (*rc != SQLITE_ROW && *rc != SQLITE_DONE)
+		return kn_sql_fail(db, err, what);
+	return KN_OK;
+}
+
+kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
+                       struct kn_hctx *c, struct kn_err *err)
+{
+	struct kn_company co;
+	sqlite3_stmt *st;
+	int rc;
+	char today[11];
+	kn_status s = kn_company_get(db, &co, err);
+	if (s != KN_OK)
+		return s;
+	kn_date_format(kn_today(), today);
+	kn_h_set(c, "message", co.message ? co.message : "");
+	kn_h_safe(c, "message_html", kn_markdown_html(a, co.message ? co.message : ""));
+	const char *cam = co.webcam_url;
+	int cam_ok = cam && (strncasecmp(cam, "https://", 8) == 0 ||
+	                     strncasecmp(cam, "http://", 7) == 0);
+	kn_h_set(c, "webcam_url", cam_ok ? cam : "");
+	kn_h_set(c, "company_phone", co.phone ? co.phone : "");
+	kn_h_set(c, "company_email", co.email ? co.email : "");
+	kn_company_free(&co);
+
+	if ((s = kn_cached(db, "SELECT first_name, last_name FROM owners WHERE id = ?", &st,
+	                   err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	if ((s = each_row(db, st, "reading the owner", err, &rc)) == KN_OK && rc == SQLITE_ROW) {
+		kn_h_set(c, "first_name", kn_col_text(st, 0));
+		kn_h_set(c, "last_name", kn_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+
+	/* notes the staff marked for the owner, newest first */
+	kn_h_list(c, "notes");
+	if ((s = kn_cached(db, "SELECT body, substr(created_at, 1, 10) FROM owner_notes"
+	                       " WHERE owner_id = ? AND show_to_owner"
+	                       " ORDER BY created_at DESC, id DESC", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	while ((s = each_row(db, st, "reading notes", err, &rc)) == KN_OK && rc == SQLITE_ROW) {
+		struct kn_hctx *n = kn_h_item(c, "notes");
+		kn_h_set(n, "text", kn_col_text(st, 0));
+		kn_h_safe(n, "html", kn_markdown_html(a, kn_col_text(st, 0)));
+		kn_h_set(n, "date", kn_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+
+	/* each pet's required vaccination that is expired or missing */
+	struct kn_buf req = { 0 };
+	kn_h_list(c, "vaccinations");
+	if ((s = kn_required_vaccines_json(db, &req, err)) != KN_OK)
+		return s;
+	kn_buf_add(&req, "", 0);
+	if ((s = kn_cached(db, "SELECT p.id, p.name, r.value, (SELECT max(v.expires_on) FROM"
+	                       " vaccinations v WHERE v.pet_id = p.id AND lower(v.type) = r.value)"
+	                       " AS until FROM pets p, json_each(?1) r WHERE p.owner_id = ?2"
+	                       " AND (until IS NULL OR until < ?3) ORDER BY p.name, p.id, r.key",
+	                   &st, err)) != KN_OK) {
+		kn_buf_free(&req);
+		return s;
+	}
+	sqlite3_bind_text(st, 1, req.data, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, owner_id);
+	sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
+	while ((s = each_row(db, st, "reading vaccinations", err, &rc)) == KN_OK &&
+	       rc == SQLITE_ROW) {
+		struct kn_hctx *v = kn_h_item(c, "vaccinations");
+		kn_h_int(v, "pet_id", sqlite3_column_int64(st, 0));
+		kn_h_set(v, "pet", kn_col_text(st, 1));
+		kn_h_set(v, "vaccine", kn_col_text(st, 2));
+		const char *until = kn_col_text(st, 3);
+		kn_h_set(v, "status", until ? "expired" : "missing");
+		kn_h_set(v, "since", until ? until : "");
+	}
+	sqlite3_reset(st);
+	kn_buf_free(&req);
+	if (s != KN_OK)
+		return s;
+
+	/* upcoming bookings a closed period now overlaps */
+	kn_h_list(c, "conflicts");
+	if ((s = kn_cached(db, "SELECT r.id, r.service, r.start, r.end, b.start, b.end, b.reason"
+	                       " FROM requests r JOIN blocks b ON (b.service IS NULL OR"
+	                       " b.service = r.service) AND b.start <= r.end AND b.end >= r.start"
+	                       " WHERE r.owner_id = ? AND r.status = 'approved' AND r.end >= ?"
+	                       " ORDER BY r.start, r.id, b.start", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	while ((s = each_row(db, st, "reading conflicts", err, &rc)) == KN_OK && rc == SQLITE_ROW) {
+		struct kn_hctx *b = kn_h_item(c, "conflicts");
+		kn_h_int(b, "request", sqlite3_column_int64(st, 0));
+		kn_h_set(b, "service", kn_col_text(st, 1));
+		kn_h_set(b, "start", kn_col_text(st, 2));
+		kn_h_set(b, "end", kn_col_text(st, 3));
+		kn_h_set(b, "closed_from", kn_col_text(st, 4));
+		kn_h_set(b, "closed_to", kn_col_text(st, 5));
+		kn_h_set(b, "reason", kn_col_text(st, 6));
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+
+	kn_h_list(c, "pending");
+	if ((s = kn_cached(db, "SELECT id, service, start, end FROM requests WHERE owner_id = ?"
+	                       " AND status = 'pending' ORDER BY start, id", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	while ((s = each_row(db, st, "reading requests", err, &rc)) == KN_OK && rc == SQLITE_ROW) {
+		struct kn_hctx *p = kn_h_item(c, "pending");
+		kn_h_int(p, "id", sqlite3_column_int64(st, 0));
+		kn_h_set(p, "service", kn_col_text(st, 1));
+		kn_h_set(p, "start", kn_col_text(st, 2));
+		kn_h_set(p, "end", kn_col_text(st, 3));
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+
+	/* the modules the preferences leave on */
+	kn_h_list(c, "menu");
+	for (const struct kn_module *m = kn_modules; m->service; m++) {
+		char mode[16];
+		if ((s = kn_module_mode(db, m->service, mode, sizeof mode, err)) != KN_OK)
+			return s;
+		if (strcmp(mode, "off") == 0)
+			continue;
+		struct kn_hctx *item = kn_h_item(c, "menu");
+		kn_h_set(item, "label", m->menu);
+		kn_h_setf(item, "path", "/requests/new?service=%s", m->service);
+		kn_h_set(item, "mode", mode);
+	}
+	return KN_OK;
+}
+
+kn_status kn_route_home(struct kn_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	if (db == NULL)
+		return err->status;
+	kn_status s = kn_home_fill(db, &r->arena, r->owner_id, r->page, err);
+	if (s != KN_OK)
+		return s;
+	return kn_page(r, 200, "home.html", "Home", err);
+}
+
+kn_status kn_portal_preview(struct kn_db *db, long long owner_id, struct kn_printer *p,
+                            struct kn_err *err)
+{
+	struct kn_arena a = { 0 };
+	struct kn_hctx *c = kn_h_new(&a);
+	kn_status s = kn_home_fill(db, &a, owner_id, c, err);
+	if (s == KN_OK) {
+		static const char *const paths[] = { "/", "/account", "/pets", "/requests",
+		                                     "/calendar", "/packages", "/purchases",
+		                                     "/contact" };
+		for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+			kn_h_set(kn_h_item(c, "paths"), "path", paths[i]);
+		kn_h_print(c, p);
+	}
+	kn_arena_free(&a);
+	return s;
+}

@@ -1,0 +1,28 @@
+/*
+ * The portal's route table, as the command table is for the command line:
+ * method, path ('#' an id), handler, whether it needs a session, whether
+ * its form must carry the csrf field.  portal_frame.c does the rest: 404
+ * for a path no row has, 405 for a method none of its rows take.
+ */
+#include "kn_portal.h"
+
+
+const struct kn_route kn_routes[] = {
+	/* method  path                  handler                         session csrf */
+	{ "GET",  "/healthz",            kn_route_healthz,               0, 0 },
+	{ "GET",  "/style.css",          kn_route_style,                 0, 0 },
+	{ "GET",  "/login",              kn_route_login_form,            0, 0 },
+	{ "POST", "/login",              kn_route_login,                 0, 1 },
+	{ "POST", "/logout",             kn_route_logout,                1, 1 },
+	{ "GET",  "/forgot",             kn_route_forgot_form,           0, 0 },
+	{ "POST", "/forgot",             kn_route_forgot,                0, 1 },
+	{ "GET",  "/reset",              kn_route_reset_form,            0, 0 },
+	{ "POST", "/reset",              kn_route_reset,                 0, 1 },
+	{ "GET",  "/register",           kn_route_register_form,         0, 0 },
+	{ "POST", "/register",           kn_route_register,              0, 1 },
+	{ "GET",  "/register/sent",      kn_route_register_sent,         0, 0 },
+	{ "GET",  "/register/confirm",   kn_route_register_confirm_form, 0, 0 },
+	{ "POST", "/register/confirm",   kn_route_register_confirm,      0, 1 },
+	{ "GET",  "/",                   kn_route_home,                  1, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};

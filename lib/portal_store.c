@@ -1,0 +1,370 @@
+/*
+ * What the portal keeps in SQLite: the form-signing key, sessions (their
+ * tokens as hashes only), failed logins for the throttle, and the
+ * password rules shared with 'kennel creds set'.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kn_creds.h"
+#include "kn_portal.h"
+
+extern const char *const kn_common_passwords[];
+extern const size_t kn_common_passwords_count;
+
+kn_status kn_portal_key(struct kn_db *db, unsigned char key[32], struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	unsigned char fresh[32];
+	randombytes_buf(fresh, sizeof fresh);
+	kn_status s = kn_prepare(db, "INSERT INTO portal_keys (name, value) VALUES ('csrf', ?)"
+	                             " ON CONFLICT (name) DO NOTHING", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_blob(st, 1, fresh, sizeof fresh, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "storing the portal key");
+	sqlite3_finalize(st);
+	sodium_memzero(fresh, sizeof fresh);
+	if (s != KN_OK)
+		return s;
+	if ((s = kn_prepare(db, "SELECT value FROM portal_keys WHERE name = 'csrf'", &st, err)) != KN_OK)
+		return s;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
+		memcpy(key, sqlite3_column_blob(st, 0), 32);
+	else
+		s = kn_err_set(err, KN_FAIL, "the portal key is missing or damaged");
+	sqlite3_finalize(st);
+	return s;
+}
+
+void kn_token_new(char out[KN_TOKEN_CHARS])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(out, KN_TOKEN_CHARS, raw, sizeof raw,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+}
+
+void kn_token_hash(const char *token, char hex[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+static kn_status run1(struct kn_db *db, const char *sql, const char *what, struct kn_err *err,
+                      const char *t1, const char *t2, long long i3)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_cached(db, sql, &st, err);
+	if (s != KN_OK)
+		return s;
+	if (t1)
+		sqlite3_bind_text(st, 1, t1, -1, SQLITE_TRANSIENT);
+	if (t2)
+		sqlite3_bind_text(st, 2, t2, -1, SQLITE_TRANSIENT);
+	if (i3)
+		sqlite3_bind_int64(st, 3, i3);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, what);
+	sqlite3_reset(st);
+	return s;
+}
+
+kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
+                                long long *ended, struct kn_err *err)
+{
+	char now[20];
+	kn_now_text(now);
+	kn_status s = run1(db, "UPDATE portal_sessions SET ended_at = ?1, ended_why = ?2"
+	                       " WHERE ended_at IS NULL AND (?3 IS NULL OR owner_id = ?3)",
+	                   "ending sessions", err, now, why, owner_id);
+	if (s == KN_OK && ended)
+		*ended = sqlite3_changes(db->h);
+	return s;
+}
+
+kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *client,
+                            int single, char token[KN_TOKEN_CHARS], struct kn_err *err)
+{
+	char hex[65], now[20], old[20], why[96];
+	kn_status s;
+
+	kn_now_text(now);
+	if (single) {
+		/* PetExec's one login per username: the other device is told why */
+		snprintf(why, sizeof why, "a new sign-in at %.5s", now + 11);
+		if ((s = kn_sessions_end_owner(db, owner_id, why, NULL, err)) != KN_OK)
+			return s;
+	}
+	/* what is long over is of no use to anyone: the table stays small */
+	kn_time_add_seconds(now, -2 * 86400, old);
+	if ((s = run1(db, "DELETE FROM portal_sessions WHERE last_seen < ?", "pruning sessions",
+	              err, old, NULL, 0)) != KN_OK)
+		return s;
+	kn_token_new(token);
+	kn_token_hash(token, hex);
+	sqlite3_stmt *st;
+	if ((s = kn_cached(db, "INSERT INTO portal_sessions (token_hash, owner_id, created_at,"
+	                       " last_seen, client) VALUES (?, ?, ?, ?, ?)", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, owner_id);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, client, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "creating a session");
+	sqlite3_reset(st);
+	if (s == KN_OK)
+		s = kn_audit(db, "owner", owner_id, err, "logged in to the portal from %s", client);
+	return s;
+}
+
+kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minutes,
+                            long long *owner_id, char *why, size_t whylen, struct kn_err *err)
+{
+	char hex[65], now[20], idle_since[20], born_after[20];
+	sqlite3_stmt *st;
+	kn_status s;
+	long long id = 0, owner = 0;
+	int touch = 0;
+
+	*owner_id = 0;
+	why[0] = '\0';
+	kn_token_hash(token, hex);
+	kn_now_text(now);
+	kn_time_add_seconds(now, -idle_minutes * 60, idle_since);
+	kn_time_add_seconds(now, -(long long)KN_SESSION_ABSOLUTE_HOURS * 3600, born_after);
+	if ((s = kn_cached(db, "SELECT s.id, s.owner_id, s.ended_why, s.last_seen, s.created_at,"
+	                       " o.active FROM portal_sessions s JOIN owners o ON o.id = s.owner_id"
+	                       " WHERE s.token_hash = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *ended = kn_col_text(st, 2);
+		const char *seen = kn_col_text(st, 3), *born = kn_col_text(st, 4);
+		if (ended)
+			snprintf(why, whylen, "%s", ended);
+		else if (!sqlite3_column_int(st, 5))
+			snprintf(why, whylen, "your account was closed");
+		else if (strcmp(seen, idle_since) < 0)
+			snprintf(why, whylen, "%ld minutes without activity", idle_minutes);
+		else if (strcmp(born, born_after) < 0)
+			snprintf(why, whylen, "a sign-in lasts %d hours at most",
+			         KN_SESSION_ABSOLUTE_HOURS);
+		else {
+			id = sqlite3_column_int64(st, 0);
+			owner = sqlite3_column_int64(st, 1);
+			char stale[20];
+			kn_time_add_seconds(now, -60, stale);
+			touch = strcmp(seen, stale) < 0;
+		}
+	} else if (rc != SQLITE_DONE) {
+		s = kn_sql_fail(db, err, "reading the session");
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+	/* a page view writes at most once a minute, and never waits for it:
+	 * a busy database only delays the idle clock */
+	if (touch) {
+		if (kn_cached(db, "UPDATE portal_sessions SET last_seen = ? WHERE id = ?", &st,
+		              err) == KN_OK) {
+			sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, id);
+			sqlite3_busy_timeout(db->h, 0);
+			sqlite3_step(st);
+			sqlite3_busy_timeout(db->h, db->busy_ms);
+			sqlite3_reset(st);
+		}
+		kn_err_clear(err);
+	}
+	*owner_id = owner;
+	return KN_OK;
+}
+
+kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err)
+{
+	char hex[65], now[20];
+	kn_token_hash(token, hex);
+	kn_now_text(now);
+	return run1(db, "UPDATE portal_sessions SET ended_at = ?1, ended_why = 'signed out'"
+	                " WHERE token_hash = ?2 AND ended_at IS NULL",
+	            "ending the session", err, now, hex, 0);
+}
+
+kn_status kn_login_throttled(struct kn_db *db, const char *username, const char *client,
+                             int *throttled, struct kn_err *err)
+{
+	char now[20], since[20];
+	sqlite3_stmt *st;
+	kn_now_text(now);
+	kn_time_add_seconds(now, -KN_THROTTLE_MINUTES * 60, since);
+	kn_status s = kn_cached(db, "SELECT (SELECT count(*) FROM portal_failures"
+	                            "  WHERE username = ?1 AND at > ?3),"
+	                            " (SELECT count(*) FROM portal_failures WHERE client = ?2"
+	                            "  AND at > ?3)", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*throttled = sqlite3_column_int(st, 0) >= KN_THROTTLE_PER_USER ||
+		             sqlite3_column_int(st, 1) >= KN_THROTTLE_PER_CLIENT;
+	else
+		s = kn_sql_fail(db, err, "reading failed logins");
+	sqlite3_reset(st);
+	return s;
+}
+
+kn_status kn_login_failed(struct kn_db *db, const char *username, const char *client,
+                          struct kn_err *err)
+{
+	char now[20], old[20];
+	kn_now_text(now);
+	kn_time_add_seconds(now, -86400, old);
+	kn_status s = run1(db, "DELETE FROM portal_failures WHERE at < ?", "pruning failed logins",
+	                   err, old, NULL, 0);
+	if (s != KN_OK)
+		return s;
+	sqlite3_stmt *st;
+	if ((s = kn_cached(db, "INSERT INTO portal_failures (at, username, client) VALUES (?, ?, ?)",
+	                   &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, username, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, client, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "recording a failed login");
+	sqlite3_reset(st);
+	return s;
+}
+
+kn_status kn_login_lookup(struct kn_db *db, const char *username, long long *owner_id,
+                          char hash[128], int *usable, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_cached(db, "SELECT id, password_hash, must_reset FROM owners"
+	                            " WHERE username = ? AND active", &st, err);
+	*owner_id = 0;
+	*usable = 0;
+	hash[0] = '\0';
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*owner_id = sqlite3_column_int64(st, 0);
+		const char *h = kn_col_text(st, 1);
+		if (h && strlen(h) < 128 && !sqlite3_column_int(st, 2)) {
+			snprintf(hash, 128, "%s", h);
+			*usable = 1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		s = kn_sql_fail(db, err, "looking up the username");
+	}
+	sqlite3_reset(st);
+	return s;
+}
+
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int kn_password_common(const char *password)
+{
+	char lower[64];
+	size_t n = strlen(password);
+	if (n >= sizeof lower)
+		return 0;
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)((password[i] >= 'A' && password[i] <= 'Z') ? password[i] + 32
+		                                                              : password[i]);
+	const char *key = lower;
+	return bsearch(&key, kn_common_passwords, kn_common_passwords_count,
+	               sizeof kn_common_passwords[0], cmp_word) != NULL;
+}
+
+kn_status kn_password_policy(const char *password, const char *username, struct kn_err *err)
+{
+	if (strlen(password) < 8)
+		return kn_err_set(err, KN_FAIL, "password is too short (at least 8 characters)");
+	if (strlen(password) > 1024)
+		return kn_err_set(err, KN_FAIL, "password is too long (at most 1024 characters)");
+	if (username && strcasecmp(password, username) == 0)
+		return kn_err_set(err, KN_FAIL, "password must not be the username");
+	if (kn_password_common(password))
+		return kn_err_set(err, KN_FAIL, "password is one of the most common passwords; "
+		                  "choose another");
+	return KN_OK;
+}
+
+/* ---- staff: who is logged in -------------------------------------------- */
+
+kn_status kn_portal_sessions(struct kn_db *db, long long owner_id, struct kn_printer *p,
+                             struct kn_err *err)
+{
+	char now[20], idle_since[20], born_after[20], *v;
+	int def;
+	kn_status s = kn_pref_get(db, "portal.session_idle_minutes", &v, &def, err);
+	if (s != KN_OK)
+		return s;
+	long idle = strtol(v, NULL, 10);
+	free(v);
+	kn_now_text(now);
+	kn_time_add_seconds(now, -idle * 60, idle_since);
+	kn_time_add_seconds(now, -(long long)KN_SESSION_ABSOLUTE_HOURS * 3600, born_after);
+	sqlite3_stmt *st;
+	if ((s = kn_prepare(db, "SELECT s.id, s.owner_id, o.username, s.created_at, s.last_seen,"
+	                        " s.client FROM portal_sessions s JOIN owners o ON o.id = s.owner_id"
+	                        " WHERE s.ended_at IS NULL AND o.active AND s.last_seen >= ?1"
+	                        " AND s.created_at >= ?2 AND (?3 = 0 OR s.owner_id = ?3)"
+	                        " ORDER BY s.last_seen DESC, s.id DESC", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, idle_since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, born_after, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, owner_id);
+	kn_list_begin(p);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		kn_rec_begin(p);
+		kn_put_int(p, "session", sqlite3_column_int64(st, 0), 0);
+		kn_put_int(p, "owner_id", sqlite3_column_int64(st, 1), 1);
+		kn_put_str(p, "username", kn_col_text(st, 2), 1);
+		kn_put_str(p, "created", kn_col_text(st, 3), 1);
+		kn_put_str(p, "last_seen", kn_col_text(st, 4), 1);
+		kn_put_str(p, "client", kn_col_text(st, 5), 1);
+		kn_rec_end(p);
+	}
+	kn_list_end(p);
+	if (rc != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "listing sessions");
+	sqlite3_finalize(st);
+	return s;
+}
+
+kn_status kn_portal_logout(struct kn_db *db, long long owner_id, long long *ended,
+                           struct kn_err *err)
+{
+	kn_status s = kn_tx_begin(db, err);
+	if (s != KN_OK)
+		return s;
+	s = kn_sessions_end_owner(db, owner_id, "staff ended the session", ended, err);
+	if (s == KN_OK && owner_id > 0)
+		s = kn_audit(db, "owner", owner_id, err, "portal sessions ended (%lld)", *ended);
+	else if (s == KN_OK)
+		s = kn_audit(db, "portal", 0, err, "every portal session ended (%lld)", *ended);
+	if (s == KN_OK)
+		return kn_tx_commit(db, err);
+	kn_tx_rollback(db);
+	return s;
+}

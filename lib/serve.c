@@ -1,0 +1,684 @@
+/*
+ * kennel serve: libmicrohttpd, a pool of SQLite handles, and the limits.
+ *
+ * Threading: one thread per connection (libmicrohttpd's own), so a login's
+ * argon2id hash can never stall another owner's page view; the work done
+ * at once is bounded by the database pool (page views) and by the hash
+ * slots (--threads verifications at once, a short queue, then 503).
+ * Everything a handler needs arrives in a struct kn_req; no MHD type
+ * leaves this file.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kn_creds.h"
+#include "kn_portal.h"
+
+#define BODY_LIMIT (64 * 1024)
+#define HEADER_LINES_LIMIT 100
+#define CONNECTION_LIMIT 1024
+#define CONNECTION_TIMEOUT 30
+#define HASH_QUEUE_PER_THREAD 4
+
+struct shipped_page {
+	const char *name, *text;
+};
+extern const struct shipped_page kn_shipped_portal[];
+
+struct kn_srv {
+	struct kn_serve_options o;
+	struct MHD_Daemon *d;
+	int fd;
+	int https;
+	unsigned char key[32];
+	char dummy_hash[crypto_pwhash_STRBYTES];
+	long idle_minutes;
+	int single_session;
+	char company_name[256];
+	/* the page templates: shipped, or the override folder's */
+	size_t ntemplates;
+	const char **tnames;
+	char **ttexts;
+
+	pthread_mutex_t mu;
+	pthread_cond_t pool_cv, hash_cv, idle_cv, mail_cv;
+	struct kn_db **pool;
+	size_t npool, nfree;
+	int hashing, hash_waiting;
+	int inflight;
+	int mail_wake, stopping;
+	pthread_t mailer;
+	int mailer_running;
+	struct kn_db *mail_db;
+};
+
+/* One HTTP request from its first line to its last byte sent. */
+struct conn {
+	struct kn_srv *srv;
+	char *uri;                 /* as sent, for the log */
+	struct timespec t0;
+	struct kn_buf upload;
+	int too_large, started;
+	unsigned status;
+	size_t bytes;
+	char method[16];
+	char client[64];
+};
+
+/* ---- the pool -------------------------------------------------------- */
+
+struct kn_db *kn_req_db(struct kn_req *r, struct kn_err *err)
+{
+	struct kn_srv *s = r->srv;
+	if (r->db)
+		return r->db;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&s->mu);
+	while (s->nfree == 0)
+		if (pthread_cond_timedwait(&s->pool_cv, &s->mu, &until) == ETIMEDOUT)
+			break;
+	if (s->nfree > 0)
+		r->db = s->pool[--s->nfree];
+	pthread_mutex_unlock(&s->mu);
+	if (r->db == NULL)
+		kn_err_set(err, KN_TEMPFAIL, "every database handle is busy");
+	return r->db;
+}
+
+void kn_req_db_release(struct kn_req *r)
+{
+	struct kn_srv *s = r->srv;
+	if (r->db == NULL)
+		return;
+	kn_tx_rollback(r->db); /* a handler that failed mid-way leaves nothing */
+	kn_db_act(r->db, "portal", "portal");
+	pthread_mutex_lock(&s->mu);
+	s->pool[s->nfree++] = r->db;
+	pthread_cond_signal(&s->pool_cv);
+	pthread_mutex_unlock(&s->mu);
+	r->db = NULL;
+}
+
+kn_status kn_hash_slot_take(struct kn_srv *s, struct kn_err *err)
+{
+	kn_status st = KN_OK;
+	pthread_mutex_lock(&s->mu);
+	if (s->hashing >= s->o.threads &&
+	    s->hash_waiting >= s->o.threads * HASH_QUEUE_PER_THREAD) {
+		st = kn_err_set(err, KN_TEMPFAIL, "too many logins at once");
+	} else {
+		s->hash_waiting++;
+		while (s->hashing >= s->o.threads)
+			pthread_cond_wait(&s->hash_cv, &s->mu);
+		s->hash_waiting--;
+		s->hashing++;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+void kn_hash_slot_give(struct kn_srv *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->hashing--;
+	pthread_cond_signal(&s->hash_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+const char *kn_srv_dummy_hash(const struct kn_srv *s) { return s->dummy_hash; }
+int kn_srv_https(const struct kn_srv *s) { return s->https; }
+const unsigned char *kn_srv_key(const struct kn_srv *s) { return s->key; }
+long kn_srv_idle_minutes(const struct kn_srv *s) { return s->idle_minutes; }
+int kn_srv_single_session(const struct kn_srv *s) { return s->single_session; }
+const char *kn_srv_mail_templates(const struct kn_srv *s) { return s->o.mail_templates; }
+const char *kn_srv_company_name(const struct kn_srv *s) { return s->company_name; }
+
+const char *kn_srv_template(const struct kn_srv *s, const char *name)
+{
+	for (size_t i = 0; i < s->ntemplates; i++)
+		if (strcmp(s->tnames[i], name) == 0)
+			return s->ttexts[i];
+	return NULL;
+}
+
+/* ---- the mailer: what the portal queues leaves at once ---------------- */
+
+void kn_srv_mail_wake(struct kn_srv *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->mail_wake = 1;
+	pthread_cond_signal(&s->mail_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void kn_srv_log(struct kn_srv *s, const char *fmt, ...)
+{
+	char line[1200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (s->o.log)
+		s->o.log(s->o.ud, line);
+}
+
+static void *mailer(void *arg)
+{
+	struct kn_srv *s = arg;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stopping) {
+		if (!s->mail_wake) {
+			pthread_cond_wait(&s->mail_cv, &s->mu);
+			continue;
+		}
+		s->mail_wake = 0;
+		pthread_mutex_unlock(&s->mu);
+		struct kn_send_options so = { .smtp_user = s->o.smtp_user,
+		                              .smtp_password = s->o.smtp_password };
+		struct kn_send_summary sum = { 0 };
+		struct kn_err err = { 0 };
+		/* what cannot go now stays queued for the cron 'kennel mail send' */
+		if (kn_mail_send(s->mail_db, &so, &sum, &err) != KN_OK)
+			kn_srv_log(s, "mail: %s", err.msg);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct kn_srv *s = cls;
+	struct conn *cn = calloc(1, sizeof *cn);
+	if (cn == NULL)
+		return NULL;
+	cn->srv = s;
+	cn->uri = kn_xstrdup(uri);
+	clock_gettime(CLOCK_MONOTONIC, &cn->t0);
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(cn->client, sizeof cn->client, "-");
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			          cn->client, sizeof cn->client);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			          cn->client, sizeof cn->client);
+	}
+	pthread_mutex_lock(&s->mu);
+	s->inflight++;
+	pthread_mutex_unlock(&s->mu);
+	return cn;
+}
+
+/* The query string as logged: every token= and key= value redacted. */
+static void redacted_uri(const char *uri, struct kn_buf *out)
+{
+	const char *q = strchr(uri, '?');
+	kn_buf_add(out, uri, q ? (size_t)(q - uri) : strlen(uri));
+	if (q == NULL)
+		return;
+	const char *p = q;
+	while (*p) {
+		kn_buf_add(out, p, 1); /* ? or & */
+		p++;
+		size_t len = strcspn(p, "&");
+		const char *eq = memchr(p, '=', len);
+		if (eq && ((eq - p == 5 && strncasecmp(p, "token", 5) == 0) ||
+		           (eq - p == 3 && strncasecmp(p, "key", 3) == 0))) {
+			kn_buf_add(out, p, (size_t)(eq - p) + 1);
+			kn_buf_add(out, "REDACTED", 8);
+		} else {
+			kn_buf_add(out, p, len);
+		}
+		p += len;
+	}
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+	struct kn_srv *s = cls;
+	struct conn *cn = *con_cls;
+	(void)c;
+	if (cn == NULL)
+		return;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ms = (long)((t1.tv_sec - cn->t0.tv_sec) * 1000 + (t1.tv_nsec - cn->t0.tv_nsec) / 1000000);
+	if (cn->started || cn->status) {
+		char now[20];
+		struct kn_buf u = { 0 };
+		redacted_uri(cn->uri, &u);
+		kn_now_text(now);
+		/* the path is the client's: control characters would forge lines */
+		for (size_t i = 0; i < u.len; i++)
+			if ((unsigned char)u.data[i] < 0x20 || u.data[i] == 0x7f || u.data[i] == ' ')
+				u.data[i] = '?';
+		kn_srv_log(s, "%s %s %s %s %u %zu %ldms%s", now, cn->client, cn->method[0] ? cn->method : "-",
+		        u.data ? u.data : "-", cn->status, cn->bytes, ms,
+		        why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+		kn_buf_free(&u);
+	}
+	kn_buf_free(&cn->upload);
+	free(cn->uri);
+	free(cn);
+	*con_cls = NULL;
+	pthread_mutex_lock(&s->mu);
+	s->inflight--;
+	pthread_cond_broadcast(&s->idle_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void add_common_headers(struct kn_srv *s, struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	                        "default-src 'none'; style-src 'self'; img-src 'self'; "
+	                        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (s->https)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+		                        "max-age=31536000; includeSubDomains");
+}
+
+static enum MHD_Result answer(struct MHD_Connection *c, struct conn *cn, struct kn_req *r)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		r->body.len, r->body.data ? r->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	add_common_headers(cn->srv, resp);
+	MHD_add_response_header(resp, "Content-Type",
+	                        r->content_type ? r->content_type : "text/html; charset=utf-8");
+	if (r->location)
+		MHD_add_response_header(resp, "Location", r->location);
+	if (r->allow)
+		MHD_add_response_header(resp, "Allow", r->allow);
+	for (int i = 0; i < r->ncookies; i++)
+		MHD_add_response_header(resp, "Set-Cookie", r->cookies[i]);
+	if (r->retry_after > 0) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", v);
+	}
+	if (r->no_store)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	cn->status = r->status;
+	cn->bytes = r->body.len;
+	enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* A short plain answer before any handler ran: 413, 431, 503. */
+static enum MHD_Result refuse(struct MHD_Connection *c, struct conn *cn, unsigned status,
+                              const char *text)
+{
+	struct kn_req r = { .srv = cn->srv, .status = status, .content_type = "text/plain; charset=utf-8" };
+	kn_buf_add(&r.body, text, strlen(text));
+	if (status == 503)
+		r.retry_after = 5;
+	enum MHD_Result ret = answer(c, cn, &r);
+	kn_buf_free(&r.body);
+	return ret;
+}
+
+struct header_walk {
+	size_t count;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *k,
+                                    const char *v)
+{
+	(void)kind, (void)k, (void)v;
+	((struct header_walk *)cls)->count++;
+	return MHD_YES;
+}
+
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct kn_srv *s = cls;
+	struct conn *cn = *con_cls;
+	(void)version;
+	if (cn == NULL)
+		return MHD_NO;
+	if (!cn->started) {
+		cn->started = 1;
+		snprintf(cn->method, sizeof cn->method, "%s", method);
+		struct header_walk hw = { 0 };
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hw);
+		if (hw.count > HEADER_LINES_LIMIT)
+			return refuse(c, cn, 431, "too many header lines\n");
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > BODY_LIMIT)
+			return refuse(c, cn, 413, "request body too large (at most 64 KiB)\n");
+		if (s->o.trust_proxy) {
+			const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			                                              "X-Forwarded-For");
+			if (xff && *xff) {
+				/* the address the proxy itself appended: the last one */
+				const char *last = strrchr(xff, ',');
+				last = last ? last + 1 : xff;
+				while (*last == ' ')
+					last++;
+				unsigned char a[16];
+				char ip[64];
+				snprintf(ip, sizeof ip, "%.*s", (int)strcspn(last, " "), last);
+				if (inet_pton(AF_INET, ip, a) == 1 || inet_pton(AF_INET6, ip, a) == 1)
+					snprintf(cn->client, sizeof cn->client, "%s", ip);
+			}
+		}
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (cn->upload.len + *upload_size > BODY_LIMIT)
+			cn->too_large = 1;
+		else
+			kn_buf_add(&cn->upload, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (cn->too_large)
+		return refuse(c, cn, 413, "request body too large (at most 64 KiB)\n");
+
+	struct kn_req r = { .srv = s, .method = method, .path = url, .uri = cn->uri, .status = 200 };
+	struct kn_err err = { 0 };
+	snprintf(r.client, sizeof r.client, "%s", cn->client);
+	r.cookie_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
+	r.sec_fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	const char *q = strchr(cn->uri, '?');
+	kn_status st = KN_OK;
+	if (q)
+		st = kn_form_parse(&r.arena, q + 1, strlen(q + 1), &r.query, &err);
+	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	if (st == KN_OK && cn->upload.len > 0) {
+		if (ctype && strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0) {
+			r.status = 415;
+			kn_buf_addf(&r.body, "send forms as application/x-www-form-urlencoded\n");
+			r.content_type = "text/plain; charset=utf-8";
+			goto send;
+		}
+		st = kn_form_parse(&r.arena, cn->upload.data, cn->upload.len, &r.form, &err);
+	}
+	if (st != KN_OK) {
+		r.status = 400;
+		r.content_type = "text/plain; charset=utf-8";
+		kn_buf_addf(&r.body, "%s\n", err.msg);
+		goto send;
+	}
+	kn_portal_dispatch(&r, &err);
+send:;
+	enum MHD_Result ret = answer(c, cn, &r);
+	kn_req_db_release(&r);
+	kn_buf_free(&r.body);
+	kn_arena_free(&r.arena);
+	return ret;
+}
+
+/* ---- start and stop ------------------------------------------------------ */
+
+static kn_status listen_on(const char *listen_spec, int *fd_out, char url[128],
+                           struct kn_err *err)
+{
+	char host[256], port[16];
+	const char *colon = strrchr(listen_spec, ':');
+	if (colon == NULL || colon == listen_spec || colon[1] == '\0' || strlen(colon + 1) >= sizeof port)
+		return kn_err_set(err, KN_USAGE, "--listen '%s': expected ADDR:PORT", listen_spec);
+	size_t hl = (size_t)(colon - listen_spec);
+	if (listen_spec[0] == '[' && hl >= 2 && listen_spec[hl - 1] == ']')
+		snprintf(host, sizeof host, "%.*s", (int)(hl - 2), listen_spec + 1);
+	else
+		snprintf(host, sizeof host, "%.*s", (int)hl, listen_spec);
+	snprintf(port, sizeof port, "%s", colon + 1);
+	for (const char *p = port; *p; p++)
+		if (*p < '0' || *p > '9')
+			return kn_err_set(err, KN_USAGE, "--listen '%s': the port is not a number",
+			                  listen_spec);
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	                          .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *ai;
+	int rc = getaddrinfo(host, port, &hints, &ai);
+	if (rc != 0)
+		return kn_err_set(err, KN_USAGE, "--listen '%s': %s", listen_spec, gai_strerror(rc));
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 511) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return kn_err_set(err, KN_FAIL, "cannot listen on %s: %s", listen_spec, strerror(e));
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char ip[64] = "";
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	unsigned short p = 0;
+	if (ss.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, ip, sizeof ip);
+		p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		snprintf(url, 128, "http://%s:%u", ip, p);
+	} else {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, ip, sizeof ip);
+		p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		snprintf(url, 128, "http://[%s]:%u", ip, p);
+	}
+	freeaddrinfo(ai);
+	*fd_out = fd;
+	return KN_OK;
+}
+
+static kn_status load_templates(struct kn_srv *s, struct kn_err *err)
+{
+	size_t n = 0;
+	while (kn_shipped_portal[n].name)
+		n++;
+	s->ntemplates = n;
+	s->tnames = kn_xmalloc(n * sizeof *s->tnames);
+	s->ttexts = kn_xmalloc(n * sizeof *s->ttexts);
+	for (size_t i = 0; i < n; i++) {
+		s->tnames[i] = kn_shipped_portal[i].name;
+		s->ttexts[i] = NULL;
+		if (s->o.portal_templates && *s->o.portal_templates) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/%s", s->o.portal_templates, s->tnames[i]);
+			FILE *in = fopen(path, "rb");
+			if (in) {
+				struct kn_buf b = { 0 };
+				char chunk[4096];
+				size_t got;
+				while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+					kn_buf_add(&b, chunk, got);
+				fclose(in);
+				kn_buf_add(&b, "", 0);
+				s->ttexts[i] = b.data;
+			} else if (errno != ENOENT) {
+				return kn_err_set(err, KN_FAIL, "cannot read portal template '%s': %s", path,
+				                  strerror(errno));
+			}
+		}
+		if (s->ttexts[i] == NULL)
+			s->ttexts[i] = kn_xstrdup(kn_shipped_portal[i].text);
+	}
+	return KN_OK;
+}
+
+static kn_status read_settings(struct kn_srv *s, struct kn_db *db, struct kn_err *err)
+{
+	struct kn_company co;
+	char *v;
+	int def;
+	kn_status st = kn_company_get(db, &co, err);
+	if (st != KN_OK)
+		return st;
+	s->https = co.portal_url && strncasecmp(co.portal_url, "https://", 8) == 0;
+	snprintf(s->company_name, sizeof s->company_name, "%s", co.name ? co.name : "");
+	kn_company_free(&co);
+	if ((st = kn_pref_get(db, "portal.session_idle_minutes", &v, &def, err)) != KN_OK)
+		return st;
+	s->idle_minutes = strtol(v, NULL, 10);
+	free(v);
+	if ((st = kn_pref_get(db, "portal.single_session", &v, &def, err)) != KN_OK)
+		return st;
+	s->single_session = strcmp(v, "true") == 0;
+	free(v);
+	if ((st = kn_tx_begin(db, err)) != KN_OK)
+		return st;
+	if ((st = kn_portal_key(db, s->key, err)) != KN_OK) {
+		kn_tx_rollback(db);
+		return st;
+	}
+	return kn_tx_commit(db, err);
+}
+
+static void srv_free(struct kn_srv *s)
+{
+	for (size_t i = 0; i < s->npool; i++)
+		kn_db_close(s->pool[i]);
+	free(s->pool);
+	kn_db_close(s->mail_db);
+	for (size_t i = 0; i < s->ntemplates; i++)
+		free(s->ttexts[i]);
+	free(s->tnames);
+	free(s->ttexts);
+	if (s->fd >= 0)
+		close(s->fd);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->pool_cv);
+	pthread_cond_destroy(&s->hash_cv);
+	pthread_cond_destroy(&s->idle_cv);
+	pthread_cond_destroy(&s->mail_cv);
+	sodium_memzero(s->key, sizeof s->key);
+	free(s);
+}
+
+kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **out,
+                         struct kn_err *err)
+{
+	struct kn_srv *s = calloc(1, sizeof *s);
+	kn_status st;
+	char url[128];
+
+	*out = NULL;
+	if (s == NULL)
+		abort();
+	s->o = *o;
+	s->fd = -1;
+	if (s->o.threads <= 0)
+		s->o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (s->o.threads <= 0)
+		s->o.threads = 1;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->pool_cv, NULL);
+	pthread_cond_init(&s->hash_cv, NULL);
+	pthread_cond_init(&s->idle_cv, NULL);
+	pthread_cond_init(&s->mail_cv, NULL);
+	if ((st = kn_crypto_init(err)) != KN_OK || (st = load_templates(s, err)) != KN_OK)
+		goto fail;
+	/* every handle is opened now, before any thread runs: opening one sets
+	 * the process's time zone, which must not change under a reader */
+	s->npool = (size_t)s->o.threads * 2 + 4;
+	s->pool = kn_xmalloc(s->npool * sizeof *s->pool);
+	for (size_t i = 0; i < s->npool; i++) {
+		struct kn_db_options dbo = { .path = o->db_path, .actor = "portal", .command = "portal" };
+		if ((st = kn_db_open(&dbo, &s->pool[i], NULL, err)) != KN_OK) {
+			s->npool = i;
+			goto fail;
+		}
+		/* an owner waits 5 s for a lock at most, then gets 503 and
+		 * Retry-After: never a page that hangs for a batch import */
+		kn_db_busy(s->pool[i], 5000);
+	}
+	s->nfree = s->npool;
+	struct kn_db_options mo = { .path = o->db_path, .actor = "portal", .command = "mail send" };
+	if ((st = kn_db_open(&mo, &s->mail_db, NULL, err)) != KN_OK ||
+	    (st = read_settings(s, s->pool[0], err)) != KN_OK)
+		goto fail;
+	/* what an unknown or must-reset username is checked against, at the
+	 * full cost, so the answer takes as long as a wrong password */
+	{
+		unsigned char junk[24];
+		char pw[49];
+		randombytes_buf(junk, sizeof junk);
+		sodium_bin2hex(pw, sizeof pw, junk, sizeof junk);
+		if ((st = kn_password_hash(pw, 0, s->dummy_hash, err)) != KN_OK)
+			goto fail;
+	}
+	if ((st = listen_on(o->listen ? o->listen : "127.0.0.1:8080", &s->fd, url, err)) != KN_OK)
+		goto fail;
+	s->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	                        MHD_USE_POLL | MHD_USE_ITC,
+	                        0, NULL, NULL, on_request, s,
+	                        MHD_OPTION_LISTEN_SOCKET, s->fd,
+	                        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT,
+	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	                        MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+	                        MHD_OPTION_END);
+	if (s->d == NULL) {
+		st = kn_err_set(err, KN_FAIL, "cannot start the HTTP server on %s", url);
+		goto fail;
+	}
+	if (pthread_create(&s->mailer, NULL, mailer, s) == 0)
+		s->mailer_running = 1;
+	kn_srv_mail_wake(s); /* anything the portal left queued before a restart */
+	if (o->ready)
+		o->ready(o->ud, url);
+	*out = (struct kn_server *)s;
+	return KN_OK;
+fail:
+	srv_free(s);
+	return st;
+}
+
+void kn_serve_stop(struct kn_server *server)
+{
+	struct kn_srv *s = (struct kn_srv *)server;
+	if (s == NULL)
+		return;
+	/* no new connections; the requests in flight finish (30 s at most) */
+	int fd = MHD_quiesce_daemon(s->d);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += CONNECTION_TIMEOUT;
+	pthread_mutex_lock(&s->mu);
+	while (s->inflight > 0)
+		if (pthread_cond_timedwait(&s->idle_cv, &s->mu, &until) == ETIMEDOUT)
+			break;
+	s->stopping = 1;
+	pthread_cond_signal(&s->mail_cv);
+	pthread_mutex_unlock(&s->mu);
+	MHD_stop_daemon(s->d);
+	if (fd >= 0 && fd != s->fd)
+		close(fd);
+	if (s->mailer_running)
+		pthread_join(s->mailer, NULL);
+	srv_free(s);
+}

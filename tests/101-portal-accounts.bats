@@ -1,0 +1,393 @@
+#!/usr/bin/env bats
+# Getting in over real HTTP (PORTAL.md 2 and 4): login, throttle, sessions,
+# CSRF, forgot and reset, registration, and the staff commands.
+
+load test_helper
+load portal_helper
+
+@test "login: the form's hints and fields, then 303 to next with a session cookie" {
+	portal_db
+	start_portal
+	run -0 get "/login?next=/pets"
+	assert_output --partial 'autocapitalize="none" autocorrect="off" spellcheck="false"'
+	assert_output --partial "Usernames and passwords are case sensitive"
+	assert_output --partial 'Set your password with <a href="/forgot">Forgot password</a>'
+	assert_output --partial '<input type="hidden" name="next" value="/pets">'
+	token=$(csrf_of "/login?next=/pets")
+	run post /login jar "csrf=$token" username=ann "password=a fine password 1" next=/pets
+	assert_output 303
+	assert_equal "$(header Location)" "/pets"
+	run header Set-Cookie
+	assert_output --regexp '^kennel_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Lax$'
+	cookie=$(echo "$output" | cut -d';' -f1 | cut -d= -f2)
+	# stored only as a hash
+	assert_equal "$(sql "SELECT count(*) FROM portal_sessions WHERE token_hash = '$cookie'")" 0
+	assert_equal "$(sql 'SELECT count(*) FROM portal_sessions WHERE ended_at IS NULL')" 1
+	run -0 get /
+	assert_output --partial "Welcome, Ann."
+	run -0 kennel log --owner 1 --limit 1
+	assert_output --partial "owner:1"
+	assert_output --partial "logged in to the portal from 127.0.0.1"
+}
+
+@test "login: next is followed only to a path on this site" {
+	portal_db
+	start_portal
+	for next in //evil.example/x https://evil.example/ '/\evil.example' 'javascript:alert(1)'; do
+		jar=j$RANDOM
+		token=$(csrf_of /login "$jar")
+		run post /login "$jar" "csrf=$token" username=ann "password=a fine password 1" "next=$next"
+		assert_output 303
+		assert_equal "$(header Location)" "/"
+	done
+}
+
+@test "a failed login: 401 and the same words for wrong password, unknown name, wrong case and must-reset" {
+	portal_db
+	kennel -q owner add --first Bo --last Ray --email bo@example.com
+	kennel -q creds bulk-generate
+	start_portal
+	for pair in "ann:wrong password" "nobody:a fine password 1" "Ann:a fine password 1" "bo@example.com:anything at all"; do
+		token=$(csrf_of /login)
+		run post /login jar "csrf=$token" "username=${pair%%:*}" "password=${pair#*:}"
+		assert_output 401
+		run grep -c 'class="error" role="alert">That username and password do not match an account.<' "$BATS_TEST_TMPDIR/b.txt"
+		assert_output 1
+		run grep -c "Usernames and passwords are case sensitive" "$BATS_TEST_TMPDIR/b.txt"
+		assert_output 1
+		if grep -q 'name="password" value=' "$BATS_TEST_TMPDIR/b.txt"; then false; fi
+	done
+	assert_equal "$(sql 'SELECT count(*) FROM portal_sessions')" 0
+	run -0 kennel log
+	assert_output --partial "failed portal login as unknown username 'nobody' from 127.0.0.1"
+	if kennel log | grep -q 'fine password'; then false; fi
+}
+
+@test "timing: unknown name, must-reset and wrong password each cost one full hash" {
+	portal_db
+	kennel -q owner add --first Bo --last Ray --email bo@example.com
+	kennel -q creds bulk-generate
+	start_portal
+	ms() {
+		local token t0 t1
+		token=$(csrf_of /login "t$RANDOM")
+		t0=$(date +%s%N)
+		post /login "t$RANDOM" "csrf=$token" "username=$1" "password=$2" >/dev/null
+		t1=$(date +%s%N)
+		echo $(( (t1 - t0) / 1000000 ))
+	}
+	median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+	wrong=$(median "$(ms ann 'wrong one 1')" "$(ms ann 'wrong one 2')" "$(ms ann 'wrong one 3')")
+	unknown=$(median "$(ms nobody x1)" "$(ms nobody x2)" "$(ms nobody x3)")
+	reset=$(median "$(ms bo@example.com y1)" "$(ms bo@example.com y2)" "$(ms bo@example.com y3)")
+	echo "wrong $wrong ms, unknown $unknown ms, must-reset $reset ms"
+	# a full argon2id verification is ten milliseconds or more; a skipped one is none
+	[ "$wrong" -ge 5 ]
+	[ $((unknown * 3)) -ge "$wrong" ] && [ $((wrong * 3)) -ge "$unknown" ]
+	[ $((reset * 3)) -ge "$wrong" ] && [ $((wrong * 3)) -ge "$reset" ]
+}
+
+@test "throttle: 5 failures lock the username for 15 minutes with 429, even for the right password" {
+	portal_db
+	start_portal
+	for i in 1 2 3 4 5; do
+		assert_equal "$(login ann "wrong password $i")" 401
+	done
+	run login ann 'a fine password 1'
+	assert_output 429
+	assert_equal "$(header Retry-After)" 900
+	run grep -c "Too many failed logins" "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	# any capitalisation counts as the same username
+	assert_equal "$(login ANN 'a fine password 1')" 429
+	assert_equal "$(sql 'SELECT count(*) FROM portal_sessions')" 0
+	assert_equal "$(sql 'SELECT count(*) FROM portal_failures')" 5
+	# fifteen minutes later it opens again
+	sql "UPDATE portal_failures SET at = '2000-01-01T00:00:00'"
+	assert_equal "$(login ann 'a fine password 1')" 303
+}
+
+@test "throttle: 20 failures from one client lock that client" {
+	portal_db
+	start_portal
+	for i in $(seq 1 20); do
+		sql "INSERT INTO portal_failures VALUES (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'), 'user$i', '127.0.0.1')"
+	done
+	assert_equal "$(login ann 'a fine password 1')" 429
+}
+
+@test "CSRF: a POST without the token, with a wrong one, or cross-site is 403 and changes nothing" {
+	portal_db
+	start_portal
+	get /login >/dev/null
+	run post /login jar username=ann "password=a fine password 1"
+	assert_output 403
+	run post /login jar "csrf=$(printf '0%.0s' $(seq 64))" username=ann "password=a fine password 1"
+	assert_output 403
+	token=$(csrf_of /login)
+	run curl -s -o /dev/null -w '%{http_code}' -c "$(JAR)" -b "$(JAR)" -H 'Sec-Fetch-Site: cross-site' \
+		--data-urlencode "csrf=$token" --data-urlencode username=ann \
+		--data-urlencode "password=a fine password 1" "$URL/login"
+	assert_output 403
+	# a token from another browser's cookie does not fit this one
+	other=$(csrf_of /login other)
+	run post /login jar "csrf=$other" username=ann "password=a fine password 1"
+	assert_output 403
+	assert_equal "$(sql 'SELECT count(*) FROM portal_sessions')" 0
+	assert_equal "$(login ann 'a fine password 1')" 303
+	# logged in, the logout form is bound to the session
+	run post /logout jar "csrf=$token"
+	assert_output 403
+	assert_equal "$(sql 'SELECT count(*) FROM portal_sessions WHERE ended_at IS NULL')" 1
+}
+
+@test "a duplicated field is an error next to it, 422" {
+	portal_db
+	start_portal
+	token=$(csrf_of /login)
+	run post /login jar "csrf=$token" username=ann username=bob "password=a fine password 1"
+	assert_output 422
+	run grep -c '<p class="error">This field was sent twice; send it once.</p>' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	run post /login jar "csrf=$token" username= "password=x"
+	assert_output 422
+	run grep -c '<p class="error">Enter your username.</p>' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+}
+
+@test "logout ends the session; the old cookie no longer opens a page" {
+	portal_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	cp "$(JAR)" "$BATS_TEST_TMPDIR/stolen.txt"
+	token=$(get / | grep -o 'name="csrf" value="[^"]*"' | cut -d'"' -f4)
+	run post /logout jar "csrf=$token"
+	assert_output 303
+	assert_equal "$(header Location)" "/login?notice=signed-out"
+	run -0 get "/login?notice=signed-out"
+	assert_output --partial '<p class="notice" role="status">You are signed out.</p>'
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$BATS_TEST_TMPDIR/stolen.txt" "$URL/"
+	assert_output 303
+	assert_equal "$(sql "SELECT ended_why FROM portal_sessions")" "signed out"
+	run -0 kennel log --owner 1 --limit 1
+	assert_output --partial "logged out of the portal"
+}
+
+@test "single session: a new login signs the other device out, and it is told why" {
+	portal_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1' phone)" 303
+	assert_equal "$(login ann 'a fine password 1' laptop)" 303
+	run -0 curl -s -o /dev/null -D - -c "$(JAR phone)" -b "$(JAR phone)" "$URL/"
+	assert_line --regexp "^Location: /login\?next=/"
+	run -0 get "/login?next=/" phone
+	assert_output --regexp 'You were signed out because of a new sign-in at [0-9]{2}:[0-9]{2}\.'
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR laptop)" "$URL/"
+	assert_output 200
+	# with the preference off, both stay
+	stop_portal
+	kennel -q prefs set portal.single_session false
+	start_portal
+	assert_equal "$(login ann 'a fine password 1' phone)" 303
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR laptop)" "$URL/"
+	assert_output 200
+}
+
+@test "an idle session ends after portal.session_idle_minutes, and says so" {
+	portal_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	sql "UPDATE portal_sessions SET last_seen = '2000-01-01T00:00:00'"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/"
+	assert_output 303
+	run -0 get /login
+	assert_output --partial "You were signed out because of 30 minutes without activity."
+	assert_equal "$(login ann 'a fine password 1')" 303
+	sql "UPDATE portal_sessions SET created_at = '2000-01-01T00:00:00' WHERE ended_at IS NULL"
+	run -0 get /login
+	assert_output --partial "a sign-in lasts 8 hours at most"
+}
+
+@test "staff: portal sessions lists who is logged in; logout, creds set, revoke and deactivate end sessions" {
+	portal_db
+	kennel -q owner add --first Bo --last Ray --email bo@example.com
+	kennel -q creds set 2 --username bo --password-stdin <<< "another fine one 2"
+	start_portal
+	assert_equal "$(login ann 'a fine password 1' a)" 303
+	assert_equal "$(login bo 'another fine one 2' b)" 303
+	run -0 kennel portal sessions --json
+	assert_equal "$(echo "$output" | jq -r '[.[].username] | sort | join(",")')" "ann,bo"
+	assert_equal "$(echo "$output" | jq -r '.[0].client')" "127.0.0.1"
+	run -0 kennel portal sessions --owner bo --json
+	assert_equal "$(echo "$output" | jq length)" 1
+	run -0 kennel -n portal logout ann
+	assert_output "1 session(s) ended (dry run)"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR a)" "$URL/"
+	assert_output 200
+	run -0 kennel portal logout ann
+	assert_output "1 session(s) ended"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR a)" "$URL/"
+	assert_output 303
+	for change in "creds set 1 --password-stdin" "creds revoke 1" "owner deactivate 1"; do
+		kennel -q creds set 1 --username ann --password-stdin <<< "a fine password 1" 2>/dev/null || true
+		kennel -q owner edit 1 --active true 2>/dev/null || sql 'UPDATE owners SET active = 1 WHERE id = 1'
+		assert_equal "$(login ann 'a fine password 1' a)" 303
+		# shellcheck disable=SC2086
+		kennel -q $change <<< "a new fine password 3"
+		run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR a)" "$URL/"
+		assert_output 303
+	done
+	run -2 --separate-stderr kennel portal logout
+	run -0 kennel portal logout --all
+	assert_output "1 session(s) ended"
+	assert_equal "$(sql 'SELECT count(*) FROM portal_sessions WHERE ended_at IS NULL')" 0
+}
+
+@test "forgot: the same answer whether or not an account matches; a match gets a link, 3 an hour" {
+	portal_db
+	start_portal
+	for login in ann ANN@example.com nobody nobody@example.com; do
+		token=$(csrf_of /forgot)
+		run post /forgot jar "csrf=$token" "login=$login"
+		assert_output 200
+		run grep -c 'class="notice" role="status">If an account matches, we sent a link' "$BATS_TEST_TMPDIR/b.txt"
+		assert_output 1
+	done
+	wait_mail 2
+	assert_equal "$(ls "$MAIL_DIR" | wc -l)" 2
+	run -0 mail_link ann@example.com
+	assert_output --regexp "^$URL/reset\?token=[A-Za-z0-9_-]{43}\$"
+	for i in 1 2 3; do
+		token=$(csrf_of /forgot)
+		post /forgot jar "csrf=$token" login=ann >/dev/null
+	done
+	sleep 0.5
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE kind = 'password-reset'")" 3
+}
+
+@test "reset: the emailed link sets a password once, ends every session, and mails that it changed" {
+	portal_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1' old)" 303
+	token=$(csrf_of /forgot)
+	post /forgot jar "csrf=$token" login=ann >/dev/null
+	wait_mail 1
+	link=$(mail_link ann@example.com)
+	path=${link#"$URL"}
+	run -0 get "$path"
+	assert_output --partial '<input type="hidden" name="token" value="'
+	reset_token=${path#/reset?token=}
+	csrf=$(csrf_of "$path")
+	run post /reset jar "csrf=$csrf" "token=$reset_token" password=password1 confirm=password1
+	assert_output 422
+	run grep -c 'class="error">password is one of the most common passwords; choose another<' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	run post /reset jar "csrf=$csrf" "token=$reset_token" "password=a brand new one" "confirm=a brand new two"
+	assert_output 422
+	run grep -c 'class="error">The two passwords differ.<' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	run post /reset jar "csrf=$csrf" "token=$reset_token" "password=a brand new one" "confirm=a brand new one"
+	assert_output 303
+	assert_equal "$(header Location)" "/login?notice=password-set"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR old)" "$URL/"
+	assert_output 303
+	assert_equal "$(login ann 'a brand new one')" 303
+	wait_mail 2
+	run -0 mail_body ann@example.com
+	assert_output --partial "was just changed, and every device that was logged in has been signed out"
+	# single use: the same link again is one clear page, 400, with a way on
+	run -0 curl -s -w '\n%{http_code}' "$URL$path"
+	assert_line 400
+	assert_output --partial "This link cannot be used: it was used already."
+	assert_output --partial '<a href="/forgot">Send me a new link</a>'
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$URL/reset?token=nonsense"
+	assert_output 400
+}
+
+@test "register: one answer for a new and a taken email; the link creates the owner and logs in" {
+	portal_db
+	start_portal
+	run -0 get /register
+	assert_output --partial 'name="first_name"'
+	token=$(csrf_of /register)
+	run post /register jar "csrf=$token" first_name=Cy last_name=Park email=Cy.Park@Example.com \
+		phone=555-0199 "password=cy's fine password" "confirm=cy's fine password"
+	assert_output 303
+	assert_equal "$(header Location)" "/register/sent"
+	run post /register jar "csrf=$token" first_name=Someone last_name=Else email=ann@example.com \
+		"password=whatever it is 9" "confirm=whatever it is 9"
+	assert_output 303
+	assert_equal "$(header Location)" "/register/sent"
+	# no owner exists until the link is followed
+	assert_equal "$(sql 'SELECT count(*) FROM owners')" 1
+	wait_mail 2
+	run -0 mail_body ann@example.com
+	assert_output --partial "tried to create a new Happy Tails owner portal"
+	link=$(mail_link Cy.Park@Example.com)
+	path=${link#"$URL"}
+	run -0 get "$path" new
+	assert_output --partial "Create my account"
+	csrf=$(csrf_of "$path" new)
+	run post /register/confirm new "csrf=$csrf" "token=${path#*token=}"
+	assert_output 303
+	assert_equal "$(header Location)" "/"
+	run -0 get / new
+	assert_output --partial "Welcome, Cy."
+	assert_equal "$(sql 'SELECT username, phone, must_reset FROM owners WHERE id = 2')" "cy.park@example.com|555-0199|0"
+	run -0 kennel creds check cy.park@example.com --password-stdin <<< "cy's fine password"
+	wait_mail 3
+	run -0 mail_body frontdesk@happytails.example
+	assert_output --partial "Cy Park (Cy.Park@Example.com) registered on the"
+	run -0 kennel log --owner 2
+	assert_output --partial "registered on the portal"
+	# the link is spent
+	run post /register/confirm new2 "csrf=$(csrf_of /login new2)" "token=${path#*token=}"
+	assert_output 400
+	assert_equal "$(sql 'SELECT count(*) FROM owners')" 2
+}
+
+@test "register: bad fields are 422 with the values kept (never the password); off means 404" {
+	portal_db
+	start_portal
+	token=$(csrf_of /register)
+	run post /register jar "csrf=$token" first_name='<b>Dee</b>' last_name= email=not-an-email \
+		"password=short" "confirm=short"
+	assert_output 422
+	run cat "$BATS_TEST_TMPDIR/b.txt"
+	assert_output --partial 'value="&lt;b&gt;Dee&lt;/b&gt;"'
+	assert_output --partial '<p class="error">Enter your last name.</p>'
+	assert_output --partial '<p class="error">Enter your email address, like name@example.com.</p>'
+	refute_output --partial 'value="short"'
+	assert_equal "$(sql 'SELECT count(*) FROM portal_registrations')" 0
+	stop_portal
+	kennel -q prefs set portal.self_register false
+	start_portal
+	for path in /register /register/sent "/register/confirm?token=x"; do
+		run -0 curl -s -o /dev/null -w '%{http_code}' "$URL$path"
+		assert_output 404
+	done
+	run -0 get /login
+	refute_output --partial 'href="/register"'
+}
+
+@test "a login flood is bounded: quick 429/503 answers, and logged-in page views keep being answered" {
+	portal_db
+	start_portal --threads 1
+	assert_equal "$(login ann 'a fine password 1' me)" 303
+	token=$(csrf_of /login flood)
+	seq 1 60 | xargs -P 60 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 \
+		-b "$(JAR flood)" --data-urlencode "csrf=$token" --data-urlencode "username=user{}" \
+		--data-urlencode "password=guess {}" "$URL/login" > codes.txt &
+	flood=$!
+	sleep 0.2
+	for i in 1 2 3 4 5; do
+		run -0 curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -b "$(JAR me)" "$URL/"
+		assert_output --regexp '^200 '
+	done
+	wait "$flood"
+	assert_equal "$(wc -l < codes.txt)" 60
+	run grep -c -v -e '^401$' -e '^503$' -e '^429$' codes.txt
+	assert_output 0
+	run grep -c '^503$' codes.txt
+	[ "$output" -gt 0 ]
+}
