@@ -137,6 +137,7 @@ struct pos {
 	enum where where;
 	char quote;          /* the quote that ends the attribute value */
 	int url;             /* the attribute takes a URL */
+	int url_fixed;       /* the template's own text began the URL ("/pets/") */
 	char attr[16];       /* the last attribute name seen in the tag */
 	size_t attr_len;
 	char tag[16];
@@ -191,6 +192,7 @@ static void follow(struct pos *p, const char *s, size_t len)
 			} else if (ch == '"' || ch == '\'') {
 				p->where = IN_ATTR;
 				p->quote = ch;
+				p->url_fixed = 0;
 				p->url = (p->attr_len == 4 && strncasecmp(p->attr, "href", 4) == 0) ||
 				         (p->attr_len == 3 && strncasecmp(p->attr, "src", 3) == 0) ||
 				         (p->attr_len == 6 && strncasecmp(p->attr, "action", 6) == 0) ||
@@ -205,6 +207,8 @@ static void follow(struct pos *p, const char *s, size_t len)
 		case IN_ATTR:
 			if (ch == p->quote)
 				p->where = IN_TAG;
+			else if (ch == '/' || ch == '?' || ch == '#')
+				p->url_fixed = 1; /* a path or scheme the template chose */
 			break;
 		}
 	}
@@ -337,7 +341,7 @@ static kn_status render(const char *tname, const char *whole, const char *src, s
 			escape(out, e->value);
 			break;
 		case IN_ATTR:
-			escape(out, pos->url && !url_ok(e->value) ? "#" : e->value);
+			escape(out, pos->url && !pos->url_fixed && !url_ok(e->value) ? "#" : e->value);
 			break;
 		default:
 			return kn_err_set(err, KN_FAIL, "portal template '%s': '{{%.*s}}' on line %d stands "

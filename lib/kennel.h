@@ -390,6 +390,11 @@ struct kn_request_in {
 };
 kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long long *id,
                          struct kn_err *err);
+/* Every approval rule, capacity included, on a request without deciding it:
+ * *refused, the rule that refused (closed, booked, vaccination,
+ * temperament, capacity) and why, in the owner's words when owner_words. */
+kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
+                           const char **rule, char *why, size_t whylen, struct kn_err *err);
 /* action: approve, decline or cancel; text: the note or the reason.
  * approve refuses with the rule's reason unless force (then recorded). */
 kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,

@@ -21,7 +21,7 @@
 
 struct kn_srv;
 
-struct kn_req {
+struct kn_page_req {
 	struct kn_srv *srv;
 	struct kn_arena arena;
 	const char *method, *path;   /* the path decoded, as routed */
@@ -51,7 +51,7 @@ struct kn_req {
 	struct kn_hctx *page;         /* what the page's template can use */
 };
 
-typedef kn_status (*kn_route_fn)(struct kn_req *r, struct kn_err *err);
+typedef kn_status (*kn_route_fn)(struct kn_page_req *r, struct kn_err *err);
 struct kn_route {
 	const char *method;
 	const char *path;   /* '#' stands for an id */
@@ -66,18 +66,23 @@ extern const struct kn_route kn_routes[];
 	X(healthz) X(style) X(home) \
 	X(login_form) X(login) X(logout) X(forgot_form) X(forgot) X(reset_form) X(reset) \
 	X(register_form) X(register) X(register_sent) X(register_confirm_form) \
-	X(register_confirm)
-#define KN_ROUTE_DECLARE(name) kn_status kn_route_##name(struct kn_req *r, struct kn_err *err);
+	X(register_confirm) \
+	X(account) X(account_save) X(account_password) \
+	X(pets) X(pet) X(pet_new_form) X(pet_new) X(pet_save) \
+	X(requests) X(request_new) X(request_create) X(request_cancel) \
+	X(calendar) X(calendar_key) X(calendar_ics) X(packages) X(purchases) \
+	X(contact_form) X(contact)
+#define KN_ROUTE_DECLARE(name) kn_status kn_route_##name(struct kn_page_req *r, struct kn_err *err);
 KN_ROUTE_HANDLERS(KN_ROUTE_DECLARE)
 #undef KN_ROUTE_DECLARE
 /* serve.c hands each request, read whole, to this */
-void kn_portal_dispatch(struct kn_req *r, struct kn_err *err);
+void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err);
 
 /* ---- what serve.c gives the handlers ------------------------------- */
 
-struct kn_db *kn_req_db(struct kn_req *r, struct kn_err *err);
+struct kn_db *kn_req_db(struct kn_page_req *r, struct kn_err *err);
 /* Gives the handle back to the pool before a slow step (a hash). */
-void kn_req_db_release(struct kn_req *r);
+void kn_req_db_release(struct kn_page_req *r);
 /* At most --threads argon2id verifications at once; KN_TEMPFAIL when too
  * many wait already (the answer is then 503 at once). */
 kn_status kn_hash_slot_take(struct kn_srv *s, struct kn_err *err);
@@ -97,24 +102,26 @@ void kn_srv_mail_wake(struct kn_srv *s);
 /* ---- answering (portal_frame.c) ------------------------------------ */
 
 /* The page tmpl inside the layout, with r->page's values, at status. */
-kn_status kn_page(struct kn_req *r, unsigned status, const char *tmpl, const char *title,
+kn_status kn_page(struct kn_page_req *r, unsigned status, const char *tmpl, const char *title,
                   struct kn_err *err);
-void kn_redirect(struct kn_req *r, const char *location);
-void kn_set_cookie(struct kn_req *r, const char *name, const char *value, long max_age);
-const char *kn_cookie_name(const struct kn_req *r, const char *base);
+void kn_redirect(struct kn_page_req *r, const char *location);
+/* The confirmation a redirect asked for (?notice=code), in our words. */
+const char *kn_notice(struct kn_page_req *r);
+void kn_set_cookie(struct kn_page_req *r, const char *name, const char *value, long max_age);
+const char *kn_cookie_name(const struct kn_page_req *r, const char *base);
 /* The csrf field of a form: bound to the session, or to the pre-session
  * cookie (made here when missing) for the forms before a login. */
-const char *kn_csrf_token(struct kn_req *r);
-int kn_csrf_ok(struct kn_req *r);
+const char *kn_csrf_token(struct kn_page_req *r);
+int kn_csrf_ok(struct kn_page_req *r);
 /* A field given once, trimmed; *bad set and the form's error shown when it
  * came twice. */
-const char *kn_field(struct kn_req *r, const char *name, int *bad);
+const char *kn_field(struct kn_page_req *r, const char *name, int *bad);
 /* A field's error, shown next to it (class "error"). */
-void kn_field_error(struct kn_req *r, const char *field, const char *msg);
+void kn_field_error(struct kn_page_req *r, const char *field, const char *msg);
 /* next= of a form: a path on this site, else "/" */
 const char *kn_safe_next(const char *next);
 /* Audit as the owner: actor owner:ID, command "portal". */
-void kn_req_act_as_owner(struct kn_req *r);
+void kn_req_act_as_owner(struct kn_page_req *r);
 
 /* ---- sessions, throttle, keys (portal_store.c) --------------------- */
 

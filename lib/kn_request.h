@@ -20,6 +20,9 @@ kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, stru
 /* The preferences the approval rules read, read once per run. */
 struct kn_rules {
 	int require_vaccinations, require_temperament;
+	int owner_words;            /* reasons told to the owner, not to staff */
+	const char *rule;           /* which rule refused: closed, booked, vaccination,
+	                               temperament, capacity */
 	struct kn_buf required;     /* vaccines.required as a JSON array */
 };
 kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err *err);
@@ -27,7 +30,7 @@ void kn_rules_free(struct kn_rules *rules);
 /* Every rule but capacity: a closed period, the pet already booked, the
  * vaccinations, the temperament test.  *refused and why when one refuses; a
  * rule that cannot be checked is an error, never an approval. */
-kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const struct kn_req *r,
+kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
                            int *refused, char *why, size_t whylen, struct kn_err *err);
 /* *limited 0: no capacity set for that day, so no limit (units unset). */
 kn_status kn_capacity_on(struct kn_db *db, const char *service, kn_day day, int *limited,

@@ -15,22 +15,7 @@
 #define RESET_HOURS 72
 #define RESETS_PER_HOUR 3
 
-/* A confirmation shown after a redirect: a code in the URL, the words
- * here, so no one can make the page say what they like. */
-static const char *notice_text(const char *code)
-{
-	static const struct { const char *code, *text; } notices[] = {
-		{ "signed-out", "You are signed out." },
-		{ "password-set", "Your password is set. Log in with it now." },
-		{ "password-changed", "Your password was changed. Log in with the new one." },
-	};
-	for (size_t i = 0; code && i < sizeof notices / sizeof notices[0]; i++)
-		if (strcmp(code, notices[i].code) == 0)
-			return notices[i].text;
-	return "";
-}
-
-static kn_status login_page(struct kn_req *r, unsigned status, struct kn_err *err)
+static kn_status login_page(struct kn_page_req *r, unsigned status, struct kn_err *err)
 {
 	const char *next = kn_form_one(&r->query, "next", NULL);
 	if (r->form.n)
@@ -41,7 +26,7 @@ static kn_status login_page(struct kn_req *r, unsigned status, struct kn_err *er
 	kn_h_default(r->page, "e_username", "");
 	kn_h_default(r->page, "e_password", "");
 	kn_h_default(r->page, "e_form", "");
-	kn_h_default(r->page, "notice", notice_text(kn_form_one(&r->query, "notice", NULL)));
+	kn_h_default(r->page, "notice", kn_notice(r));
 	struct kn_db *db = kn_req_db(r, err);
 	char *v;
 	int def;
@@ -52,7 +37,7 @@ static kn_status login_page(struct kn_req *r, unsigned status, struct kn_err *er
 	return kn_page(r, status, "login.html", "Log in", err);
 }
 
-kn_status kn_route_login_form(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_login_form(struct kn_page_req *r, struct kn_err *err)
 {
 	if (r->owner_id > 0) {
 		kn_redirect(r, kn_safe_next(kn_form_one(&r->query, "next", NULL)));
@@ -75,7 +60,7 @@ static void audit_name(const char *username, char out[80])
 		snprintf(out, 80, "'%.64s'", username);
 }
 
-kn_status kn_route_login(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_login(struct kn_page_req *r, struct kn_err *err)
 {
 	int bad = 0, dup = 0;
 	const char *user = kn_field(r, "username", &bad);
@@ -170,7 +155,7 @@ kn_status kn_route_login(struct kn_req *r, struct kn_err *err)
 	return KN_OK;
 }
 
-kn_status kn_route_logout(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_logout(struct kn_page_req *r, struct kn_err *err)
 {
 	struct kn_db *db = kn_req_db(r, err);
 	if (db == NULL)
@@ -192,7 +177,7 @@ kn_status kn_route_logout(struct kn_req *r, struct kn_err *err)
 
 /* ---- forgot and reset ------------------------------------------------- */
 
-static kn_status forgot_page(struct kn_req *r, unsigned status, struct kn_err *err)
+static kn_status forgot_page(struct kn_page_req *r, unsigned status, struct kn_err *err)
 {
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
 	kn_h_default(r->page, "v_login", "");
@@ -201,13 +186,13 @@ static kn_status forgot_page(struct kn_req *r, unsigned status, struct kn_err *e
 	return kn_page(r, status, "forgot.html", "Forgot password", err);
 }
 
-kn_status kn_route_forgot_form(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_forgot_form(struct kn_page_req *r, struct kn_err *err)
 {
 	return forgot_page(r, 200, err);
 }
 
 /* Queues a reset link for owner unless three went out this hour already. */
-static kn_status send_reset(struct kn_req *r, struct kn_db *db, long long owner,
+static kn_status send_reset(struct kn_page_req *r, struct kn_db *db, long long owner,
                             struct kn_err *err)
 {
 	char now[20], since[20];
@@ -234,7 +219,7 @@ static kn_status send_reset(struct kn_req *r, struct kn_db *db, long long owner,
 	return kn_creds_reset_notify(db, owner, RESET_HOURS, kn_srv_mail_templates(r->srv), err);
 }
 
-kn_status kn_route_forgot(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_forgot(struct kn_page_req *r, struct kn_err *err)
 {
 	int bad = 0;
 	const char *login = kn_field(r, "login", &bad);
@@ -286,7 +271,7 @@ done:
 	return forgot_page(r, 200, err);
 }
 
-static kn_status reset_bad_token(struct kn_req *r, const char *why, struct kn_err *err)
+static kn_status reset_bad_token(struct kn_page_req *r, const char *why, struct kn_err *err)
 {
 	kn_h_setf(r->page, "message", "This link cannot be used: %s. Ask for a new one.", why);
 	kn_h_set(r->page, "link", "/forgot");
@@ -294,7 +279,7 @@ static kn_status reset_bad_token(struct kn_req *r, const char *why, struct kn_er
 	return kn_page(r, 400, "message.html", "Link not valid", err);
 }
 
-static kn_status reset_page(struct kn_req *r, unsigned status, const char *token,
+static kn_status reset_page(struct kn_page_req *r, unsigned status, const char *token,
                             struct kn_err *err)
 {
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
@@ -313,7 +298,7 @@ static const char *token_why(const char *msg)
 	return "it is not a link we sent";
 }
 
-kn_status kn_route_reset_form(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_reset_form(struct kn_page_req *r, struct kn_err *err)
 {
 	const char *token = kn_form_one(&r->query, "token", NULL);
 	struct kn_db *db = kn_req_db(r, err);
@@ -333,7 +318,7 @@ kn_status kn_route_reset_form(struct kn_req *r, struct kn_err *err)
 	return reset_page(r, 200, token, err);
 }
 
-kn_status kn_route_reset(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_reset(struct kn_page_req *r, struct kn_err *err)
 {
 	int bad = 0, dup = 0;
 	const char *token = kn_field(r, "token", &bad);
@@ -398,7 +383,7 @@ kn_status kn_route_reset(struct kn_req *r, struct kn_err *err)
 	return KN_OK;
 }
 
-kn_status kn_route_healthz(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_healthz(struct kn_page_req *r, struct kn_err *err)
 {
 	struct kn_db *db = kn_req_db(r, err);
 	int schema;
@@ -415,7 +400,7 @@ kn_status kn_route_healthz(struct kn_req *r, struct kn_err *err)
 	return KN_OK;
 }
 
-kn_status kn_route_style(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_style(struct kn_page_req *r, struct kn_err *err)
 {
 	const char *css = kn_srv_template(r->srv, "style.css");
 	(void)err;

@@ -11,7 +11,7 @@
 
 #include "kn_portal.h"
 
-const char *kn_cookie_name(const struct kn_req *r, const char *base)
+const char *kn_cookie_name(const struct kn_page_req *r, const char *base)
 {
 	/* __Host-: sent only over https, for this host and path / */
 	if (strcmp(base, "session") == 0)
@@ -19,7 +19,7 @@ const char *kn_cookie_name(const struct kn_req *r, const char *base)
 	return kn_srv_https(r->srv) ? "__Host-kennel_csrf" : "kennel_csrf";
 }
 
-void kn_set_cookie(struct kn_req *r, const char *name, const char *value, long max_age)
+void kn_set_cookie(struct kn_page_req *r, const char *name, const char *value, long max_age)
 {
 	if (r->ncookies == (int)(sizeof r->cookies / sizeof r->cookies[0]))
 		return;
@@ -31,7 +31,7 @@ void kn_set_cookie(struct kn_req *r, const char *name, const char *value, long m
 	                                            kn_srv_https(r->srv) ? "; Secure" : "", age);
 }
 
-static void mac_hex(struct kn_req *r, const char *kind, const char *token, char out[65])
+static void mac_hex(struct kn_page_req *r, const char *kind, const char *token, char out[65])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256_state st;
@@ -42,7 +42,7 @@ static void mac_hex(struct kn_req *r, const char *kind, const char *token, char 
 	sodium_bin2hex(out, 65, mac, sizeof mac);
 }
 
-static const char *csrf_token(struct kn_req *r, int session)
+static const char *csrf_token(struct kn_page_req *r, int session)
 {
 	char hex[65];
 	if (session && r->owner_id > 0) {
@@ -70,12 +70,12 @@ static const char *csrf_token(struct kn_req *r, int session)
 	return kn_arena_strdup(&r->arena, hex);
 }
 
-const char *kn_csrf_token(struct kn_req *r)
+const char *kn_csrf_token(struct kn_page_req *r)
 {
 	return csrf_token(r, r->session_route);
 }
 
-int kn_csrf_ok(struct kn_req *r)
+int kn_csrf_ok(struct kn_page_req *r)
 {
 	int dup = 0;
 	const char *given = kn_form_one(&r->form, "csrf", &dup);
@@ -93,7 +93,7 @@ int kn_csrf_ok(struct kn_req *r)
 	return sodium_memcmp(hex, given, 64) == 0;
 }
 
-const char *kn_field(struct kn_req *r, const char *name, int *bad)
+const char *kn_field(struct kn_page_req *r, const char *name, int *bad)
 {
 	int dup = 0;
 	const char *v = kn_form_one(&r->form, name, &dup);
@@ -113,7 +113,7 @@ const char *kn_field(struct kn_req *r, const char *name, int *bad)
 	return t;
 }
 
-void kn_field_error(struct kn_req *r, const char *field, const char *msg)
+void kn_field_error(struct kn_page_req *r, const char *field, const char *msg)
 {
 	char key[80];
 	snprintf(key, sizeof key, "e_%s", field);
@@ -131,14 +131,38 @@ const char *kn_safe_next(const char *next)
 	return next;
 }
 
-void kn_redirect(struct kn_req *r, const char *location)
+const char *kn_notice(struct kn_page_req *r)
+{
+	/* a code in the URL, the words here: no one can make a page say what
+	 * they like by sending a link */
+	static const struct { const char *code, *text; } notices[] = {
+		{ "signed-out", "You are signed out." },
+		{ "password-set", "Your password is set. Log in with it now." },
+		{ "password-changed", "Your password was changed. Log in with the new one." },
+		{ "saved", "Saved." },
+		{ "requested", "Your request was sent. We will let you know when it is decided." },
+		{ "booked", "Booked: your request is approved." },
+		{ "not-booked", "We could not book it at once; your request waits for us to decide. "
+		                "The reason is shown below." },
+		{ "cancelled", "Your request was cancelled." },
+		{ "sent", "Your message was sent. We will answer by email." },
+		{ "key", "Your calendar link was replaced: the old one no longer works." },
+	};
+	const char *code = kn_form_one(&r->query, "notice", NULL);
+	for (size_t i = 0; code && i < sizeof notices / sizeof notices[0]; i++)
+		if (strcmp(code, notices[i].code) == 0)
+			return notices[i].text;
+	return "";
+}
+
+void kn_redirect(struct kn_page_req *r, const char *location)
 {
 	r->status = 303;
 	r->location = kn_arena_strdup(&r->arena, location);
 	r->body.len = 0;
 }
 
-void kn_req_act_as_owner(struct kn_req *r)
+void kn_req_act_as_owner(struct kn_page_req *r)
 {
 	char actor[32];
 	snprintf(actor, sizeof actor, "owner:%lld", r->owner_id);
@@ -146,7 +170,7 @@ void kn_req_act_as_owner(struct kn_req *r)
 		kn_db_act(r->db, actor, "portal");
 }
 
-kn_status kn_page(struct kn_req *r, unsigned status, const char *tmpl, const char *title,
+kn_status kn_page(struct kn_page_req *r, unsigned status, const char *tmpl, const char *title,
                   struct kn_err *err)
 {
 	const char *text = kn_srv_template(r->srv, tmpl);
@@ -156,6 +180,7 @@ kn_status kn_page(struct kn_req *r, unsigned status, const char *tmpl, const cha
 		return kn_err_set(err, KN_FAIL, "no portal template '%s'", text ? "layout.html" : tmpl);
 	kn_h_set(r->page, "title", title);
 	kn_h_default(r->page, "link", "");
+	kn_h_default(r->page, "notice", kn_notice(r));
 	kn_h_default(r->page, "link_text", "");
 	kn_h_set(r->page, "company_name", kn_srv_company_name(r->srv));
 	kn_h_set(r->page, "signed_in", r->owner_id > 0 ? "1" : "");
@@ -175,7 +200,7 @@ kn_status kn_page(struct kn_req *r, unsigned status, const char *tmpl, const cha
 }
 
 /* The simple pages of the frame itself: 403, 404, 405, 500, 503. */
-static void plain_page(struct kn_req *r, unsigned status, const char *title, const char *text)
+static void plain_page(struct kn_page_req *r, unsigned status, const char *title, const char *text)
 {
 	struct kn_err err = { 0 };
 	kn_h_set(r->page, "message", text);
@@ -212,7 +237,7 @@ static int path_match(const char *pattern, const char *path, long long *id)
 }
 
 /* The page to come back to after the login: this one, query included. */
-static const char *login_redirect(struct kn_req *r)
+static const char *login_redirect(struct kn_page_req *r)
 {
 	struct kn_buf b = { 0 };
 	kn_buf_add(&b, "/login?next=", 12);
@@ -230,7 +255,7 @@ static const char *login_redirect(struct kn_req *r)
 	return out;
 }
 
-static kn_status find_session(struct kn_req *r, struct kn_err *err)
+static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 {
 	char token[KN_TOKEN_CHARS];
 	if (!r->cookie_header ||
@@ -250,7 +275,7 @@ static kn_status find_session(struct kn_req *r, struct kn_err *err)
 	return s;
 }
 
-void kn_portal_dispatch(struct kn_req *r, struct kn_err *err)
+void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 {
 	const struct kn_route *hit = NULL;
 	int path_known = 0;

@@ -181,7 +181,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 	return KN_OK;
 }
 
-kn_status kn_route_home(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_home(struct kn_page_req *r, struct kn_err *err)
 {
 	struct kn_db *db = kn_req_db(r, err);
 	if (db == NULL)

@@ -19,7 +19,7 @@
 
 static const char *const reg_fields[] = { "first_name", "last_name", "email", "phone" };
 
-static kn_status self_register_on(struct kn_req *r, int *on, struct kn_err *err)
+static kn_status self_register_on(struct kn_page_req *r, int *on, struct kn_err *err)
 {
 	struct kn_db *db = kn_req_db(r, err);
 	char *v;
@@ -34,13 +34,13 @@ static kn_status self_register_on(struct kn_req *r, int *on, struct kn_err *err)
 	return s;
 }
 
-static kn_status not_found(struct kn_req *r, struct kn_err *err)
+static kn_status not_found(struct kn_page_req *r, struct kn_err *err)
 {
 	kn_h_set(r->page, "message", "There is no such page.");
 	return kn_page(r, 404, "message.html", "Not found", err);
 }
 
-static kn_status register_page(struct kn_req *r, unsigned status, struct kn_err *err)
+static kn_status register_page(struct kn_page_req *r, unsigned status, struct kn_err *err)
 {
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
 	for (size_t i = 0; i < sizeof reg_fields / sizeof reg_fields[0]; i++) {
@@ -55,7 +55,7 @@ static kn_status register_page(struct kn_req *r, unsigned status, struct kn_err 
 	return kn_page(r, status, "register.html", "Create an account", err);
 }
 
-kn_status kn_route_register_form(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_register_form(struct kn_page_req *r, struct kn_err *err)
 {
 	int on = 0;
 	kn_status s = self_register_on(r, &on, err);
@@ -88,7 +88,7 @@ static kn_status username_for(struct kn_db *db, const char *email, char *out, si
 	return KN_OK;
 }
 
-kn_status kn_route_register(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 {
 	int on = 0, bad = 0, dup = 0;
 	kn_status s = self_register_on(r, &on, err);
@@ -222,7 +222,7 @@ kn_status kn_route_register(struct kn_req *r, struct kn_err *err)
 	return KN_OK;
 }
 
-kn_status kn_route_register_sent(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_register_sent(struct kn_page_req *r, struct kn_err *err)
 {
 	int on = 0;
 	kn_status s = self_register_on(r, &on, err);
@@ -237,7 +237,7 @@ kn_status kn_route_register_sent(struct kn_req *r, struct kn_err *err)
 }
 
 /* The registration a token names, if it can still be used. */
-static kn_status find_registration(struct kn_req *r, const char *token, long long *id,
+static kn_status find_registration(struct kn_page_req *r, const char *token, long long *id,
                                    const char **why, struct kn_err *err)
 {
 	char hex[65], now[20];
@@ -265,7 +265,7 @@ static kn_status find_registration(struct kn_req *r, const char *token, long lon
 	return s;
 }
 
-static kn_status confirm_bad(struct kn_req *r, const char *why, struct kn_err *err)
+static kn_status confirm_bad(struct kn_page_req *r, const char *why, struct kn_err *err)
 {
 	kn_h_setf(r->page, "message", "This link cannot be used: %s. Register again to get a "
 	          "new one.", why);
@@ -274,7 +274,7 @@ static kn_status confirm_bad(struct kn_req *r, const char *why, struct kn_err *e
 	return kn_page(r, 400, "message.html", "Link not valid", err);
 }
 
-kn_status kn_route_register_confirm_form(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_register_confirm_form(struct kn_page_req *r, struct kn_err *err)
 {
 	int on = 0;
 	long long id;
@@ -294,7 +294,7 @@ kn_status kn_route_register_confirm_form(struct kn_req *r, struct kn_err *err)
 	return kn_page(r, 200, "confirm.html", "Finish your registration", err);
 }
 
-kn_status kn_route_register_confirm(struct kn_req *r, struct kn_err *err)
+kn_status kn_route_register_confirm(struct kn_page_req *r, struct kn_err *err)
 {
 	int on = 0, bad = 0;
 	long long id;

@@ -277,7 +277,7 @@ static kn_status rule_row(struct kn_db *db, sqlite3_stmt *st, int *row, struct k
 	return KN_OK;
 }
 
-kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const struct kn_req *r,
+kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
                            int *refused, char *why, size_t whylen, struct kn_err *err)
 {
 	char first[11], last[11];
@@ -288,7 +288,8 @@ kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const
 	*refused = 0;
 	kn_date_format(r->first, first);
 	kn_date_format(r->last, last);
-	if ((s = kn_cached(db, "SELECT id, reason, max(start, ?2) FROM blocks WHERE (service IS NULL OR"
+	if ((s = kn_cached(db, "SELECT id, reason, max(start, ?2), start, end FROM blocks WHERE"
+	                       " (service IS NULL OR"
 	                       " service = ?1) AND start <= ?3 AND end >= ?2 ORDER BY start LIMIT 1",
 	                   &st, err)) != KN_OK)
 		return s;
@@ -296,9 +297,15 @@ kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const
 	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 	if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
-		snprintf(why, whylen, "blocked by block %lld (%s) on %s",
-		         (long long)sqlite3_column_int64(st, 0), kn_col_text(st, 1), kn_col_text(st, 2));
+		if (rules->owner_words)
+			snprintf(why, whylen, "closed %s to %s: %s", kn_col_text(st, 3),
+			         kn_col_text(st, 4), kn_col_text(st, 1));
+		else
+			snprintf(why, whylen, "blocked by block %lld (%s) on %s",
+			         (long long)sqlite3_column_int64(st, 0), kn_col_text(st, 1),
+			         kn_col_text(st, 2));
 		*refused = 1;
+		rules->rule = "closed";
 	}
 	sqlite3_reset(st);
 	if (s != KN_OK || *refused)
@@ -319,10 +326,15 @@ kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const
 		sqlite3_bind_text(st, 4, last, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, r->id);
 		if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
-			snprintf(why, whylen, "%s is already booked for %s on %s (request %lld)",
-			         kn_col_text(st, 0), r->service, kn_col_text(st, 1),
-			         (long long)sqlite3_column_int64(st, 2));
+			if (rules->owner_words)
+				snprintf(why, whylen, "%s is already booked for %s on %s",
+				         kn_col_text(st, 0), r->service, kn_col_text(st, 1));
+			else
+				snprintf(why, whylen, "%s is already booked for %s on %s (request %lld)",
+				         kn_col_text(st, 0), r->service, kn_col_text(st, 1),
+				         (long long)sqlite3_column_int64(st, 2));
 			*refused = 1;
+			rules->rule = "booked";
 		}
 		sqlite3_reset(st);
 	}
@@ -339,13 +351,21 @@ kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const
 			sqlite3_bind_text(st, 2, rules->required.data, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 			if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
-				if (kn_col_text(st, 2))
+				if (kn_col_text(st, 2) && rules->owner_words)
+					snprintf(why, whylen, "%s's %s vaccination expires on %s, before your "
+					         "booking ends on %s", kn_col_text(st, 0), kn_col_text(st, 1),
+					         kn_col_text(st, 2), last);
+				else if (kn_col_text(st, 2))
 					snprintf(why, whylen, "%s's %s expires on %s, before %s",
 					         kn_col_text(st, 0), kn_col_text(st, 1), kn_col_text(st, 2), last);
+				else if (rules->owner_words)
+					snprintf(why, whylen, "we have no %s vaccination on record for %s",
+					         kn_col_text(st, 1), kn_col_text(st, 0));
 				else
 					snprintf(why, whylen, "%s has no %s on record", kn_col_text(st, 0),
 					         kn_col_text(st, 1));
 				*refused = 1;
+				rules->rule = "vaccination";
 			}
 			sqlite3_reset(st);
 		}
@@ -360,8 +380,11 @@ kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const
 		for (int i = 0; i < r->npets && s == KN_OK && !*refused; i++) {
 			sqlite3_bind_int64(st, 1, r->pets[i]);
 			if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
-				snprintf(why, whylen, "%s's temperament test not passed", kn_col_text(st, 0));
+				snprintf(why, whylen, rules->owner_words
+				         ? "%s needs to pass a temperament test first"
+				         : "%s's temperament test not passed", kn_col_text(st, 0));
 				*refused = 1;
+				rules->rule = "temperament";
 			}
 			sqlite3_reset(st);
 		}
@@ -369,8 +392,8 @@ kn_status kn_request_rules(struct kn_db *db, const struct kn_rules *rules, const
 	return s;
 }
 
-static kn_status over_capacity(struct kn_db *db, const struct kn_req *r, int *refused, char *why,
-                               size_t whylen, struct kn_err *err)
+static kn_status over_capacity(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
+                               int *refused, char *why, size_t whylen, struct kn_err *err)
 {
 	kn_status s = KN_OK;
 
@@ -385,8 +408,13 @@ static kn_status over_capacity(struct kn_db *db, const struct kn_req *r, int *re
 		if (taken + r->npets > cap) {
 			char day[11];
 			kn_date_format(d, day);
-			snprintf(why, whylen, "over capacity on %s (%lld of %lld taken)", day, taken, cap);
+			if (rules->owner_words)
+				snprintf(why, whylen, "full on %s", day);
+			else
+				snprintf(why, whylen, "over capacity on %s (%lld of %lld taken)", day, taken,
+				         cap);
 			*refused = 1;
+			rules->rule = "capacity";
 		}
 	}
 	return s;
@@ -417,6 +445,29 @@ kn_status kn_request_set_status(struct kn_db *db, long long id, const char *stat
 	return s;
 }
 
+kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
+                           const char **rule, char *why, size_t whylen, struct kn_err *err)
+{
+	struct kn_req r;
+	struct kn_rules rules;
+	kn_status s = kn_request_load(db, id, &r, err);
+
+	*refused = 0;
+	*rule = "";
+	if (s != KN_OK)
+		return s;
+	if ((s = kn_rules_load(db, &rules, err)) == KN_OK) {
+		rules.owner_words = owner_words;
+		s = kn_request_rules(db, &rules, &r, refused, why, whylen, err);
+		if (s == KN_OK && !*refused)
+			s = over_capacity(db, &rules, &r, refused, why, whylen, err);
+		if (*refused)
+			*rule = rules.rule;
+	}
+	kn_rules_free(&rules);
+	return s;
+}
+
 kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
                             const char *text, int force, struct kn_err *err)
 {
@@ -437,7 +488,7 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 		int refused = 0;
 		s = kn_request_rules(db, &rules, &r, &refused, why, sizeof why, err);
 		if (s == KN_OK && !refused)
-			s = over_capacity(db, &r, &refused, why, sizeof why, err);
+			s = over_capacity(db, &rules, &r, &refused, why, sizeof why, err);
 		kn_rules_free(&rules);
 		if (s != KN_OK)
 			return s;

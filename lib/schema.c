@@ -206,7 +206,12 @@ const char *const kn_migrations[] = {
 	"  password_hash TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
 	"  used_at TEXT);"
 	"CREATE TABLE portal_keys (name TEXT PRIMARY KEY, value BLOB NOT NULL);"
-	"ALTER TABLE owners ADD COLUMN calendar_key_hash TEXT;"
+	/* the calendar feed's key: shown again from the nonce and the portal
+	 * key, looked up by its hash; a table of its own, so owner imports
+	 * keep their indexes */
+	"CREATE TABLE portal_calendar_keys ("
+	"  owner_id INTEGER PRIMARY KEY REFERENCES owners (id) ON DELETE CASCADE,"
+	"  nonce TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE);"
 	"ALTER TABLE outbox ADD COLUMN reply_to TEXT;",
 };
 

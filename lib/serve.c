@@ -5,7 +5,7 @@
  * argon2id hash can never stall another owner's page view; the work done
  * at once is bounded by the database pool (page views) and by the hash
  * slots (--threads verifications at once, a short queue, then 503).
- * Everything a handler needs arrives in a struct kn_req; no MHD type
+ * Everything a handler needs arrives in a struct kn_page_req; no MHD type
  * leaves this file.
  */
 #include <arpa/inet.h>
@@ -80,7 +80,7 @@ struct conn {
 
 /* ---- the pool -------------------------------------------------------- */
 
-struct kn_db *kn_req_db(struct kn_req *r, struct kn_err *err)
+struct kn_db *kn_req_db(struct kn_page_req *r, struct kn_err *err)
 {
 	struct kn_srv *s = r->srv;
 	if (r->db)
@@ -100,7 +100,7 @@ struct kn_db *kn_req_db(struct kn_req *r, struct kn_err *err)
 	return r->db;
 }
 
-void kn_req_db_release(struct kn_req *r)
+void kn_req_db_release(struct kn_page_req *r)
 {
 	struct kn_srv *s = r->srv;
 	if (r->db == NULL)
@@ -302,7 +302,7 @@ static void add_common_headers(struct kn_srv *s, struct MHD_Response *resp)
 		                        "max-age=31536000; includeSubDomains");
 }
 
-static enum MHD_Result answer(struct MHD_Connection *c, struct conn *cn, struct kn_req *r)
+static enum MHD_Result answer(struct MHD_Connection *c, struct conn *cn, struct kn_page_req *r)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		r->body.len, r->body.data ? r->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
@@ -335,7 +335,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct conn *cn, struct 
 static enum MHD_Result refuse(struct MHD_Connection *c, struct conn *cn, unsigned status,
                               const char *text)
 {
-	struct kn_req r = { .srv = cn->srv, .status = status, .content_type = "text/plain; charset=utf-8" };
+	struct kn_page_req r = { .srv = cn->srv, .status = status, .content_type = "text/plain; charset=utf-8" };
 	kn_buf_add(&r.body, text, strlen(text));
 	if (status == 503)
 		r.retry_after = 5;
@@ -405,7 +405,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (cn->too_large)
 		return refuse(c, cn, 413, "request body too large (at most 64 KiB)\n");
 
-	struct kn_req r = { .srv = s, .method = method, .path = url, .uri = cn->uri, .status = 200 };
+	struct kn_page_req r = { .srv = s, .method = method, .path = url, .uri = cn->uri, .status = 200 };
 	struct kn_err err = { 0 };
 	snprintf(r.client, sizeof r.client, "%s", cn->client);
 	r.cookie_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");

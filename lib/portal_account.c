@@ -1,0 +1,522 @@
+/*
+ * The owner's own record on the portal (PORTAL.md 3): personal info, the
+ * password, pets, and a message to the business.  Every change goes
+ * through the same library call the commands use (kn_owner_edit,
+ * kn_pet_add, kn_creds_set), audited as owner:ID.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kn_portal.h"
+
+#define CONTACTS_PER_DAY 10
+
+static const char *const account_fields[] = { "first_name", "last_name", "email", "phone",
+	                                            "address", "city", "state", "zip" };
+#define NACCOUNT (sizeof account_fields / sizeof account_fields[0])
+
+static kn_status load_account(struct kn_page_req *r, struct kn_db *db, int keep_posted,
+                              struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "SELECT first_name, last_name, email, phone, address, city,"
+	                             " state, zip, email_opt_out, username FROM owners WHERE id = ?",
+	                         &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		for (size_t i = 0; i < NACCOUNT; i++) {
+			char k[32];
+			snprintf(k, sizeof k, "v_%s", account_fields[i]);
+			if (keep_posted)
+				kn_h_default(r->page, k, kn_col_text(st, (int)i));
+			else
+				kn_h_set(r->page, k, kn_col_text(st, (int)i));
+			snprintf(k, sizeof k, "e_%s", account_fields[i]);
+			kn_h_default(r->page, k, "");
+		}
+		kn_h_default(r->page, "v_opt_out", sqlite3_column_int(st, 8) ? "1" : "");
+		kn_h_set(r->page, "username", kn_col_text(st, 9));
+	} else {
+		s = kn_sql_fail(db, err, "reading the account");
+	}
+	sqlite3_finalize(st);
+	kn_h_default(r->page, "e_current", "");
+	kn_h_default(r->page, "e_form", "");
+	kn_h_default(r->page, "e_password", "");
+	kn_h_default(r->page, "e_confirm", "");
+	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+	return s;
+}
+
+kn_status kn_route_account(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	if (db == NULL)
+		return err->status;
+	kn_status s = load_account(r, db, 0, err);
+	return s == KN_OK ? kn_page(r, 200, "account.html", "Your account", err) : s;
+}
+
+/* One full-cost check of the owner's current password, in a hash slot. */
+static kn_status current_password_ok(struct kn_page_req *r, const char *given, int *ok,
+                                     struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	char hash[128] = "";
+	struct kn_db *db = kn_req_db(r, err);
+	*ok = 0;
+	if (db == NULL)
+		return err->status;
+	kn_status s = kn_prepare(db, "SELECT password_hash FROM owners WHERE id = ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	if (sqlite3_step(st) == SQLITE_ROW && kn_col_text(st, 0) && strlen(kn_col_text(st, 0)) < 128)
+		snprintf(hash, sizeof hash, "%s", kn_col_text(st, 0));
+	sqlite3_finalize(st);
+	kn_req_db_release(r);
+	if ((s = kn_hash_slot_take(r->srv, err)) != KN_OK)
+		return s;
+	*ok = given && hash[0] &&
+	      crypto_pwhash_str_verify(hash, given, strlen(given)) == 0;
+	kn_hash_slot_give(r->srv);
+	sodium_memzero(hash, sizeof hash);
+	return kn_req_db(r, err) ? KN_OK : err->status;
+}
+
+kn_status kn_route_account_save(struct kn_page_req *r, struct kn_err *err)
+{
+	int bad = 0;
+	const char *v[NACCOUNT];
+	struct kn_owner_change c;
+	kn_owner_change_init(&c);
+	for (size_t i = 0; i < NACCOUNT; i++) {
+		v[i] = kn_field(r, account_fields[i], &bad);
+		char k[32];
+		snprintf(k, sizeof k, "v_%s", account_fields[i]);
+		if (v[i])
+			kn_h_set(r->page, k, v[i]);
+		if (v[i] && strlen(v[i]) > 200) {
+			kn_field_error(r, account_fields[i], "At most 200 characters.");
+			bad = 1;
+		}
+	}
+	const char *opt_out = kn_field(r, "email_opt_out", &bad);
+	kn_h_set(r->page, "v_opt_out", opt_out ? "1" : "");
+	if (v[0] == NULL || *v[0] == '\0')
+		kn_field_error(r, "first_name", "Enter your first name."), bad = 1;
+	if (v[1] == NULL || *v[1] == '\0')
+		kn_field_error(r, "last_name", "Enter your last name."), bad = 1;
+	struct kn_db *db = kn_req_db(r, err);
+	if (db == NULL)
+		return err->status;
+	kn_status s;
+	if (bad) {
+		s = load_account(r, db, 1, err);
+		return s == KN_OK ? kn_page(r, 422, "account.html", "Your account", err) : s;
+	}
+	/* a new email needs the current password: a borrowed, logged-in phone
+	 * must not be enough to take the account over */
+	sqlite3_stmt *st;
+	char *old_email = NULL;
+	if ((s = kn_prepare(db, "SELECT email FROM owners WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	if (sqlite3_step(st) == SQLITE_ROW && kn_col_text(st, 0))
+		old_email = kn_arena_strdup(&r->arena, kn_col_text(st, 0));
+	sqlite3_finalize(st);
+	const char *email = v[2] ? v[2] : "";
+	if (strcasecmp(email, old_email ? old_email : "") != 0) {
+		int dup = 0, ok = 0;
+		const char *current = kn_form_one(&r->form, "current", &dup);
+		if ((s = current_password_ok(r, dup ? NULL : current, &ok, err)) != KN_OK)
+			return s;
+		db = r->db;
+		if (!ok) {
+			kn_field_error(r, "current", "To change your email, enter your current password.");
+			s = load_account(r, db, 1, err);
+			return s == KN_OK ? kn_page(r, 422, "account.html", "Your account", err) : s;
+		}
+		c.email = email;
+	}
+	c.first_name = v[0];
+	c.last_name = v[1];
+	c.phone = v[3] ? v[3] : "";
+	c.address = v[4] ? v[4] : "";
+	c.city = v[5] ? v[5] : "";
+	c.state = v[6] ? v[6] : "";
+	c.zip = v[7] ? v[7] : "";
+	c.email_opt_out = opt_out != NULL;
+	kn_req_act_as_owner(r);
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	struct kn_err ferr = { 0 };
+	s = kn_owner_edit(db, r->owner_id, &c, &ferr);
+	if (s == KN_TEMPFAIL) {
+		*err = ferr;
+		return s;
+	}
+	if (s != KN_OK) {
+		kn_tx_rollback(db);
+		kn_field_error(r, "form", ferr.msg);
+		s = load_account(r, db, 1, err);
+		return s == KN_OK ? kn_page(r, 422, "account.html", "Your account", err) : s;
+	}
+	if ((s = kn_tx_commit(db, err)) != KN_OK)
+		return s;
+	kn_redirect(r, "/account?notice=saved");
+	return KN_OK;
+}
+
+kn_status kn_route_account_password(struct kn_page_req *r, struct kn_err *err)
+{
+	int dup = 0, ok = 0;
+	const char *current = kn_form_one(&r->form, "current", &dup);
+	const char *pass = kn_form_one(&r->form, "password", &dup);
+	const char *confirm = kn_form_one(&r->form, "confirm", &dup);
+	kn_status s;
+
+	if (dup || current == NULL || pass == NULL || confirm == NULL) {
+		kn_field_error(r, "password", "Fill in all three password fields, once each.");
+	} else if (strcmp(pass, confirm) != 0) {
+		kn_field_error(r, "confirm", "The two new passwords differ.");
+	} else {
+		if ((s = current_password_ok(r, current, &ok, err)) != KN_OK)
+			return s;
+		if (!ok)
+			kn_field_error(r, "current", "That is not your current password.");
+	}
+	struct kn_db *db = kn_req_db(r, err);
+	if (db == NULL)
+		return err->status;
+	if (ok) {
+		kn_req_act_as_owner(r);
+		if ((s = kn_hash_slot_take(r->srv, err)) != KN_OK)
+			return s;
+		struct kn_err perr = { 0 };
+		s = kn_tx_begin(db, err);
+		kn_status ps = KN_OK;
+		if (s == KN_OK)
+			ps = kn_creds_set(db, r->owner_id, NULL, pass, &perr); /* ends every session */
+		kn_hash_slot_give(r->srv);
+		if (s != KN_OK)
+			return s;
+		if (ps == KN_TEMPFAIL) {
+			*err = perr;
+			return ps;
+		}
+		if (ps == KN_OK) {
+			struct kn_portal_mail m = { .kind = "password-changed",
+			                            .template_name = "password-changed",
+			                            .owner_id = r->owner_id };
+			s = kn_portal_mail_queue(db, &m, kn_srv_mail_templates(r->srv), err);
+			if (s == KN_OK)
+				s = kn_tx_commit(db, err);
+			if (s != KN_OK)
+				return s;
+			kn_srv_mail_wake(r->srv);
+			kn_set_cookie(r, kn_cookie_name(r, "session"), "", 0);
+			kn_redirect(r, "/login?notice=password-changed");
+			return KN_OK;
+		}
+		kn_tx_rollback(db);
+		kn_field_error(r, "password", perr.msg);
+	}
+	s = load_account(r, db, 0, err);
+	return s == KN_OK ? kn_page(r, 422, "account.html", "Your account", err) : s;
+}
+
+/* ---- pets ---------------------------------------------------------------- */
+
+#define PET_FIELDS(X) X(name) X(species) X(breed) X(birthday) X(sex) X(color) X(weight) X(notes)
+static const char *const pet_fields[] = {
+#define PET_NAME(f) #f,
+	PET_FIELDS(PET_NAME)
+#undef PET_NAME
+};
+#define NPET (sizeof pet_fields / sizeof pet_fields[0])
+
+kn_status kn_route_pets(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	sqlite3_stmt *st;
+	if (db == NULL)
+		return err->status;
+	kn_status s = kn_prepare(db, "SELECT id, name, species, breed FROM pets WHERE owner_id = ?"
+	                             " ORDER BY name COLLATE NOCASE, id", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	kn_h_list(r->page, "pets");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct kn_hctx *p = kn_h_item(r->page, "pets");
+		kn_h_int(p, "id", sqlite3_column_int64(st, 0));
+		kn_h_set(p, "name", kn_col_text(st, 1));
+		kn_h_set(p, "species", kn_col_text(st, 2));
+		kn_h_set(p, "breed", kn_col_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return kn_page(r, 200, "pets.html", "Your pets", err);
+}
+
+/* The pet's fields into the page (posted values win), and its
+ * vaccinations; KN_FAIL with *found 0 when it is not this owner's. */
+static kn_status load_pet(struct kn_page_req *r, struct kn_db *db, long long id, int *found,
+                          struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	char today[11];
+	*found = 0;
+	kn_status s = kn_prepare(db, "SELECT name, species, breed, birthday, sex, color, weight, notes"
+	                             " FROM pets WHERE id = ? AND owner_id = ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, r->owner_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*found = 1;
+		for (size_t i = 0; i < NPET; i++) {
+			char k[32];
+			snprintf(k, sizeof k, "v_%s", pet_fields[i]);
+			kn_h_default(r->page, k, kn_col_text(st, (int)i));
+		}
+	}
+	sqlite3_finalize(st);
+	if (!*found)
+		return KN_OK;
+	kn_h_int(r->page, "pet_id", id);
+	kn_date_format(kn_today(), today);
+	kn_h_list(r->page, "vaccinations");
+	if ((s = kn_prepare(db, "SELECT type, max(expires_on) FROM vaccinations WHERE pet_id = ?"
+	                        " GROUP BY type ORDER BY type", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct kn_hctx *v = kn_h_item(r->page, "vaccinations");
+		const char *until = kn_col_text(st, 1);
+		kn_h_set(v, "type", kn_col_text(st, 0));
+		kn_h_set(v, "expires", until);
+		kn_h_set(v, "status", strcmp(until, today) < 0 ? "expired" : "current");
+	}
+	sqlite3_finalize(st);
+	return KN_OK;
+}
+
+static void pet_form_defaults(struct kn_page_req *r)
+{
+	for (size_t i = 0; i < NPET; i++) {
+		char k[32];
+		snprintf(k, sizeof k, "v_%s", pet_fields[i]);
+		kn_h_default(r->page, k, "");
+		snprintf(k, sizeof k, "e_%s", pet_fields[i]);
+		kn_h_default(r->page, k, "");
+	}
+	kn_h_default(r->page, "e_form", "");
+	kn_h_default(r->page, "pet_id", "");
+	kn_h_list(r->page, "vaccinations");
+	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+}
+
+static kn_status not_found(struct kn_page_req *r, struct kn_err *err)
+{
+	kn_h_set(r->page, "message", "There is no such page.");
+	return kn_page(r, 404, "message.html", "Not found", err);
+}
+
+kn_status kn_route_pet(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	int found;
+	if (db == NULL)
+		return err->status;
+	kn_status s = load_pet(r, db, r->id, &found, err);
+	if (s != KN_OK)
+		return s;
+	if (!found)
+		return not_found(r, err);
+	pet_form_defaults(r);
+	return kn_page(r, 200, "pet.html", "Your pet", err);
+}
+
+kn_status kn_route_pet_new_form(struct kn_page_req *r, struct kn_err *err)
+{
+	pet_form_defaults(r);
+	return kn_page(r, 200, "pet.html", "Add a pet", err);
+}
+
+/* POST /pets/new and POST /pets/ID: one form, two library calls. */
+static kn_status save_pet(struct kn_page_req *r, long long id, struct kn_err *err)
+{
+	int bad = 0, found = 1;
+	struct kn_pet_change c = { 0 };
+	const char *v[NPET];
+	struct kn_db *db = kn_req_db(r, err);
+	kn_status s;
+	if (db == NULL)
+		return err->status;
+	if (id > 0) {
+		sqlite3_stmt *st;
+		if ((s = kn_prepare(db, "SELECT 1 FROM pets WHERE id = ? AND owner_id = ?", &st,
+		                    err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, r->owner_id);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!found)
+			return not_found(r, err);
+	}
+	for (size_t i = 0; i < NPET; i++) {
+		v[i] = kn_field(r, pet_fields[i], &bad);
+		char k[32];
+		snprintf(k, sizeof k, "v_%s", pet_fields[i]);
+		kn_h_set(r->page, k, v[i] ? v[i] : "");
+		if (v[i] && strlen(v[i]) > (i == NPET - 1 ? 2000u : 100u)) {
+			kn_field_error(r, pet_fields[i], "That is too long.");
+			bad = 1;
+		}
+	}
+	if (v[0] == NULL || *v[0] == '\0')
+		kn_field_error(r, "name", "Enter your pet's name."), bad = 1;
+	struct kn_err ferr = { 0 };
+	if (!bad) {
+		/* in the order of PET_FIELDS; an empty species keeps the default */
+		size_t k = 0;
+#define PET_TAKE(f) c.f = v[k++];
+		PET_FIELDS(PET_TAKE)
+#undef PET_TAKE
+		if (c.species && *c.species == '\0')
+			c.species = NULL;
+		kn_req_act_as_owner(r);
+		if ((s = kn_tx_begin(db, err)) != KN_OK)
+			return s;
+		s = id > 0 ? kn_pet_edit(db, id, &c, &ferr) : kn_pet_add(db, r->owner_id, &c, &id, &ferr);
+		if (s == KN_OK)
+			s = kn_tx_commit(db, &ferr);
+		if (s == KN_TEMPFAIL) {
+			*err = ferr;
+			return s;
+		}
+		if (s == KN_OK) {
+			char *to = kn_arena_printf(&r->arena, "/pets/%lld?notice=saved", id);
+			kn_redirect(r, to);
+			return KN_OK;
+		}
+		kn_tx_rollback(db);
+		kn_field_error(r, "form", ferr.msg);
+	}
+	if (id > 0 && (s = load_pet(r, db, id, &found, err)) != KN_OK)
+		return s;
+	pet_form_defaults(r);
+	return kn_page(r, 422, "pet.html", id > 0 ? "Your pet" : "Add a pet", err);
+}
+
+kn_status kn_route_pet_new(struct kn_page_req *r, struct kn_err *err)
+{
+	return save_pet(r, 0, err);
+}
+
+kn_status kn_route_pet_save(struct kn_page_req *r, struct kn_err *err)
+{
+	return save_pet(r, r->id, err);
+}
+
+/* ---- writing to the business ------------------------------------------- */
+
+static kn_status contact_page(struct kn_page_req *r, unsigned status, struct kn_err *err)
+{
+	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+	kn_h_default(r->page, "v_subject", "");
+	kn_h_default(r->page, "v_message", "");
+	kn_h_default(r->page, "e_subject", "");
+	kn_h_default(r->page, "e_message", "");
+	kn_h_default(r->page, "e_form", "");
+	return kn_page(r, status, "contact.html", "Contact us", err);
+}
+
+kn_status kn_route_contact_form(struct kn_page_req *r, struct kn_err *err)
+{
+	return contact_page(r, 200, err);
+}
+
+kn_status kn_route_contact(struct kn_page_req *r, struct kn_err *err)
+{
+	int bad = 0;
+	const char *subject = kn_field(r, "subject", &bad);
+	const char *message = kn_field(r, "message", &bad);
+	struct kn_err ferr = { 0 };
+	kn_h_set(r->page, "v_subject", subject ? subject : "");
+	kn_h_set(r->page, "v_message", message ? message : "");
+	if (subject == NULL || *subject == '\0' || strlen(subject) > 200 ||
+	    kn_line_check("subject", subject, 0, &ferr) != KN_OK)
+		kn_field_error(r, "subject", "Enter a subject: one line, 200 characters at most."), bad = 1;
+	if (message == NULL || *message == '\0' || strlen(message) > 5000 ||
+	    kn_line_check("message", message, 1, &ferr) != KN_OK)
+		kn_field_error(r, "message", "Enter your message: 5,000 characters at most."), bad = 1;
+	if (bad)
+		return contact_page(r, 422, err);
+	struct kn_db *db = kn_req_db(r, err);
+	if (db == NULL)
+		return err->status;
+	char now[20], since[20];
+	sqlite3_stmt *st;
+	int sent = 0;
+	kn_now_text(now);
+	kn_time_add_seconds(now, -86400, since);
+	kn_status s = kn_prepare(db, "SELECT count(*) FROM outbox WHERE kind = 'contact' AND"
+	                             " owner_id = ? AND created_at > ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		sent = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (sent >= CONTACTS_PER_DAY) {
+		kn_field_error(r, "form", "You sent 10 messages today, the most the portal takes in a "
+		               "day. Please call us instead.");
+		r->retry_after = 3600;
+		return contact_page(r, 429, err);
+	}
+	struct kn_company co;
+	if ((s = kn_company_get(db, &co, err)) != KN_OK)
+		return s;
+	char to[256] = "", reply[256] = "";
+	snprintf(to, sizeof to, "%s", co.email ? co.email : "");
+	kn_company_free(&co);
+	if (to[0] == '\0') {
+		kn_field_error(r, "form", "The business has no email address set up yet. Please call "
+		               "us instead.");
+		return contact_page(r, 422, err);
+	}
+	if ((s = kn_prepare(db, "SELECT email FROM owners WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	if (sqlite3_step(st) == SQLITE_ROW && kn_col_text(st, 0) &&
+	    kn_email_check(kn_col_text(st, 0), reply, sizeof reply, &ferr) != KN_OK)
+		reply[0] = '\0';
+	sqlite3_finalize(st);
+	const char *names[] = { "contact.subject", "contact.message" };
+	const char *values[] = { subject, message };
+	struct kn_portal_mail m = { .kind = "contact", .template_name = "contact", .to = to,
+	                            .reply_to = reply[0] ? reply : NULL, .owner_id = r->owner_id,
+	                            .names = names, .values = values, .n = 2 };
+	kn_req_act_as_owner(r);
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	s = kn_portal_mail_queue(db, &m, kn_srv_mail_templates(r->srv), err);
+	if (s == KN_OK)
+		s = kn_audit(db, "owner", r->owner_id, err, "wrote to the business: %.80s", subject);
+	if (s == KN_OK)
+		s = kn_tx_commit(db, err);
+	if (s != KN_OK)
+		return s;
+	kn_srv_mail_wake(r->srv);
+	kn_redirect(r, "/contact?notice=sent");
+	return KN_OK;
+}

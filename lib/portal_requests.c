@@ -1,0 +1,386 @@
+/*
+ * Requests from the owner's side (PORTAL.md 3): the module's form, the
+ * request made with kn_request_add, and for a module set to "schedule"
+ * the same approval staff would give (kn_request_check, kn_request_decide):
+ * one copy of every rule, told to the owner in their words.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kn_portal.h"
+
+static kn_status not_found(struct kn_page_req *r, struct kn_err *err)
+{
+	kn_h_set(r->page, "message", "There is no such page.");
+	return kn_page(r, 404, "message.html", "Not found", err);
+}
+
+static const struct kn_module *module_of(const char *service)
+{
+	for (const struct kn_module *m = kn_modules; service && m->service; m++)
+		if (strcmp(m->service, service) == 0)
+			return m;
+	return NULL;
+}
+
+static kn_status put_request(struct kn_db *db, struct kn_hctx *item, sqlite3_stmt *st,
+                             const char *today, struct kn_err *err)
+{
+	long long id = sqlite3_column_int64(st, 0);
+	const char *status = kn_col_text(st, 4), *end = kn_col_text(st, 3);
+	kn_h_int(item, "id", id);
+	kn_h_set(item, "service", kn_col_text(st, 1));
+	kn_h_set(item, "start", kn_col_text(st, 2));
+	kn_h_set(item, "end", end);
+	kn_h_set(item, "status", status);
+	kn_h_set(item, "reason", kn_col_text(st, 5));
+	kn_h_set(item, "start_time", kn_col_text(st, 6));
+	kn_h_set(item, "note", kn_col_text(st, 7));
+	kn_h_set(item, "pets", kn_col_text(st, 8));
+	kn_h_set(item, "addons", kn_col_text(st, 9));
+	int open = strcmp(status, "pending") == 0 ||
+	           (strcmp(status, "approved") == 0 && strcmp(end, today) >= 0);
+	kn_h_set(item, "cancellable", open ? "1" : "");
+	(void)db, (void)err;
+	return KN_OK;
+}
+
+#define REQUEST_COLUMNS \
+	"r.id, r.service, r.start, r.end, r.status, r.reason, r.start_time, r.note," \
+	" (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p ON p.id = rp.pet_id" \
+	"  WHERE rp.request_id = r.id)," \
+	" (SELECT group_concat(pr.name, ', ') FROM request_addons ra JOIN products pr" \
+	"  ON pr.id = ra.product_id WHERE ra.request_id = r.id)"
+
+kn_status kn_route_requests(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	sqlite3_stmt *st;
+	char today[11];
+	if (db == NULL)
+		return err->status;
+	kn_date_format(kn_today(), today);
+	kn_status s = kn_prepare(db, "SELECT " REQUEST_COLUMNS " FROM requests r WHERE r.owner_id = ?"
+	                             " ORDER BY r.start DESC, r.id DESC", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	kn_h_list(r->page, "requests");
+	while (s == KN_OK && sqlite3_step(st) == SQLITE_ROW)
+		s = put_request(db, kn_h_item(r->page, "requests"), st, today, err);
+	sqlite3_finalize(st);
+	if (s != KN_OK)
+		return s;
+	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+	kn_h_list(r->page, "menu");
+	for (const struct kn_module *m = kn_modules; m->service; m++) {
+		char mode[16];
+		if ((s = kn_module_mode(db, m->service, mode, sizeof mode, err)) != KN_OK)
+			return s;
+		if (strcmp(mode, "off") == 0)
+			continue;
+		struct kn_hctx *item = kn_h_item(r->page, "menu");
+		kn_h_set(item, "label", m->menu);
+		kn_h_setf(item, "path", "/requests/new?service=%s", m->service);
+	}
+	return kn_page(r, 200, "requests.html", "Your requests", err);
+}
+
+struct instr {
+	struct kn_page_req *r;
+};
+
+static kn_status put_instructions(void *ud, const char *module, const char *text)
+{
+	struct instr *in = ud;
+	(void)module;
+	kn_h_set(in->r->page, "instructions", text);
+	kn_h_safe(in->r->page, "instructions_html", kn_markdown_html(&in->r->arena, text));
+	return KN_OK;
+}
+
+/* The request form of a module, with what the owner posted kept. */
+static kn_status request_form(struct kn_page_req *r, const struct kn_module *m, unsigned status,
+                              struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	sqlite3_stmt *st;
+	if (db == NULL)
+		return err->status;
+	kn_h_set(r->page, "service", m->service);
+	kn_h_set(r->page, "boarding", strcmp(m->service, "boarding") == 0 ? "1" : "");
+	kn_h_default(r->page, "instructions", "");
+	kn_h_default(r->page, "instructions_html", "");
+	struct instr in = { r };
+	kn_status s = kn_instructions_each(db, m->service, put_instructions, &in, err);
+	if (s != KN_OK)
+		return s;
+	const char *chosen[KN_MAX_PETS * 4];
+	size_t nchosen = kn_form_all(&r->form, "pet", chosen, sizeof chosen / sizeof chosen[0]);
+	const char *addons[32];
+	size_t naddons = kn_form_all(&r->form, "addon", addons, sizeof addons / sizeof addons[0]);
+	if ((s = kn_prepare(db, "SELECT id, name FROM pets WHERE owner_id = ? ORDER BY name"
+	                        " COLLATE NOCASE, id", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	kn_h_list(r->page, "pets");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct kn_hctx *p = kn_h_item(r->page, "pets");
+		const char *id = kn_col_text(st, 0);
+		kn_h_set(p, "id", id);
+		kn_h_set(p, "name", kn_col_text(st, 1));
+		int on = 0;
+		for (size_t i = 0; i < nchosen && i < sizeof chosen / sizeof chosen[0]; i++)
+			on |= strcmp(chosen[i], id) == 0;
+		kn_h_set(p, "checked", on ? "1" : "");
+	}
+	sqlite3_finalize(st);
+	/* the setup guide's rule: add-ons are products shown to owners whose
+	 * type is neither boarding nor daycare, offered with boarding */
+	kn_h_list(r->page, "addons");
+	if (strcmp(m->service, "boarding") == 0) {
+		if ((s = kn_prepare(db, "SELECT id, name, price_cents FROM products WHERE active AND"
+		                        " show_to_owner AND type NOT IN ('boarding', 'daycare')"
+		                        " ORDER BY name COLLATE NOCASE", &st, err)) != KN_OK)
+			return s;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct kn_hctx *a = kn_h_item(r->page, "addons");
+			const char *id = kn_col_text(st, 0);
+			char price[32];
+			kn_money_format(sqlite3_column_int64(st, 2), price);
+			kn_h_set(a, "id", id);
+			kn_h_set(a, "name", kn_col_text(st, 1));
+			kn_h_set(a, "price", price);
+			int on = 0;
+			for (size_t i = 0; i < naddons && i < sizeof addons / sizeof addons[0]; i++)
+				on |= strcmp(addons[i], id) == 0;
+			kn_h_set(a, "checked", on ? "1" : "");
+		}
+		sqlite3_finalize(st);
+	}
+	static const char *const fields[] = { "start", "start_time", "end", "note" };
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		char k[32];
+		const char *v = kn_form_one(&r->form, fields[i], NULL);
+		snprintf(k, sizeof k, "v_%s", fields[i]);
+		kn_h_default(r->page, k, v ? v : "");
+		snprintf(k, sizeof k, "e_%s", fields[i]);
+		kn_h_default(r->page, k, "");
+	}
+	kn_h_default(r->page, "e_pet", "");
+	kn_h_default(r->page, "e_form", "");
+	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+	return kn_page(r, status, "request-new.html", m->title, err);
+}
+
+kn_status kn_route_request_new(struct kn_page_req *r, struct kn_err *err)
+{
+	const struct kn_module *m = module_of(kn_form_one(&r->query, "service", NULL));
+	struct kn_db *db = kn_req_db(r, err);
+	char mode[16];
+	if (db == NULL)
+		return err->status;
+	if (m == NULL)
+		return not_found(r, err);
+	kn_status s = kn_module_mode(db, m->service, mode, sizeof mode, err);
+	if (s != KN_OK)
+		return s;
+	if (strcmp(mode, "off") == 0)
+		return not_found(r, err); /* a module that is off does not exist */
+	return request_form(r, m, 200, err);
+}
+
+kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
+{
+	int bad = 0;
+	const struct kn_module *m = module_of(kn_field(r, "service", &bad));
+	struct kn_db *db = kn_req_db(r, err);
+	char mode[16];
+	if (db == NULL)
+		return err->status;
+	if (m == NULL || bad)
+		return not_found(r, err);
+	kn_status s = kn_module_mode(db, m->service, mode, sizeof mode, err);
+	if (s != KN_OK)
+		return s;
+	if (strcmp(mode, "off") == 0)
+		return not_found(r, err);
+
+	struct kn_request_in in = { .owner_id = r->owner_id, .service = m->service };
+	const char *pets[KN_MAX_PETS + 1];
+	size_t npets = kn_form_all(&r->form, "pet", pets, KN_MAX_PETS + 1);
+	if (npets == 0)
+		kn_field_error(r, "pet", "Choose at least one pet."), bad = 1;
+	else if (npets > KN_MAX_PETS)
+		kn_field_error(r, "pet", "Choose at most 8 pets in one request."), bad = 1;
+	for (size_t i = 0; i < npets && i < KN_MAX_PETS && !bad; i++) {
+		struct kn_err e = { 0 };
+		long long id;
+		sqlite3_stmt *st;
+		if (kn_id_parse(pets[i], "pet", &id, &e) != KN_OK)
+			return not_found(r, err);
+		if ((s = kn_prepare(db, "SELECT 1 FROM pets WHERE id = ? AND owner_id = ?", &st,
+		                    err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, r->owner_id);
+		int mine = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!mine)
+			return not_found(r, err); /* never another owner's pet, never a hint of it */
+		in.pets[in.npets++] = id;
+	}
+	const char *start = kn_field(r, "start", &bad), *time = kn_field(r, "start_time", &bad);
+	const char *end = kn_field(r, "end", &bad), *note = kn_field(r, "note", &bad);
+	char start_at[40];
+	kn_day day;
+	struct kn_err ferr = { 0 };
+	if (start == NULL || kn_date_parse(start, &day, &ferr) != KN_OK) {
+		kn_field_error(r, "start", "Enter the date, like 2026-12-24.");
+		bad = 1;
+	} else if (day < kn_today()) {
+		kn_field_error(r, "start", "That day has passed.");
+		bad = 1;
+	}
+	if (time && *time) {
+		if (strlen(time) != 5 || time[2] != ':' || time[0] < '0' || time[0] > '2' ||
+		    time[1] < '0' || time[1] > '9' || time[3] < '0' || time[3] > '5' ||
+		    time[4] < '0' || time[4] > '9' || (time[0] == '2' && time[1] > '3')) {
+			kn_field_error(r, "start_time", "Enter the time like 08:30.");
+			bad = 1;
+		}
+	}
+	if (strcmp(m->service, "boarding") == 0 && (end == NULL || *end == '\0')) {
+		kn_field_error(r, "end", "Enter the day you pick up.");
+		bad = 1;
+	}
+	if (note && strlen(note) > 2000)
+		kn_field_error(r, "note", "At most 2,000 characters."), bad = 1;
+	/* add-ons: only those the form offered */
+	const char *addon_ids[33];
+	size_t naddons = kn_form_all(&r->form, "addon", addon_ids, 32);
+	if (naddons > 32 || (naddons > 0 && strcmp(m->service, "boarding") != 0))
+		kn_field_error(r, "form", "Add-ons go with boarding."), bad = 1;
+	for (size_t i = 0; i < naddons && i < 32 && !bad; i++) {
+		sqlite3_stmt *st;
+		long long id;
+		struct kn_err e = { 0 };
+		if (kn_id_parse(addon_ids[i], "add-on", &id, &e) != KN_OK)
+			return not_found(r, err);
+		if ((s = kn_prepare(db, "SELECT 1 FROM products WHERE id = ? AND active AND"
+		                        " show_to_owner AND type NOT IN ('boarding', 'daycare')", &st,
+		                    err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, id);
+		int offered = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!offered)
+			return not_found(r, err);
+	}
+	addon_ids[naddons < 32 ? naddons : 32] = NULL;
+	if (bad)
+		return request_form(r, m, 422, err);
+	char ymd[11];
+	kn_date_format(day, ymd);
+	snprintf(start_at, sizeof start_at, "%s%s%s", ymd, time && *time ? "T" : "",
+	         time && *time ? time : "");
+	in.start = start_at;
+	in.end = end && *end ? end : NULL;
+	in.note = note && *note ? note : NULL;
+	in.addons = naddons ? addon_ids : NULL;
+
+	kn_req_act_as_owner(r);
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	long long id = 0;
+	s = kn_request_add(db, &in, &id, &ferr);
+	int refused = 0;
+	const char *rule = "";
+	char why[300] = "";
+	if (s == KN_OK)
+		s = kn_request_check(db, id, 1, &refused, &rule, why, sizeof why, &ferr);
+	if (s == KN_OK && refused && strcmp(rule, "vaccination") == 0) {
+		/* portal.require_current_vaccinations: refused here and now, naming
+		 * the pet, the vaccine and the date */
+		kn_tx_rollback(db);
+		kn_field_error(r, "pet", why);
+		return request_form(r, m, 422, err);
+	}
+	const char *notice = "requested";
+	if (s == KN_OK && strcmp(mode, "schedule") == 0) {
+		if (!refused) {
+			s = kn_request_decide(db, id, "approve", "booked on the portal", 0, &ferr);
+			notice = "booked";
+		} else {
+			/* it waits for staff, with the reason the owner was shown */
+			sqlite3_stmt *st;
+			if ((s = kn_prepare(db, "UPDATE requests SET reason = ? WHERE id = ?", &st,
+			                    &ferr)) == KN_OK) {
+				sqlite3_bind_text(st, 1, why, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(st, 2, id);
+				if (sqlite3_step(st) != SQLITE_DONE)
+					s = KN_FAIL;
+				sqlite3_finalize(st);
+			}
+			notice = "not-booked";
+		}
+	}
+	if (s == KN_OK)
+		s = kn_tx_commit(db, &ferr);
+	if (s == KN_TEMPFAIL) {
+		*err = ferr;
+		return s;
+	}
+	if (s != KN_OK) {
+		kn_tx_rollback(db);
+		kn_field_error(r, "form", ferr.msg);
+		return request_form(r, m, 422, err);
+	}
+	kn_redirect(r, kn_arena_printf(&r->arena, "/requests?notice=%s#r%lld", notice, id));
+	return KN_OK;
+}
+
+kn_status kn_route_request_cancel(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	sqlite3_stmt *st;
+	char today[11];
+	if (db == NULL)
+		return err->status;
+	kn_date_format(kn_today(), today);
+	kn_status s = kn_prepare(db, "SELECT status, end FROM requests WHERE id = ? AND owner_id = ?",
+	                         &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, r->owner_id);
+	int found = 0, open = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		found = 1;
+		open = strcmp(kn_col_text(st, 0), "pending") == 0 ||
+		       (strcmp(kn_col_text(st, 0), "approved") == 0 &&
+		        strcmp(kn_col_text(st, 1), today) >= 0);
+	}
+	sqlite3_finalize(st);
+	if (!found)
+		return not_found(r, err);
+	if (!open) {
+		kn_h_set(r->page, "message", "This request is over or decided already: it cannot be "
+		         "cancelled here. Please contact us.");
+		kn_h_set(r->page, "link", "/requests");
+		kn_h_set(r->page, "link_text", "Back to your requests");
+		return kn_page(r, 422, "message.html", "Cannot cancel", err);
+	}
+	kn_req_act_as_owner(r);
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	s = kn_request_decide(db, r->id, "cancel", "cancelled by the owner on the portal", 0, err);
+	if (s == KN_OK)
+		s = kn_tx_commit(db, err);
+	if (s != KN_OK)
+		return s;
+	kn_redirect(r, "/requests?notice=cancelled");
+	return KN_OK;
+}

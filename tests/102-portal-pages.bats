@@ -1,0 +1,375 @@
+#!/usr/bin/env bats
+# The owner's pages over real HTTP (PORTAL.md 3): each page, each rule,
+# every value escaped, and nobody else's records.
+
+load test_helper
+load portal_helper
+
+# ann (owner 1) with Rex, a rabies vaccination, a boarding add-on; bo
+# (owner 2) with Fido.  KENNEL_TODAY is 2026-11-23.
+pages_db() {
+	portal_db
+	kennel -q prefs set vaccines.required rabies
+	kennel -q pet add 1 --name Rex
+	kennel -q vax add 1 rabies --expires 2027-06-01
+	kennel -q owner add --first Bo --last Ray --email bo@example.com
+	kennel -q creds set 2 --username bo --password-stdin <<< "another fine one 2"
+	kennel -q pet add 2 --name Fido
+	kennel -q product add --name "Nail trim" --type grooming --price 15 --show-to-owner
+	kennel -q product add --name "Night walk" --type boarding --price 9 --show-to-owner
+}
+
+@test "every page of an owner answers 200, behind a session, no-store" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	for path in / /account /pets /pets/1 /pets/new /requests "/requests/new?service=boarding" \
+		"/requests/new?service=daycare" /calendar "/calendar?month=2026-12" /packages /purchases /contact; do
+		run -0 curl -s -o /dev/null -D - -b "$(JAR)" "$URL$path"
+		assert_line --partial "HTTP/1.1 200"
+		assert_line --regexp '^Cache-Control: no-store'
+		run -0 curl -s -o /dev/null -w '%{http_code}' "$URL$path"
+		assert_output 303
+	done
+}
+
+@test "another owner's pet or request is 404, never 403, and nothing changes" {
+	pages_db
+	kennel -q request add 2 --service daycare --pet 2 --start 2026-12-01
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	for path in /pets/2 /pets/999 /pets/9999999999999999999; do
+		run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL$path"
+		assert_output 404
+	done
+	csrf=$(csrf_of /pets)
+	run post /pets/2 jar "csrf=$csrf" name=Stolen
+	assert_output 404
+	run post /requests/1/cancel jar "csrf=$csrf"
+	assert_output 404
+	run post /requests jar "csrf=$csrf" service=daycare pet=2 start=2026-12-02
+	assert_output 404
+	assert_equal "$(sql 'SELECT name FROM pets WHERE id = 2')" "Fido"
+	assert_equal "$(sql 'SELECT status FROM requests WHERE id = 1')" "pending"
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 1
+}
+
+@test "every value is escaped: a script name, raw HTML and javascript: in notes, quotes in a pet's name" {
+	pages_db
+	kennel -q owner edit 1 --first '<script>alert(1)</script>'
+	kennel -q pet add 1 --name 'Max "the" <b>dog</b>'
+	kennel -q owner note add 1 --show-to-owner 'Bring **food** <img src=x onerror=alert(2)> [click](javascript:alert(3))'
+	printf 'Hello <script>alert(4)</script> and [home](https://happytails.example)\n' | kennel -q company set --message-file -
+	kennel -q company set --webcam-url 'javascript:alert(5)'
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /
+	assert_output --partial 'Welcome, &lt;script&gt;alert(1)&lt;/script&gt;.'
+	assert_output --partial '<strong>food</strong>'
+	assert_output --partial '<a href="">click</a>'
+	assert_output --partial '<a href="https://happytails.example">home</a>'
+	assert_output --partial 'Max &quot;the&quot; &lt;b&gt;dog&lt;/b&gt;'
+	refute_output --partial '<script>'
+	refute_output --partial 'onerror'
+	refute_output --partial 'javascript:'
+	refute_output --partial 'Watch the webcam'
+	run -0 get /pets
+	assert_output --partial 'Max &quot;the&quot; &lt;b&gt;dog&lt;/b&gt;'
+	run -0 get "/requests/new?service=boarding"
+	assert_output --partial '> Max &quot;the&quot; &lt;b&gt;dog&lt;/b&gt;</label>'
+}
+
+@test "home: the message, notes newest first, vaccination box, block conflicts, pending requests, menu, webcam" {
+	pages_db
+	kennel -q pet add 1 --name Bella
+	kennel -q vax add Bella rabies --expires 2026-10-01 2>/dev/null || kennel -q vax add 3 rabies --expires 2026-10-01
+	kennel -q owner note add 1 --show-to-owner "older note"
+	sql "UPDATE owner_notes SET created_at = '2026-01-01T00:00:00'"
+	kennel -q owner note add 1 --show-to-owner "newer note"
+	kennel -q owner note add 1 "staff only, never shown"
+	kennel -q company set --webcam-url https://cam.happytails.example/live
+	kennel -q request add 1 --service boarding --pet 1 --start 2026-12-20 --end 2026-12-27
+	kennel -q request approve 1
+	kennel -q block add --service boarding --from 2026-12-24 --to 2026-12-26 --reason Christmas
+	kennel -q request add 1 --service daycare --pet 1 --start 2026-12-02
+	kennel -q prefs set portal.training off
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /
+	assert_output --partial 'Bella</a>: rabies expired on 2026-10-01'
+	refute_output --partial 'Rex</a>: rabies'
+	assert_output --partial 'Your boarding from 2026-12-20 to 2026-12-27 falls in a closed period (2026-12-24 to 2026-12-26: Christmas)'
+	assert_output --partial 'daycare 2026-12-02 to 2026-12-02'
+	assert_output --partial '<a href="/requests/new?service=boarding">Request boarding</a>'
+	refute_output --partial 'service=training'
+	assert_output --partial '<a href="https://cam.happytails.example/live" rel="noopener noreferrer">Watch the webcam</a>'
+	refute_output --partial 'staff only'
+	newer=$(echo "$output" | grep -n 'newer note' | cut -d: -f1)
+	older=$(echo "$output" | grep -n 'older note' | cut -d: -f1)
+	[ "$newer" -lt "$older" ]
+	run -0 kennel portal preview ann --json
+	assert_equal "$(echo "$output" | jq -r '.vaccinations[0].pet + " " + .vaccinations[0].vaccine + " " + .vaccinations[0].since')" "Bella rabies 2026-10-01"
+	assert_equal "$(echo "$output" | jq -r '[.menu[].path] | join(" ")')" "/requests/new?service=boarding /requests/new?service=daycare /requests/new?service=grooming /requests/new?service=service"
+	assert_equal "$(echo "$output" | jq -r '.notes[0].text')" "newer note"
+	assert_equal "$(echo "$output" | jq -r '.conflicts[0].reason')" "Christmas"
+	run -0 kennel portal preview 1
+	assert_output --partial "newer note"
+}
+
+@test "request boarding with an add-on: pending for staff, audited as the owner; staff approve; the owner sees it" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get "/requests/new?service=boarding"
+	assert_output --partial 'Nail trim (15.00)'
+	refute_output --partial 'Night walk'
+	addon=$(sql "SELECT id FROM products WHERE name = 'Nail trim'")
+	csrf=$(csrf_of /requests)
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 start_time=08:30 \
+		end=2026-12-23 "addon=$addon" "note=He likes <toys>"
+	assert_output 303
+	assert_equal "$(header Location)" "/requests?notice=requested#r1"
+	assert_equal "$(sql 'SELECT owner_id, service, start, end, start_time, status, note FROM requests')" \
+		"1|boarding|2026-12-20|2026-12-23|08:30|pending|He likes <toys>"
+	assert_equal "$(sql 'SELECT product_id FROM request_addons')" "$addon"
+	run -0 kennel log --owner 1 --limit 1
+	assert_output --partial "owner:1"
+	assert_output --partial "boarding requested by owner 1"
+	run -0 get "/requests?notice=requested"
+	assert_output --partial 'Your request was sent.'
+	assert_output --partial '<strong class="status">pending</strong>'
+	assert_output --partial 'He likes &lt;toys&gt;'
+	kennel -q request approve 1
+	run -0 get /requests
+	assert_output --partial '<strong class="status">approved</strong>'
+	run -0 get "/calendar?month=2026-12"
+	assert_output --partial '<td>2026-12-21</td><td><span class="approved">boarding (approved): Rex</span>'
+}
+
+@test "a module set to schedule books at once, or says which rule refused; off is 404" {
+	pages_db
+	kennel -q prefs set portal.daycare schedule
+	kennel -q capacity set daycare 1
+	kennel -q vax add 2 rabies --expires 2027-06-01
+	kennel -q request add 2 --service daycare --pet 2 --start 2026-12-05
+	kennel -q request approve 1
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /requests)
+	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2026-12-04
+	assert_output 303
+	assert_equal "$(header Location)" "/requests?notice=booked#r2"
+	assert_equal "$(sql 'SELECT status FROM requests WHERE id = 2')" "approved"
+	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2026-12-05
+	assert_output 303
+	assert_equal "$(header Location)" "/requests?notice=not-booked#r3"
+	assert_equal "$(sql 'SELECT status, reason FROM requests WHERE id = 3')" "pending|full on 2026-12-05"
+	run -0 get /requests
+	assert_output --partial '<span class="reason">full on 2026-12-05</span>'
+	kennel -q block add --from 2026-12-10 --to 2026-12-12 --reason "Staff training"
+	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2026-12-11
+	assert_equal "$(sql 'SELECT reason FROM requests WHERE id = 4')" "closed 2026-12-10 to 2026-12-12: Staff training"
+	kennel -q prefs set portal.grooming off
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/requests/new?service=grooming"
+	assert_output 404
+	run post /requests jar "csrf=$csrf" service=grooming pet=1 start=2026-12-11
+	assert_output 404
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/requests/new?service=spa"
+	assert_output 404
+}
+
+@test "a pet whose vaccination expires before the end is refused, naming pet, vaccine and date" {
+	pages_db
+	sql "UPDATE vaccinations SET expires_on = '2026-12-21'"
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /requests)
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 end=2026-12-27
+	assert_output 422
+	run grep -c "<p class=\"error\">Rex&#39;s rabies vaccination expires on 2026-12-21, before your booking ends on 2026-12-26</p>" "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 0
+	# the form comes back with what was chosen
+	run grep -c 'name="pet" value="1" checked' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	run post /requests jar "csrf=$csrf" service=boarding start=2020-01-01
+	assert_output 422
+	run grep -c -e 'Choose at least one pet.' -e 'That day has passed.' -e 'Enter the day you pick up.' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 3
+}
+
+@test "cancel a pending or upcoming request; a past one cannot be" {
+	pages_db
+	kennel -q request add 1 --service daycare --pet 1 --start 2026-12-02
+	kennel -q request add 1 --service daycare --pet 1 --start 2026-11-01
+	kennel -q request approve 2 --force
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /requests)
+	run post /requests/1/cancel jar "csrf=$csrf"
+	assert_output 303
+	assert_equal "$(sql 'SELECT status, reason FROM requests WHERE id = 1')" "cancelled|cancelled by the owner on the portal"
+	run post /requests/2/cancel jar "csrf=$csrf"
+	assert_output 422
+	assert_equal "$(sql 'SELECT status FROM requests WHERE id = 2')" "approved"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/requests/1/cancel"
+	assert_output 405
+}
+
+@test "the calendar feed: a private link, replaceable; the old one stops working" {
+	pages_db
+	kennel -q request add 1 --service boarding --pet 1 --start 2026-12-20T08:30 --end 2026-12-23
+	kennel -q request approve 1
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /calendar
+	assert_output --partial 'Make a calendar link'
+	csrf=$(csrf_of /calendar)
+	run post /calendar/key jar "csrf=$csrf"
+	assert_output 303
+	feed=$(get /calendar | grep -o "$URL/calendar.ics?key=[0-9a-f]*" | head -1)
+	[ -n "$feed" ]
+	key=${feed#*key=}
+	assert_equal "$(sql "SELECT count(*) FROM portal_calendar_keys WHERE key_hash = '$key' OR nonce = '$key'")" 0
+	run -0 curl -s -D "$BATS_TEST_TMPDIR/h.txt" "$feed"
+	assert_equal "$(header Content-Type)" "text/calendar; charset=utf-8"
+	assert_line --partial "BEGIN:VCALENDAR"
+	assert_line --partial "DTSTART;VALUE=DATE:20261220"
+	assert_line --partial "DTEND;VALUE=DATE:20261224"
+	assert_line --partial "SUMMARY:boarding: Rex"
+	assert_line --partial "STATUS:CONFIRMED"
+	run post /calendar/key jar "csrf=$csrf"
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$feed"
+	assert_output 404
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$URL/calendar.ics?key=$(printf 'a%.0s' $(seq 64))"
+	assert_output 404
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/calendar?month=2026-13"
+	assert_output 400
+}
+
+@test "packages: days left, days already booked, end date and history; purchases with items" {
+	pages_db
+	kennel -q product add --name "10 Days of Daycare" --type daycare-package --price 200 --days 10 --days-active 365
+	kennel -q order purchase 1 "10 Days of Daycare" --checkout --payment card
+	kennel -q request add 1 --service daycare --pet 1 --start 2026-12-01 --end 2026-12-03
+	kennel -q request approve 1
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /packages
+	assert_output --partial '<h2>10 Days of Daycare</h2>'
+	assert_output --partial '<strong>10</strong> of 10 left'
+	assert_output --partial 'Already booked on upcoming approved requests: 3'
+	assert_output --partial '<td>purchased</td><td>10 left'
+	run -0 get /purchases
+	assert_output --partial '<td>10 Days of Daycare</td><td>× 1</td><td>200.00</td>'
+	assert_output --partial 'Total 200.00 · paid 200.00'
+}
+
+@test "account: edits are saved and audited as the owner; a new email needs the current password" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /account)
+	run post /account jar "csrf=$csrf" first_name=Annie last_name=Lee email=ann@example.com phone=555-0111 \
+		"address=1 Main St" city=Springfield state=IL zip=62701 email_opt_out=1
+	assert_output 303
+	assert_equal "$(header Location)" "/account?notice=saved"
+	assert_equal "$(sql 'SELECT first_name, phone, city, email_opt_out FROM owners WHERE id = 1')" "Annie|555-0111|Springfield|1"
+	run -0 kennel log --owner 1 --limit 1
+	assert_output --partial "owner:1"
+	run post /account jar "csrf=$csrf" first_name=Annie last_name=Lee email=new@example.com
+	assert_output 422
+	run grep -c 'To change your email, enter your current password.' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	run grep -c 'value="new@example.com"' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	assert_equal "$(sql 'SELECT email FROM owners WHERE id = 1')" "ann@example.com"
+	run post /account jar "csrf=$csrf" first_name=Annie last_name=Lee email=new@example.com "current=a fine password 1"
+	assert_output 303
+	assert_equal "$(sql 'SELECT email, username FROM owners WHERE id = 1')" "new@example.com|ann"
+}
+
+@test "change password: the current one is checked, every session ends, a mail says so" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1' other)" 303
+	assert_equal "$(login ann 'a fine password 1')" 303
+	kennel -q prefs set portal.single_session false
+	csrf=$(csrf_of /account)
+	run post /account/password jar "csrf=$csrf" current=wrong "password=my new password 7" "confirm=my new password 7"
+	assert_output 422
+	run grep -c 'That is not your current password.' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	run post /account/password jar "csrf=$csrf" "current=a fine password 1" "password=my new password 7" "confirm=my new password 7"
+	assert_output 303
+	assert_equal "$(header Location)" "/login?notice=password-changed"
+	assert_equal "$(sql 'SELECT count(*) FROM portal_sessions WHERE ended_at IS NULL')" 0
+	wait_mail 1
+	run -0 mail_body ann@example.com
+	assert_output --partial "was just changed"
+	assert_equal "$(login ann 'my new password 7')" 303
+}
+
+@test "pets: add and edit, audited as the owner; vaccinations are read-only" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /pets/new)
+	run post /pets/new jar "csrf=$csrf" name=Luna species=cat breed=Siamese birthday=2020-05-01
+	assert_output 303
+	id=$(sql "SELECT id FROM pets WHERE name = 'Luna'")
+	assert_equal "$(header Location)" "/pets/$id?notice=saved"
+	assert_equal "$(sql "SELECT owner_id, species, birthday FROM pets WHERE id = $id")" "1|cat|2020-05-01"
+	run post "/pets/$id" jar "csrf=$csrf" name=Luna species=cat birthday=not-a-date
+	assert_output 422
+	run post "/pets/$id" jar "csrf=$csrf" name=Luna species=cat weight=4kg
+	assert_output 303
+	assert_equal "$(sql "SELECT weight FROM pets WHERE id = $id")" "4kg"
+	run -0 kennel log --owner 1 --limit 2
+	assert_output --partial "owner:1"
+	run -0 get /pets/1
+	assert_output --partial '<td>rabies</td><td>2027-06-01</td><td class="current">current</td>'
+	refute_output --partial 'name="rabies"'
+}
+
+@test "contact: one mail to the company, Reply-To the owner, at most 10 a day" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /contact)
+	run post /contact jar "csrf=$csrf" "subject=Pick-up time" "message=Can I come at 6?"
+	assert_output 303
+	wait_mail 1
+	run -0 mail_to frontdesk@happytails.example
+	assert_line --partial "Reply-To: ann@example.com"
+	assert_line --partial "Subject: Portal message from Ann Lee: Pick-up time"
+	for i in $(seq 2 10); do post /contact jar "csrf=$csrf" "subject=s$i" "message=m$i" >/dev/null; done
+	run post /contact jar "csrf=$csrf" subject=eleven message=eleven
+	assert_output 429
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE kind = 'contact'")" 10
+	run post /contact jar "csrf=$csrf" "subject=$(printf 'a\rb')" message=x
+	assert_output 422
+}
+
+@test "pages keep answering 200 while kennel owner import writes 100,000 rows" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	/usr/bin/python3 -c '
+import sys
+print("first_name,last_name,email")
+for i in range(100000):
+    print(f"F{i},L{i},o{i}@example.com")' > big.csv
+	kennel -q owner import big.csv &
+	importer=$!
+	codes=""
+	while kill -0 "$importer" 2>/dev/null; do
+		codes+="$(curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/") "
+	done
+	wait "$importer"
+	echo "$codes" | tr ' ' '\n' | sort | uniq -c
+	[ -n "$codes" ]
+	run grep -c -v '^200$' <(echo "$codes" | tr ' ' '\n' | grep .)
+	assert_output 0
+	assert_equal "$(sql 'SELECT count(*) FROM owners')" 100002
+}
