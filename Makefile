@@ -110,7 +110,7 @@ bench: all
 # libFuzzer targets (clang): each runs FUZZ_SECONDS from the committed seed
 # corpus; what they find goes to build-fuzz/, never into the seeds.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = csv values template opts
+FUZZ_TARGETS = csv values template opts form html
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 fuzz: deps
 	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" build-fuzz/libkennel.a

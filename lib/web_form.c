@@ -119,9 +119,11 @@ kn_status kn_form_parse(struct kn_arena *a, const char *data, size_t len, struct
 			size_t eq = i;
 			while (eq < end && data[eq] != '=')
 				eq++;
-			if (f->n == KN_FORM_MAX_FIELDS)
+			if (f->n == KN_FORM_MAX_FIELDS) {
+				f->n = 0;
 				return kn_err_set(err, KN_USAGE, "malformed form: more than %d fields",
 				                  KN_FORM_MAX_FIELDS);
+			}
 			kn_status s = decode(a, data + i, eq - i, &f->names[f->n], err);
 			if (s == KN_OK)
 				s = decode(a, eq < end ? data + eq + 1 : "", eq < end ? end - eq - 1 : 0,

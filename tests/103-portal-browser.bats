@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# The owner's journeys in a real browser (PORTAL.md 7): Chromium headless
+# through Selenium, against kennel serve, with the mail read from files.
+
+load test_helper
+load portal_helper
+
+journey() {
+	URL=$URL MAIL_DIR=$MAIL_DIR KENNEL=$KENNEL KENNEL_DB=$KENNEL_DB \
+		/usr/bin/python3 "$TESTS_DIR/browser/journeys.py" "$1"
+}
+
+@test "browser: bulk-generated account, reset link from the mail, boarding with an add-on, approved, logout" {
+	portal_db
+	kennel -q owner add --first Cy --last Park --email cy@example.com
+	kennel -q pet add 2 --name Biscuit
+	kennel -q prefs set portal.require_current_vaccinations false
+	kennel -q product add --name "Nail trim" --type grooming --price 15 --show-to-owner
+	printf 'Leave a toy for your dog.\n' | kennel -q company instructions set boarding --file -
+	start_portal
+	journey bulk-to-booking
+	assert_equal "$(sql "SELECT status FROM requests")" "approved"
+	assert_equal "$(sql "SELECT count(*) FROM request_addons")" 1
+}
+
+@test "browser: a wrong-case username gets the hint, the right case gets in" {
+	portal_db
+	start_portal
+	journey wrong-case
+}
+
+@test "browser: register, follow the link from the mail, land on home" {
+	portal_db
+	start_portal
+	journey register
+	assert_equal "$(sql "SELECT username FROM owners WHERE email = 'dee@example.com'")" "dee@example.com"
+}
+
+@test "browser: a blocked login says so and shows the way out" {
+	portal_db
+	start_portal
+	journey blocked
+}
