@@ -137,6 +137,10 @@ install: all
 	install -d $(DESTDIR)$(MANDIR)/man5 && install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 share/kennel/sample/* $(DESTDIR)$(SHAREDIR)/kennel/sample/
 	install -m 644 share/kennel/templates/* $(DESTDIR)$(SHAREDIR)/kennel/templates/
+	install -d $(DESTDIR)$(SHAREDIR)/kennel/portal
+	install -m 644 share/kennel/portal/* $(DESTDIR)$(SHAREDIR)/kennel/portal/
+	install -m 644 share/kennel/common-passwords.txt share/kennel/kennel-serve.service \
+	  $(DESTDIR)$(SHAREDIR)/kennel/
 	install -m 644 completions/kennel.bash $(DESTDIR)$(SHAREDIR)/bash-completion/completions/kennel
 	install -m 644 completions/_kennel $(DESTDIR)$(SHAREDIR)/zsh/vendor-completions/_kennel
 

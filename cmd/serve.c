@@ -52,7 +52,7 @@ static int serve(struct session *s, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct kn_serve_options so = {
-		.db_path = kn_db_path(s->db), .listen = o.listen, .threads = (int)o.threads,
+		.db_path = s->db_path, .listen = o.listen, .threads = (int)o.threads,
 		.trust_proxy = o.trust_proxy,
 		.smtp_user = getenv("KENNEL_SMTP_USER"), .smtp_password = getenv("KENNEL_SMTP_PASSWORD"),
 		.mail_templates = getenv("KENNEL_TEMPLATES"),
@@ -71,7 +71,7 @@ static int serve(struct session *s, int argc, char **argv)
 
 const struct verb serve_verbs[] = {
 	{ NULL, serve, serve_opts, "[--listen ADDR:PORT] [--threads N] [--trust-proxy]",
-	  "Serve the owner portal over HTTP (default 127.0.0.1:8080) until SIGTERM.", NULL, 1 },
+	  "Serve the owner portal over HTTP (default 127.0.0.1:8080) until SIGTERM.", NULL, 0 },
 };
 
 int cmd_serve(int argc, char **argv)

@@ -313,6 +313,12 @@ void kn_db_close(struct kn_db *db)
 	free(db);
 }
 
+void kn_read_end(struct kn_db *db)
+{
+	if (!db->in_tx && !sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
+}
+
 void kn_db_busy(struct kn_db *db, int ms)
 {
 	db->busy_ms = ms;

@@ -27,6 +27,8 @@ struct kn_db {
 
 /* The lock wait of this handle (the portal waits less than a batch). */
 void kn_db_busy(struct kn_db *db, int ms);
+/* Ends a read transaction (BEGIN without kn_tx_begin), if one is open. */
+void kn_read_end(struct kn_db *db);
 /* Who acts from now on, for the audit log (the portal: owner:ID). */
 void kn_db_act(struct kn_db *db, const char *actor, const char *command);
 

@@ -295,7 +295,17 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 			r->session_route = rt->session;
 		}
 	}
-	kn_status s = find_session(r, err);
+	/* a page view is one read transaction: one snapshot for every query
+	 * of the page, and one file lock instead of one per query */
+	int reading = strcmp(method, "GET") == 0;
+	kn_status s = KN_OK;
+	if (reading) {
+		struct kn_db *db = kn_req_db(r, err);
+		s = db ? kn_exec(db, "BEGIN", err) : err->status;
+		if (s != KN_OK)
+			goto failed;
+	}
+	s = find_session(r, err);
 	if (s != KN_OK)
 		goto failed;
 	if (!path_known) {
@@ -319,11 +329,15 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 			goto failed;
 	}
 	kn_buf_free(&allow);
+	if (reading && r->db)
+		kn_read_end(r->db);
 	return;
 failed:
 	kn_buf_free(&allow);
-	if (r->db)
+	if (r->db) {
 		kn_tx_rollback(r->db);
+		kn_read_end(r->db);
+	}
 	r->location = NULL;
 	r->ncookies = 0;
 	if (s == KN_TEMPFAIL) {

@@ -32,6 +32,7 @@
 #define CONNECTION_LIMIT 1024
 #define CONNECTION_TIMEOUT 30
 #define HASH_QUEUE_PER_THREAD 4
+#define POOL_HANDLES 64
 
 struct shipped_page {
 	const char *name, *text;
@@ -106,6 +107,7 @@ void kn_req_db_release(struct kn_page_req *r)
 	if (r->db == NULL)
 		return;
 	kn_tx_rollback(r->db); /* a handler that failed mid-way leaves nothing */
+	kn_read_end(r->db);
 	kn_db_act(r->db, "portal", "portal");
 	pthread_mutex_lock(&s->mu);
 	s->pool[s->nfree++] = r->db;
@@ -600,9 +602,16 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	pthread_cond_init(&s->mail_cv, NULL);
 	if ((st = kn_crypto_init(err)) != KN_OK || (st = load_templates(s, err)) != KN_OK)
 		goto fail;
+	/* SQLite's memory statistics take one global mutex on every
+	 * allocation: with a thread per connection that lock, not the work,
+	 * bounded the page rate.  Only possible before the first connection,
+	 * which is why kennel serve opens none before this. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	/* every handle is opened now, before any thread runs: opening one sets
 	 * the process's time zone, which must not change under a reader */
-	s->npool = (size_t)s->o.threads * 2 + 4;
+	/* a handle for every connection that may be mid-page at once, so page
+	 * views never queue behind each other; --threads bounds the hashing */
+	s->npool = POOL_HANDLES;
 	s->pool = kn_xmalloc(s->npool * sizeof *s->pool);
 	for (size_t i = 0; i < s->npool; i++) {
 		struct kn_db_options dbo = { .path = o->db_path, .actor = "portal", .command = "portal" };
@@ -613,6 +622,11 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 		/* an owner waits 5 s for a lock at most, then gets 503 and
 		 * Retry-After: never a page that hangs for a batch import */
 		kn_db_busy(s->pool[i], 5000);
+		/* 64 handles at SQLite's default 2 MiB of page cache each would be
+		 * 128 MiB; a page view reads a few dozen pages, and the OS caches
+		 * the file for all of them */
+		if ((st = kn_exec(s->pool[i], "PRAGMA cache_size = -256", err)) != KN_OK)
+			goto fail;
 	}
 	s->nfree = s->npool;
 	struct kn_db_options mo = { .path = o->db_path, .actor = "portal", .command = "mail send" };
@@ -639,7 +653,7 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT,
-	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 	                        MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
 	                        MHD_OPTION_END);
 	if (s->d == NULL) {

@@ -43,7 +43,7 @@ load test_helper
 }
 
 @test "--help on every verb prints usage on stdout and exits 0" {
-	for group in init db company prefs owner pet vax product order package request capacity block report doctor creds mail blast remind log; do
+	for group in init db company prefs owner pet vax product order package request capacity block report doctor creds mail blast remind log serve portal; do
 		run -0 kennel "$group" --help
 		assert_output --partial "usage: kennel $group"
 	done
@@ -135,7 +135,7 @@ load test_helper
 }
 
 @test "the man pages pass mandoc -Tlint and exist for every group" {
-	for group in init db company prefs owner pet vax product order package request capacity block report doctor creds mail blast remind log; do
+	for group in init db company prefs owner pet vax product order package request capacity block report doctor creds mail blast remind log serve portal; do
 		[ -f "$ROOT/man/kennel-$group.1" ]
 	done
 	run -0 mandoc -Tlint -W warning "$ROOT"/man/*.1 "$ROOT"/man/*.5

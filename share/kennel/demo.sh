@@ -3,15 +3,18 @@
 # usage: demo.sh KENNEL DIR
 set -u
 kennel=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-dir=$2
+dir=$(cd "$2" && pwd)
 sample=$(cd "$(dirname "$0")/sample" && pwd)
 export KENNEL_DB="$dir/kennel.db"
 step() { printf '\n$ kennel %s\n' "$*"; "$kennel" "$@"; }
 
 step init --company "Happy Tails Pet Resort" --email frontdesk@happytails.example \
 	--timezone America/Chicago
-step company set --phone '(555) 010-2030' --portal-url https://happytails.example/portal \
-	--reset-url 'https://happytails.example/portal/reset?token={token}' >/dev/null
+# the portal this machine serves (kennel serve's default address); a real
+# business sets its public https:// URL behind the reverse proxy
+step company set --phone '(555) 010-2030' --portal-url http://127.0.0.1:8080 >/dev/null
+printf 'Welcome to the **Happy Tails** owner portal! Book boarding and daycare here, and see your packages.\n' |
+	"$kennel" -q company set --message-file -
 step owner import "$sample/owners.csv" --rejects "$dir/owners-rejects.csv"
 rc=$?
 case $rc in 0|3) ;; *) exit 1 ;; esac # 3: some sample rows are meant to be rejected
@@ -39,3 +42,18 @@ printf '\n$ kennel doctor | cut -d" " -f1-3 | sort | uniq -c | sort -rn\n'
 step log --limit 3
 printf '\nThe demo database is %s; try: KENNEL_DB=%s %s owner list\n' "$KENNEL_DB" \
 	"$KENNEL_DB" "$kennel"
+# the owner portal: one demo owner, a fresh link to set a password
+owner=$("$kennel" owner list --with-username --csv --limit 1 | sed -n 2p | cut -d, -f1)
+link=$("$kennel" creds reset "$owner" 2>/dev/null | cut -d' ' -f2)
+user=$("$kennel" owner show "$owner" --json | sed -n 's/^  "username": "\(.*\)",$/\1/p')
+cat <<EOF
+
+The owner portal of the demo. Serve it (Ctrl-C stops it):
+
+  KENNEL_DB=$KENNEL_DB $kennel serve
+
+then open this link in a browser: it sets the password of the demo owner
+$user (it works once, for 72 hours), and then you log in with it:
+
+  $link
+EOF
