@@ -31,6 +31,8 @@ struct kn_page_req {
 	long long id;                 /* the number in /pets/ID */
 	const char *cookie_header, *sec_fetch_site;
 	struct kn_db *db;             /* taken from the pool when first needed */
+	int reading;                  /* a GET: the handle comes with a read transaction */
+	unsigned long long gen;       /* the database's generation before any read (0: none) */
 
 	/* the session, when the request has a live one */
 	long long owner_id;
@@ -96,6 +98,7 @@ long kn_srv_idle_minutes(const struct kn_srv *s);
 int kn_srv_single_session(const struct kn_srv *s);
 const char *kn_srv_company_name(const struct kn_srv *s);
 void kn_srv_log(struct kn_srv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct kn_cache *kn_srv_cache(const struct kn_srv *s);
 /* Wakes the mailer: what was just queued leaves now, in the background. */
 void kn_srv_mail_wake(struct kn_srv *s);
 
@@ -133,7 +136,11 @@ kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *cl
 /* *owner_id 0 when the token names no live session; why then says why a
  * session that existed ended ("" if none did). */
 kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minutes,
-                            long long *owner_id, char *why, size_t whylen, struct kn_err *err);
+                            long long *owner_id, char *why, size_t whylen, char created[20],
+                            char seen[20], struct kn_err *err);
+/* Whether a session read at created/seen is still live now (idle and
+ * absolute limits), and whether its last-seen time is due a rewrite. */
+int kn_session_live(const char *created, const char *seen, long idle_minutes, int *stale);
 kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err);
 /* Every session of the owner (0: everyone's) ends, with why. */
 kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
@@ -161,6 +168,28 @@ kn_status kn_module_mode(struct kn_db *db, const char *service, char *mode, size
                          struct kn_err *err);
 kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
                        struct kn_hctx *c, struct kn_err *err);
+
+/* ---- answers kept between page views (portal_cache.c) ----------------- */
+
+struct kn_cache;
+struct kn_cache *kn_cache_new(const char *db_path);
+void kn_cache_free(struct kn_cache *c);
+/* Changes with every commit to the database, by any process; 0: unknown. */
+unsigned long long kn_cache_generation(struct kn_cache *c);
+int kn_cache_session_get(struct kn_cache *c, const char *hash, unsigned long long gen,
+                         long long *owner, char created[20], char seen[20]);
+void kn_cache_session_put(struct kn_cache *c, const char *hash, unsigned long long gen,
+                          long long owner, const char *created, const char *seen);
+const char *kn_cache_page_get(struct kn_cache *c, const char *key, unsigned long long gen,
+                              struct kn_arena *a);
+void kn_cache_page_put(struct kn_cache *c, const char *key, unsigned long long gen,
+                       const char *html);
+/* The layout around a body already rendered (kn_page renders tmpl first). */
+kn_status kn_page_body(struct kn_page_req *r, unsigned status, const char *body,
+                       const char *title, struct kn_err *err);
+/* tmpl with r->page's values, into a string of the request's arena */
+kn_status kn_render_part(struct kn_page_req *r, const char *tmpl, const char **html,
+                         struct kn_err *err);
 
 /* Queues a portal mail from the template, to the owner (owner_id > 0) or
  * to the address to; extra names/values add to the owner's fields. */

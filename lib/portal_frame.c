@@ -170,33 +170,56 @@ void kn_req_act_as_owner(struct kn_page_req *r)
 		kn_db_act(r->db, actor, "portal");
 }
 
-kn_status kn_page(struct kn_page_req *r, unsigned status, const char *tmpl, const char *title,
-                  struct kn_err *err)
+kn_status kn_render_part(struct kn_page_req *r, const char *tmpl, const char **html,
+                         struct kn_err *err)
 {
 	const char *text = kn_srv_template(r->srv, tmpl);
-	const char *layout = kn_srv_template(r->srv, "layout.html");
 	struct kn_buf body = { 0 };
-	if (text == NULL || layout == NULL)
-		return kn_err_set(err, KN_FAIL, "no portal template '%s'", text ? "layout.html" : tmpl);
-	kn_h_set(r->page, "title", title);
-	kn_h_default(r->page, "link", "");
-	kn_h_default(r->page, "notice", kn_notice(r));
-	kn_h_default(r->page, "link_text", "");
-	kn_h_set(r->page, "company_name", kn_srv_company_name(r->srv));
-	kn_h_set(r->page, "signed_in", r->owner_id > 0 ? "1" : "");
-	if (r->owner_id > 0)
-		kn_h_set(r->page, "csrf_logout", csrf_token(r, 1));
+	if (text == NULL)
+		return kn_err_set(err, KN_FAIL, "no portal template '%s'", tmpl);
 	kn_status s = kn_html_render(tmpl, text, r->page, &body, err);
 	if (s == KN_OK) {
 		kn_buf_add(&body, "", 0);
-		kn_h_safe(r->page, "body", body.data);
-		r->body.len = 0;
-		s = kn_html_render("layout.html", layout, r->page, &r->body, err);
+		*html = kn_arena_strdup(&r->arena, body.data);
 	}
 	kn_buf_free(&body);
+	return s;
+}
+
+static void page_values(struct kn_page_req *r, const char *title)
+{
+	kn_h_set(r->page, "title", title);
+	kn_h_set(r->page, "company_name", kn_srv_company_name(r->srv));
+	kn_h_default(r->page, "link", "");
+	kn_h_default(r->page, "link_text", "");
+	kn_h_default(r->page, "notice", kn_notice(r));
+	kn_h_set(r->page, "signed_in", r->owner_id > 0 ? "1" : "");
+	if (r->owner_id > 0)
+		kn_h_set(r->page, "csrf_logout", csrf_token(r, 1));
+}
+
+kn_status kn_page_body(struct kn_page_req *r, unsigned status, const char *body,
+                       const char *title, struct kn_err *err)
+{
+	const char *layout = kn_srv_template(r->srv, "layout.html");
+	if (layout == NULL)
+		return kn_err_set(err, KN_FAIL, "no portal template 'layout.html'");
+	page_values(r, title);
+	kn_h_safe(r->page, "body", body);
+	r->body.len = 0;
+	kn_status s = kn_html_render("layout.html", layout, r->page, &r->body, err);
 	if (s == KN_OK)
 		r->status = status;
 	return s;
+}
+
+kn_status kn_page(struct kn_page_req *r, unsigned status, const char *tmpl, const char *title,
+                  struct kn_err *err)
+{
+	const char *body;
+	page_values(r, title);
+	kn_status s = kn_render_part(r, tmpl, &body, err);
+	return s == KN_OK ? kn_page_body(r, status, body, title, err) : s;
 }
 
 /* The simple pages of the frame itself: 403, 404, 405, 500, 503. */
@@ -257,20 +280,32 @@ static const char *login_redirect(struct kn_page_req *r)
 
 static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 {
-	char token[KN_TOKEN_CHARS];
+	char token[KN_TOKEN_CHARS], hash[65], created[20], seen[20];
+	long long owner = 0;
+	int stale = 1;
+	long idle = kn_srv_idle_minutes(r->srv);
 	if (!r->cookie_header ||
 	    !kn_cookie_get(r->cookie_header, kn_cookie_name(r, "session"), token, sizeof token) ||
 	    strlen(token) != KN_TOKEN_CHARS - 1)
 		return KN_OK;
+	kn_token_hash(token, hash);
+	/* the same generation: the session's row is as it was when cached */
+	if (kn_cache_session_get(kn_srv_cache(r->srv), hash, r->gen, &owner, created, seen) &&
+	    kn_session_live(created, seen, idle, &stale) && !stale) {
+		r->owner_id = owner;
+		memcpy(r->token, token, sizeof token);
+		return KN_OK;
+	}
 	struct kn_db *db = kn_req_db(r, err);
 	if (db == NULL)
 		return err->status;
-	long long owner = 0;
-	kn_status s = kn_session_lookup(db, token, kn_srv_idle_minutes(r->srv), &owner,
-	                                r->ended_why, sizeof r->ended_why, err);
+	owner = 0;
+	kn_status s = kn_session_lookup(db, token, idle, &owner, r->ended_why, sizeof r->ended_why,
+	                                created, seen, err);
 	if (s == KN_OK && owner > 0) {
 		r->owner_id = owner;
 		memcpy(r->token, token, sizeof token);
+		kn_cache_session_put(kn_srv_cache(r->srv), hash, r->gen, owner, created, seen);
 	}
 	return s;
 }
@@ -295,15 +330,13 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 			r->session_route = rt->session;
 		}
 	}
-	/* a page view is one read transaction: one snapshot for every query
-	 * of the page, and one file lock instead of one per query */
+	/* the generation comes first: whatever the page then reads is at least
+	 * as new as it (portal_cache.c) */
 	int reading = strcmp(method, "GET") == 0;
 	kn_status s = KN_OK;
 	if (reading) {
-		struct kn_db *db = kn_req_db(r, err);
-		s = db ? kn_exec(db, "BEGIN", err) : err->status;
-		if (s != KN_OK)
-			goto failed;
+		r->reading = 1;
+		r->gen = kn_cache_generation(kn_srv_cache(r->srv));
 	}
 	s = find_session(r, err);
 	if (s != KN_OK)

@@ -183,13 +183,23 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 
 kn_status kn_route_home(struct kn_page_req *r, struct kn_err *err)
 {
-	struct kn_db *db = kn_req_db(r, err);
-	if (db == NULL)
-		return err->status;
-	kn_status s = kn_home_fill(db, &r->arena, r->owner_id, r->page, err);
-	if (s != KN_OK)
-		return s;
-	return kn_page(r, 200, "home.html", "Home", err);
+	char key[64], today[11];
+	kn_date_format(kn_today(), today);
+	/* "today" is in the key: what is expired changes at midnight */
+	snprintf(key, sizeof key, "home:%lld:%s", r->owner_id, today);
+	const char *body = kn_cache_page_get(kn_srv_cache(r->srv), key, r->gen, &r->arena);
+	if (body == NULL) {
+		struct kn_db *db = kn_req_db(r, err);
+		if (db == NULL)
+			return err->status;
+		kn_status s = kn_home_fill(db, &r->arena, r->owner_id, r->page, err);
+		if (s == KN_OK)
+			s = kn_render_part(r, "home.html", &body, err);
+		if (s != KN_OK)
+			return s;
+		kn_cache_page_put(kn_srv_cache(r->srv), key, r->gen, body);
+	}
+	return kn_page_body(r, 200, body, "Home", err);
 }
 
 kn_status kn_portal_preview(struct kn_db *db, long long owner_id, struct kn_printer *p,

@@ -126,8 +126,20 @@ kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *cl
 	return s;
 }
 
+int kn_session_live(const char *created, const char *seen, long idle_minutes, int *stale)
+{
+	char now[20], idle_since[20], born_after[20], touch_before[20];
+	kn_now_text(now);
+	kn_time_add_seconds(now, -idle_minutes * 60, idle_since);
+	kn_time_add_seconds(now, -(long long)KN_SESSION_ABSOLUTE_HOURS * 3600, born_after);
+	kn_time_add_seconds(now, -60, touch_before);
+	*stale = strcmp(seen, touch_before) < 0;
+	return strcmp(seen, idle_since) >= 0 && strcmp(created, born_after) >= 0;
+}
+
 kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minutes,
-                            long long *owner_id, char *why, size_t whylen, struct kn_err *err)
+                            long long *owner_id, char *why, size_t whylen, char created[20],
+                            char seen_out[20], struct kn_err *err)
 {
 	char hex[65], now[20], idle_since[20], born_after[20];
 	sqlite3_stmt *st;
@@ -165,6 +177,8 @@ kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minut
 			char stale[20];
 			kn_time_add_seconds(now, -60, stale);
 			touch = strcmp(seen, stale) < 0;
+			snprintf(created, 20, "%s", born);
+			snprintf(seen_out, 20, "%s", touch ? now : seen);
 		}
 	} else if (rc != SQLITE_DONE) {
 		s = kn_sql_fail(db, err, "reading the session");

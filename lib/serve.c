@@ -64,6 +64,7 @@ struct kn_srv {
 	pthread_t mailer;
 	int mailer_running;
 	struct kn_db *mail_db;
+	struct kn_cache *cache;
 };
 
 /* One HTTP request from its first line to its last byte sent. */
@@ -96,8 +97,16 @@ struct kn_db *kn_req_db(struct kn_page_req *r, struct kn_err *err)
 	if (s->nfree > 0)
 		r->db = s->pool[--s->nfree];
 	pthread_mutex_unlock(&s->mu);
-	if (r->db == NULL)
+	if (r->db == NULL) {
 		kn_err_set(err, KN_TEMPFAIL, "every database handle is busy");
+		return NULL;
+	}
+	/* a page view is one read transaction: one snapshot for every query
+	 * of the page, and one file lock instead of one per query */
+	if (r->reading && kn_exec(r->db, "BEGIN", err) != KN_OK) {
+		kn_req_db_release(r);
+		return NULL;
+	}
 	return r->db;
 }
 
@@ -149,6 +158,7 @@ long kn_srv_idle_minutes(const struct kn_srv *s) { return s->idle_minutes; }
 int kn_srv_single_session(const struct kn_srv *s) { return s->single_session; }
 const char *kn_srv_mail_templates(const struct kn_srv *s) { return s->o.mail_templates; }
 const char *kn_srv_company_name(const struct kn_srv *s) { return s->company_name; }
+struct kn_cache *kn_srv_cache(const struct kn_srv *s) { return s->cache; }
 
 const char *kn_srv_template(const struct kn_srv *s, const char *name)
 {
@@ -564,6 +574,7 @@ static void srv_free(struct kn_srv *s)
 		kn_db_close(s->pool[i]);
 	free(s->pool);
 	kn_db_close(s->mail_db);
+	kn_cache_free(s->cache);
 	for (size_t i = 0; i < s->ntemplates; i++)
 		free(s->ttexts[i]);
 	free(s->tnames);
@@ -629,6 +640,7 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 			goto fail;
 	}
 	s->nfree = s->npool;
+	s->cache = kn_cache_new(o->db_path);
 	struct kn_db_options mo = { .path = o->db_path, .actor = "portal", .command = "mail send" };
 	if ((st = kn_db_open(&mo, &s->mail_db, NULL, err)) != KN_OK ||
 	    (st = read_settings(s, s->pool[0], err)) != KN_OK)

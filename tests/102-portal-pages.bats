@@ -373,3 +373,23 @@ for i in range(100000):
 	assert_output 0
 	assert_equal "$(sql 'SELECT count(*) FROM owners')" 100002
 }
+
+@test "a page view shows what another process committed a moment before (no stale page)" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /
+	refute_output --partial "Fresh note"
+	# (not $i: bats' run uses that name)
+	for note in 1 2 3; do
+		kennel -q owner note add 1 --show-to-owner "Fresh note $note" >/dev/null
+		run -0 get /
+		assert_output --partial "Fresh note $note"
+	done
+	sql "UPDATE owners SET first_name = 'Annabel' WHERE id = 1"
+	run -0 get /
+	assert_output --partial "Welcome, Annabel."
+	# and the server never took another process's locks away
+	[ -e "$KENNEL_DB-wal" ]
+	run -0 kennel db check
+}
