@@ -108,6 +108,9 @@ void kn_srv_mail_wake(struct kn_srv *s);
 kn_status kn_page(struct kn_page_req *r, unsigned status, const char *tmpl, const char *title,
                   struct kn_err *err);
 void kn_redirect(struct kn_page_req *r, const char *location);
+/* 404 for what does not exist, and for what is not the owner's (never 403:
+ * no probing of other owners' ids) */
+kn_status kn_not_found(struct kn_page_req *r, struct kn_err *err);
 /* The confirmation a redirect asked for (?notice=code), in our words. */
 const char *kn_notice(struct kn_page_req *r);
 void kn_set_cookie(struct kn_page_req *r, const char *name, const char *value, long max_age);
@@ -119,6 +122,9 @@ int kn_csrf_ok(struct kn_page_req *r);
 /* A field given once, trimmed; *bad set and the form's error shown when it
  * came twice. */
 const char *kn_field(struct kn_page_req *r, const char *name, int *bad);
+/* A form's csrf field, and an empty value (v_NAME) and error (e_NAME) for
+ * each field the handler did not set; e_form for the form's own error. */
+void kn_form_defaults(struct kn_page_req *r, const char *const *fields);
 /* A field's error, shown next to it (class "error"). */
 void kn_field_error(struct kn_page_req *r, const char *field, const char *msg);
 /* next= of a form: a path on this site, else "/" */
@@ -166,6 +172,8 @@ extern const struct kn_module kn_modules[];
 /* portal.SERVICE: off, request or schedule */
 kn_status kn_module_mode(struct kn_db *db, const char *service, char *mode, size_t len,
                          struct kn_err *err);
+/* The menu of the modules portal.* leaves on, as the list "menu". */
+kn_status kn_menu_fill(struct kn_db *db, struct kn_hctx *c, struct kn_err *err);
 kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
                        struct kn_hctx *c, struct kn_err *err);
 
@@ -203,5 +211,9 @@ struct kn_portal_mail {
 };
 kn_status kn_portal_mail_queue(struct kn_db *db, const struct kn_portal_mail *m,
                                const char *template_dir, struct kn_err *err);
+/* How many mails of a kind went to the owner in the last seconds: the
+ * portal's rate limits (3 reset links an hour, 10 messages a day). */
+kn_status kn_outbox_count_since(struct kn_db *db, const char *kind, long long owner_id,
+                                long seconds, int *n, struct kn_err *err);
 
 #endif

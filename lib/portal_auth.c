@@ -20,12 +20,9 @@ static kn_status login_page(struct kn_page_req *r, unsigned status, struct kn_er
 	const char *next = kn_form_one(&r->query, "next", NULL);
 	if (r->form.n)
 		next = kn_form_one(&r->form, "next", NULL);
-	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+	static const char *const fields[] = { "username", "password", NULL };
+	kn_form_defaults(r, fields);
 	kn_h_set(r->page, "next", kn_safe_next(next));
-	kn_h_default(r->page, "v_username", "");
-	kn_h_default(r->page, "e_username", "");
-	kn_h_default(r->page, "e_password", "");
-	kn_h_default(r->page, "e_form", "");
 	kn_h_default(r->page, "notice", kn_notice(r));
 	struct kn_db *db = kn_req_db(r, err);
 	char *v;
@@ -179,10 +176,8 @@ kn_status kn_route_logout(struct kn_page_req *r, struct kn_err *err)
 
 static kn_status forgot_page(struct kn_page_req *r, unsigned status, struct kn_err *err)
 {
-	kn_h_set(r->page, "csrf", kn_csrf_token(r));
-	kn_h_default(r->page, "v_login", "");
-	kn_h_default(r->page, "e_login", "");
-	kn_h_default(r->page, "notice", "");
+	static const char *const fields[] = { "login", NULL };
+	kn_form_defaults(r, fields);
 	return kn_page(r, status, "forgot.html", "Forgot password", err);
 }
 
@@ -195,22 +190,8 @@ kn_status kn_route_forgot_form(struct kn_page_req *r, struct kn_err *err)
 static kn_status send_reset(struct kn_page_req *r, struct kn_db *db, long long owner,
                             struct kn_err *err)
 {
-	char now[20], since[20];
-	sqlite3_stmt *st;
 	int recent = 0;
-	kn_now_text(now);
-	kn_time_add_seconds(now, -3600, since);
-	kn_status s = kn_cached(db, "SELECT count(*) FROM outbox WHERE kind = 'password-reset'"
-	                            " AND owner_id = ? AND created_at > ?", &st, err);
-	if (s != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, owner);
-	sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		recent = sqlite3_column_int(st, 0);
-	else
-		s = kn_sql_fail(db, err, "counting reset mails");
-	sqlite3_reset(st);
+	kn_status s = kn_outbox_count_since(db, "password-reset", owner, 3600, &recent, err);
 	if (s != KN_OK || recent >= RESETS_PER_HOUR)
 		return s;
 	char actor[32];
@@ -282,10 +263,9 @@ static kn_status reset_bad_token(struct kn_page_req *r, const char *why, struct 
 static kn_status reset_page(struct kn_page_req *r, unsigned status, const char *token,
                             struct kn_err *err)
 {
-	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+	static const char *const fields[] = { "password", "confirm", NULL };
+	kn_form_defaults(r, fields);
 	kn_h_set(r->page, "token", token);
-	kn_h_default(r->page, "e_password", "");
-	kn_h_default(r->page, "e_confirm", "");
 	return kn_page(r, status, "reset.html", "Set your password", err);
 }
 
@@ -298,23 +278,38 @@ static const char *token_why(const char *msg)
 	return "it is not a link we sent";
 }
 
-kn_status kn_route_reset_form(struct kn_page_req *r, struct kn_err *err)
+/* The owner a reset token from a form or a link is good for; *answered
+ * when the token is not good and the 400 page is the answer. */
+static kn_status token_owner(struct kn_page_req *r, const char *token, long long *owner,
+                             int *answered, struct kn_err *err)
 {
-	const char *token = kn_form_one(&r->query, "token", NULL);
 	struct kn_db *db = kn_req_db(r, err);
-	long long owner = 0, token_id = 0;
+	struct kn_err terr = { 0 };
+	long long token_id = 0;
+	*answered = 1;
 	if (db == NULL)
 		return err->status;
 	if (token == NULL || strlen(token) > 128)
 		return reset_bad_token(r, "it is not a link we sent", err);
-	struct kn_err terr = { 0 };
-	kn_status s = kn_creds_token_check(db, token, &owner, &token_id, &terr);
+	kn_status s = kn_creds_token_check(db, token, owner, &token_id, &terr);
 	if (s == KN_TEMPFAIL) {
 		*err = terr;
 		return s;
 	}
 	if (s != KN_OK)
 		return reset_bad_token(r, token_why(terr.msg), err);
+	*answered = 0;
+	return KN_OK;
+}
+
+kn_status kn_route_reset_form(struct kn_page_req *r, struct kn_err *err)
+{
+	const char *token = kn_form_one(&r->query, "token", NULL);
+	long long owner = 0;
+	int answered;
+	kn_status s = token_owner(r, token, &owner, &answered, err);
+	if (s != KN_OK || answered)
+		return s;
 	return reset_page(r, 200, token, err);
 }
 
@@ -324,20 +319,12 @@ kn_status kn_route_reset(struct kn_page_req *r, struct kn_err *err)
 	const char *token = kn_field(r, "token", &bad);
 	const char *pass = kn_form_one(&r->form, "password", &dup);
 	const char *confirm = kn_form_one(&r->form, "confirm", &dup);
-	struct kn_db *db = kn_req_db(r, err);
-	long long owner = 0, token_id = 0;
-	if (db == NULL)
-		return err->status;
-	if (token == NULL || bad || strlen(token) > 128)
-		return reset_bad_token(r, "it is not a link we sent", err);
-	struct kn_err terr = { 0 };
-	kn_status s = kn_creds_token_check(db, token, &owner, &token_id, &terr);
-	if (s == KN_TEMPFAIL) {
-		*err = terr;
+	long long owner = 0;
+	int answered;
+	kn_status s = token_owner(r, bad ? NULL : token, &owner, &answered, err);
+	if (s != KN_OK || answered)
 		return s;
-	}
-	if (s != KN_OK)
-		return reset_bad_token(r, token_why(terr.msg), err);
+	struct kn_db *db = r->db;
 	if (dup || pass == NULL || confirm == NULL) {
 		kn_field_error(r, "password", "Enter the new password twice.");
 		return reset_page(r, 422, token, err);

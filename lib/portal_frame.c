@@ -113,6 +113,19 @@ const char *kn_field(struct kn_page_req *r, const char *name, int *bad)
 	return t;
 }
 
+void kn_form_defaults(struct kn_page_req *r, const char *const *fields)
+{
+	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+	kn_h_default(r->page, "e_form", "");
+	for (; *fields; fields++) {
+		char k[48];
+		snprintf(k, sizeof k, "v_%s", *fields);
+		kn_h_default(r->page, k, "");
+		snprintf(k, sizeof k, "e_%s", *fields);
+		kn_h_default(r->page, k, "");
+	}
+}
+
 void kn_field_error(struct kn_page_req *r, const char *field, const char *msg)
 {
 	char key[80];
@@ -220,6 +233,12 @@ kn_status kn_page(struct kn_page_req *r, unsigned status, const char *tmpl, cons
 	page_values(r, title);
 	kn_status s = kn_render_part(r, tmpl, &body, err);
 	return s == KN_OK ? kn_page_body(r, status, body, title, err) : s;
+}
+
+kn_status kn_not_found(struct kn_page_req *r, struct kn_err *err)
+{
+	kn_h_set(r->page, "message", "There is no such page.");
+	return kn_page(r, 404, "message.html", "Not found", err);
 }
 
 /* The simple pages of the frame itself: 403, 404, 405, 500, 503. */

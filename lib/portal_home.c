@@ -34,6 +34,24 @@ kn_status kn_module_mode(struct kn_db *db, const char *service, char *mode, size
 	return KN_OK;
 }
 
+kn_status kn_menu_fill(struct kn_db *db, struct kn_hctx *c, struct kn_err *err)
+{
+	kn_h_list(c, "menu");
+	for (const struct kn_module *m = kn_modules; m->service; m++) {
+		char mode[16];
+		kn_status s = kn_module_mode(db, m->service, mode, sizeof mode, err);
+		if (s != KN_OK)
+			return s;
+		if (strcmp(mode, "off") == 0)
+			continue;
+		struct kn_hctx *item = kn_h_item(c, "menu");
+		kn_h_set(item, "label", m->menu);
+		kn_h_setf(item, "path", "/requests/new?service=%s", m->service);
+		kn_h_set(item, "mode", mode);
+	}
+	return KN_OK;
+}
+
 static kn_status each_row(struct kn_db *db, sqlite3_stmt *st, const char *what,
                           struct kn_err *err, int *rc)
 {
@@ -166,19 +184,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		return s;
 
 	/* the modules the preferences leave on */
-	kn_h_list(c, "menu");
-	for (const struct kn_module *m = kn_modules; m->service; m++) {
-		char mode[16];
-		if ((s = kn_module_mode(db, m->service, mode, sizeof mode, err)) != KN_OK)
-			return s;
-		if (strcmp(mode, "off") == 0)
-			continue;
-		struct kn_hctx *item = kn_h_item(c, "menu");
-		kn_h_set(item, "label", m->menu);
-		kn_h_setf(item, "path", "/requests/new?service=%s", m->service);
-		kn_h_set(item, "mode", mode);
-	}
-	return KN_OK;
+	return kn_menu_fill(db, c, err);
 }
 
 kn_status kn_route_home(struct kn_page_req *r, struct kn_err *err)

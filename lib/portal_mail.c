@@ -75,3 +75,26 @@ done:
 	kn_sender_free(&snd);
 	return s;
 }
+
+kn_status kn_outbox_count_since(struct kn_db *db, const char *kind, long long owner_id,
+                                long seconds, int *n, struct kn_err *err)
+{
+	char now[20], since[20];
+	sqlite3_stmt *st;
+	kn_now_text(now);
+	kn_time_add_seconds(now, -seconds, since);
+	*n = 0;
+	kn_status s = kn_cached(db, "SELECT count(*) FROM outbox WHERE kind = ? AND owner_id = ?"
+	                            " AND created_at > ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, owner_id);
+	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	else
+		s = kn_sql_fail(db, err, "counting mail");
+	sqlite3_reset(st);
+	return s;
+}

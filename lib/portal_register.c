@@ -34,34 +34,34 @@ static kn_status self_register_on(struct kn_page_req *r, int *on, struct kn_err 
 	return s;
 }
 
-static kn_status not_found(struct kn_page_req *r, struct kn_err *err)
+/* Whether registration is off (then the answer is 404, made here) or the
+ * preference could not be read (*s says why): the caller returns *s. */
+static int closed(struct kn_page_req *r, kn_status *s, struct kn_err *err)
 {
-	kn_h_set(r->page, "message", "There is no such page.");
-	return kn_page(r, 404, "message.html", "Not found", err);
+	int on = 0;
+	if ((*s = self_register_on(r, &on, err)) != KN_OK)
+		return 1;
+	if (!on) {
+		*s = kn_not_found(r, err);
+		return 1;
+	}
+	return 0;
 }
 
 static kn_status register_page(struct kn_page_req *r, unsigned status, struct kn_err *err)
 {
-	kn_h_set(r->page, "csrf", kn_csrf_token(r));
-	for (size_t i = 0; i < sizeof reg_fields / sizeof reg_fields[0]; i++) {
-		char k[32];
-		snprintf(k, sizeof k, "v_%s", reg_fields[i]);
-		kn_h_default(r->page, k, "");
-		snprintf(k, sizeof k, "e_%s", reg_fields[i]);
-		kn_h_default(r->page, k, "");
-	}
-	kn_h_default(r->page, "e_password", "");
-	kn_h_default(r->page, "e_confirm", "");
+	static const char *const fields[] = { "first_name", "last_name", "email", "phone",
+	                                      "password", "confirm", NULL };
+	kn_form_defaults(r, fields);
 	return kn_page(r, status, "register.html", "Create an account", err);
 }
 
 kn_status kn_route_register_form(struct kn_page_req *r, struct kn_err *err)
 {
-	int on = 0;
-	kn_status s = self_register_on(r, &on, err);
-	if (s != KN_OK)
+	kn_status s;
+	if (closed(r, &s, err))
 		return s;
-	return on ? register_page(r, 200, err) : not_found(r, err);
+	return register_page(r, 200, err);
 }
 
 static void lower_ascii(char *s)
@@ -90,12 +90,10 @@ static kn_status username_for(struct kn_db *db, const char *email, char *out, si
 
 kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 {
-	int on = 0, bad = 0, dup = 0;
-	kn_status s = self_register_on(r, &on, err);
-	if (s != KN_OK)
+	int bad = 0, dup = 0;
+	kn_status s;
+	if (closed(r, &s, err))
 		return s;
-	if (!on)
-		return not_found(r, err);
 	const char *v[4];
 	for (size_t i = 0; i < 4; i++) {
 		v[i] = kn_field(r, reg_fields[i], &bad);
@@ -224,12 +222,9 @@ kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 
 kn_status kn_route_register_sent(struct kn_page_req *r, struct kn_err *err)
 {
-	int on = 0;
-	kn_status s = self_register_on(r, &on, err);
-	if (s != KN_OK)
+	kn_status s;
+	if (closed(r, &s, err))
 		return s;
-	if (!on)
-		return not_found(r, err);
 	kn_h_set(r->page, "message", "Check your email: we sent a link to finish your "
 	         "registration. It works once, for 24 hours. If the address already has an "
 	         "account, the mail tells you how to get in.");
@@ -276,14 +271,11 @@ static kn_status confirm_bad(struct kn_page_req *r, const char *why, struct kn_e
 
 kn_status kn_route_register_confirm_form(struct kn_page_req *r, struct kn_err *err)
 {
-	int on = 0;
 	long long id;
 	const char *why;
-	kn_status s = self_register_on(r, &on, err);
-	if (s != KN_OK)
+	kn_status s;
+	if (closed(r, &s, err))
 		return s;
-	if (!on)
-		return not_found(r, err);
 	const char *token = kn_form_one(&r->query, "token", NULL);
 	if ((s = find_registration(r, token, &id, &why, err)) != KN_OK)
 		return s;
@@ -296,14 +288,12 @@ kn_status kn_route_register_confirm_form(struct kn_page_req *r, struct kn_err *e
 
 kn_status kn_route_register_confirm(struct kn_page_req *r, struct kn_err *err)
 {
-	int on = 0, bad = 0;
+	int bad = 0;
 	long long id;
 	const char *why;
-	kn_status s = self_register_on(r, &on, err);
-	if (s != KN_OK)
+	kn_status s;
+	if (closed(r, &s, err))
 		return s;
-	if (!on)
-		return not_found(r, err);
 	const char *token = kn_field(r, "token", &bad);
 	struct kn_db *db = r->db;
 	if ((s = kn_tx_begin(db, err)) != KN_OK)

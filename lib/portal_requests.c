@@ -11,12 +11,6 @@
 
 #include "kn_portal.h"
 
-static kn_status not_found(struct kn_page_req *r, struct kn_err *err)
-{
-	kn_h_set(r->page, "message", "There is no such page.");
-	return kn_page(r, 404, "message.html", "Not found", err);
-}
-
 static const struct kn_module *module_of(const char *service)
 {
 	for (const struct kn_module *m = kn_modules; service && m->service; m++)
@@ -74,17 +68,8 @@ kn_status kn_route_requests(struct kn_page_req *r, struct kn_err *err)
 	if (s != KN_OK)
 		return s;
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
-	kn_h_list(r->page, "menu");
-	for (const struct kn_module *m = kn_modules; m->service; m++) {
-		char mode[16];
-		if ((s = kn_module_mode(db, m->service, mode, sizeof mode, err)) != KN_OK)
-			return s;
-		if (strcmp(mode, "off") == 0)
-			continue;
-		struct kn_hctx *item = kn_h_item(r->page, "menu");
-		kn_h_set(item, "label", m->menu);
-		kn_h_setf(item, "path", "/requests/new?service=%s", m->service);
-	}
+	if ((s = kn_menu_fill(db, r->page, err)) != KN_OK)
+		return s;
 	return kn_page(r, 200, "requests.html", "Your requests", err);
 }
 
@@ -183,12 +168,12 @@ kn_status kn_route_request_new(struct kn_page_req *r, struct kn_err *err)
 	if (db == NULL)
 		return err->status;
 	if (m == NULL)
-		return not_found(r, err);
+		return kn_not_found(r, err);
 	kn_status s = kn_module_mode(db, m->service, mode, sizeof mode, err);
 	if (s != KN_OK)
 		return s;
 	if (strcmp(mode, "off") == 0)
-		return not_found(r, err); /* a module that is off does not exist */
+		return kn_not_found(r, err); /* a module that is off does not exist */
 	return request_form(r, m, 200, err);
 }
 
@@ -201,12 +186,12 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	if (db == NULL)
 		return err->status;
 	if (m == NULL || bad)
-		return not_found(r, err);
+		return kn_not_found(r, err);
 	kn_status s = kn_module_mode(db, m->service, mode, sizeof mode, err);
 	if (s != KN_OK)
 		return s;
 	if (strcmp(mode, "off") == 0)
-		return not_found(r, err);
+		return kn_not_found(r, err);
 
 	struct kn_request_in in = { .owner_id = r->owner_id, .service = m->service };
 	const char *pets[KN_MAX_PETS + 1];
@@ -220,7 +205,7 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		long long id;
 		sqlite3_stmt *st;
 		if (kn_id_parse(pets[i], "pet", &id, &e) != KN_OK)
-			return not_found(r, err);
+			return kn_not_found(r, err);
 		if ((s = kn_prepare(db, "SELECT 1 FROM pets WHERE id = ? AND owner_id = ?", &st,
 		                    err)) != KN_OK)
 			return s;
@@ -229,7 +214,7 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		int mine = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);
 		if (!mine)
-			return not_found(r, err); /* never another owner's pet, never a hint of it */
+			return kn_not_found(r, err); /* never another owner's pet, never a hint of it */
 		in.pets[in.npets++] = id;
 	}
 	const char *start = kn_field(r, "start", &bad), *time = kn_field(r, "start_time", &bad);
@@ -268,7 +253,7 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		long long id;
 		struct kn_err e = { 0 };
 		if (kn_id_parse(addon_ids[i], "add-on", &id, &e) != KN_OK)
-			return not_found(r, err);
+			return kn_not_found(r, err);
 		if ((s = kn_prepare(db, "SELECT 1 FROM products WHERE id = ? AND active AND"
 		                        " show_to_owner AND type NOT IN ('boarding', 'daycare')", &st,
 		                    err)) != KN_OK)
@@ -277,7 +262,7 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		int offered = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);
 		if (!offered)
-			return not_found(r, err);
+			return kn_not_found(r, err);
 	}
 	addon_ids[naddons < 32 ? naddons : 32] = NULL;
 	if (bad)
@@ -365,7 +350,7 @@ kn_status kn_route_request_cancel(struct kn_page_req *r, struct kn_err *err)
 	}
 	sqlite3_finalize(st);
 	if (!found)
-		return not_found(r, err);
+		return kn_not_found(r, err);
 	if (!open) {
 		kn_h_set(r->page, "message", "This request is over or decided already: it cannot be "
 		         "cancelled here. Please contact us.");

@@ -7,7 +7,8 @@ load portal_helper
 
 journey() {
 	URL=$URL MAIL_DIR=$MAIL_DIR KENNEL=$KENNEL KENNEL_DB=$KENNEL_DB \
-		/usr/bin/python3 "$TESTS_DIR/browser/journeys.py" "$1"
+		/usr/bin/python3 "$TESTS_DIR/browser/journeys.py" "$1" ||
+		{ echo "--- the server's log:"; tail -20 "$SERVE_LOG"; false; }
 }
 
 @test "browser: bulk-generated account, reset link from the mail, boarding with an add-on, approved, logout" {

@@ -77,7 +77,7 @@ def submit(d, label):
     """Clicks the button and waits for the next page to replace this one."""
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
-    WebDriverWait(d, 10).until(EC.staleness_of(old))
+    WebDriverWait(d, 30).until(EC.staleness_of(old))
 
 
 def mail_link(to, path, timeout=10):

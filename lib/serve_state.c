@@ -1,0 +1,293 @@
+/*
+ * The server's shared state: a pool of SQLite handles (page views), the
+ * argon2id hash slots (--threads), the background mailer, and what is
+ * read once at start: the address, the templates, the settings.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kn_serve.h"
+
+/* ---- the pool -------------------------------------------------------- */
+
+struct kn_db *kn_req_db(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_srv *s = r->srv;
+	if (r->db)
+		return r->db;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&s->mu);
+	while (s->nfree == 0)
+		if (pthread_cond_timedwait(&s->pool_cv, &s->mu, &until) == ETIMEDOUT)
+			break;
+	if (s->nfree > 0)
+		r->db = s->pool[--s->nfree];
+	pthread_mutex_unlock(&s->mu);
+	if (r->db == NULL) {
+		kn_err_set(err, KN_TEMPFAIL, "every database handle is busy");
+		return NULL;
+	}
+	/* a page view is one read transaction: one snapshot for every query
+	 * of the page, and one file lock instead of one per query */
+	if (r->reading && kn_exec(r->db, "BEGIN", err) != KN_OK) {
+		kn_req_db_release(r);
+		return NULL;
+	}
+	return r->db;
+}
+
+void kn_req_db_release(struct kn_page_req *r)
+{
+	struct kn_srv *s = r->srv;
+	if (r->db == NULL)
+		return;
+	kn_tx_rollback(r->db); /* a handler that failed mid-way leaves nothing */
+	kn_read_end(r->db);
+	kn_db_act(r->db, "portal", "portal");
+	pthread_mutex_lock(&s->mu);
+	s->pool[s->nfree++] = r->db;
+	pthread_cond_signal(&s->pool_cv);
+	pthread_mutex_unlock(&s->mu);
+	r->db = NULL;
+}
+
+kn_status kn_work_take(struct kn_srv *s)
+{
+	kn_status st = KN_OK;
+	pthread_mutex_lock(&s->mu);
+	if (s->working >= WORK_SLOTS && s->work_waiting >= WORK_QUEUE) {
+		st = KN_TEMPFAIL;
+	} else {
+		s->work_waiting++;
+		while (s->working >= WORK_SLOTS)
+			pthread_cond_wait(&s->work_cv, &s->mu);
+		s->work_waiting--;
+		s->working++;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+void kn_work_give(struct kn_srv *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->working--;
+	pthread_cond_signal(&s->work_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+kn_status kn_hash_slot_take(struct kn_srv *s, struct kn_err *err)
+{
+	kn_status st = KN_OK;
+	pthread_mutex_lock(&s->mu);
+	if (s->hashing >= s->o.threads &&
+	    s->hash_waiting >= s->o.threads * HASH_QUEUE_PER_THREAD) {
+		st = kn_err_set(err, KN_TEMPFAIL, "too many logins at once");
+	} else {
+		s->hash_waiting++;
+		while (s->hashing >= s->o.threads)
+			pthread_cond_wait(&s->hash_cv, &s->mu);
+		s->hash_waiting--;
+		s->hashing++;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+void kn_hash_slot_give(struct kn_srv *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->hashing--;
+	pthread_cond_signal(&s->hash_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+const char *kn_srv_dummy_hash(const struct kn_srv *s) { return s->dummy_hash; }
+int kn_srv_https(const struct kn_srv *s) { return s->https; }
+const unsigned char *kn_srv_key(const struct kn_srv *s) { return s->key; }
+long kn_srv_idle_minutes(const struct kn_srv *s) { return s->idle_minutes; }
+int kn_srv_single_session(const struct kn_srv *s) { return s->single_session; }
+const char *kn_srv_mail_templates(const struct kn_srv *s) { return s->o.mail_templates; }
+const char *kn_srv_company_name(const struct kn_srv *s) { return s->company_name; }
+struct kn_cache *kn_srv_cache(const struct kn_srv *s) { return s->cache; }
+
+const char *kn_srv_template(const struct kn_srv *s, const char *name)
+{
+	for (size_t i = 0; i < s->ntemplates; i++)
+		if (strcmp(s->tnames[i], name) == 0)
+			return s->ttexts[i];
+	return NULL;
+}
+
+/* ---- the mailer: what the portal queues leaves at once ---------------- */
+
+void kn_srv_mail_wake(struct kn_srv *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->mail_wake = 1;
+	pthread_cond_signal(&s->mail_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void kn_srv_log(struct kn_srv *s, const char *fmt, ...)
+{
+	char line[1200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (s->o.log)
+		s->o.log(s->o.ud, line);
+}
+
+void *kn_srv_mailer(void *arg)
+{
+	struct kn_srv *s = arg;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stopping) {
+		if (!s->mail_wake) {
+			pthread_cond_wait(&s->mail_cv, &s->mu);
+			continue;
+		}
+		s->mail_wake = 0;
+		pthread_mutex_unlock(&s->mu);
+		struct kn_send_options so = { .smtp_user = s->o.smtp_user,
+		                              .smtp_password = s->o.smtp_password };
+		struct kn_send_summary sum = { 0 };
+		struct kn_err err = { 0 };
+		/* what cannot go now stays queued for the cron 'kennel mail send' */
+		if (kn_mail_send(s->mail_db, &so, &sum, &err) != KN_OK)
+			kn_srv_log(s, "mail: %s", err.msg);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+kn_status kn_srv_listen(const char *listen_spec, int *fd_out, char url[128],
+                           struct kn_err *err)
+{
+	char host[256], port[16];
+	const char *colon = strrchr(listen_spec, ':');
+	if (colon == NULL || colon == listen_spec || colon[1] == '\0' || strlen(colon + 1) >= sizeof port)
+		return kn_err_set(err, KN_USAGE, "--listen '%s': expected ADDR:PORT", listen_spec);
+	size_t hl = (size_t)(colon - listen_spec);
+	if (listen_spec[0] == '[' && hl >= 2 && listen_spec[hl - 1] == ']')
+		snprintf(host, sizeof host, "%.*s", (int)(hl - 2), listen_spec + 1);
+	else
+		snprintf(host, sizeof host, "%.*s", (int)hl, listen_spec);
+	snprintf(port, sizeof port, "%s", colon + 1);
+	for (const char *p = port; *p; p++)
+		if (*p < '0' || *p > '9')
+			return kn_err_set(err, KN_USAGE, "--listen '%s': the port is not a number",
+			                  listen_spec);
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	                          .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *ai;
+	int rc = getaddrinfo(host, port, &hints, &ai);
+	if (rc != 0)
+		return kn_err_set(err, KN_USAGE, "--listen '%s': %s", listen_spec, gai_strerror(rc));
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 511) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return kn_err_set(err, KN_FAIL, "cannot listen on %s: %s", listen_spec, strerror(e));
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char ip[64] = "";
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	unsigned short p = 0;
+	if (ss.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, ip, sizeof ip);
+		p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		snprintf(url, 128, "http://%s:%u", ip, p);
+	} else {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, ip, sizeof ip);
+		p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		snprintf(url, 128, "http://[%s]:%u", ip, p);
+	}
+	freeaddrinfo(ai);
+	*fd_out = fd;
+	return KN_OK;
+}
+
+kn_status kn_srv_load_templates(struct kn_srv *s, struct kn_err *err)
+{
+	size_t n = 0;
+	while (kn_shipped_portal[n].name)
+		n++;
+	s->ntemplates = n;
+	s->tnames = kn_xmalloc(n * sizeof *s->tnames);
+	s->ttexts = kn_xmalloc(n * sizeof *s->ttexts);
+	for (size_t i = 0; i < n; i++) {
+		s->tnames[i] = kn_shipped_portal[i].name;
+		s->ttexts[i] = NULL;
+		if (s->o.portal_templates && *s->o.portal_templates) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/%s", s->o.portal_templates, s->tnames[i]);
+			FILE *in = fopen(path, "rb");
+			if (in) {
+				struct kn_buf b = { 0 };
+				char chunk[4096];
+				size_t got;
+				while ((got = fread(chunk, 1, sizeof chunk, in)) > 0)
+					kn_buf_add(&b, chunk, got);
+				fclose(in);
+				kn_buf_add(&b, "", 0);
+				s->ttexts[i] = b.data;
+			} else if (errno != ENOENT) {
+				return kn_err_set(err, KN_FAIL, "cannot read portal template '%s': %s", path,
+				                  strerror(errno));
+			}
+		}
+		if (s->ttexts[i] == NULL)
+			s->ttexts[i] = kn_xstrdup(kn_shipped_portal[i].text);
+	}
+	return KN_OK;
+}
+
+kn_status kn_srv_read_settings(struct kn_srv *s, struct kn_db *db, struct kn_err *err)
+{
+	struct kn_company co;
+	char *v;
+	int def;
+	kn_status st = kn_company_get(db, &co, err);
+	if (st != KN_OK)
+		return st;
+	s->https = co.portal_url && strncasecmp(co.portal_url, "https://", 8) == 0;
+	snprintf(s->company_name, sizeof s->company_name, "%s", co.name ? co.name : "");
+	kn_company_free(&co);
+	if ((st = kn_pref_get(db, "portal.session_idle_minutes", &v, &def, err)) != KN_OK)
+		return st;
+	s->idle_minutes = strtol(v, NULL, 10);
+	free(v);
+	if ((st = kn_pref_get(db, "portal.single_session", &v, &def, err)) != KN_OK)
+		return st;
+	s->single_session = strcmp(v, "true") == 0;
+	free(v);
+	if ((st = kn_tx_begin(db, err)) != KN_OK)
+		return st;
+	if ((st = kn_portal_key(db, s->key, err)) != KN_OK) {
+		kn_tx_rollback(db);
+		return st;
+	}
+	return kn_tx_commit(db, err);
+}
+
