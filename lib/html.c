@@ -156,7 +156,14 @@ static void follow(struct pos *p, const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		char ch = s[i];
 		switch (p->where) {
-		case IN_TEXT:
+		case IN_TEXT: {
+			/* most of a page is text: jump to the next tag */
+			const char *lt = memchr(s + i, '<', len - i);
+			if (lt == NULL)
+				return;
+			i = (size_t)(lt - s);
+			ch = '<';
+		}
 			if (ch == '<') {
 				if (len - i >= 4 && strncmp(s + i, "<!--", 4) == 0) {
 					p->where = IN_COMMENT;

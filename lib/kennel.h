@@ -55,6 +55,8 @@ void kn_now_text(char out[20]); /* YYYY-MM-DDTHH:MM:SS */
 /* out = when + hours, both YYYY-MM-DDTHH:MM:SS */
 void kn_time_add_hours(const char *when, long hours, char out[20]);
 void kn_time_add_seconds(const char *when, long long seconds, char out[20]);
+/* A YYYY-MM-DDTHH:MM:SS as seconds on one scale, for comparing times. */
+long long kn_time_seconds(const char *when);
 
 /* The ranges of SPEC.md section 1: past them a value is an error, never
  * wrapped or clamped. */

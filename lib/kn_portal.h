@@ -38,6 +38,7 @@ struct kn_page_req {
 	long long owner_id;
 	int session_route;            /* forms are bound to the session, not the pre-session cookie */
 	char token[KN_TOKEN_CHARS];   /* the session cookie, or the pre-session one */
+	char token_hash[65];          /* the session's, once it is found */
 	char ended_why[96];           /* why the session in the cookie ended */
 
 	/* the answer */

@@ -18,9 +18,8 @@
 #define CONNECTION_TIMEOUT 30
 #define HASH_QUEUE_PER_THREAD 4
 #define POOL_HANDLES 64
-/* requests worked on at once; a few hundred more wait, then 503 */
-#define WORK_SLOTS POOL_HANDLES
-#define WORK_QUEUE 256
+/* requests waiting for a worker, per --threads; then 503 at once */
+#define WORK_QUEUE_PER_THREAD 8
 
 struct shipped_page {
 	const char *name, *text;
@@ -49,8 +48,12 @@ struct kn_srv {
 	struct kn_db **pool;
 	size_t npool, nfree;
 	int hashing, hash_waiting;
-	int working, work_waiting;
+	/* the workers: what may block (hashes, writes) runs there */
+	struct conn *work_head, *work_tail;
+	int work_waiting;
 	pthread_cond_t work_cv;
+	pthread_t *workers;
+	int nworkers;
 	int inflight;
 	int mail_wake, stopping;
 	pthread_t mailer;
@@ -59,11 +62,17 @@ struct kn_srv {
 	struct kn_cache *cache;
 };
 
-/* A work slot for a request about to be read and answered: memory grows
- * with the requests worked on, so their number is bounded, not just the
- * connections'.  KN_TEMPFAIL when too many wait already. */
-kn_status kn_work_take(struct kn_srv *s);
-void kn_work_give(struct kn_srv *s);
+/* Hands a request to the workers and suspends its connection; KN_TEMPFAIL
+ * when --threads x 8 wait already (the answer is then 503 at once). */
+struct conn;
+kn_status kn_work_queue(struct kn_srv *s, struct conn *job);
+/* serve.c: the request's side of the queue, and running one (a worker) */
+void kn_work_link(struct conn *job, struct conn *next);
+struct conn *kn_work_next(const struct conn *job);
+void kn_work_suspend(struct conn *job);
+void kn_work_run(struct kn_srv *s, struct conn *job);
+kn_status kn_workers_start(struct kn_srv *s, struct kn_err *err);
+void kn_workers_join(struct kn_srv *s);
 kn_status kn_srv_listen(const char *listen_spec, int *fd_out, char url[128],
                         struct kn_err *err);
 kn_status kn_srv_load_templates(struct kn_srv *s, struct kn_err *err);

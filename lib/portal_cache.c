@@ -26,7 +26,7 @@
 #define PROBES 8
 
 struct slot {
-	char key[80];
+	char key[128];
 	unsigned long long gen;
 	long long owner;
 	char created[20], seen[20];
@@ -84,15 +84,18 @@ unsigned long long kn_cache_generation(struct kn_cache *c)
 	unsigned long long h = 14695981039346656037ULL;
 	unsigned char head[100], shm[48];
 	struct stat st;
-	if (c->db_fd < 0 || pread(c->db_fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
-	    fstat(c->db_fd, &st) != 0)
-		return 0;
-	h = fnv(h, head + 24, 8); /* change counter, page count */
-	h = fnv(h, &st.st_size, sizeof st.st_size);
+	/* in WAL mode the wal-index header says it all; the database header
+	 * only in rollback mode, where its change counter moves with commits */
 	if (c->shm_fd >= 0) {
 		if (pread(c->shm_fd, shm, sizeof shm, 0) != (ssize_t)sizeof shm)
 			return 0;
 		h = fnv(h, shm, sizeof shm); /* the first copy of the wal-index header */
+	} else {
+		if (c->db_fd < 0 || pread(c->db_fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+		    fstat(c->db_fd, &st) != 0)
+			return 0;
+		h = fnv(h, head + 24, 8); /* change counter, page count */
+		h = fnv(h, &st.st_size, sizeof st.st_size);
 	}
 	return h ? h : 1;
 }

@@ -313,6 +313,7 @@ static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 	    kn_session_live(created, seen, idle, &stale) && !stale) {
 		r->owner_id = owner;
 		memcpy(r->token, token, sizeof token);
+		memcpy(r->token_hash, hash, sizeof hash);
 		return KN_OK;
 	}
 	struct kn_db *db = kn_req_db(r, err);
@@ -324,6 +325,7 @@ static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 	if (s == KN_OK && owner > 0) {
 		r->owner_id = owner;
 		memcpy(r->token, token, sizeof token);
+		memcpy(r->token_hash, hash, sizeof hash);
 		kn_cache_session_put(kn_srv_cache(r->srv), hash, r->gen, owner, created, seen);
 	}
 	return s;

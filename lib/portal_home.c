@@ -189,11 +189,24 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 
 kn_status kn_route_home(struct kn_page_req *r, struct kn_err *err)
 {
-	char key[64], today[11];
+	char key[80], whole[160], today[11];
+	const char *notice = kn_form_one(&r->query, "notice", NULL);
+	struct kn_cache *cache = kn_srv_cache(r->srv);
 	kn_date_format(kn_today(), today);
-	/* "today" is in the key: what is expired changes at midnight */
+	/* the whole answer, for this session (its logout form is bound to it)
+	 * and notice; "today" is in both keys: what is expired changes at
+	 * midnight */
+	snprintf(whole, sizeof whole, "page:%s:%s:%.16s", r->token_hash, today,
+	         notice ? notice : "");
+	const char *page = kn_cache_page_get(cache, whole, r->gen, &r->arena);
+	if (page) {
+		kn_buf_add(&r->body, page, strlen(page));
+		r->status = 200;
+		return KN_OK;
+	}
+	/* the owner's part of the page, for any of their sessions */
 	snprintf(key, sizeof key, "home:%lld:%s", r->owner_id, today);
-	const char *body = kn_cache_page_get(kn_srv_cache(r->srv), key, r->gen, &r->arena);
+	const char *body = kn_cache_page_get(cache, key, r->gen, &r->arena);
 	if (body == NULL) {
 		struct kn_db *db = kn_req_db(r, err);
 		if (db == NULL)
@@ -203,9 +216,15 @@ kn_status kn_route_home(struct kn_page_req *r, struct kn_err *err)
 			s = kn_render_part(r, "home.html", &body, err);
 		if (s != KN_OK)
 			return s;
-		kn_cache_page_put(kn_srv_cache(r->srv), key, r->gen, body);
+		kn_cache_page_put(cache, key, r->gen, body);
 	}
-	return kn_page_body(r, 200, body, "Home", err);
+	kn_status s = kn_page_body(r, 200, body, "Home", err);
+	if (s == KN_OK) {
+		kn_buf_add(&r->body, "", 0);
+		r->body.len--;
+		kn_cache_page_put(cache, whole, r->gen, r->body.data);
+	}
+	return s;
 }
 
 kn_status kn_portal_preview(struct kn_db *db, long long owner_id, struct kn_printer *p,

@@ -128,13 +128,12 @@ kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *cl
 
 int kn_session_live(const char *created, const char *seen, long idle_minutes, int *stale)
 {
-	char now[20], idle_since[20], born_after[20], touch_before[20];
+	char now[20];
 	kn_now_text(now);
-	kn_time_add_seconds(now, -idle_minutes * 60, idle_since);
-	kn_time_add_seconds(now, -(long long)KN_SESSION_ABSOLUTE_HOURS * 3600, born_after);
-	kn_time_add_seconds(now, -60, touch_before);
-	*stale = strcmp(seen, touch_before) < 0;
-	return strcmp(seen, idle_since) >= 0 && strcmp(created, born_after) >= 0;
+	long long t = kn_time_seconds(now), born = kn_time_seconds(created);
+	long long last = kn_time_seconds(seen);
+	*stale = last < t - 60;
+	return last >= t - idle_minutes * 60 && born >= t - (long long)KN_SESSION_ABSOLUTE_HOURS * 3600;
 }
 
 kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minutes,

@@ -26,15 +26,39 @@
 /* One HTTP request from its first line to its last byte sent. */
 struct conn {
 	struct kn_srv *srv;
+	struct MHD_Connection *c;
 	char *uri;                 /* as sent, for the log */
 	struct timespec t0;
 	struct kn_buf upload;
 	int too_large, started;
+	int queued, done;          /* handed to a worker; its answer is ready */
+	struct kn_page_req r;      /* the request as the handlers see it, and the answer */
+	struct kn_err err;
+	struct conn *next;         /* in the workers' queue */
 	unsigned status;
 	size_t bytes;
 	char method[16];
 	char client[64];
 };
+
+/* What a request held, given back once it is answered. */
+static void finish(struct conn *cn)
+{
+	kn_req_db_release(&cn->r);
+	kn_buf_free(&cn->r.body);
+	kn_arena_free(&cn->r.arena);
+	cn->r.srv = NULL;
+}
+
+/* The workers' queue is a list through the requests themselves. */
+void kn_work_link(struct conn *job, struct conn *next) { job->next = next; }
+struct conn *kn_work_next(const struct conn *job) { return job->next; }
+void kn_work_suspend(struct conn *job)
+{
+	job->queued = 1;
+	MHD_suspend_connection(job->c);
+}
+
 
 /* ---- requests ---------------------------------------------------------- */
 
@@ -114,6 +138,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		        why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 		kn_buf_free(&u);
 	}
+	if (cn->r.srv)
+		finish(cn);
 	kn_buf_free(&cn->upload);
 	free(cn->uri);
 	free(cn);
@@ -203,6 +229,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_NO;
 	if (!cn->started) {
 		cn->started = 1;
+		cn->c = c;
 		snprintf(cn->method, sizeof cn->method, "%s", method);
 		struct header_walk hw = { 0 };
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hw);
@@ -237,44 +264,70 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (cn->done) {
+		/* a worker answered while the connection was suspended */
+		enum MHD_Result ret = answer(c, cn, &cn->r);
+		finish(cn);
+		return ret;
+	}
+	if (cn->queued)
+		return MHD_YES;
 	if (cn->too_large)
 		return refuse(c, cn, 413, "request body too large (at most 64 KiB)\n");
-	if (kn_work_take(s) != KN_OK)
-		return refuse(c, cn, 503, "the portal is busy; try again in a few seconds\n");
 
-	struct kn_page_req r = { .srv = s, .method = method, .path = url, .uri = cn->uri, .status = 200 };
-	struct kn_err err = { 0 };
-	snprintf(r.client, sizeof r.client, "%s", cn->client);
-	r.cookie_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
-	r.sec_fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	struct kn_page_req *r = &cn->r;
+	*r = (struct kn_page_req){ .srv = s, .method = method, .path = url, .uri = cn->uri,
+	                           .status = 200 };
+	snprintf(r->client, sizeof r->client, "%s", cn->client);
+	r->cookie_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie");
+	r->sec_fetch_site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
 	const char *q = strchr(cn->uri, '?');
 	kn_status st = KN_OK;
 	if (q)
-		st = kn_form_parse(&r.arena, q + 1, strlen(q + 1), &r.query, &err);
+		st = kn_form_parse(&r->arena, q + 1, strlen(q + 1), &r->query, &cn->err);
 	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	if (st == KN_OK && cn->upload.len > 0) {
 		if (ctype && strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0) {
-			r.status = 415;
-			kn_buf_addf(&r.body, "send forms as application/x-www-form-urlencoded\n");
-			r.content_type = "text/plain; charset=utf-8";
+			r->status = 415;
+			kn_buf_addf(&r->body, "send forms as application/x-www-form-urlencoded\n");
+			r->content_type = "text/plain; charset=utf-8";
 			goto send;
 		}
-		st = kn_form_parse(&r.arena, cn->upload.data, cn->upload.len, &r.form, &err);
+		st = kn_form_parse(&r->arena, cn->upload.data, cn->upload.len, &r->form, &cn->err);
 	}
 	if (st != KN_OK) {
-		r.status = 400;
-		r.content_type = "text/plain; charset=utf-8";
-		kn_buf_addf(&r.body, "%s\n", err.msg);
+		r->status = 400;
+		r->content_type = "text/plain; charset=utf-8";
+		kn_buf_addf(&r->body, "%s\n", cn->err.msg);
 		goto send;
 	}
-	kn_portal_dispatch(&r, &err);
+	/* A page view is answered here, on the event-loop thread that read it:
+	 * it never waits for a lock or a hash.  Anything else (a login's
+	 * argon2id hash, a write that may wait for an import's lock) goes to a
+	 * worker while the connection is suspended, so this thread goes on
+	 * serving pages. */
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		if (kn_work_queue(s, cn) != KN_OK) {
+			finish(cn);
+			return refuse(c, cn, 503, "the portal is busy; try again in a few seconds\n");
+		}
+		return MHD_YES;
+	}
+	kn_portal_dispatch(r, &cn->err);
 send:;
-	enum MHD_Result ret = answer(c, cn, &r);
-	kn_req_db_release(&r);
-	kn_buf_free(&r.body);
-	kn_arena_free(&r.arena);
-	kn_work_give(s);
+	enum MHD_Result ret = answer(c, cn, r);
+	finish(cn);
 	return ret;
+}
+
+/* Runs a queued request on a worker thread, then wakes its connection. */
+void kn_work_run(struct kn_srv *s, struct conn *cn)
+{
+	(void)s;
+	kn_portal_dispatch(&cn->r, &cn->err);
+	kn_req_db_release(&cn->r);
+	cn->done = 1;
+	MHD_resume_connection(cn->c);
 }
 
 static void srv_free(struct kn_srv *s)
@@ -368,8 +421,11 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	}
 	if ((st = kn_srv_listen(o->listen ? o->listen : "127.0.0.1:8080", &s->fd, url, err)) != KN_OK)
 		goto fail;
-	s->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-	                        MHD_USE_POLL | MHD_USE_ITC,
+	/* a few event-loop threads for every connection (epoll), and the
+	 * workers of serve_state.c for what may block */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	                        MHD_ALLOW_SUSPEND_RESUME,
 	                        0, NULL, NULL, on_request, s,
 	                        MHD_OPTION_LISTEN_SOCKET, s->fd,
 	                        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
@@ -377,10 +433,14 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT,
 	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
-	                        MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? cores : 1),
 	                        MHD_OPTION_END);
 	if (s->d == NULL) {
 		st = kn_err_set(err, KN_FAIL, "cannot start the HTTP server on %s", url);
+		goto fail;
+	}
+	if ((st = kn_workers_start(s, err)) != KN_OK) {
+		MHD_stop_daemon(s->d);
 		goto fail;
 	}
 	if (pthread_create(&s->mailer, NULL, kn_srv_mailer, s) == 0)
@@ -412,6 +472,7 @@ void kn_serve_stop(struct kn_server *server)
 	s->stopping = 1;
 	pthread_cond_signal(&s->mail_cv);
 	pthread_mutex_unlock(&s->mu);
+	kn_workers_join(s);
 	MHD_stop_daemon(s->d);
 	if (fd >= 0 && fd != s->fd)
 		close(fd);

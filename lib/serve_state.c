@@ -63,31 +63,6 @@ void kn_req_db_release(struct kn_page_req *r)
 	r->db = NULL;
 }
 
-kn_status kn_work_take(struct kn_srv *s)
-{
-	kn_status st = KN_OK;
-	pthread_mutex_lock(&s->mu);
-	if (s->working >= WORK_SLOTS && s->work_waiting >= WORK_QUEUE) {
-		st = KN_TEMPFAIL;
-	} else {
-		s->work_waiting++;
-		while (s->working >= WORK_SLOTS)
-			pthread_cond_wait(&s->work_cv, &s->mu);
-		s->work_waiting--;
-		s->working++;
-	}
-	pthread_mutex_unlock(&s->mu);
-	return st;
-}
-
-void kn_work_give(struct kn_srv *s)
-{
-	pthread_mutex_lock(&s->mu);
-	s->working--;
-	pthread_cond_signal(&s->work_cv);
-	pthread_mutex_unlock(&s->mu);
-}
-
 kn_status kn_hash_slot_take(struct kn_srv *s, struct kn_err *err)
 {
 	kn_status st = KN_OK;
@@ -129,6 +104,80 @@ const char *kn_srv_template(const struct kn_srv *s, const char *name)
 		if (strcmp(s->tnames[i], name) == 0)
 			return s->ttexts[i];
 	return NULL;
+}
+
+/* ---- the workers: what may block leaves the event loop ----------------- */
+
+kn_status kn_work_queue(struct kn_srv *s, struct conn *job)
+{
+	kn_status st = KN_OK;
+	pthread_mutex_lock(&s->mu);
+	if (s->work_waiting >= s->o.threads * WORK_QUEUE_PER_THREAD) {
+		st = KN_TEMPFAIL;
+	} else {
+		kn_work_link(job, NULL);
+		if (s->work_tail)
+			kn_work_link(s->work_tail, job);
+		else
+			s->work_head = job;
+		s->work_tail = job;
+		s->work_waiting++;
+		/* suspended before a worker can pick it up and resume it */
+		kn_work_suspend(job);
+		pthread_cond_signal(&s->work_cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return st;
+}
+
+static void *worker(void *arg)
+{
+	struct kn_srv *s = arg;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->work_head == NULL && !s->stopping)
+			pthread_cond_wait(&s->work_cv, &s->mu);
+		if (s->work_head == NULL)
+			break;
+		struct conn *job = s->work_head;
+		s->work_head = kn_work_next(job);
+		if (s->work_head == NULL)
+			s->work_tail = NULL;
+		s->work_waiting--;
+		pthread_mutex_unlock(&s->mu);
+		kn_work_run(s, job);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+kn_status kn_workers_start(struct kn_srv *s, struct kn_err *err)
+{
+	s->workers = kn_xmalloc((size_t)s->o.threads * sizeof *s->workers);
+	for (int i = 0; i < s->o.threads; i++) {
+		if (pthread_create(&s->workers[i], NULL, worker, s) != 0) {
+			kn_workers_join(s);
+			return kn_err_set(err, KN_FAIL, "cannot start the worker threads");
+		}
+		s->nworkers++;
+	}
+	return KN_OK;
+}
+
+/* The queue is empty by now (kn_serve_stop waits for the requests in
+ * flight): the workers finish and are joined. */
+void kn_workers_join(struct kn_srv *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->work_cv);
+	pthread_mutex_unlock(&s->mu);
+	for (int i = 0; i < s->nworkers; i++)
+		pthread_join(s->workers[i], NULL);
+	s->nworkers = 0;
+	free(s->workers);
+	s->workers = NULL;
 }
 
 /* ---- the mailer: what the portal queues leaves at once ---------------- */

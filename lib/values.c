@@ -204,8 +204,12 @@ kn_status kn_timezone_check(const char *tz, struct kn_err *err)
 	return KN_OK;
 }
 
+/* bumped when the zone changes, so a cached "now" is never in the old one */
+static volatile int zone_generation;
+
 void kn_clock_zone(const char *tz)
 {
+	zone_generation++;
 	/* the business's zone, not the process's: a server in UTC must not move
 	 * "today" for a kennel in Chicago; none set means the machine's own */
 	if (tz != NULL && *tz != '\0')
@@ -274,14 +278,30 @@ kn_status kn_time_parse(const char *text, char out[20], struct kn_err *err)
 	return KN_OK;
 }
 
+/* The local time of this second as text, made once per second and thread
+ * (localtime_r takes a process-wide lock, and the server asks often). */
+static const char *clock_text(void)
+{
+	static _Thread_local time_t cached_at = -1;
+	static _Thread_local int cached_zone;
+	static _Thread_local char cached[20];
+	time_t t = time(NULL);
+	if (t != cached_at || cached_zone != zone_generation) {
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_at = t;
+		cached_zone = zone_generation;
+	}
+	return cached;
+}
+
 kn_day kn_today(void)
 {
 	if (fixed_today >= 0)
 		return fixed_today;
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1L, tm.tm_mday);
+	const char *now = clock_text();
+	return days_from_civil(atol(now), atol(now + 5), atol(now + 8));
 }
 
 void kn_now_text(char out[20])
@@ -290,10 +310,19 @@ void kn_now_text(char out[20])
 		memcpy(out, fixed_now, 20);
 		return;
 	}
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm);
+	memcpy(out, clock_text(), 20);
+}
+
+long long kn_time_seconds(const char *when)
+{
+	long y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0;
+	read_number(when, 4, &y);
+	read_number(when + 5, 2, &m);
+	read_number(when + 8, 2, &d);
+	read_number(when + 11, 2, &hh);
+	read_number(when + 14, 2, &mm);
+	read_number(when + 17, 2, &ss);
+	return (long long)days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
 }
 
 void kn_time_add_seconds(const char *when, long long seconds, char out[20])
