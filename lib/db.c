@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include "kn_internal.h"
 
 extern const char *const kn_migrations[];
@@ -193,9 +195,20 @@ static kn_status apply_zone(struct kn_db *db, struct kn_err *err)
 	return s;
 }
 
+/* SQLite's memory statistics take one global mutex on every allocation:
+ * kennel reads none of them, and with the portal's threads (or a million
+ * rows of an import) that lock is pure cost.  Possible only before SQLite
+ * starts, so the first open of the process does it. */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *created,
                      struct kn_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
 	struct stat sb;
 	struct kn_db *db;
 	kn_status st = KN_OK;

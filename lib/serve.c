@@ -377,11 +377,6 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	pthread_cond_init(&s->work_cv, NULL);
 	if ((st = kn_crypto_init(err)) != KN_OK || (st = kn_srv_load_templates(s, err)) != KN_OK)
 		goto fail;
-	/* SQLite's memory statistics take one global mutex on every
-	 * allocation: with a thread per connection that lock, not the work,
-	 * bounded the page rate.  Only possible before the first connection,
-	 * which is why kennel serve opens none before this. */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	/* every handle is opened now, before any thread runs: opening one sets
 	 * the process's time zone, which must not change under a reader */
 	/* a handle for every connection that may be mid-page at once, so page

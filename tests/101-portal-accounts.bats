@@ -395,3 +395,39 @@ load portal_helper
 	run grep -c '^503$' codes.txt
 	[ "$output" -gt 0 ]
 }
+
+@test "mail the portal cannot deliver stays queued for the cron mail send, and goes once" {
+	portal_db
+	kennel -q prefs set mail.url "smtp://127.0.0.1:$(free_port)"
+	start_portal
+	token=$(csrf_of /forgot)
+	run post /forgot jar "csrf=$token" login=ann
+	assert_output 200
+	sleep 1
+	assert_equal "$(sql "SELECT status, last_error FROM outbox WHERE kind = 'password-reset'")" \
+		"queued|Couldn't connect to server"
+	kennel -q prefs set mail.url "file://$MAIL_DIR"
+	# the next cron run, after the retry's minute
+	KENNEL_NOW=2026-11-23T09:05:00 run kennel mail send
+	wait_mail 1
+	assert_equal "$(ls "$MAIL_DIR" | wc -l)" 1
+	assert_equal "$(sql "SELECT status FROM outbox WHERE kind = 'password-reset'")" "sent"
+}
+
+@test "KENNEL_PORTAL_TEMPLATES brands the portal; values stay escaped in the business's templates" {
+	portal_db
+	mkdir brand
+	sed 's|<main>|<main><p class="brand-banner">Happy Tails, since 1999</p>|' \
+		"$ROOT/share/kennel/portal/layout.html" > brand/layout.html
+	printf 'body{background:#fdf}\n' > brand/style.css
+	kennel -q owner edit 1 --first '<i>Ann</i>'
+	KENNEL_PORTAL_TEMPLATES="$BATS_TEST_TMPDIR/brand" start_portal
+	run -0 get /login
+	assert_output --partial '<p class="brand-banner">Happy Tails, since 1999</p>'
+	run -0 curl -s "$URL/style.css"
+	assert_output "body{background:#fdf}"
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /
+	assert_output --partial 'Welcome, &lt;i&gt;Ann&lt;/i&gt;.'
+	assert_output --partial 'brand-banner'
+}
