@@ -47,7 +47,9 @@ class Session(socketserver.StreamRequestHandler):
                 data = b""
                 while True:
                     l = self.rfile.readline()
-                    if not l or l == b".\r\n":
+                    if not l:
+                        return  # hung up before the end of the data: not a message
+                    if l == b".\r\n":
                         break
                     data += l
                 if mode == "stall":
