@@ -351,10 +351,16 @@ kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struc
 			sqlite3_bind_text(st, 2, rules->required.data, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 			if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
-				if (kn_col_text(st, 2) && rules->owner_words)
+				if (kn_col_text(st, 2) && rules->owner_words) {
+					/* the owner knows a stay by its pick-up day, the day after
+					 * the last night */
+					char ends[11];
+					kn_date_format(strcmp(r->service, "boarding") == 0 ? r->last + 1
+					                                                  : r->last, ends);
 					snprintf(why, whylen, "%s's %s vaccination expires on %s, before your "
-					         "booking ends on %s", kn_col_text(st, 0), kn_col_text(st, 1),
-					         kn_col_text(st, 2), last);
+					         "stay ends on %s", kn_col_text(st, 0), kn_col_text(st, 1),
+					         kn_col_text(st, 2), ends);
+				}
 				else if (kn_col_text(st, 2))
 					snprintf(why, whylen, "%s's %s expires on %s, before %s",
 					         kn_col_text(st, 0), kn_col_text(st, 1), kn_col_text(st, 2), last);

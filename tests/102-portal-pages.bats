@@ -186,7 +186,7 @@ pages_db() {
 	csrf=$(csrf_of /requests)
 	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 end=2026-12-27
 	assert_output 422
-	run grep -c "<p class=\"error\">Rex&#39;s rabies vaccination expires on 2026-12-21, before your booking ends on 2026-12-26</p>" "$BATS_TEST_TMPDIR/b.txt"
+	run grep -c "<p class=\"error\">Rex&#39;s rabies vaccination expires on 2026-12-21, before your stay ends on 2026-12-27</p>" "$BATS_TEST_TMPDIR/b.txt"
 	assert_output 1
 	assert_equal "$(sql 'SELECT count(*) FROM requests')" 0
 	# the form comes back with what was chosen
