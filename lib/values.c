@@ -55,6 +55,18 @@ static int read_number(const char *s, int maxdigits, long *out)
 	return n;
 }
 
+/* The fields of a YYYY-MM-DDTHH:MM:SS (0 where a field is not digits). */
+static void read_time(const char *t, long *y, long *m, long *d, long *hh, long *mm, long *ss)
+{
+	*y = *m = *d = *hh = *mm = *ss = 0;
+	read_number(t, 4, y);
+	read_number(t + 5, 2, m);
+	read_number(t + 8, 2, d);
+	read_number(t + 11, 2, hh);
+	read_number(t + 14, 2, mm);
+	read_number(t + 17, 2, ss);
+}
+
 kn_status kn_count_parse(const char *text, const char *what, long long max, long long *n,
                          struct kn_err *err)
 {
@@ -222,14 +234,9 @@ void kn_clock_zone(const char *tz)
 void kn_rfc5322_date(const char *now, char out[40])
 {
 	struct tm tm = { 0 };
-	long y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0;
+	long y, m, d, hh, mm, ss;
 
-	read_number(now, 4, &y);
-	read_number(now + 5, 2, &m);
-	read_number(now + 8, 2, &d);
-	read_number(now + 11, 2, &hh);
-	read_number(now + 14, 2, &mm);
-	read_number(now + 17, 2, &ss);
+	read_time(now, &y, &m, &d, &hh, &mm, &ss);
 	tm.tm_year = (int)y - 1900;
 	tm.tm_mon = (int)m - 1;
 	tm.tm_mday = (int)d;
@@ -315,13 +322,8 @@ void kn_now_text(char out[20])
 
 long long kn_time_seconds(const char *when)
 {
-	long y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0;
-	read_number(when, 4, &y);
-	read_number(when + 5, 2, &m);
-	read_number(when + 8, 2, &d);
-	read_number(when + 11, 2, &hh);
-	read_number(when + 14, 2, &mm);
-	read_number(when + 17, 2, &ss);
+	long y, m, d, hh, mm, ss;
+	read_time(when, &y, &m, &d, &hh, &mm, &ss);
 	return (long long)days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
 }
 
