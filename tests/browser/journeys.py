@@ -17,10 +17,10 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (StaleElementReferenceException, TimeoutException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 URL = os.environ["URL"]
@@ -58,6 +58,10 @@ def text(d):
         return d.find_element(By.TAG_NAME, "body").text
     except StaleElementReferenceException:
         return ""  # the page is being replaced
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return ""
+        raise
 
 
 def wait_for(d, predicate, what, timeout=10):
@@ -73,11 +77,27 @@ def fill(d, field, value):
     el.send_keys(value)
 
 
+def gone(element):
+    """Whether an element left the document: Chromium says so either as a
+    stale reference or, mid-navigation, as a node of another document."""
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+    return check
+
+
 def submit(d, label):
     """Clicks the button and waits for the next page to replace this one."""
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.XPATH, f"//button[normalize-space()='{label}']").click()
-    WebDriverWait(d, 30).until(EC.staleness_of(old))
+    WebDriverWait(d, 30).until(gone(old))
 
 
 def mail_link(to, path, timeout=10):
