@@ -21,6 +21,16 @@
 
 struct kn_srv;
 
+/* What the portal reads from the company and the preferences: re-read when
+ * the database changes (at most once a second), so 'kennel company set' or
+ * 'prefs set portal.session_idle_minutes' needs no restart. */
+struct kn_settings {
+	int https;                    /* the portal URL is https:// */
+	long idle_minutes;
+	int single_session;
+	char company_name[256];
+};
+
 struct kn_page_req {
 	struct kn_srv *srv;
 	struct kn_arena arena;
@@ -31,6 +41,7 @@ struct kn_page_req {
 	long long id;                 /* the number in /pets/ID */
 	const char *cookie_header, *sec_fetch_site;
 	struct kn_db *db;             /* taken from the pool when first needed */
+	struct kn_settings set;       /* as of this request */
 	int reading;                  /* a GET: the handle comes with a read transaction */
 	unsigned long long gen;       /* the database's generation before any read (0: none) */
 
@@ -93,11 +104,9 @@ void kn_hash_slot_give(struct kn_srv *s);
 const char *kn_srv_dummy_hash(const struct kn_srv *s);
 const char *kn_srv_template(const struct kn_srv *s, const char *name);
 const char *kn_srv_mail_templates(const struct kn_srv *s);
-int kn_srv_https(const struct kn_srv *s);
 const unsigned char *kn_srv_key(const struct kn_srv *s);
-long kn_srv_idle_minutes(const struct kn_srv *s);
-int kn_srv_single_session(const struct kn_srv *s);
-const char *kn_srv_company_name(const struct kn_srv *s);
+/* r->set from the server's, read again first if the database changed */
+kn_status kn_srv_settings(struct kn_page_req *r, struct kn_err *err);
 void kn_srv_log(struct kn_srv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct kn_cache *kn_srv_cache(const struct kn_srv *s);
 /* Wakes the mailer: what was just queued leaves now, in the background. */

@@ -32,12 +32,11 @@ struct kn_srv {
 	struct kn_serve_options o;
 	struct MHD_Daemon *d;
 	int fd;
-	int https;
 	unsigned char key[32];
 	char dummy_hash[crypto_pwhash_STRBYTES];
-	long idle_minutes;
-	int single_session;
-	char company_name[256];
+	struct kn_settings set;       /* under mu */
+	unsigned long long set_gen;   /* the generation they were read at */
+	long set_checked;             /* the second they were last checked */
 	/* the page templates: shipped, or the override folder's */
 	size_t ntemplates;
 	const char **tnames;
@@ -77,6 +76,10 @@ kn_status kn_srv_listen(const char *listen_spec, int *fd_out, char url[128],
                         struct kn_err *err);
 kn_status kn_srv_load_templates(struct kn_srv *s, struct kn_err *err);
 kn_status kn_srv_read_settings(struct kn_srv *s, struct kn_db *db, struct kn_err *err);
+kn_status kn_settings_read(struct kn_db *db, struct kn_settings *set, struct kn_err *err);
+/* the settings as the server has them now (an answer made before any
+ * handler ran: 413, 431, 503) */
+void kn_srv_settings_now(struct kn_srv *s, struct kn_settings *set);
 /* the mailer thread: delivers what the portal queued, when woken */
 void *kn_srv_mailer(void *arg);
 

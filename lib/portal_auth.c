@@ -141,7 +141,7 @@ kn_status kn_route_login(struct kn_page_req *r, struct kn_err *err)
 	char actor[32];
 	snprintf(actor, sizeof actor, "owner:%lld", owner);
 	kn_db_act(db, actor, "portal");
-	s = kn_session_create(db, owner, r->client, kn_srv_single_session(r->srv), token, err);
+	s = kn_session_create(db, owner, r->client, r->set.single_session, token, err);
 	if (s == KN_OK)
 		s = kn_tx_commit(db, err);
 	if (s != KN_OK)

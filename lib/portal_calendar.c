@@ -223,7 +223,7 @@ kn_status kn_route_calendar_ics(struct kn_page_req *r, struct kn_err *err)
 	struct kn_buf *b = &r->body;
 	kn_buf_addf(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//kennel//owner portal//EN\r\n"
 	            "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:");
-	ics_text(b, kn_srv_company_name(r->srv));
+	ics_text(b, r->set.company_name);
 	kn_buf_add(b, "\r\n", 2);
 	if ((s = kn_prepare(db, "SELECT r.id, r.service, r.status, r.start, r.end, r.start_time,"
 	                        " (SELECT group_concat(p.name, ', ') FROM request_pets rp"

@@ -15,8 +15,8 @@ const char *kn_cookie_name(const struct kn_page_req *r, const char *base)
 {
 	/* __Host-: sent only over https, for this host and path / */
 	if (strcmp(base, "session") == 0)
-		return kn_srv_https(r->srv) ? "__Host-kennel_session" : "kennel_session";
-	return kn_srv_https(r->srv) ? "__Host-kennel_csrf" : "kennel_csrf";
+		return r->set.https ? "__Host-kennel_session" : "kennel_session";
+	return r->set.https ? "__Host-kennel_csrf" : "kennel_csrf";
 }
 
 void kn_set_cookie(struct kn_page_req *r, const char *name, const char *value, long max_age)
@@ -28,7 +28,7 @@ void kn_set_cookie(struct kn_page_req *r, const char *name, const char *value, l
 		snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
 	r->cookies[r->ncookies++] = kn_arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; "
 	                                            "SameSite=Lax%s%s", name, value,
-	                                            kn_srv_https(r->srv) ? "; Secure" : "", age);
+	                                            r->set.https ? "; Secure" : "", age);
 }
 
 static void mac_hex(struct kn_page_req *r, const char *kind, const char *token, char out[65])
@@ -202,7 +202,7 @@ kn_status kn_render_part(struct kn_page_req *r, const char *tmpl, const char **h
 static void page_values(struct kn_page_req *r, const char *title)
 {
 	kn_h_set(r->page, "title", title);
-	kn_h_set(r->page, "company_name", kn_srv_company_name(r->srv));
+	kn_h_set(r->page, "company_name", r->set.company_name);
 	kn_h_default(r->page, "link", "");
 	kn_h_default(r->page, "link_text", "");
 	kn_h_default(r->page, "notice", kn_notice(r));
@@ -302,7 +302,7 @@ static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 	char token[KN_TOKEN_CHARS], hash[65], created[20], seen[20];
 	long long owner = 0;
 	int stale = 1;
-	long idle = kn_srv_idle_minutes(r->srv);
+	long idle = r->set.idle_minutes;
 	if (!r->cookie_header ||
 	    !kn_cookie_get(r->cookie_header, kn_cookie_name(r, "session"), token, sizeof token) ||
 	    strlen(token) != KN_TOKEN_CHARS - 1)
@@ -354,11 +354,11 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 	/* the generation comes first: whatever the page then reads is at least
 	 * as new as it (portal_cache.c) */
 	int reading = strcmp(method, "GET") == 0;
-	kn_status s = KN_OK;
-	if (reading) {
-		r->reading = 1;
-		r->gen = kn_cache_generation(kn_srv_cache(r->srv));
-	}
+	r->reading = reading;
+	r->gen = kn_cache_generation(kn_srv_cache(r->srv));
+	kn_status s = kn_srv_settings(r, err);
+	if (s != KN_OK)
+		goto failed;
 	s = find_session(r, err);
 	if (s != KN_OK)
 		goto failed;

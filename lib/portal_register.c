@@ -374,7 +374,7 @@ kn_status kn_route_register_confirm(struct kn_page_req *r, struct kn_err *err)
 	}
 	char session[KN_TOKEN_CHARS];
 	if (s == KN_OK)
-		s = kn_session_create(db, owner, r->client, kn_srv_single_session(r->srv), session, err);
+		s = kn_session_create(db, owner, r->client, r->set.single_session, session, err);
 	if (s == KN_OK)
 		s = kn_tx_commit(db, err);
 	if (s != KN_OK)

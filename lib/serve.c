@@ -150,7 +150,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	pthread_mutex_unlock(&s->mu);
 }
 
-static void add_common_headers(struct kn_srv *s, struct MHD_Response *resp)
+static void add_common_headers(int https, struct MHD_Response *resp)
 {
 	MHD_add_response_header(resp, "Content-Security-Policy",
 	                        "default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -158,7 +158,7 @@ static void add_common_headers(struct kn_srv *s, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	if (s->https)
+	if (https)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
 		                        "max-age=31536000; includeSubDomains");
 }
@@ -169,7 +169,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct conn *cn, struct 
 		r->body.len, r->body.data ? r->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
-	add_common_headers(cn->srv, resp);
+	add_common_headers(r->set.https, resp);
 	MHD_add_response_header(resp, "Content-Type",
 	                        r->content_type ? r->content_type : "text/html; charset=utf-8");
 	if (r->location)
@@ -196,7 +196,9 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct conn *cn, struct 
 static enum MHD_Result refuse(struct MHD_Connection *c, struct conn *cn, unsigned status,
                               const char *text)
 {
-	struct kn_page_req r = { .srv = cn->srv, .status = status, .content_type = "text/plain; charset=utf-8" };
+	struct kn_page_req r = { .srv = cn->srv, .status = status,
+	                         .content_type = "text/plain; charset=utf-8" };
+	kn_srv_settings_now(cn->srv, &r.set);
 	kn_buf_add(&r.body, text, strlen(text));
 	if (status == 503)
 		r.retry_after = 5;

@@ -90,12 +90,8 @@ void kn_hash_slot_give(struct kn_srv *s)
 }
 
 const char *kn_srv_dummy_hash(const struct kn_srv *s) { return s->dummy_hash; }
-int kn_srv_https(const struct kn_srv *s) { return s->https; }
 const unsigned char *kn_srv_key(const struct kn_srv *s) { return s->key; }
-long kn_srv_idle_minutes(const struct kn_srv *s) { return s->idle_minutes; }
-int kn_srv_single_session(const struct kn_srv *s) { return s->single_session; }
 const char *kn_srv_mail_templates(const struct kn_srv *s) { return s->o.mail_templates; }
-const char *kn_srv_company_name(const struct kn_srv *s) { return s->company_name; }
 struct kn_cache *kn_srv_cache(const struct kn_srv *s) { return s->cache; }
 
 const char *kn_srv_template(const struct kn_srv *s, const char *name)
@@ -312,7 +308,7 @@ kn_status kn_srv_load_templates(struct kn_srv *s, struct kn_err *err)
 	return KN_OK;
 }
 
-kn_status kn_srv_read_settings(struct kn_srv *s, struct kn_db *db, struct kn_err *err)
+kn_status kn_settings_read(struct kn_db *db, struct kn_settings *set, struct kn_err *err)
 {
 	struct kn_company co;
 	char *v;
@@ -320,17 +316,60 @@ kn_status kn_srv_read_settings(struct kn_srv *s, struct kn_db *db, struct kn_err
 	kn_status st = kn_company_get(db, &co, err);
 	if (st != KN_OK)
 		return st;
-	s->https = co.portal_url && strncasecmp(co.portal_url, "https://", 8) == 0;
-	snprintf(s->company_name, sizeof s->company_name, "%s", co.name ? co.name : "");
+	set->https = co.portal_url && strncasecmp(co.portal_url, "https://", 8) == 0;
+	snprintf(set->company_name, sizeof set->company_name, "%s", co.name ? co.name : "");
 	kn_company_free(&co);
 	if ((st = kn_pref_get(db, "portal.session_idle_minutes", &v, &def, err)) != KN_OK)
 		return st;
-	s->idle_minutes = strtol(v, NULL, 10);
+	set->idle_minutes = strtol(v, NULL, 10);
 	free(v);
 	if ((st = kn_pref_get(db, "portal.single_session", &v, &def, err)) != KN_OK)
 		return st;
-	s->single_session = strcmp(v, "true") == 0;
+	set->single_session = strcmp(v, "true") == 0;
 	free(v);
+	return KN_OK;
+}
+
+void kn_srv_settings_now(struct kn_srv *s, struct kn_settings *set)
+{
+	pthread_mutex_lock(&s->mu);
+	*set = s->set;
+	pthread_mutex_unlock(&s->mu);
+}
+
+kn_status kn_srv_settings(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_srv *s = r->srv;
+	long now = (long)time(NULL);
+	int stale;
+	pthread_mutex_lock(&s->mu);
+	stale = r->gen != 0 && r->gen != s->set_gen && s->set_checked != now;
+	if (stale)
+		s->set_checked = now;
+	r->set = s->set;
+	pthread_mutex_unlock(&s->mu);
+	if (!stale)
+		return KN_OK;
+	struct kn_db *db = kn_req_db(r, err);
+	struct kn_settings fresh;
+	if (db == NULL)
+		return err->status;
+	kn_status st = kn_settings_read(db, &fresh, err);
+	if (st != KN_OK)
+		return st;
+	pthread_mutex_lock(&s->mu);
+	s->set = fresh;
+	s->set_gen = r->gen;
+	pthread_mutex_unlock(&s->mu);
+	r->set = fresh;
+	return KN_OK;
+}
+
+kn_status kn_srv_read_settings(struct kn_srv *s, struct kn_db *db, struct kn_err *err)
+{
+	kn_status st = kn_settings_read(db, &s->set, err);
+	if (st != KN_OK)
+		return st;
 	if ((st = kn_tx_begin(db, err)) != KN_OK)
 		return st;
 	if ((st = kn_portal_key(db, s->key, err)) != KN_OK) {
@@ -339,4 +378,3 @@ kn_status kn_srv_read_settings(struct kn_srv *s, struct kn_db *db, struct kn_err
 	}
 	return kn_tx_commit(db, err);
 }
-

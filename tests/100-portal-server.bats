@@ -158,3 +158,21 @@ load portal_helper
 	for i in 1 2 3; do assert_equal "$(cat code$i)" 303; done
 	assert_equal "$(sql "SELECT count(*) FROM audit WHERE summary LIKE 'logged in%'")" 3
 }
+
+@test "the company's name and the session preferences apply without a restart (within a second)" {
+	portal_db
+	start_portal
+	run -0 curl -s "$URL/login"
+	assert_output --partial "<title>Log in · Happy Tails</title>"
+	kennel -q company set --name "Waggin' Tails"
+	sleep 1.1
+	run -0 curl -s "$URL/login"
+	assert_output --partial "<title>Log in · Waggin&#39; Tails</title>"
+	assert_equal "$(login ann 'a fine password 1' a)" 303
+	kennel -q prefs set portal.single_session false
+	sleep 1.1
+	curl -s -o /dev/null "$URL/healthz"
+	assert_equal "$(login ann 'a fine password 1' b)" 303
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR a)" "$URL/"
+	assert_output 200
+}
