@@ -451,27 +451,38 @@ kn_status kn_request_set_status(struct kn_db *db, long long id, const char *stat
 	return s;
 }
 
-kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
-                           const char **rule, char *why, size_t whylen, struct kn_err *err)
+/* Every approval rule, capacity last, on a loaded request: the one place
+ * staff's approvals and the portal's checks are decided. */
+static kn_status evaluate(struct kn_db *db, const struct kn_req *r, int owner_words,
+                          int *refused, const char **rule, char *why, size_t whylen,
+                          struct kn_err *err)
 {
-	struct kn_req r;
 	struct kn_rules rules;
-	kn_status s = kn_request_load(db, id, &r, err);
+	kn_status s = kn_rules_load(db, &rules, err);
 
 	*refused = 0;
 	*rule = "";
-	if (s != KN_OK)
-		return s;
-	if ((s = kn_rules_load(db, &rules, err)) == KN_OK) {
+	if (s == KN_OK) {
 		rules.owner_words = owner_words;
-		s = kn_request_rules(db, &rules, &r, refused, why, whylen, err);
+		s = kn_request_rules(db, &rules, r, refused, why, whylen, err);
 		if (s == KN_OK && !*refused)
-			s = over_capacity(db, &rules, &r, refused, why, whylen, err);
+			s = over_capacity(db, &rules, r, refused, why, whylen, err);
 		if (*refused)
 			*rule = rules.rule;
 	}
 	kn_rules_free(&rules);
 	return s;
+}
+
+kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
+                           const char **rule, char *why, size_t whylen, struct kn_err *err)
+{
+	struct kn_req r;
+	kn_status s = kn_request_load(db, id, &r, err);
+
+	*refused = 0;
+	*rule = "";
+	return s == KN_OK ? evaluate(db, &r, owner_words, refused, rule, why, whylen, err) : s;
 }
 
 kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
@@ -486,17 +497,9 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 	if (strcmp(action, "approve") == 0) {
 		if (strcmp(r.status, "pending") != 0)
 			return kn_err_set(err, KN_FAIL, "request %lld is %s, not pending", id, r.status);
-		struct kn_rules rules;
-		if ((s = kn_rules_load(db, &rules, err)) != KN_OK) {
-			kn_rules_free(&rules);
-			return s;
-		}
 		int refused = 0;
-		s = kn_request_rules(db, &rules, &r, &refused, why, sizeof why, err);
-		if (s == KN_OK && !refused)
-			s = over_capacity(db, &rules, &r, &refused, why, sizeof why, err);
-		kn_rules_free(&rules);
-		if (s != KN_OK)
+		const char *rule;
+		if ((s = evaluate(db, &r, 0, &refused, &rule, why, sizeof why, err)) != KN_OK)
 			return s;
 		if (refused && !force)
 			return kn_err_set(err, KN_FAIL, "request %lld: %s", id, why);
