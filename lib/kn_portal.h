@@ -28,6 +28,7 @@ struct kn_settings {
 	int https;                    /* the portal URL is https:// */
 	long idle_minutes;
 	int single_session;
+	int self_register;            /* portal.self_register */
 	char company_name[256];
 };
 
@@ -95,12 +96,6 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err);
 /* ---- what serve.c gives the handlers ------------------------------- */
 
 struct kn_db *kn_req_db(struct kn_page_req *r, struct kn_err *err);
-/* Gives the handle back to the pool before a slow step (a hash). */
-void kn_req_db_release(struct kn_page_req *r);
-/* At most --threads argon2id verifications at once; KN_TEMPFAIL when too
- * many wait already (the answer is then 503 at once). */
-kn_status kn_hash_slot_take(struct kn_srv *s, struct kn_err *err);
-void kn_hash_slot_give(struct kn_srv *s);
 const char *kn_srv_dummy_hash(const struct kn_srv *s);
 const char *kn_srv_template(const struct kn_srv *s, const char *name);
 const char *kn_srv_mail_templates(const struct kn_srv *s);

@@ -16,8 +16,6 @@
 #define HEADER_LINES_LIMIT 100
 #define CONNECTION_LIMIT 1024
 #define CONNECTION_TIMEOUT 30
-#define HASH_QUEUE_PER_THREAD 4
-#define POOL_HANDLES 64
 /* requests waiting for a worker, per --threads; then 503 at once */
 #define WORK_QUEUE_PER_THREAD 8
 
@@ -43,10 +41,9 @@ struct kn_srv {
 	char **ttexts;
 
 	pthread_mutex_t mu;
-	pthread_cond_t pool_cv, hash_cv, idle_cv, mail_cv;
+	pthread_cond_t pool_cv, idle_cv, mail_cv;
 	struct kn_db **pool;
 	size_t npool, nfree;
-	int hashing, hash_waiting;
 	/* the workers: what may block (hashes, writes) runs there */
 	struct conn *work_head, *work_tail;
 	int work_waiting;
@@ -61,6 +58,8 @@ struct kn_srv {
 	struct kn_cache *cache;
 };
 
+/* Gives the request's handle back to the pool, its transaction ended. */
+void kn_req_db_release(struct kn_page_req *r);
 /* Hands a request to the workers and suspends its connection; KN_TEMPFAIL
  * when --threads x 8 wait already (the answer is then 503 at once). */
 struct conn;

@@ -62,7 +62,8 @@ kn_status kn_route_account(struct kn_page_req *r, struct kn_err *err)
 	return s == KN_OK ? kn_page(r, 200, "account.html", "Your account", err) : s;
 }
 
-/* One full-cost check of the owner's current password, in a hash slot. */
+/* One full-cost check of the owner's current password (on a worker, as
+ * every POST: --threads bounds the hashes at once). */
 static kn_status current_password_ok(struct kn_page_req *r, const char *given, int *ok,
                                      struct kn_err *err)
 {
@@ -79,14 +80,10 @@ static kn_status current_password_ok(struct kn_page_req *r, const char *given, i
 	if (sqlite3_step(st) == SQLITE_ROW && kn_col_text(st, 0) && strlen(kn_col_text(st, 0)) < 128)
 		snprintf(hash, sizeof hash, "%s", kn_col_text(st, 0));
 	sqlite3_finalize(st);
-	kn_req_db_release(r);
-	if ((s = kn_hash_slot_take(r->srv, err)) != KN_OK)
-		return s;
 	*ok = given && hash[0] &&
 	      crypto_pwhash_str_verify(hash, given, strlen(given)) == 0;
-	kn_hash_slot_give(r->srv);
 	sodium_memzero(hash, sizeof hash);
-	return kn_req_db(r, err) ? KN_OK : err->status;
+	return KN_OK;
 }
 
 kn_status kn_route_account_save(struct kn_page_req *r, struct kn_err *err)
@@ -136,7 +133,6 @@ kn_status kn_route_account_save(struct kn_page_req *r, struct kn_err *err)
 		const char *current = kn_form_one(&r->form, "current", &dup);
 		if ((s = current_password_ok(r, dup ? NULL : current, &ok, err)) != KN_OK)
 			return s;
-		db = r->db;
 		if (!ok) {
 			kn_field_error(r, "current", "To change your email, enter your current password.");
 			s = load_account(r, db, 1, err);
@@ -196,16 +192,10 @@ kn_status kn_route_account_password(struct kn_page_req *r, struct kn_err *err)
 		return err->status;
 	if (ok) {
 		kn_req_act_as_owner(r);
-		if ((s = kn_hash_slot_take(r->srv, err)) != KN_OK)
-			return s;
 		struct kn_err perr = { 0 };
-		s = kn_tx_begin(db, err);
-		kn_status ps = KN_OK;
-		if (s == KN_OK)
-			ps = kn_creds_set(db, r->owner_id, NULL, pass, &perr); /* ends every session */
-		kn_hash_slot_give(r->srv);
-		if (s != KN_OK)
+		if ((s = kn_tx_begin(db, err)) != KN_OK)
 			return s;
+		kn_status ps = kn_creds_set(db, r->owner_id, NULL, pass, &perr); /* ends every session */
 		if (ps == KN_TEMPFAIL) {
 			*err = perr;
 			return ps;

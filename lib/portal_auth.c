@@ -24,13 +24,7 @@ static kn_status login_page(struct kn_page_req *r, unsigned status, struct kn_er
 	kn_form_defaults(r, fields);
 	kn_h_set(r->page, "next", kn_safe_next(next));
 	kn_h_default(r->page, "notice", kn_notice(r));
-	struct kn_db *db = kn_req_db(r, err);
-	char *v;
-	int def;
-	if (db == NULL || kn_pref_get(db, "portal.self_register", &v, &def, err) != KN_OK)
-		return err->status;
-	kn_h_set(r->page, "self_register", strcmp(v, "true") == 0 ? "1" : "");
-	free(v);
+	kn_h_set(r->page, "self_register", r->set.self_register ? "1" : "");
 	return kn_page(r, status, "login.html", "Log in", err);
 }
 
@@ -106,19 +100,12 @@ kn_status kn_route_login(struct kn_page_req *r, struct kn_err *err)
 	int usable = 0;
 	if ((s = kn_login_lookup(db, user, &owner, hash, &usable, err)) != KN_OK)
 		return s;
-	/* no database handle is held while hashing: a flood of logins cannot
-	 * starve the page views of the pool */
-	kn_req_db_release(r);
-	if ((s = kn_hash_slot_take(r->srv, err)) != KN_OK)
-		return s;
 	/* one full-cost verification whatever the account: unknown, must
-	 * reset and wrong password take the same time */
+	 * reset and wrong password take the same time (on a worker: --threads
+	 * bounds how many run at once) */
 	int ok = crypto_pwhash_str_verify(usable ? hash : kn_srv_dummy_hash(r->srv), pass,
 	                                  strlen(pass)) == 0 && usable;
-	kn_hash_slot_give(r->srv);
 	sodium_memzero(hash, sizeof hash);
-	if ((db = kn_req_db(r, err)) == NULL)
-		return err->status;
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		return s;
 	if (!ok) {
@@ -349,13 +336,9 @@ kn_status kn_route_reset(struct kn_page_req *r, struct kn_err *err)
 	char actor[32];
 	snprintf(actor, sizeof actor, "owner:%lld", owner);
 	kn_db_act(db, actor, "portal");
-	/* the hash is the slow part: hold a hash slot, as a login does */
-	if ((s = kn_hash_slot_take(r->srv, err)) != KN_OK)
-		return s;
 	s = kn_tx_begin(db, err);
 	if (s == KN_OK)
 		s = kn_creds_redeem(db, token, pass, &owner, err); /* ends every session */
-	kn_hash_slot_give(r->srv);
 	if (s == KN_OK) {
 		struct kn_portal_mail m = { .kind = "password-changed",
 		                            .template_name = "password-changed", .owner_id = owner };

@@ -19,33 +19,15 @@
 
 static const char *const reg_fields[] = { "first_name", "last_name", "email", "phone" };
 
-static kn_status self_register_on(struct kn_page_req *r, int *on, struct kn_err *err)
-{
-	struct kn_db *db = kn_req_db(r, err);
-	char *v;
-	int def;
-	if (db == NULL)
-		return err->status;
-	kn_status s = kn_pref_get(db, "portal.self_register", &v, &def, err);
-	if (s == KN_OK) {
-		*on = strcmp(v, "true") == 0;
-		free(v);
-	}
-	return s;
-}
-
-/* Whether registration is off (then the answer is 404, made here) or the
- * preference could not be read (*s says why): the caller returns *s. */
+/* Whether registration is off (portal.self_register): the answer is then
+ * 404, made here, and the caller returns *s. */
 static int closed(struct kn_page_req *r, kn_status *s, struct kn_err *err)
 {
-	int on = 0;
-	if ((*s = self_register_on(r, &on, err)) != KN_OK)
-		return 1;
-	if (!on) {
-		*s = kn_not_found(r, err);
-		return 1;
-	}
-	return 0;
+	*s = KN_OK;
+	if (r->set.self_register)
+		return 0;
+	*s = kn_not_found(r, err);
+	return 1;
 }
 
 static kn_status register_page(struct kn_page_req *r, unsigned status, struct kn_err *err)
@@ -151,16 +133,9 @@ kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		existing = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	kn_req_db_release(r);
 	char hash[128];
-	if ((s = kn_hash_slot_take(r->srv, err)) != KN_OK)
+	if ((s = kn_password_hash(pass, 0, hash, err)) != KN_OK)
 		return s;
-	s = kn_password_hash(pass, 0, hash, err);
-	kn_hash_slot_give(r->srv);
-	if (s != KN_OK)
-		return s;
-	if ((db = kn_req_db(r, err)) == NULL)
-		return err->status;
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		return s;
 	if (existing) {
@@ -243,7 +218,10 @@ static kn_status find_registration(struct kn_page_req *r, const char *token, lon
 		return KN_OK;
 	kn_token_hash(token, hex);
 	kn_now_text(now);
-	kn_status s = kn_prepare(r->db, "SELECT id, used_at, expires_at FROM portal_registrations"
+	struct kn_db *db = kn_req_db(r, err);
+	if (db == NULL)
+		return err->status;
+	kn_status s = kn_prepare(db, "SELECT id, used_at, expires_at FROM portal_registrations"
 	                                " WHERE token_hash = ?", &st, err);
 	if (s != KN_OK)
 		return s;
@@ -295,7 +273,9 @@ kn_status kn_route_register_confirm(struct kn_page_req *r, struct kn_err *err)
 	if (closed(r, &s, err))
 		return s;
 	const char *token = kn_field(r, "token", &bad);
-	struct kn_db *db = r->db;
+	struct kn_db *db = kn_req_db(r, err);
+	if (db == NULL)
+		return err->status;
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		return s;
 	if ((s = find_registration(r, bad ? NULL : token, &id, &why, err)) != KN_OK || id == 0) {

@@ -347,7 +347,6 @@ static void srv_free(struct kn_srv *s)
 		close(s->fd);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->pool_cv);
-	pthread_cond_destroy(&s->hash_cv);
 	pthread_cond_destroy(&s->idle_cv);
 	pthread_cond_destroy(&s->mail_cv);
 	pthread_cond_destroy(&s->work_cv);
@@ -373,7 +372,6 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 		s->o.threads = 1;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->pool_cv, NULL);
-	pthread_cond_init(&s->hash_cv, NULL);
 	pthread_cond_init(&s->idle_cv, NULL);
 	pthread_cond_init(&s->mail_cv, NULL);
 	pthread_cond_init(&s->work_cv, NULL);
@@ -381,9 +379,11 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 		goto fail;
 	/* every handle is opened now, before any thread runs: opening one sets
 	 * the process's time zone, which must not change under a reader */
-	/* a handle for every connection that may be mid-page at once, so page
-	 * views never queue behind each other; --threads bounds the hashing */
-	s->npool = POOL_HANDLES;
+	/* a handle for each event loop and each worker: none ever waits for one */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cores < 1)
+		cores = 1;
+	s->npool = (size_t)cores + (size_t)s->o.threads;
 	s->pool = kn_xmalloc(s->npool * sizeof *s->pool);
 	for (size_t i = 0; i < s->npool; i++) {
 		struct kn_db_options dbo = { .path = o->db_path, .actor = "portal", .command = "portal" };
@@ -418,9 +418,8 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	}
 	if ((st = kn_srv_listen(o->listen ? o->listen : "127.0.0.1:8080", &s->fd, url, err)) != KN_OK)
 		goto fail;
-	/* a few event-loop threads for every connection (epoll), and the
-	 * workers of serve_state.c for what may block */
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	/* an event loop per core for every connection (epoll), and the workers
+	 * of serve_state.c for what may block */
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                        MHD_ALLOW_SUSPEND_RESUME,
 	                        0, NULL, NULL, on_request, s,
@@ -430,7 +429,7 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT,
 	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
-	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(cores > 0 ? cores : 1),
+	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cores,
 	                        MHD_OPTION_END);
 	if (s->d == NULL) {
 		st = kn_err_set(err, KN_FAIL, "cannot start the HTTP server on %s", url);

@@ -63,32 +63,6 @@ void kn_req_db_release(struct kn_page_req *r)
 	r->db = NULL;
 }
 
-kn_status kn_hash_slot_take(struct kn_srv *s, struct kn_err *err)
-{
-	kn_status st = KN_OK;
-	pthread_mutex_lock(&s->mu);
-	if (s->hashing >= s->o.threads &&
-	    s->hash_waiting >= s->o.threads * HASH_QUEUE_PER_THREAD) {
-		st = kn_err_set(err, KN_TEMPFAIL, "too many logins at once");
-	} else {
-		s->hash_waiting++;
-		while (s->hashing >= s->o.threads)
-			pthread_cond_wait(&s->hash_cv, &s->mu);
-		s->hash_waiting--;
-		s->hashing++;
-	}
-	pthread_mutex_unlock(&s->mu);
-	return st;
-}
-
-void kn_hash_slot_give(struct kn_srv *s)
-{
-	pthread_mutex_lock(&s->mu);
-	s->hashing--;
-	pthread_cond_signal(&s->hash_cv);
-	pthread_mutex_unlock(&s->mu);
-}
-
 const char *kn_srv_dummy_hash(const struct kn_srv *s) { return s->dummy_hash; }
 const unsigned char *kn_srv_key(const struct kn_srv *s) { return s->key; }
 const char *kn_srv_mail_templates(const struct kn_srv *s) { return s->o.mail_templates; }
@@ -326,6 +300,10 @@ kn_status kn_settings_read(struct kn_db *db, struct kn_settings *set, struct kn_
 	if ((st = kn_pref_get(db, "portal.single_session", &v, &def, err)) != KN_OK)
 		return st;
 	set->single_session = strcmp(v, "true") == 0;
+	free(v);
+	if ((st = kn_pref_get(db, "portal.self_register", &v, &def, err)) != KN_OK)
+		return st;
+	set->self_register = strcmp(v, "true") == 0;
 	free(v);
 	return KN_OK;
 }
