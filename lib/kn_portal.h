@@ -144,14 +144,16 @@ void kn_token_new(char out[KN_TOKEN_CHARS]);
 void kn_token_hash(const char *token, char hex[65]);
 kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *client,
                             int single, char token[KN_TOKEN_CHARS], struct kn_err *err);
-/* *owner_id 0 when the token names no live session; why then says why a
- * session that existed ended ("" if none did). */
-kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minutes,
+/* The session a token hash (kn_token_hash) names: *owner_id 0 when none is live;
+ * why then says why a session that existed ended ("" if none did). */
+kn_status kn_session_lookup(struct kn_db *db, const char *hash, long idle_minutes,
                             long long *owner_id, char *why, size_t whylen, char created[20],
                             char seen[20], struct kn_err *err);
-/* Whether a session read at created/seen is still live now (idle and
- * absolute limits), and whether its last-seen time is due a rewrite. */
-int kn_session_live(const char *created, const char *seen, long idle_minutes, int *stale);
+/* Whether a session read at created/seen is still live now (the idle and
+ * the absolute limit), and whether its last-seen time is due a rewrite. */
+enum kn_session_state { KN_SESSION_LIVE, KN_SESSION_IDLE, KN_SESSION_TOO_OLD };
+enum kn_session_state kn_session_live(const char *created, const char *seen,
+                                      long idle_minutes, int *stale);
 kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err);
 /* Every session of the owner (0: everyone's) ends, with why. */
 kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,

@@ -310,7 +310,7 @@ static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 	kn_token_hash(token, hash);
 	/* the same generation: the session's row is as it was when cached */
 	if (kn_cache_session_get(kn_srv_cache(r->srv), hash, r->gen, &owner, created, seen) &&
-	    kn_session_live(created, seen, idle, &stale) && !stale) {
+	    kn_session_live(created, seen, idle, &stale) == KN_SESSION_LIVE && !stale) {
 		r->owner_id = owner;
 		memcpy(r->token, token, sizeof token);
 		memcpy(r->token_hash, hash, sizeof hash);
@@ -320,7 +320,7 @@ static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 	if (db == NULL)
 		return err->status;
 	owner = 0;
-	kn_status s = kn_session_lookup(db, token, idle, &owner, r->ended_why, sizeof r->ended_why,
+	kn_status s = kn_session_lookup(db, hash, idle, &owner, r->ended_why, sizeof r->ended_why,
 	                                created, seen, err);
 	if (s == KN_OK && owner > 0) {
 		r->owner_id = owner;

@@ -126,21 +126,26 @@ kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *cl
 	return s;
 }
 
-int kn_session_live(const char *created, const char *seen, long idle_minutes, int *stale)
+enum kn_session_state kn_session_live(const char *created, const char *seen,
+                                      long idle_minutes, int *stale)
 {
 	char now[20];
 	kn_now_text(now);
 	long long t = kn_time_seconds(now), born = kn_time_seconds(created);
 	long long last = kn_time_seconds(seen);
 	*stale = last < t - 60;
-	return last >= t - idle_minutes * 60 && born >= t - (long long)KN_SESSION_ABSOLUTE_HOURS * 3600;
+	if (last < t - idle_minutes * 60)
+		return KN_SESSION_IDLE;
+	if (born < t - (long long)KN_SESSION_ABSOLUTE_HOURS * 3600)
+		return KN_SESSION_TOO_OLD;
+	return KN_SESSION_LIVE;
 }
 
-kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minutes,
+kn_status kn_session_lookup(struct kn_db *db, const char *hash, long idle_minutes,
                             long long *owner_id, char *why, size_t whylen, char created[20],
                             char seen_out[20], struct kn_err *err)
 {
-	char hex[65], now[20], idle_since[20], born_after[20];
+	char now[20];
 	sqlite3_stmt *st;
 	kn_status s;
 	long long id = 0, owner = 0;
@@ -148,34 +153,29 @@ kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minut
 
 	*owner_id = 0;
 	why[0] = '\0';
-	kn_token_hash(token, hex);
 	kn_now_text(now);
-	kn_time_add_seconds(now, -idle_minutes * 60, idle_since);
-	kn_time_add_seconds(now, -(long long)KN_SESSION_ABSOLUTE_HOURS * 3600, born_after);
 	if ((s = kn_cached(db, "SELECT s.id, s.owner_id, s.ended_why, s.last_seen, s.created_at,"
 	                       " o.active FROM portal_sessions s JOIN owners o ON o.id = s.owner_id"
 	                       " WHERE s.token_hash = ?", &st, err)) != KN_OK)
 		return s;
-	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const char *ended = kn_col_text(st, 2);
 		const char *seen = kn_col_text(st, 3), *born = kn_col_text(st, 4);
+		enum kn_session_state state = kn_session_live(born, seen, idle_minutes, &touch);
 		if (ended)
 			snprintf(why, whylen, "%s", ended);
 		else if (!sqlite3_column_int(st, 5))
 			snprintf(why, whylen, "your account was closed");
-		else if (strcmp(seen, idle_since) < 0)
+		else if (state == KN_SESSION_IDLE)
 			snprintf(why, whylen, "%ld minutes without activity", idle_minutes);
-		else if (strcmp(born, born_after) < 0)
+		else if (state == KN_SESSION_TOO_OLD)
 			snprintf(why, whylen, "a sign-in lasts %d hours at most",
 			         KN_SESSION_ABSOLUTE_HOURS);
 		else {
 			id = sqlite3_column_int64(st, 0);
 			owner = sqlite3_column_int64(st, 1);
-			char stale[20];
-			kn_time_add_seconds(now, -60, stale);
-			touch = strcmp(seen, stale) < 0;
 			snprintf(created, 20, "%s", born);
 			snprintf(seen_out, 20, "%s", touch ? now : seen);
 		}
@@ -187,7 +187,7 @@ kn_status kn_session_lookup(struct kn_db *db, const char *token, long idle_minut
 		return s;
 	/* a page view writes at most once a minute, and never waits for it:
 	 * a busy database only delays the idle clock */
-	if (touch) {
+	if (owner > 0 && touch) {
 		if (kn_cached(db, "UPDATE portal_sessions SET last_seen = ? WHERE id = ?", &st,
 		              err) == KN_OK) {
 			sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
