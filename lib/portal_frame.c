@@ -211,13 +211,13 @@ static void page_values(struct kn_page_req *r, const char *title)
 		kn_h_set(r->page, "csrf_logout", csrf_token(r, 1));
 }
 
-kn_status kn_page_body(struct kn_page_req *r, unsigned status, const char *body,
-                       const char *title, struct kn_err *err)
+/* body inside the layout; page_values() has run */
+static kn_status layout(struct kn_page_req *r, unsigned status, const char *body,
+                        struct kn_err *err)
 {
 	const char *layout = kn_srv_template(r->srv, "layout.html");
 	if (layout == NULL)
 		return kn_err_set(err, KN_FAIL, "no portal template 'layout.html'");
-	page_values(r, title);
 	kn_h_safe(r->page, "body", body);
 	r->body.len = 0;
 	kn_status s = kn_html_render("layout.html", layout, r->page, &r->body, err);
@@ -226,13 +226,21 @@ kn_status kn_page_body(struct kn_page_req *r, unsigned status, const char *body,
 	return s;
 }
 
+kn_status kn_page_body(struct kn_page_req *r, unsigned status, const char *body,
+                       const char *title, struct kn_err *err)
+{
+	page_values(r, title);
+	return layout(r, status, body, err);
+}
+
 kn_status kn_page(struct kn_page_req *r, unsigned status, const char *tmpl, const char *title,
                   struct kn_err *err)
 {
 	const char *body;
+	/* the part may use the page's own values too (its notice, its link) */
 	page_values(r, title);
 	kn_status s = kn_render_part(r, tmpl, &body, err);
-	return s == KN_OK ? kn_page_body(r, status, body, title, err) : s;
+	return s == KN_OK ? layout(r, status, body, err) : s;
 }
 
 kn_status kn_not_found(struct kn_page_req *r, struct kn_err *err)
@@ -353,8 +361,7 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 	}
 	/* the generation comes first: whatever the page then reads is at least
 	 * as new as it (portal_cache.c) */
-	int reading = strcmp(method, "GET") == 0;
-	r->reading = reading;
+	r->reading = strcmp(method, "GET") == 0;
 	r->gen = kn_cache_generation(kn_srv_cache(r->srv));
 	kn_status s = kn_srv_settings(r, err);
 	if (s != KN_OK)
@@ -383,15 +390,11 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 			goto failed;
 	}
 	kn_buf_free(&allow);
-	if (reading && r->db)
-		kn_read_end(r->db);
 	return;
 failed:
+	/* what the handler began is rolled back when its handle goes back to
+	 * the pool (kn_req_db_release) */
 	kn_buf_free(&allow);
-	if (r->db) {
-		kn_tx_rollback(r->db);
-		kn_read_end(r->db);
-	}
 	r->location = NULL;
 	r->ncookies = 0;
 	if (s == KN_TEMPFAIL) {
