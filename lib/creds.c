@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "kn_creds.h"
-#include "kn_portal.h"
 #include "kn_csv.h"
 #include "kn_outfile.h"
 #include "kn_owner.h"
@@ -260,6 +259,42 @@ done:
 	s = kn_outfile_publish(reveal_file, err);
 	kn_status rs = kn_outfile_publish(report_file, err);
 	return s != KN_OK ? s : rs;
+}
+
+extern const char *const kn_common_passwords[];
+extern const size_t kn_common_passwords_count;
+
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int kn_password_common(const char *password)
+{
+	char lower[64];
+	size_t n = strlen(password);
+	if (n >= sizeof lower)
+		return 0;
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)((password[i] >= 'A' && password[i] <= 'Z') ? password[i] + 32
+		                                                              : password[i]);
+	const char *key = lower;
+	return bsearch(&key, kn_common_passwords, kn_common_passwords_count,
+	               sizeof kn_common_passwords[0], cmp_word) != NULL;
+}
+
+kn_status kn_password_policy(const char *password, const char *username, struct kn_err *err)
+{
+	if (strlen(password) < 8)
+		return kn_err_set(err, KN_FAIL, "password is too short (at least 8 characters)");
+	if (strlen(password) > 1024)
+		return kn_err_set(err, KN_FAIL, "password is too long (at most 1024 characters)");
+	if (username && strcasecmp(password, username) == 0)
+		return kn_err_set(err, KN_FAIL, "password must not be the username");
+	if (kn_password_common(password))
+		return kn_err_set(err, KN_FAIL, "password is one of the most common passwords; "
+		                  "choose another");
+	return KN_OK;
 }
 
 static kn_status set_password(struct kn_db *db, long long id, const char *password,

@@ -346,6 +346,21 @@ void kn_db_act(struct kn_db *db, const char *actor, const char *command)
 	db->command = kn_xstrdup(command);
 }
 
+void kn_db_act_owner(struct kn_db *db, long long owner_id)
+{
+	char actor[32];
+	snprintf(actor, sizeof actor, "owner:%lld", owner_id);
+	kn_db_act(db, actor, "portal");
+}
+
+void kn_url_join(const char *base, const char *path, char *out, size_t outlen)
+{
+	size_t n = base ? strlen(base) : 0;
+	if (n > 0 && base[n - 1] == '/')
+		n--;
+	snprintf(out, outlen, "%.*s%s", (int)n, base ? base : "", path);
+}
+
 const char *kn_db_path(const struct kn_db *db)
 {
 	return db->path;

@@ -14,4 +14,10 @@ kn_status kn_password_hash(const char *password, int generated, char out[128],
 kn_status kn_creds_token_check(struct kn_db *db, const char *token, long long *owner_id,
                                long long *token_id, struct kn_err *err);
 
+/* The password rules of creds set and of the portal's forms: 8 to 1,024
+ * characters, not the username, not a common password (the list in
+ * share/kennel/common-passwords.txt, compiled in). */
+kn_status kn_password_policy(const char *password, const char *username, struct kn_err *err);
+int kn_password_common(const char *password);
+
 #endif

@@ -31,6 +31,14 @@ void kn_db_busy(struct kn_db *db, int ms);
 void kn_read_end(struct kn_db *db);
 /* Who acts from now on, for the audit log (the portal: owner:ID). */
 void kn_db_act(struct kn_db *db, const char *actor, const char *command);
+/* Every portal session of the owner (0: everyone's) ends, with why:
+ * a password change, revoked credentials, a closed account (portal_store.c). */
+kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
+                                long long *ended, struct kn_err *err);
+/* The owner acting on the portal: actor owner:ID, command "portal". */
+void kn_db_act_owner(struct kn_db *db, long long owner_id);
+/* base (the portal URL, a trailing / or not) followed by path ("/reset?...") */
+void kn_url_join(const char *base, const char *path, char *out, size_t outlen);
 
 /* Maps an SQLite failure to a status: busy and locked are temporary. */
 kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what);

@@ -155,9 +155,6 @@ enum kn_session_state { KN_SESSION_LIVE, KN_SESSION_IDLE, KN_SESSION_TOO_OLD };
 enum kn_session_state kn_session_live(const char *created, const char *seen,
                                       long idle_minutes, int *stale);
 kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err);
-/* Every session of the owner (0: everyone's) ends, with why. */
-kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
-                                long long *ended, struct kn_err *err);
 kn_status kn_login_throttled(struct kn_db *db, const char *username, const char *client,
                              int *throttled, struct kn_err *err);
 kn_status kn_login_failed(struct kn_db *db, const char *username, const char *client,
@@ -166,9 +163,6 @@ kn_status kn_login_failed(struct kn_db *db, const char *username, const char *cl
  * must-reset account (the caller then verifies the dummy hash). */
 kn_status kn_login_lookup(struct kn_db *db, const char *username, long long *owner_id,
                           char hash[128], int *usable, struct kn_err *err);
-/* creds set's password rules, for the portal's forms */
-kn_status kn_password_policy(const char *password, const char *username, struct kn_err *err);
-int kn_password_common(const char *password);
 
 /* ---- the owner's pages ------------------------------------------------ */
 

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "kn_owner.h"
-#include "kn_portal.h"
 
 #define OWNER_COLUMNS                                                        \
 	"id, external_id, first_name, last_name, email, phone, address, city," \

@@ -125,9 +125,7 @@ kn_status kn_route_login(struct kn_page_req *r, struct kn_err *err)
 		return login_page(r, 401, err);
 	}
 	char token[KN_TOKEN_CHARS];
-	char actor[32];
-	snprintf(actor, sizeof actor, "owner:%lld", owner);
-	kn_db_act(db, actor, "portal");
+	kn_db_act_owner(db, owner);
 	s = kn_session_create(db, owner, r->client, r->set.single_session, token, err);
 	if (s == KN_OK)
 		s = kn_tx_commit(db, err);
@@ -181,9 +179,7 @@ static kn_status send_reset(struct kn_page_req *r, struct kn_db *db, long long o
 	kn_status s = kn_outbox_count_since(db, "password-reset", owner, 3600, &recent, err);
 	if (s != KN_OK || recent >= RESETS_PER_HOUR)
 		return s;
-	char actor[32];
-	snprintf(actor, sizeof actor, "owner:%lld", owner);
-	kn_db_act(db, actor, "portal");
+	kn_db_act_owner(db, owner);
 	return kn_creds_reset_notify(db, owner, RESET_HOURS, kn_srv_mail_templates(r->srv), err);
 }
 
@@ -333,9 +329,7 @@ kn_status kn_route_reset(struct kn_page_req *r, struct kn_err *err)
 		kn_field_error(r, "password", perr.msg);
 		return reset_page(r, 422, token, err);
 	}
-	char actor[32];
-	snprintf(actor, sizeof actor, "owner:%lld", owner);
-	kn_db_act(db, actor, "portal");
+	kn_db_act_owner(db, owner);
 	s = kn_tx_begin(db, err);
 	if (s == KN_OK)
 		s = kn_creds_redeem(db, token, pass, &owner, err); /* ends every session */

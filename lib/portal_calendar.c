@@ -121,10 +121,11 @@ kn_status kn_route_calendar(struct kn_page_req *r, struct kn_err *err)
 		struct kn_company co;
 		calendar_key(r, r->owner_id, kn_col_text(st, 0), key);
 		if (kn_company_get(db, &co, err) == KN_OK) {
-			const char *base = co.portal_url && *co.portal_url ? co.portal_url : "";
-			size_t n = strlen(base);
-			kn_h_setf(r->page, "feed", "%.*s/calendar.ics?key=%s",
-			          (int)(n && base[n - 1] == '/' ? n - 1 : n), base, key);
+			char path[100], feed[700];
+			snprintf(path, sizeof path, "/calendar.ics?key=%s", key);
+			kn_url_join(co.portal_url, path, feed, sizeof feed);
+			kn_h_set(r->page, "feed", feed);
+			sodium_memzero(feed, sizeof feed);
 			kn_company_free(&co);
 		}
 		sodium_memzero(key, sizeof key);

@@ -177,10 +177,8 @@ void kn_redirect(struct kn_page_req *r, const char *location)
 
 void kn_req_act_as_owner(struct kn_page_req *r)
 {
-	char actor[32];
-	snprintf(actor, sizeof actor, "owner:%lld", r->owner_id);
 	if (r->db)
-		kn_db_act(r->db, actor, "portal");
+		kn_db_act_owner(r->db, r->owner_id);
 }
 
 kn_status kn_render_part(struct kn_page_req *r, const char *tmpl, const char **html,

@@ -168,10 +168,9 @@ kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 			sqlite3_finalize(st);
 		}
 		if (s == KN_OK && (s = kn_company_get(db, &co, err)) == KN_OK) {
-			const char *base = co.portal_url && *co.portal_url ? co.portal_url : "";
-			size_t bl = strlen(base);
-			snprintf(link, sizeof link, "%.*s/register/confirm?token=%s",
-			         (int)(bl && base[bl - 1] == '/' ? bl - 1 : bl), base, token);
+			char path[100];
+			snprintf(path, sizeof path, "/register/confirm?token=%s", token);
+			kn_url_join(co.portal_url, path, link, sizeof link);
 			kn_company_free(&co);
 			const char *names[] = { "registration.first_name", "registration.last_name",
 			                        "link" };
@@ -319,9 +318,8 @@ kn_status kn_route_register_confirm(struct kn_page_req *r, struct kn_err *err)
 	c.username = username;
 	if ((s = kn_owner_add(db, &c, &owner, err)) != KN_OK)
 		goto fail;
-	char actor[32], now[20];
-	snprintf(actor, sizeof actor, "owner:%lld", owner);
-	kn_db_act(db, actor, "portal");
+	char now[20];
+	kn_db_act_owner(db, owner);
 	kn_now_text(now);
 	if ((s = kn_prepare(db, "UPDATE owners SET password_hash = ?, must_reset = 0 WHERE id = ?",
 	                    &st, err)) != KN_OK)

@@ -12,9 +12,6 @@
 #include "kn_creds.h"
 #include "kn_portal.h"
 
-extern const char *const kn_common_passwords[];
-extern const size_t kn_common_passwords_count;
-
 kn_status kn_portal_key(struct kn_db *db, unsigned char key[32], struct kn_err *err)
 {
 	sqlite3_stmt *st;
@@ -286,39 +283,6 @@ kn_status kn_login_lookup(struct kn_db *db, const char *username, long long *own
 	}
 	sqlite3_reset(st);
 	return s;
-}
-
-static int cmp_word(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-int kn_password_common(const char *password)
-{
-	char lower[64];
-	size_t n = strlen(password);
-	if (n >= sizeof lower)
-		return 0;
-	for (size_t i = 0; i <= n; i++)
-		lower[i] = (char)((password[i] >= 'A' && password[i] <= 'Z') ? password[i] + 32
-		                                                              : password[i]);
-	const char *key = lower;
-	return bsearch(&key, kn_common_passwords, kn_common_passwords_count,
-	               sizeof kn_common_passwords[0], cmp_word) != NULL;
-}
-
-kn_status kn_password_policy(const char *password, const char *username, struct kn_err *err)
-{
-	if (strlen(password) < 8)
-		return kn_err_set(err, KN_FAIL, "password is too short (at least 8 characters)");
-	if (strlen(password) > 1024)
-		return kn_err_set(err, KN_FAIL, "password is too long (at most 1024 characters)");
-	if (username && strcasecmp(password, username) == 0)
-		return kn_err_set(err, KN_FAIL, "password must not be the username");
-	if (kn_password_common(password))
-		return kn_err_set(err, KN_FAIL, "password is one of the most common passwords; "
-		                  "choose another");
-	return KN_OK;
 }
 
 /* ---- staff: who is logged in -------------------------------------------- */

@@ -46,11 +46,8 @@ kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char 
 		return s;
 	/* the portal's own reset page, unless the business points elsewhere */
 	char portal_reset[600] = "";
-	if ((c.reset_url == NULL || c.reset_url[0] == '\0') && c.portal_url && c.portal_url[0]) {
-		size_t n = strlen(c.portal_url);
-		snprintf(portal_reset, sizeof portal_reset, "%.*s/reset?token={token}",
-		         (int)(n > 0 && c.portal_url[n - 1] == '/' ? n - 1 : n), c.portal_url);
-	}
+	if ((c.reset_url == NULL || c.reset_url[0] == '\0') && c.portal_url && c.portal_url[0])
+		kn_url_join(c.portal_url, "/reset?token={token}", portal_reset, sizeof portal_reset);
 	const char *reset_url = portal_reset[0] ? portal_reset : c.reset_url;
 	if (reset_url == NULL || reset_url[0] == '\0') {
 		kn_company_free(&c);
