@@ -61,6 +61,23 @@ static kn_status each_row(struct kn_db *db, sqlite3_stmt *st, const char *what,
 	return KN_OK;
 }
 
+/* Each row of st an item of the list, its columns named by cols, in order;
+ * the statement is reset after. */
+static kn_status rows_into(struct kn_db *db, sqlite3_stmt *st, struct kn_hctx *c,
+                           const char *list, const char *const *cols, struct kn_err *err)
+{
+	kn_status s;
+	int rc;
+	kn_h_list(c, list);
+	while ((s = each_row(db, st, list, err, &rc)) == KN_OK && rc == SQLITE_ROW) {
+		struct kn_hctx *item = kn_h_item(c, list);
+		for (int i = 0; cols[i]; i++)
+			kn_h_set(item, cols[i], kn_col_text(st, i));
+	}
+	sqlite3_reset(st);
+	return s;
+}
+
 kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
                        struct kn_hctx *c, struct kn_err *err)
 {
@@ -144,7 +161,6 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		return s;
 
 	/* upcoming bookings a closed period now overlaps */
-	kn_h_list(c, "conflicts");
 	if ((s = kn_cached(db, "SELECT r.id, r.service, r.start, r.end, b.start, b.end, b.reason"
 	                       " FROM requests r JOIN blocks b ON (b.service IS NULL OR"
 	                       " b.service = r.service) AND b.start <= r.end AND b.end >= r.start"
@@ -153,34 +169,17 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		return s;
 	sqlite3_bind_int64(st, 1, owner_id);
 	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-	while ((s = each_row(db, st, "reading conflicts", err, &rc)) == KN_OK && rc == SQLITE_ROW) {
-		struct kn_hctx *b = kn_h_item(c, "conflicts");
-		kn_h_int(b, "request", sqlite3_column_int64(st, 0));
-		kn_h_set(b, "service", kn_col_text(st, 1));
-		kn_h_set(b, "start", kn_col_text(st, 2));
-		kn_h_set(b, "end", kn_col_text(st, 3));
-		kn_h_set(b, "closed_from", kn_col_text(st, 4));
-		kn_h_set(b, "closed_to", kn_col_text(st, 5));
-		kn_h_set(b, "reason", kn_col_text(st, 6));
-	}
-	sqlite3_reset(st);
-	if (s != KN_OK)
+	static const char *const conflict_cols[] = { "request", "service", "start", "end",
+	                                             "closed_from", "closed_to", "reason", NULL };
+	if ((s = rows_into(db, st, c, "conflicts", conflict_cols, err)) != KN_OK)
 		return s;
 
-	kn_h_list(c, "pending");
 	if ((s = kn_cached(db, "SELECT id, service, start, end FROM requests WHERE owner_id = ?"
 	                       " AND status = 'pending' ORDER BY start, id", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, owner_id);
-	while ((s = each_row(db, st, "reading requests", err, &rc)) == KN_OK && rc == SQLITE_ROW) {
-		struct kn_hctx *p = kn_h_item(c, "pending");
-		kn_h_int(p, "id", sqlite3_column_int64(st, 0));
-		kn_h_set(p, "service", kn_col_text(st, 1));
-		kn_h_set(p, "start", kn_col_text(st, 2));
-		kn_h_set(p, "end", kn_col_text(st, 3));
-	}
-	sqlite3_reset(st);
-	if (s != KN_OK)
+	static const char *const pending_cols[] = { "id", "service", "start", "end", NULL };
+	if ((s = rows_into(db, st, c, "pending", pending_cols, err)) != KN_OK)
 		return s;
 
 	/* the modules the preferences leave on */
