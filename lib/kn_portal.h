@@ -116,6 +116,11 @@ void kn_redirect(struct kn_page_req *r, const char *location);
 /* 404 for what does not exist, and for what is not the owner's (never 403:
  * no probing of other owners' ids) */
 kn_status kn_not_found(struct kn_page_req *r, struct kn_err *err);
+/* The tail of a form that queued mail: s (the handler's status so far),
+ * then the commit, the mailer woken and 303 to location; the first
+ * failure is returned, its transaction ended by the pool. */
+kn_status kn_commit_mailed(struct kn_page_req *r, struct kn_db *db, kn_status s,
+                           const char *location, struct kn_err *err);
 /* The confirmation a redirect asked for (?notice=code), in our words. */
 const char *kn_notice(struct kn_page_req *r);
 void kn_set_cookie(struct kn_page_req *r, const char *name, const char *value, long max_age);

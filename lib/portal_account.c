@@ -205,13 +205,9 @@ kn_status kn_route_account_password(struct kn_page_req *r, struct kn_err *err)
 			                            .template_name = "password-changed",
 			                            .owner_id = r->owner_id };
 			s = kn_portal_mail_queue(db, &m, kn_srv_mail_templates(r->srv), err);
-			if (s == KN_OK)
-				s = kn_tx_commit(db, err);
-			if (s != KN_OK)
+			if ((s = kn_commit_mailed(r, db, s, "/login?notice=password-changed", err)) != KN_OK)
 				return s;
-			kn_srv_mail_wake(r->srv);
 			kn_set_cookie(r, kn_cookie_name(r, "session"), "", 0);
-			kn_redirect(r, "/login?notice=password-changed");
 			return KN_OK;
 		}
 		kn_tx_rollback(db);
@@ -294,11 +290,5 @@ kn_status kn_route_contact(struct kn_page_req *r, struct kn_err *err)
 	s = kn_portal_mail_queue(db, &m, kn_srv_mail_templates(r->srv), err);
 	if (s == KN_OK)
 		s = kn_audit(db, "owner", r->owner_id, err, "wrote to the business: %.80s", subject);
-	if (s == KN_OK)
-		s = kn_tx_commit(db, err);
-	if (s != KN_OK)
-		return s;
-	kn_srv_mail_wake(r->srv);
-	kn_redirect(r, "/contact?notice=sent");
-	return KN_OK;
+	return kn_commit_mailed(r, db, s, "/contact?notice=sent", err);
 }

@@ -338,13 +338,7 @@ kn_status kn_route_reset(struct kn_page_req *r, struct kn_err *err)
 		                            .template_name = "password-changed", .owner_id = owner };
 		s = kn_portal_mail_queue(db, &m, kn_srv_mail_templates(r->srv), err);
 	}
-	if (s == KN_OK)
-		s = kn_tx_commit(db, err);
-	if (s != KN_OK)
-		return s;
-	kn_srv_mail_wake(r->srv);
-	kn_redirect(r, "/login?notice=password-set");
-	return KN_OK;
+	return kn_commit_mailed(r, db, s, "/login?notice=password-set", err);
 }
 
 kn_status kn_route_healthz(struct kn_page_req *r, struct kn_err *err)

@@ -168,6 +168,18 @@ const char *kn_notice(struct kn_page_req *r)
 	return "";
 }
 
+kn_status kn_commit_mailed(struct kn_page_req *r, struct kn_db *db, kn_status s,
+                           const char *location, struct kn_err *err)
+{
+	if (s == KN_OK)
+		s = kn_tx_commit(db, err);
+	if (s != KN_OK)
+		return s;
+	kn_srv_mail_wake(r->srv);
+	kn_redirect(r, location);
+	return KN_OK;
+}
+
 void kn_redirect(struct kn_page_req *r, const char *location)
 {
 	r->status = 303;

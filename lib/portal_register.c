@@ -185,13 +185,7 @@ kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 		sodium_memzero(link, sizeof link);
 	}
 	sodium_memzero(hash, sizeof hash);
-	if (s == KN_OK)
-		s = kn_tx_commit(db, err);
-	if (s != KN_OK)
-		return s;
-	kn_srv_mail_wake(r->srv);
-	kn_redirect(r, "/register/sent");
-	return KN_OK;
+	return kn_commit_mailed(r, db, s, "/register/sent", err);
 }
 
 kn_status kn_route_register_sent(struct kn_page_req *r, struct kn_err *err)
@@ -353,14 +347,10 @@ kn_status kn_route_register_confirm(struct kn_page_req *r, struct kn_err *err)
 	char session[KN_TOKEN_CHARS];
 	if (s == KN_OK)
 		s = kn_session_create(db, owner, r->client, r->set.single_session, session, err);
-	if (s == KN_OK)
-		s = kn_tx_commit(db, err);
-	if (s != KN_OK)
+	if ((s = kn_commit_mailed(r, db, s, "/", err)) != KN_OK)
 		goto fail;
-	kn_srv_mail_wake(r->srv);
 	kn_set_cookie(r, kn_cookie_name(r, "session"), session, -1);
 	sodium_memzero(session, sizeof session);
-	kn_redirect(r, "/");
 	return KN_OK;
 fail:
 	kn_tx_rollback(db);
