@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kn_import.h"
+#include "kn_keyset.h"
 #include "kn_owner.h"
 
 enum field {
@@ -57,12 +58,12 @@ struct owner_state {
 	int noext_owners;
 	/* Into an empty table the secondary indexes are dropped and built
 	 * after the load (CREATE INDEX sorts: several times faster than
-	 * inserting into three B-trees at random).  Meanwhile a 64-bit hash of
-	 * each key a later row could match on is kept in temp.import_seen: a
-	 * row whose keys were never seen matches nobody; one whose key was (a
-	 * duplicate, or a hash collision) runs the real query, unindexed. */
+	 * inserting into three B-trees at random).  Meanwhile a 63-bit hash of
+	 * each key a later row could match on is kept in a key set: a row whose
+	 * keys were never seen matches nobody; one whose key was (a duplicate,
+	 * or a hash collision) runs the real query, unindexed. */
 	int loading;
-	sqlite3_stmt *seen, *remember;
+	struct kn_keyset *seen;
 	sqlite3_stmt *by_ext, *by_email, *by_email_noext, *by_name, *insert, *update;
 };
 
@@ -116,16 +117,13 @@ static kn_status setup(struct kn_import *in, struct kn_err *err)
 	im->noext_owners = sqlite3_column_int(st, 1);
 	sqlite3_finalize(st);
 	if (im->max_id_before == 0) {
-		if ((s = kn_exec(db, KN_OWNER_INDEXES_DROP_SQL
-		                     /* the keys' table in memory up to 16 MiB (1M rows'
-		                      * worth), spilled to disk past it */
-		                     "PRAGMA temp.cache_size = -4096;"
-		                     "CREATE TEMP TABLE IF NOT EXISTS import_seen (k INTEGER PRIMARY KEY);"
-		                     "DELETE FROM temp.import_seen;", err)) != KN_OK ||
-		    (s = kn_prepare(db, "SELECT 1 FROM temp.import_seen WHERE k = ?", &im->seen,
-		                    err)) != KN_OK ||
-		    (s = kn_prepare(db, "INSERT OR IGNORE INTO temp.import_seen (k) VALUES (?)",
-		                    &im->remember, err)) != KN_OK)
+		/* Appending to the table and its two UNIQUE indexes touches only
+		 * their rightmost pages: a small cache loads as fast as a large
+		 * one, and leaves the memory to the key set (1.5 million keys in
+		 * 16 MiB before it spills, sorted, to a temp table). */
+		if ((s = kn_exec(db, KN_OWNER_INDEXES_DROP_SQL "PRAGMA cache_size = -8192;",
+		                 err)) != KN_OK ||
+		    (s = kn_keyset_new(db, 16u << 20, &im->seen, err)) != KN_OK)
 			return s;
 		im->loading = 1;
 	}
@@ -163,29 +161,21 @@ static long long seen_key(char kind, const char *a, const char *b, const char *c
  * always 1 once the indexes are there. */
 static int maybe_seen(struct owner_state *im, long long key)
 {
+	struct kn_err ignored = { 0 };
+	int found;
+
 	if (!im->loading)
 		return 1;
-	sqlite3_bind_int64(im->seen, 1, key);
-	int rc = sqlite3_step(im->seen);
-	sqlite3_reset(im->seen);
-	return rc != SQLITE_DONE; /* a row, or an error: ask the real query */
-}
-
-static kn_status remember(struct kn_import *in, struct owner_state *im, long long key,
-                          struct kn_err *err)
-{
-	sqlite3_bind_int64(im->remember, 1, key);
-	int rc = sqlite3_step(im->remember);
-	sqlite3_reset(im->remember);
-	return rc == SQLITE_DONE ? KN_OK : kn_sql_fail(in->db, err, "remembering an imported owner");
+	/* an error: ask the real query, which reports it */
+	return kn_keyset_has(im->seen, key, &found, &ignored) != KN_OK || found;
 }
 
 static void cleanup(struct kn_import *in)
 {
 	struct owner_state *im = in->state;
 
-	sqlite3_finalize(im->seen);
-	sqlite3_finalize(im->remember);
+	kn_keyset_free(im->seen);
+	im->seen = NULL;
 	sqlite3_finalize(im->by_ext);
 	sqlite3_finalize(im->by_email);
 	sqlite3_finalize(im->by_email_noext);
@@ -408,14 +398,15 @@ static kn_status created(struct kn_import *in, const char *v[], struct kn_err *e
 		return KN_OK;
 	kn_status s = KN_OK;
 	if (v[F_EMAIL]) {
-		s = remember(in, im, seen_key('E', v[F_EMAIL], v[F_FIRST], v[F_LAST]), err);
+		s = kn_keyset_add(im->seen, seen_key('E', v[F_EMAIL], v[F_FIRST], v[F_LAST]), err);
 		if (s == KN_OK && v[F_EXTERNAL_ID] == NULL)
-			s = remember(in, im, seen_key('X', v[F_EMAIL], v[F_FIRST], v[F_LAST]), err);
+			s = kn_keyset_add(im->seen, seen_key('X', v[F_EMAIL], v[F_FIRST], v[F_LAST]),
+			                  err);
 	} else if (v[F_EXTERNAL_ID] == NULL) {
-		s = remember(in, im, seen_key('N', v[F_FIRST], v[F_LAST], NULL), err);
+		s = kn_keyset_add(im->seen, seen_key('N', v[F_FIRST], v[F_LAST], NULL), err);
 	}
 	if (s == KN_OK && v[F_USERNAME])
-		s = remember(in, im, seen_key('U', v[F_USERNAME], NULL, NULL), err);
+		s = kn_keyset_add(im->seen, seen_key('U', v[F_USERNAME], NULL, NULL), err);
 	return s;
 }
 
@@ -426,15 +417,15 @@ static kn_status finish(struct kn_import *in, struct kn_err *err)
 	char summary[512];
 
 	if (im->loading) {
-		/* the load is done: the indexes, built once, sorted */
-		/* a sorter takes as much memory as the page cache before it spills
-		 * runs to disk: a smaller cache for the build keeps the peak flat */
-		kn_status s = kn_exec(in->db, "PRAGMA cache_size = -8192;" KN_OWNER_INDEXES_SQL
-		                              "PRAGMA cache_size = -32768;"
-		                              "DELETE FROM temp.import_seen;", err);
+		/* the load is done: the key set's memory goes back before the
+		 * indexes are built once, sorted; a sorter takes as much memory as
+		 * the page cache (8 MiB) before it spills runs to disk */
+		kn_keyset_free(im->seen);
+		im->seen = NULL;
+		im->loading = 0;
+		kn_status s = kn_exec(in->db, KN_OWNER_INDEXES_SQL "PRAGMA cache_size = -32768;", err);
 		if (s != KN_OK)
 			return s;
-		im->loading = 0;
 	}
 	snprintf(summary, sizeof summary, "import of %s: %lld rows, %lld created, %lld updated,"
 	         " %lld unchanged, %lld rejected", kn_csv_name(in->csv), sum->rows, sum->created,
