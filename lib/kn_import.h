@@ -4,6 +4,11 @@
 
 #include "kn_csv.h"
 
+/* The vaccinations table's secondary index, as migration 4 made it; an
+ * import into an empty table drops it and builds it again after the load. */
+#define KN_VAX_INDEXES_SQL "CREATE INDEX vaccinations_expiry ON vaccinations (expires_on);"
+#define KN_VAX_INDEXES_DROP_SQL "DROP INDEX vaccinations_expiry;"
+
 struct kn_import {
 	struct kn_db *db;
 	const struct kn_import_options *o;

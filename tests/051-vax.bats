@@ -63,3 +63,26 @@ with_pet() {
 	run -1 --separate-stderr kennel vax import v.csv
 	assert_equal "$stderr" "kennel: v.csv: missing the pet: give pet_external_id, or owner_external_id or owner_email with pet_name"
 }
+
+@test "vax import into an empty table: the expiry index is built after the load, and a dry run keeps it" {
+	with_pet
+	kennel pet add 1 --name Bo --external-id P2 >/dev/null
+	printf 'pet_external_id,type,expires\nP1,Rabies,2027-03-01\nP1,distemper,2026-12-01\nP2,rabies,2027-01-15\nP1,bordetella,2027-02-01\nP9,rabies,2027-01-01\nP2,Rabies,01/15/2027\n' > v.csv
+	index="CREATE INDEX vaccinations_expiry ON vaccinations (expires_on)"
+	run -3 --separate-stderr kennel -n vax import v.csv --json
+	assert_equal "$(sql 'SELECT count(*) FROM vaccinations')" "0"
+	assert_equal "$(sql "SELECT sql FROM sqlite_master WHERE name = 'vaccinations_expiry'")" "$index"
+	run -3 --separate-stderr kennel vax import v.csv --json
+	assert_equal "$(echo "$output" | jq -c '[.rows, .created, .unchanged, .rejected]')" "[6,4,1,1]"
+	assert_equal "${stderr_lines[0]}" "kennel: v.csv: line 6: no pet with external id 'P9'"
+	# the pet found for a run of rows is the right one when the rows come apart
+	assert_equal "$(sql 'SELECT group_concat(pet_id || type || expires_on, " ") FROM (SELECT * FROM vaccinations ORDER BY pet_id, type)')" \
+		"1bordetella2027-02-01 1distemper2026-12-01 1rabies2027-03-01 2rabies2027-01-15"
+	assert_equal "$(sql "SELECT sql FROM sqlite_master WHERE name = 'vaccinations_expiry'")" "$index"
+	assert_equal "$(kennel vax list --expiring 30 --json | jq -r '.[].type')" "distemper"
+	run -0 kennel db check
+	# into a table that has rows, the index stays where it is
+	printf 'pet_external_id,type,expires\nP2,distemper,2027-06-01\n' > w.csv
+	run -0 kennel vax import w.csv
+	assert_equal "$(sql "SELECT count(*) FROM vaccinations INDEXED BY vaccinations_expiry WHERE expires_on > '2027-05-01'")" "1"
+}
