@@ -7,7 +7,8 @@
  * is full; then its keys are sorted and written to a temp table in key
  * order, which costs a pass over that table instead of a random B-tree
  * insert per key, and memory stays where it was whatever the input's size.
- * The temp table lives in the caller's transaction on db.
+ * The temp table lives in the caller's transaction on db; one key set at a
+ * time per handle, since they would share it.
  */
 #ifndef KN_KEYSET_H
 #define KN_KEYSET_H
@@ -16,7 +17,8 @@
 
 struct kn_keyset;
 
-/* max_bytes bounds the memory of the keys held in memory (at least 1 KiB) */
+/* max_bytes bounds the memory of the keys held in memory; the first table
+ * takes 32 KiB whatever it says */
 kn_status kn_keyset_new(struct kn_db *db, size_t max_bytes, struct kn_keyset **out,
                         struct kn_err *err);
 /* key in [0, 2^63) */
