@@ -273,7 +273,9 @@ static kn_status finish(struct kn_import *in, struct kn_err *err)
 kn_status kn_package_carryover(struct kn_db *db, const struct kn_carryover_options *o,
                                struct kn_import_summary *sum, struct kn_err *err)
 {
-	static const struct kn_import_kind kind = { fields, C_COUNT, setup, row, finish, NULL };
+	static const struct kn_import_kind kind = {
+		.fields = fields, .nfields = C_COUNT, .setup = setup, .row = row, .finish = finish,
+	};
 	struct carry_state cs = { .o = o };
 	const char *t = o->type ? o->type : "daycare";
 

@@ -21,6 +21,33 @@ void kn_import_reject(struct kn_import *im, const char *reason)
 	im->notices++;
 }
 
+/* Into an empty table the kind's secondary indexes wait for the end of the
+ * load: CREATE INDEX sorts, several times faster than inserting into
+ * B-trees at random.  Appending to the table touches only its rightmost
+ * pages, so the load needs little cache: LOAD_CACHE, which is also what the
+ * sorter takes before it spills runs to disk, so the peak stays flat (the
+ * owner import loaded 1M rows alike with 32, 8, 4 and 2 MiB). */
+#define LOAD_CACHE "PRAGMA cache_size = -8192;"
+
+static kn_status defer_indexes(struct kn_import *im, const struct kn_import_kind *kind,
+                               struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(im->db, kind->empty_sql, &st, err);
+	if (s != KN_OK)
+		return s;
+	int rc = sqlite3_step(st);
+	im->loading = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return kn_sql_fail(im->db, err, "looking at the table");
+	if (!im->loading)
+		return KN_OK;
+	if ((s = kn_exec(im->db, kind->drop_indexes_sql, err)) != KN_OK)
+		return s;
+	return kn_exec(im->db, LOAD_CACHE, err);
+}
+
 kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
                         const struct kn_import_kind *kind, void *state,
                         struct kn_import_summary *sum, struct kn_err *err)
@@ -42,10 +69,13 @@ kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
 	kn_rejects_header(im.rejects, im.csv);
 	/* a page cache that holds the indexes' working set for a million-row
 	 * file (24 MiB spilled and ran 4x slower), bounded so peak memory stays
-	 * flat under 64 MiB whatever the file's size */
+	 * flat under 64 MiB whatever the file's size; a load into an empty
+	 * table needs less (defer_indexes) */
 	if ((s = kn_exec(db, "PRAGMA cache_size = -32768", err)) != KN_OK)
 		goto done;
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		goto done;
+	if (kind->empty_sql && (s = defer_indexes(&im, kind, err)) != KN_OK)
 		goto done;
 	if (kind->setup && (s = kind->setup(&im, err)) != KN_OK)
 		goto done;
@@ -73,6 +103,8 @@ kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
 	}
 	if (kind->finish)
 		s = kind->finish(&im, err);
+	if (s == KN_OK && im.loading)
+		s = kn_exec(db, kind->indexes_sql, err);
 done:
 	if (kind->cleanup)
 		kind->cleanup(&im);

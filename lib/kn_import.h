@@ -17,6 +17,7 @@ struct kn_import {
 	struct kn_import_summary *sum;
 	char now[20];
 	int notices;
+	int loading;          /* into the empty table: its indexes wait */
 	void *state;          /* the importer's own */
 };
 
@@ -27,6 +28,10 @@ struct kn_import_kind {
 	kn_status (*row)(struct kn_import *im, struct kn_err *err);     /* a row without errors */
 	kn_status (*finish)(struct kn_import *im, struct kn_err *err);  /* before commit */
 	void (*cleanup)(struct kn_import *im);
+	/* When empty_sql answers 1 (the table is empty), the indexes of
+	 * drop_indexes_sql wait: dropped before setup, built by indexes_sql
+	 * after finish (NULL: every load keeps its indexes). */
+	const char *empty_sql, *indexes_sql, *drop_indexes_sql;
 };
 
 kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,

@@ -56,13 +56,11 @@ struct owner_state {
 	/* whether any owner lacks an external id: only then can a row with one
 	 * match an owner by email instead (one index probe saved per row) */
 	int noext_owners;
-	/* Into an empty table the secondary indexes are dropped and built
-	 * after the load (CREATE INDEX sorts: several times faster than
-	 * inserting into three B-trees at random).  Meanwhile a 63-bit hash of
-	 * each key a later row could match on is kept in a key set: a row whose
-	 * keys were never seen matches nobody; one whose key was (a duplicate,
-	 * or a hash collision) runs the real query, unindexed. */
-	int loading;
+	/* While the indexes wait (an import into the empty table, see
+	 * import.c), a 63-bit hash of each key a later row could match on is
+	 * kept in a key set: a row whose keys were never seen matches nobody;
+	 * one whose key was (a duplicate, or a hash collision) runs the real
+	 * query, unindexed.  NULL when the indexes are there. */
 	struct kn_keyset *seen;
 	sqlite3_stmt *by_ext, *by_email, *by_email_noext, *by_name, *insert, *update;
 };
@@ -116,17 +114,10 @@ static kn_status setup(struct kn_import *in, struct kn_err *err)
 	im->max_id_before = sqlite3_column_int64(st, 0);
 	im->noext_owners = sqlite3_column_int(st, 1);
 	sqlite3_finalize(st);
-	if (im->max_id_before == 0) {
-		/* Appending to the table and its two UNIQUE indexes touches only
-		 * their rightmost pages: a small cache loads as fast as a large
-		 * one, and leaves the memory to the key set (1.5 million keys in
-		 * 16 MiB before it spills, sorted, to a temp table). */
-		if ((s = kn_exec(db, KN_OWNER_INDEXES_DROP_SQL "PRAGMA cache_size = -8192;",
-		                 err)) != KN_OK ||
-		    (s = kn_keyset_new(db, 16u << 20, &im->seen, err)) != KN_OK)
-			return s;
-		im->loading = 1;
-	}
+	/* 1.5 million keys in 16 MiB before the set spills, sorted, to a
+	 * temp table */
+	if (in->loading && (s = kn_keyset_new(db, 16u << 20, &im->seen, err)) != KN_OK)
+		return s;
 	return KN_OK;
 }
 
@@ -164,7 +155,7 @@ static int maybe_seen(struct owner_state *im, long long key)
 	struct kn_err ignored = { 0 };
 	int found;
 
-	if (!im->loading)
+	if (im->seen == NULL)
 		return 1;
 	/* an error: ask the real query, which reports it */
 	return kn_keyset_has(im->seen, key, &found, &ignored) != KN_OK || found;
@@ -394,7 +385,7 @@ static kn_status created(struct kn_import *in, const char *v[], struct kn_err *e
 	im->last_created = id;
 	if (v[F_EXTERNAL_ID] == NULL)
 		im->noext_owners = 1;
-	if (!im->loading)
+	if (im->seen == NULL)
 		return KN_OK;
 	kn_status s = KN_OK;
 	if (v[F_EMAIL]) {
@@ -416,17 +407,10 @@ static kn_status finish(struct kn_import *in, struct kn_err *err)
 	struct kn_import_summary *sum = in->sum;
 	char summary[512];
 
-	if (im->loading) {
-		/* the load is done: the key set's memory goes back before the
-		 * indexes are built once, sorted; a sorter takes as much memory as
-		 * the page cache (8 MiB) before it spills runs to disk */
-		kn_keyset_free(im->seen);
-		im->seen = NULL;
-		im->loading = 0;
-		kn_status s = kn_exec(in->db, KN_OWNER_INDEXES_SQL "PRAGMA cache_size = -32768;", err);
-		if (s != KN_OK)
-			return s;
-	}
+	/* the load is done: the key set's memory goes back before the indexes
+	 * are built */
+	kn_keyset_free(im->seen);
+	im->seen = NULL;
 	snprintf(summary, sizeof summary, "import of %s: %lld rows, %lld created, %lld updated,"
 	         " %lld unchanged, %lld rejected", kn_csv_name(in->csv), sum->rows, sum->created,
 	         sum->updated, sum->unchanged, sum->rejected);
@@ -440,7 +424,11 @@ kn_status kn_owner_import(struct kn_db *db, const struct kn_import_options *o,
                           struct kn_import_summary *sum, struct kn_err *err)
 {
 	static const struct kn_import_kind kind = {
-		fields, F_COUNT, setup, one_row, finish, cleanup,
+		.fields = fields, .nfields = F_COUNT,
+		.setup = setup, .row = one_row, .finish = finish, .cleanup = cleanup,
+		.empty_sql = "SELECT NOT EXISTS (SELECT 1 FROM owners)",
+		.indexes_sql = KN_OWNER_INDEXES_SQL,
+		.drop_indexes_sql = KN_OWNER_INDEXES_DROP_SQL,
 	};
 	struct owner_state state = { 0 };
 	return kn_import_run(db, o, &kind, &state, sum, err);

@@ -399,7 +399,7 @@ kn_status kn_pet_import(struct kn_db *db, const struct kn_import_options *o,
                         struct kn_import_summary *sum, struct kn_err *err)
 {
 	static const struct kn_import_kind kind = {
-		pet_fields_in, P_COUNT, pet_setup, pet_row, NULL, NULL,
+		.fields = pet_fields_in, .nfields = P_COUNT, .setup = pet_setup, .row = pet_row,
 	};
 	struct pet_state state = { 0 };
 	return kn_import_run(db, o, &kind, &state, sum, err);

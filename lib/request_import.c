@@ -134,6 +134,8 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 kn_status kn_request_import(struct kn_db *db, const struct kn_import_options *o,
                             struct kn_import_summary *sum, struct kn_err *err)
 {
-	static const struct kn_import_kind kind = { fields, R_COUNT, setup, row, NULL, NULL };
+	static const struct kn_import_kind kind = {
+		.fields = fields, .nfields = R_COUNT, .setup = setup, .row = row,
+	};
 	return kn_import_run(db, o, &kind, NULL, sum, err);
 }
