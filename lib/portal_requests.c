@@ -19,12 +19,18 @@ static const struct kn_module *module_of(const char *service)
 	return NULL;
 }
 
-static kn_status put_request(struct kn_db *db, struct kn_hctx *item, sqlite3_stmt *st,
-                             const char *today, struct kn_err *err)
+/* What the owner may cancel: a request still pending, or an approved stay
+ * that has not ended; the rest is staff's to change. */
+static int owner_may_cancel(const char *status, const char *end, const char *today)
 {
-	long long id = sqlite3_column_int64(st, 0);
+	return strcmp(status, "pending") == 0 ||
+	       (strcmp(status, "approved") == 0 && strcmp(end, today) >= 0);
+}
+
+static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *today)
+{
 	const char *status = kn_col_text(st, 4), *end = kn_col_text(st, 3);
-	kn_h_int(item, "id", id);
+	kn_h_int(item, "id", sqlite3_column_int64(st, 0));
 	kn_h_set(item, "service", kn_col_text(st, 1));
 	kn_h_set(item, "start", kn_col_text(st, 2));
 	kn_h_set(item, "end", end);
@@ -34,11 +40,7 @@ static kn_status put_request(struct kn_db *db, struct kn_hctx *item, sqlite3_stm
 	kn_h_set(item, "note", kn_col_text(st, 7));
 	kn_h_set(item, "pets", kn_col_text(st, 8));
 	kn_h_set(item, "addons", kn_col_text(st, 9));
-	int open = strcmp(status, "pending") == 0 ||
-	           (strcmp(status, "approved") == 0 && strcmp(end, today) >= 0);
-	kn_h_set(item, "cancellable", open ? "1" : "");
-	(void)db, (void)err;
-	return KN_OK;
+	kn_h_set(item, "cancellable", owner_may_cancel(status, end, today) ? "1" : "");
 }
 
 #define REQUEST_COLUMNS \
@@ -62,11 +64,9 @@ kn_status kn_route_requests(struct kn_page_req *r, struct kn_err *err)
 		return s;
 	sqlite3_bind_int64(st, 1, r->owner_id);
 	kn_h_list(r->page, "requests");
-	while (s == KN_OK && sqlite3_step(st) == SQLITE_ROW)
-		s = put_request(db, kn_h_item(r->page, "requests"), st, today, err);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		put_request(kn_h_item(r->page, "requests"), st, today);
 	sqlite3_finalize(st);
-	if (s != KN_OK)
-		return s;
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
 	if ((s = kn_menu_fill(db, r->page, err)) != KN_OK)
 		return s;
@@ -344,9 +344,7 @@ kn_status kn_route_request_cancel(struct kn_page_req *r, struct kn_err *err)
 	int found = 0, open = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		found = 1;
-		open = strcmp(kn_col_text(st, 0), "pending") == 0 ||
-		       (strcmp(kn_col_text(st, 0), "approved") == 0 &&
-		        strcmp(kn_col_text(st, 1), today) >= 0);
+		open = owner_may_cancel(kn_col_text(st, 0), kn_col_text(st, 1), today);
 	}
 	sqlite3_finalize(st);
 	if (!found)
