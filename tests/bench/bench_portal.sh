@@ -40,11 +40,12 @@ printf 'Welcome to **Happy Tails**: the pool opens in June.\n' | k -q company se
 
 # rss PID: VmRSS and VmHWM in KiB
 rss() { awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 } END { print r, h }' "/proc/$1/status"; }
-# wrk_run URL ARGS...: requests/s, p99 in ms, non-2xx count, total requests
+# wrk_run SECONDS URL ARGS...: requests/s, p99 in ms, non-2xx count, total
+# requests
 wrk_run() {
-	u=$1
-	shift
-	wrk -t2 -c64 -d"${secs}s" --latency "$@" "$u" > "$w/wrk.out" 2>&1
+	d=$1 u=$2
+	shift 2
+	wrk -t2 -c64 -d"${d}s" --latency "$@" "$u" > "$w/wrk.out" 2>&1
 	awk '
 		/Requests\/sec/ { rps = $2 }
 		/^ +99%/ { v = $2; if (v ~ /us$/) p = v / 1000; else if (v ~ /ms$/) p = v + 0; else p = v * 1000 }
@@ -59,10 +60,14 @@ i=0
 while ! grep -q '^listening' "$w/serve.log" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 base="http://127.0.0.1:$port"
 jar="$w/jar"
-csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | cut -d'"' -f4)
-curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode username=bench \
-	--data-urlencode "password=a fine password 1" "$base/login"
-session=$(awk '$6 == "kennel_session" { print $7 }' "$jar")
+# login: the bench owner logs in through the form; sets csrf and session
+login() {
+	csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | cut -d'"' -f4)
+	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode username=bench \
+		--data-urlencode "password=a fine password 1" "$base/login"
+	session=$(awk '$6 == "kennel_session" { print $7 }' "$jar")
+}
+login
 pre=$(awk '$6 == "kennel_csrf" { print $7 }' "$jar")
 [ -n "$session" ] || { echo "bench: could not log in" >&2; kill "$serve"; exit 1; }
 curl -s -b "kennel_session=$session" "$base/" | grep -q 'Note 5' || { echo "bench: no home page" >&2; exit 1; }
@@ -79,11 +84,11 @@ cport=$(free_port)
 ceiling=$!
 i=0
 while ! grep -q ready "$w/ceiling.out" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-set -- $(wrk_run "http://127.0.0.1:$cport/")
+set -- $(wrk_run "$secs" "http://127.0.0.1:$cport/")
 c_rps=$1 c_p99=$2
 kill "$ceiling"
 wal_before=$(stat -c '%s %Y' "$db-wal" 2>/dev/null || echo none)
-set -- $(wrk_run "$base/" -H "Cookie: kennel_session=$session")
+set -- $(wrk_run "$secs" "$base/" -H "Cookie: kennel_session=$session")
 h_rps=$1 h_p99=$2 h_bad=$3 h_n=$4
 wal_after=$(stat -c '%s %Y' "$db-wal" 2>/dev/null || echo none)
 printf '%-44s %10.0f/s %10.0f/s %7.2fx\n' "portal home page, 20k owners (vs ceiling)" "$h_rps" "$c_rps" "$(ratio "$h_rps" "$c_rps")"
@@ -104,10 +109,7 @@ done
 importer=$!
 n_imp=0 t_imp=0 i_bad=0 i_p99=0
 while kill -0 "$importer" 2>/dev/null; do
-	secs_saved=$secs
-	secs=1
-	set -- $(wrk_run "$base/" -H "Cookie: kennel_session=$session")
-	secs=$secs_saved
+	set -- $(wrk_run 1 "$base/" -H "Cookie: kennel_session=$session")
 	kill -0 "$importer" 2>/dev/null || break
 	n_imp=$((n_imp + $4)) t_imp=$((t_imp + 1)) i_bad=$((i_bad + $3))
 	i_p99=$(awk -v a="$i_p99" -v b="$2" 'BEGIN { print (b > a ? b : a) }')
@@ -120,13 +122,18 @@ i_rps=$(awk -v n="$n_imp" -v t="$t_imp" 'BEGIN { print n / t }')
 printf '%-44s %10.0f/s %10.0f/s %7.2fx\n' "home page during 100k-row imports (vs idle)" "$i_rps" "$h_rps" "$(ratio "$i_rps" "$h_rps")"
 detail "  worst p99 of ${t_imp} 1 s windows, non-2xx" "${i_p99} ms, $i_bad" ""
 
-# logins a second with --threads 2, beside the raw verification rate
-cat > "$w/login.lua" <<EOF
+# post_script FILE USERNAME PASSWORD: a wrk script posting the login form
+post_script() {
+	cat > "$1" <<EOF
 wrk.method = "POST"
-wrk.body = "csrf=$csrf&username=bench&password=a+fine+password+1"
+wrk.body = "csrf=$csrf&username=$2&password=$3"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "kennel_csrf=$pre"
 EOF
+}
+
+# logins a second with --threads 2, beside the raw verification rate
+post_script "$w/login.lua" bench "a+fine+password+1"
 raw=$("$w/pwverify" 2 "$secs")
 wrk -t2 -c4 -d"${secs}s" -s "$w/login.lua" "$base/login" > "$w/wrk-login.out" 2>&1
 l_rps=$(awk '/Requests\/sec/ { print $2 }' "$w/wrk-login.out")
@@ -136,11 +143,7 @@ detail "  non-2xx/3xx answers (303 is success)" "${l_bad:-0}" ""
 
 # RSS after 10,000 and after 1,000,000 page views
 k -q portal logout --all
-curl -s -o /dev/null -c "$jar" -b "$jar" "$base/login"
-csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="csrf" value="[^"]*"' | cut -d'"' -f4)
-curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode username=bench \
-	--data-urlencode "password=a fine password 1" "$base/login"
-session=$(awk '$6 == "kennel_session" { print $7 }' "$jar")
+login
 done_views=0
 while [ "$done_views" -lt "$views" ]; do
 	wrk -t2 -c64 -d10s -H "Cookie: kennel_session=$session" "$base/" > "$w/wrk-views.out" 2>&1
@@ -149,12 +152,7 @@ done
 set -- $(rss "$serve")
 detail "RSS after ${warm_views} / ${done_views} more views" "${rss_warm} KiB" "$1 KiB"
 # a flood of 1,000 concurrent logins: bounded memory, quick answers
-cat > "$w/flood.lua" <<EOF
-wrk.method = "POST"
-wrk.body = "csrf=$csrf&username=nobody&password=guess"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "kennel_csrf=$pre"
-EOF
+post_script "$w/flood.lua" nobody guess
 ulimit -n 4096 2>/dev/null || true
 # the peak of the flood alone: 5 resets VmHWM to the RSS of now
 echo 5 > "/proc/$serve/clear_refs"
