@@ -152,11 +152,12 @@ static long long seen_key(char kind, const char *a, const char *b, const char *c
  * always 1 once the indexes are there. */
 static int maybe_seen(struct owner_state *im, long long key)
 {
-	struct kn_err ignored = { 0 };
+	struct kn_err ignored; /* cleared, not zeroed: once or twice a row */
 	int found;
 
 	if (im->seen == NULL)
 		return 1;
+	kn_err_clear(&ignored);
 	/* an error: ask the real query, which reports it */
 	return kn_keyset_has(im->seen, key, &found, &ignored) != KN_OK || found;
 }
@@ -288,12 +289,16 @@ static kn_status one_row(struct kn_import *in, struct kn_err *err)
 	int opt_out, active;
 	sqlite3_stmt *hit = NULL;
 
+	/* cleared, not zeroed: 1 KiB a field, ten a row, was about 0.2 s of a
+	 * million rows' 6.5 (the message is read only after a failing check
+	 * has written it; a success leaves the error clear) */
+	struct kn_err lerr;
+
+	kn_err_clear(&lerr);
 	kn_import_values(in, v, F_COUNT);
-	for (int f = 0; f < TEXT_FIELDS; f++) {
-		struct kn_err lerr = { 0 };
+	for (int f = 0; f < TEXT_FIELDS; f++)
 		if (kn_line_check(fields[f].name, v[f], f == F_ADDRESS, &lerr) != KN_OK)
 			return reject(im, lerr.msg), KN_OK;
-	}
 	if (v[F_FIRST] == NULL)
 		return reject(im, "first_name is empty"), KN_OK;
 	if (v[F_LAST] == NULL)

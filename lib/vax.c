@@ -232,7 +232,8 @@ static kn_status vax_row(struct kn_import *in, struct kn_err *err)
 		return kn_import_reject(in, "type is empty"), KN_OK;
 	if (v[V_EXPIRES] == NULL)
 		return kn_import_reject(in, "expires is empty"), KN_OK;
-	struct kn_err derr = { 0 };
+	struct kn_err derr; /* cleared, not zeroed per row */
+	kn_err_clear(&derr);
 	if (kn_date_parse(v[V_EXPIRES], &day, &derr) != KN_OK)
 		return kn_import_reject(in, derr.msg), KN_OK;
 	kn_date_format(day, expires);
