@@ -36,7 +36,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 all: $(KENNEL)
 
-$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h lib/kn_mail.h lib/kn_import.h lib/kn_order.h lib/kn_request.h lib/kn_outfile.h lib/kn_web.h lib/kn_portal.h lib/kn_serve.h cmd/kennel.h
+$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h lib/kn_mail.h lib/kn_import.h lib/kn_keyset.h lib/kn_order.h lib/kn_request.h lib/kn_outfile.h lib/kn_web.h lib/kn_portal.h lib/kn_serve.h cmd/kennel.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
