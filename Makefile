@@ -15,11 +15,12 @@ DEB_PACKAGES = build-essential pkg-config libsqlite3-dev libjansson-dev \
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -Wno-sign-conversion
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = $(WARN) -D_DEFAULT_SOURCE -D_GNU_SOURCE $(CFLAGS) \
+ALL_CFLAGS = $(WARN) -Ilib -D_DEFAULT_SOURCE -D_GNU_SOURCE $(CFLAGS) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
-LIB_SRC = $(wildcard lib/*.c)
+LIB_SRC = $(wildcard lib/*/*.c)
+HEADERS = $(wildcard lib/*.h lib/*/*.h cmd/*.h)
 CMD_SRC = $(wildcard cmd/*.c)
 BUILD ?= build
 TEMPLATES = $(wildcard share/kennel/templates/*.txt)
@@ -36,24 +37,24 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 all: $(KENNEL)
 
-$(BUILD)/%.o: %.c lib/kennel.h lib/kn_internal.h lib/kn_csv.h lib/kn_owner.h lib/kn_creds.h lib/kn_mail.h lib/kn_import.h lib/kn_keyset.h lib/kn_order.h lib/kn_request.h lib/kn_outfile.h lib/kn_web.h lib/kn_portal.h lib/kn_serve.h cmd/kennel.h
+$(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # the shipped templates, compiled in (KENNEL_TEMPLATES overrides at run time)
-$(BUILD)/gen/templates.c: $(TEMPLATES) lib/embed_templates.sh
+$(BUILD)/gen/templates.c: $(TEMPLATES) tools/embed_templates.sh
 	@mkdir -p $(dir $@)
-	sh lib/embed_templates.sh kn_shipped_templates .txt $(TEMPLATES) > $@
+	sh tools/embed_templates.sh kn_shipped_templates .txt $(TEMPLATES) > $@
 
 # the portal's pages and stylesheet ($KENNEL_PORTAL_TEMPLATES overrides)
-$(BUILD)/gen/portal.c: $(PORTAL_FILES) lib/embed_templates.sh
+$(BUILD)/gen/portal.c: $(PORTAL_FILES) tools/embed_templates.sh
 	@mkdir -p $(dir $@)
-	sh lib/embed_templates.sh kn_shipped_portal "" $(PORTAL_FILES) > $@
+	sh tools/embed_templates.sh kn_shipped_portal "" $(PORTAL_FILES) > $@
 
 # the common passwords that no password may be (PORTAL.md 2)
-$(BUILD)/gen/passwords.c: share/kennel/common-passwords.txt lib/embed_lines.sh
+$(BUILD)/gen/passwords.c: share/kennel/common-passwords.txt tools/embed_lines.sh
 	@mkdir -p $(dir $@)
-	sh lib/embed_lines.sh kn_common_passwords $< > $@
+	sh tools/embed_lines.sh kn_common_passwords $< > $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@

@@ -1,7 +1,7 @@
 /* kennel blast email: one message to every owner of an audience. */
 #include <stdlib.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *template_name, *template_file, *subject, *to;

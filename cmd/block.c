@@ -1,7 +1,7 @@
 /* kennel block: closed periods. */
 #include <stdlib.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *from, *to, *service, *reason;

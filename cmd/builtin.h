@@ -12,7 +12,7 @@
 #ifndef CMD_KENNEL_H
 #define CMD_KENNEL_H
 
-#include "../lib/kennel.h"
+#include "kennel.h"
 
 /* What every verb can use: the global options and the open database. */
 struct session {

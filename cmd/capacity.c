@@ -1,7 +1,7 @@
 /* kennel capacity: units per service and day. */
 #include <stdlib.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *from, *to, *service;

@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct session the_session;
 

@@ -1,7 +1,7 @@
 /* kennel company: the business, its links, its message and instructions. */
 #include <stdlib.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *name, *email, *phone, *timezone, *portal_url, *reset_url, *webcam_url,

@@ -1,5 +1,5 @@
 /* kennel db: check, backup, version. */
-#include "kennel.h"
+#include "builtin.h"
 
 static void problem(void *ud, const char *line)
 {

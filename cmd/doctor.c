@@ -1,5 +1,5 @@
 /* kennel doctor: data health before a launch or after a migration. */
-#include "kennel.h"
+#include "builtin.h"
 
 static int doctor(struct session *s, int argc, char **argv)
 {

@@ -1,7 +1,7 @@
 /* kennel init: create or upgrade the database. */
 #include <string.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *company, *email, *timezone;

@@ -5,7 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 const struct group groups[] = {
 	{ "init", cmd_init, init_verbs, "create or upgrade the database" },

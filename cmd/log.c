@@ -1,5 +1,5 @@
 /* kennel log: the audit log. */
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *owner, *since;

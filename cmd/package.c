@@ -1,7 +1,7 @@
 /* kennel package: list, show, history, modify, use, carryover. */
 #include <stdlib.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *owner, *end, *note, *package_note, *date, *type, *product, *rejects;

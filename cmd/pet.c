@@ -1,7 +1,7 @@
 /* kennel pet: add, list, show, edit, rm, temperament, import. */
 #include <stdlib.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	struct kn_pet_change c;

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *owner;

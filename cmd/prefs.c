@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static void put_pref(struct kn_printer *p, const struct kn_pref *pref, const char *value,
                      int is_default)

@@ -1,5 +1,5 @@
 /* kennel product: add, list, edit, show-to-owner, addons. */
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	struct kn_product_in in;

@@ -1,7 +1,7 @@
 /* kennel remind: reminders for cron; silent on success unless -v. */
 #include <stdlib.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	long long days;

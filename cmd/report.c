@@ -1,5 +1,5 @@
 /* kennel report: vaccinations, advisory. */
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	int expired;

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 #define SERVICES "boarding|daycare|grooming|training|service"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *listen;

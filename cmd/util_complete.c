@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "kennel.h"
+#include "builtin.h"
 
 static void list_words(FILE *out)
 {

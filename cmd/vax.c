@@ -1,5 +1,5 @@
 /* kennel vax: add, list, import vaccinations. */
-#include "kennel.h"
+#include "builtin.h"
 
 static struct {
 	const char *expires, *owner, *pet, *rejects;

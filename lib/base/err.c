@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 kn_status kn_err_set(struct kn_err *err, kn_status status, const char *fmt, ...)
 {

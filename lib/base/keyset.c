@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_keyset.h"
+#include "base/kn_keyset.h"
 
 #define FIRST_SLOTS 4096u
 

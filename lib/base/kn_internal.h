@@ -32,7 +32,7 @@ void kn_read_end(struct kn_db *db);
 /* Who acts from now on, for the audit log (the portal: owner:ID). */
 void kn_db_act(struct kn_db *db, const char *actor, const char *command);
 /* Every portal session of the owner (0: everyone's) ends, with why:
- * a password change, revoked credentials, a closed account (portal_store.c). */
+ * a password change, revoked credentials, a closed account (portal/store.c). */
 kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
                                 long long *ended, struct kn_err *err);
 /* The owner acting on the portal: actor owner:ID, command "portal". */

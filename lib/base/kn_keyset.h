@@ -13,7 +13,7 @@
 #ifndef KN_KEYSET_H
 #define KN_KEYSET_H
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 struct kn_keyset;
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 void kn_strlist_free(struct kn_strlist *l)
 {

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kn_internal.h"
-#include "kn_outfile.h"
+#include "base/kn_internal.h"
+#include "base/kn_outfile.h"
 
 struct kn_outfile {
 	FILE *out;

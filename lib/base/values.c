@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 static kn_day fixed_today = -1;
 static char fixed_now[20];

@@ -24,8 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kn_csv.h"
-#include "kn_outfile.h"
+#include "import/kn_csv.h"
+#include "base/kn_outfile.h"
 
 #define READ_SIZE (64 * 1024)
 /* A record longer than this, or spanning more lines, is a quote that never

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "kn_import.h"
+#include "import/kn_import.h"
 
 void kn_import_reject(struct kn_import *im, const char *reason)
 {

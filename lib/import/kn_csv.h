@@ -2,7 +2,7 @@
 #ifndef KN_CSV_H
 #define KN_CSV_H
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 struct kn_csv_field {
 	const char *name;     /* canonical: first_name */

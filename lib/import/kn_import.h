@@ -2,7 +2,7 @@
 #ifndef KN_IMPORT_H
 #define KN_IMPORT_H
 
-#include "kn_csv.h"
+#include "import/kn_csv.h"
 
 /* The vaccinations table's secondary index, as migration 4 made it; an
  * import into an empty table drops it and builds it again after the load. */

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_mail.h"
-#include "kn_owner.h"
+#include "mail/kn_mail.h"
+#include "owner/kn_owner.h"
 
 static void blast_key(const char *text, const char *subject, const char *to, char hex[33])
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_mail.h"
+#include "mail/kn_mail.h"
 
 enum { ITEM_FIELDS = 4 };
 static const char *const item_names[ITEM_FIELDS] = { "service", "pets", "start", "end" };

@@ -2,7 +2,7 @@
 #ifndef KN_MAIL_H
 #define KN_MAIL_H
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 /* name = value pairs a template can use */
 struct kn_tvars {

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kn_mail.h"
+#include "mail/kn_mail.h"
 
 #define BATCH 100
 /* Connections at once: an SMTP exchange is mostly waiting for the server's

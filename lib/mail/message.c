@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_mail.h"
+#include "mail/kn_mail.h"
 
 static int has_crlf(const char *s)
 {

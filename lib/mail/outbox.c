@@ -1,7 +1,7 @@
 /* kennel mail list|show|retry: what the outbox holds. */
 #include <string.h>
 
-#include "kn_mail.h"
+#include "mail/kn_mail.h"
 
 #define MESSAGE_COLUMNS                                                        \
 	"id, kind, owner_id, to_addr, subject, status, attempts, last_error,"  \

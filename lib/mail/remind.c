@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_mail.h"
+#include "mail/kn_mail.h"
 
 #define MAX_ITEMS 64
 #define MAX_FIELDS 5

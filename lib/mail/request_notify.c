@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_mail.h"
+#include "mail/kn_mail.h"
 
 kn_status kn_request_notify(struct kn_db *db, long long id, const char *template_dir,
                             struct kn_err *err)

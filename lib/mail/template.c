@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_mail.h"
+#include "mail/kn_mail.h"
 
 struct kn_shipped_template {
 	const char *name, *text;

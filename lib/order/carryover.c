@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_import.h"
+#include "import/kn_import.h"
 
 enum {
 	C_OWNER_EXT, C_OWNER_EMAIL, C_USERNAME, C_OWNER_ID, C_DAYS_LEFT, C_END_DATE, C_NOTE,

@@ -2,7 +2,7 @@
 #ifndef KN_ORDER_H
 #define KN_ORDER_H
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 kn_status kn_package_history_add(struct kn_db *db, long long pkg, const char *action,
                                  long long left_before, long long left_after,

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_order.h"
+#include "order/kn_order.h"
 
 static const char *const payments = "cash|check|card|no-payment|other";
 

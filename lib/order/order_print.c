@@ -1,7 +1,7 @@
 /* Showing orders and packages, and the package and balance reports. */
 #include <string.h>
 
-#include "kn_order.h"
+#include "order/kn_order.h"
 
 #define ORDER_COLUMNS "id, owner_id, status, payment_type, total_cents, paid_cents, note, created_at"
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 static const char *const types[] = {
 	"boarding", "daycare", "grooming", "training", "service", "daycare-package",

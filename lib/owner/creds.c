@@ -19,10 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kn_creds.h"
-#include "kn_csv.h"
-#include "kn_outfile.h"
-#include "kn_owner.h"
+#include "owner/kn_creds.h"
+#include "import/kn_csv.h"
+#include "base/kn_outfile.h"
+#include "owner/kn_owner.h"
 
 #define CHUNK 1000
 /* 129 bits, so that keeping the first character off '-' (which a

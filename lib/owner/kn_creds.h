@@ -2,7 +2,7 @@
 #ifndef KN_CREDS_H
 #define KN_CREDS_H
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 kn_status kn_crypto_init(struct kn_err *err);
 /* generated: a 128-bit random secret, hashed at MIN limits (see creds.c) */

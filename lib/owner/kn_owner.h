@@ -2,7 +2,7 @@
 #ifndef KN_OWNER_H
 #define KN_OWNER_H
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 /* The owners table's secondary indexes, as migration 1 made them; an import
  * into an empty table drops them and builds them again after the load. */

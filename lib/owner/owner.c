@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_owner.h"
+#include "owner/kn_owner.h"
 
 #define OWNER_COLUMNS                                                        \
 	"id, external_id, first_name, last_name, email, phone, address, city," \

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_import.h"
-#include "kn_keyset.h"
-#include "kn_owner.h"
+#include "import/kn_import.h"
+#include "base/kn_keyset.h"
+#include "owner/kn_owner.h"
 
 enum field {
 	F_EXTERNAL_ID, F_FIRST, F_LAST, F_EMAIL, F_PHONE, F_ADDRESS, F_CITY, F_STATE, F_ZIP,

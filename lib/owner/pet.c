@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_import.h"
-#include "kn_owner.h"
+#include "import/kn_import.h"
+#include "owner/kn_owner.h"
 
 #define PET_COLUMNS                                                                  \
 	"id, owner_id, external_id, name, species, breed, birthday, sex, color, weight," \

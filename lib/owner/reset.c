@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_creds.h"
+#include "owner/kn_creds.h"
 
 #define TOKEN_BYTES 32
 

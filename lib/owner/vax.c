@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_import.h"
+#include "import/kn_import.h"
 
 #define STATUS_SQL                                                        \
 	"CASE WHEN v.expires_on < ?1 THEN 'expired'"                      \

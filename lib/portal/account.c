@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 #define CONTACTS_PER_DAY 10
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_creds.h"
-#include "kn_portal.h"
+#include "owner/kn_creds.h"
+#include "portal/kn_portal.h"
 
 #define RESET_HOURS 72
 #define RESETS_PER_HOUR 3

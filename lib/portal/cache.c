@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 #define SLOTS 4096 /* a power of two */
 #define PROBES 8

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 static void calendar_key(const struct kn_page_req *r, long long owner, const char *nonce,
                          char out[65])

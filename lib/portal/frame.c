@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 const char *kn_cookie_name(const struct kn_page_req *r, const char *base)
 {
@@ -370,7 +370,7 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 		}
 	}
 	/* the generation comes first: whatever the page then reads is at least
-	 * as new as it (portal_cache.c) */
+	 * as new as it (portal/cache.c) */
 	r->reading = strcmp(method, "GET") == 0;
 	r->gen = kn_cache_generation(kn_srv_cache(r->srv));
 	kn_status s = kn_srv_settings(r, err);

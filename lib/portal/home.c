@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 /* The request modules and their words, in the order of the menu. */
 const struct kn_module kn_modules[] = {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "kn_web.h"
+#include "portal/kn_web.h"
 
 enum hkind { H_TEXT, H_SAFE, H_LIST };
 

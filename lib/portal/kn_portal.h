@@ -11,7 +11,7 @@
 #ifndef KN_PORTAL_H
 #define KN_PORTAL_H
 
-#include "kn_web.h"
+#include "portal/kn_web.h"
 
 #define KN_SESSION_ABSOLUTE_HOURS 8
 #define KN_THROTTLE_MINUTES 15
@@ -76,7 +76,7 @@ struct kn_route {
 };
 extern const struct kn_route kn_routes[];
 
-/* Every handler, declared once here and listed in portal_routes.c. */
+/* Every handler, declared once here and listed in routes.c. */
 #define KN_ROUTE_HANDLERS(X) \
 	X(healthz) X(style) X(home) \
 	X(login_form) X(login) X(logout) X(forgot_form) X(forgot) X(reset_form) X(reset) \
@@ -107,7 +107,7 @@ struct kn_cache *kn_srv_cache(const struct kn_srv *s);
 /* Wakes the mailer: what was just queued leaves now, in the background. */
 void kn_srv_mail_wake(struct kn_srv *s);
 
-/* ---- answering (portal_frame.c) ------------------------------------ */
+/* ---- answering (frame.c) ------------------------------------ */
 
 /* The page tmpl inside the layout, with r->page's values, at status. */
 kn_status kn_page(struct kn_page_req *r, unsigned status, const char *tmpl, const char *title,
@@ -142,7 +142,7 @@ const char *kn_safe_next(const char *next);
 /* Audit as the owner: actor owner:ID, command "portal". */
 void kn_req_act_as_owner(struct kn_page_req *r);
 
-/* ---- sessions, throttle, keys (portal_store.c) --------------------- */
+/* ---- sessions, throttle, keys (store.c) --------------------- */
 
 kn_status kn_portal_key(struct kn_db *db, unsigned char key[32], struct kn_err *err);
 void kn_token_new(char out[KN_TOKEN_CHARS]);
@@ -183,7 +183,7 @@ kn_status kn_menu_fill(struct kn_db *db, struct kn_hctx *c, struct kn_err *err);
 kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
                        struct kn_hctx *c, struct kn_err *err);
 
-/* ---- answers kept between page views (portal_cache.c) ----------------- */
+/* ---- answers kept between page views (cache.c) ----------------- */
 
 struct kn_cache;
 struct kn_cache *kn_cache_new(const char *db_path);

@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <sodium.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 #define BODY_LIMIT (64 * 1024)
 #define HEADER_LINES_LIMIT 100

@@ -7,7 +7,7 @@
 #ifndef KN_WEB_H
 #define KN_WEB_H
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 /* ---- a request's memory: freed all at once when it is answered ------ */
 

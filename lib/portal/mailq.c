@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_mail.h"
-#include "kn_portal.h"
+#include "mail/kn_mail.h"
+#include "portal/kn_portal.h"
 
 kn_status kn_portal_mail_queue(struct kn_db *db, const struct kn_portal_mail *m,
                                const char *template_dir, struct kn_err *err)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 #define PET_FIELDS(X) X(name) X(species) X(breed) X(birthday) X(sex) X(color) X(weight) X(notes)
 static const char *const pet_fields[] = {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_creds.h"
-#include "kn_portal.h"
+#include "owner/kn_creds.h"
+#include "portal/kn_portal.h"
 
 #define REGISTRATION_HOURS 24
 

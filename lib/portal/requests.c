@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 static const struct kn_module *module_of(const char *service)
 {

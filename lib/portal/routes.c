@@ -1,10 +1,10 @@
 /*
  * The portal's route table, as the command table is for the command line:
  * method, path ('#' an id), handler, whether it needs a session, whether
- * its form must carry the csrf field.  portal_frame.c does the rest: 404
+ * its form must carry the csrf field.  portal/frame.c does the rest: 404
  * for a path no row has, 405 for a method none of its rows take.
  */
-#include "kn_portal.h"
+#include "portal/kn_portal.h"
 
 
 const struct kn_route kn_routes[] = {

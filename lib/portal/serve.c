@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kn_creds.h"
-#include "kn_serve.h"
+#include "owner/kn_creds.h"
+#include "portal/kn_serve.h"
 
 /* One HTTP request from its first line to its last byte sent. */
 struct conn {

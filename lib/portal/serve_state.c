@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kn_serve.h"
+#include "portal/kn_serve.h"
 
 /* ---- the pool -------------------------------------------------------- */
 

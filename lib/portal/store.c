@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "kn_creds.h"
-#include "kn_portal.h"
+#include "owner/kn_creds.h"
+#include "portal/kn_portal.h"
 
 kn_status kn_portal_key(struct kn_db *db, unsigned char key[32], struct kn_err *err)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_web.h"
+#include "portal/kn_web.h"
 
 struct kn_arena_block {
 	struct kn_arena_block *next;

@@ -2,7 +2,7 @@
 #ifndef KN_REQUEST_H
 #define KN_REQUEST_H
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 struct kn_req {
 	long long id;

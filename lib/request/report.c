@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 /* vaccines.required as a JSON array, for json_each() in a bound parameter */
 kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err)

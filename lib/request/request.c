@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_request.h"
+#include "request/kn_request.h"
 
 int kn_service_ok(const char *s)
 {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_request.h"
+#include "request/kn_request.h"
 
 static int by_end(const void *a, const void *b)
 {

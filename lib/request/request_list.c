@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_request.h"
+#include "request/kn_request.h"
 
 #define REQUEST_COLUMNS                                                            \
 	"r.id, r.owner_id, r.service, r.start, r.end, r.status, r.requested_at,"       \

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 kn_status kn_company_get(struct kn_db *db, struct kn_company *c, struct kn_err *err)
 {

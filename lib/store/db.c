@@ -9,7 +9,7 @@
 
 #include <pthread.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 extern const char *const kn_migrations[];
 extern const int kn_migration_count;

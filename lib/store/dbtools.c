@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 kn_status kn_db_check(struct kn_db *db, kn_line_cb problem, void *ud, int *problems,
                       struct kn_err *err)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kn_internal.h"
+#include "base/kn_internal.h"
 
 /* type: bool, int, list, url, email, money-or-percent, or a|b|c choices */
 static const struct kn_pref prefs[] = {

@@ -3,9 +3,9 @@
  * user_version holds the number of the last one applied.  Append only: a
  * released migration is never edited, a change is a new entry.
  */
-#include "kn_import.h"
-#include "kn_internal.h"
-#include "kn_owner.h"
+#include "import/kn_import.h"
+#include "base/kn_internal.h"
+#include "owner/kn_owner.h"
 
 const char *const kn_migrations[] = {
 	/* 1: the business, preferences, owners, notes, audit log */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/kn_csv.h"
+#include "import/kn_csv.h"
 
 static const struct kn_csv_field fields[] = {
 	{ "external_id", "customerid clientid", 0 },

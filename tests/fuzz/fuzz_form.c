@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/kn_web.h"
+#include "portal/kn_web.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

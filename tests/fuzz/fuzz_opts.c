@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/kennel.h"
+#include "kennel.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/kn_mail.h"
+#include "mail/kn_mail.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

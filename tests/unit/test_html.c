@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../lib/kn_web.h"
+#include "portal/kn_web.h"
 
 static int n, failed;
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../lib/kn_keyset.h"
+#include "base/kn_keyset.h"
 
 static int n, failed;
 

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../lib/kennel.h"
+#include "kennel.h"
 
 static int n, failed;
 
