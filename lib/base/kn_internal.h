@@ -31,10 +31,6 @@ void kn_db_busy(struct kn_db *db, int ms);
 void kn_read_end(struct kn_db *db);
 /* Who acts from now on, for the audit log (the portal: owner:ID). */
 void kn_db_act(struct kn_db *db, const char *actor, const char *command);
-/* Every portal session of the owner (0: everyone's) ends, with why:
- * a password change, revoked credentials, a closed account (portal/store.c). */
-kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
-                                long long *ended, struct kn_err *err);
 /* The owner acting on the portal: actor owner:ID, command "portal". */
 void kn_db_act_owner(struct kn_db *db, long long owner_id);
 /* base (the portal URL, a trailing / or not) followed by path ("/reset?...") */
@@ -67,6 +63,7 @@ int kn_csv_needs_guard(const char *v);
 
 /* vaccines.required as a JSON array, bound into json_each() */
 struct kn_buf;
+/* vaccines.required as a JSON array of lowercase names (store/prefs.c) */
 kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err);
 
 /* A growing string for summaries and messages. */

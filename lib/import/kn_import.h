@@ -40,10 +40,5 @@ kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
 /* Counts the row as rejected, to the rejects file and the first notices. */
 void kn_import_reject(struct kn_import *im, const char *reason);
 void kn_import_values(struct kn_import *im, const char **v, size_t n);
-/* The owner a row names by owner_external_id, owner_email or owner_id;
- * KN_FAIL with the reason in why when there is none. */
-kn_status kn_import_owner(struct kn_import *in, const char *ext, const char *email,
-                          const char *id, long long *owner, char *why, size_t whylen,
-                          struct kn_err *err);
 
 #endif

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "import/kn_import.h"
+#include "owner/kn_owner.h"
 
 enum {
 	C_OWNER_EXT, C_OWNER_EMAIL, C_USERNAME, C_OWNER_ID, C_DAYS_LEFT, C_END_DATE, C_NOTE,

@@ -440,3 +440,30 @@ void kn_bulk_summary_print(struct kn_printer *p, const struct kn_bulk_summary *s
 	kn_nest_end(p);
 	kn_rec_end(p);
 }
+
+/* Ends an owner's portal sessions (owner_id 0: everyone's).  Here, beside
+ * the credentials, because a changed password, revoked access or a closed
+ * account must end them in the same transaction; the portal only reads
+ * the sessions table. */
+kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
+                                long long *ended, struct kn_err *err)
+{
+	char now[20];
+	sqlite3_stmt *st;
+	kn_status s = kn_cached(db, "UPDATE portal_sessions SET ended_at = ?1, ended_why = ?2"
+	                            " WHERE ended_at IS NULL AND (?3 IS NULL OR owner_id = ?3)",
+	                        &st, err);
+	if (s != KN_OK)
+		return s;
+	kn_now_text(now);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, why, -1, SQLITE_TRANSIENT);
+	if (owner_id)
+		sqlite3_bind_int64(st, 3, owner_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "ending sessions");
+	else if (ended)
+		*ended = sqlite3_changes(db->h);
+	sqlite3_reset(st);
+	return s;
+}

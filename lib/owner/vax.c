@@ -6,27 +6,11 @@
 #include <string.h>
 
 #include "import/kn_import.h"
+#include "owner/kn_owner.h"
 
 #define STATUS_SQL                                                        \
 	"CASE WHEN v.expires_on < ?1 THEN 'expired'"                      \
 	" WHEN v.expires_on <= ?2 THEN 'expiring' ELSE 'current' END"
-
-/* today and the end of the "expiring" window, as YYYY-MM-DD */
-kn_status kn_vax_window(struct kn_db *db, long long days, char today[11], char soon[11],
-                        struct kn_err *err)
-{
-	if (days < 0) {
-		char *v;
-		kn_status s = kn_pref_get(db, "remind.vaccination_days", &v, NULL, err);
-		if (s != KN_OK)
-			return s;
-		days = strtol(v, NULL, 10);
-		free(v);
-	}
-	kn_date_format(kn_today(), today);
-	kn_date_format(kn_today() + (kn_day)days, soon);
-	return KN_OK;
-}
 
 /* lowercase and trimmed: "Rabies " and "rabies" are one type */
 static void normal_type(const char *in, char *out, size_t len)

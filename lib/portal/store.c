@@ -11,6 +11,7 @@
 
 #include "owner/kn_creds.h"
 #include "portal/kn_portal.h"
+#include "owner/kn_owner.h"
 
 kn_status kn_portal_key(struct kn_db *db, unsigned char key[32], struct kn_err *err)
 {
@@ -70,19 +71,6 @@ static kn_status run1(struct kn_db *db, const char *sql, const char *what, struc
 	if (sqlite3_step(st) != SQLITE_DONE)
 		s = kn_sql_fail(db, err, what);
 	sqlite3_reset(st);
-	return s;
-}
-
-kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
-                                long long *ended, struct kn_err *err)
-{
-	char now[20];
-	kn_now_text(now);
-	kn_status s = run1(db, "UPDATE portal_sessions SET ended_at = ?1, ended_why = ?2"
-	                       " WHERE ended_at IS NULL AND (?3 IS NULL OR owner_id = ?3)",
-	                   "ending sessions", err, now, why, owner_id);
-	if (s == KN_OK && ended)
-		*ended = sqlite3_changes(db->h);
 	return s;
 }
 

@@ -4,39 +4,6 @@
 
 #include "base/kn_internal.h"
 
-/* vaccines.required as a JSON array, for json_each() in a bound parameter */
-kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err)
-{
-	char *list;
-	kn_status s = kn_pref_get(db, "vaccines.required", &list, NULL, err);
-	if (s != KN_OK)
-		return s;
-	kn_buf_add(out, "[", 1);
-	int first = 1;
-	char *save = NULL;
-	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ')
-			tok++;
-		size_t n = strlen(tok);
-		while (n > 0 && tok[n - 1] == ' ')
-			tok[--n] = '\0';
-		if (n == 0)
-			continue;
-		kn_buf_addf(out, "%s\"", first ? "" : ",");
-		for (char *c = tok; *c; c++) {
-			char lower = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-			if (lower == '"' || lower == '\\')
-				kn_buf_add(out, "\\", 1);
-			kn_buf_add(out, &lower, 1);
-		}
-		kn_buf_add(out, "\"", 1);
-		first = 0;
-	}
-	kn_buf_add(out, "]", 1);
-	free(list);
-	return KN_OK;
-}
-
 kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiring_days,
                                  struct kn_printer *p, struct kn_err *err)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "import/kn_import.h"
+#include "owner/kn_owner.h"
 
 enum { R_OWNER_EXT, R_OWNER_EMAIL, R_OWNER_ID, R_PETS, R_PET_EXT, R_SERVICE, R_START, R_END,
        R_STATUS, R_REQUESTED_AT, R_NOTE, R_COUNT };

@@ -254,3 +254,53 @@ kn_status kn_pref_reset(struct kn_db *db, const char *key, struct kn_err *err)
 		s = kn_audit(db, "pref", 0, err, "%s reset to default", p->key);
 	return s;
 }
+
+/* today and the end of the "expiring" window, as YYYY-MM-DD */
+kn_status kn_vax_window(struct kn_db *db, long long days, char today[11], char soon[11],
+                        struct kn_err *err)
+{
+	if (days < 0) {
+		char *v;
+		kn_status s = kn_pref_get(db, "remind.vaccination_days", &v, NULL, err);
+		if (s != KN_OK)
+			return s;
+		days = strtol(v, NULL, 10);
+		free(v);
+	}
+	kn_date_format(kn_today(), today);
+	kn_date_format(kn_today() + (kn_day)days, soon);
+	return KN_OK;
+}
+
+/* vaccines.required as a JSON array, for json_each() in a bound parameter */
+kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err)
+{
+	char *list;
+	kn_status s = kn_pref_get(db, "vaccines.required", &list, NULL, err);
+	if (s != KN_OK)
+		return s;
+	kn_buf_add(out, "[", 1);
+	int first = 1;
+	char *save = NULL;
+	for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		size_t n = strlen(tok);
+		while (n > 0 && tok[n - 1] == ' ')
+			tok[--n] = '\0';
+		if (n == 0)
+			continue;
+		kn_buf_addf(out, "%s\"", first ? "" : ",");
+		for (char *c = tok; *c; c++) {
+			char lower = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+			if (lower == '"' || lower == '\\')
+				kn_buf_add(out, "\\", 1);
+			kn_buf_add(out, &lower, 1);
+		}
+		kn_buf_add(out, "\"", 1);
+		first = 0;
+	}
+	kn_buf_add(out, "]", 1);
+	free(list);
+	return KN_OK;
+}
