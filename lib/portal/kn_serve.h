@@ -60,17 +60,6 @@ struct kn_srv {
 
 /* Gives the request's handle back to the pool, its transaction ended. */
 void kn_req_db_release(struct kn_page_req *r);
-/* Hands a request to the workers and suspends its connection; KN_TEMPFAIL
- * when --threads x 8 wait already (the answer is then 503 at once). */
-struct conn;
-kn_status kn_work_queue(struct kn_srv *s, struct conn *job);
-/* serve.c: the request's side of the queue, and running one (a worker) */
-void kn_work_link(struct conn *job, struct conn *next);
-struct conn *kn_work_next(const struct conn *job);
-void kn_work_suspend(struct conn *job);
-void kn_work_run(struct kn_srv *s, struct conn *job);
-kn_status kn_workers_start(struct kn_srv *s, struct kn_err *err);
-void kn_workers_join(struct kn_srv *s);
 kn_status kn_srv_listen(const char *listen_spec, int *fd_out, char url[128],
                         struct kn_err *err);
 kn_status kn_srv_load_templates(struct kn_srv *s, struct kn_err *err);
@@ -79,6 +68,9 @@ kn_status kn_settings_read(struct kn_db *db, struct kn_settings *set, struct kn_
 /* the settings as the server has them now (an answer made before any
  * handler ran: 413, 431, 503) */
 void kn_srv_settings_now(struct kn_srv *s, struct kn_settings *set);
+/* One access-log line: the query's token= and key= values redacted. */
+void kn_srv_access_log(struct kn_srv *s, const char *client, const char *method,
+                       const char *uri, unsigned status, size_t bytes, long ms, int aborted);
 /* the mailer thread: delivers what the portal queued, when woken */
 void *kn_srv_mailer(void *arg);
 

@@ -1,10 +1,10 @@
 /*
  * kennel serve: libmicrohttpd, a pool of SQLite handles, and the limits.
  *
- * Threading: one thread per connection (libmicrohttpd's own), so a login's
- * argon2id hash can never stall another owner's page view; the work done
- * at once is bounded by the database pool (page views) and by the hash
- * slots (--threads verifications at once, a short queue, then 503).
+ * Threading: an event loop per core reads every connection and answers
+ * page views, which never wait; anything that may block (a login's
+ * argon2id hash, a write) goes to the --threads workers through a short
+ * queue (then 503), so a hash can never stall another owner's page view.
  * Everything a handler needs arrives in a struct kn_page_req; no MHD type
  * leaves this file.
  */
@@ -50,15 +50,86 @@ static void finish(struct conn *cn)
 	cn->r.srv = NULL;
 }
 
-/* The workers' queue is a list through the requests themselves. */
-void kn_work_link(struct conn *job, struct conn *next) { job->next = next; }
-struct conn *kn_work_next(const struct conn *job) { return job->next; }
-void kn_work_suspend(struct conn *job)
+/* ---- the workers: what may block leaves the event loop ---------------- */
+
+/* Hands a request to the workers and suspends its connection; KN_TEMPFAIL
+ * when --threads x 8 wait already (the answer is then 503 at once).  The
+ * queue is a list through the requests themselves. */
+static kn_status work_queue(struct kn_srv *s, struct conn *job)
 {
-	job->queued = 1;
-	MHD_suspend_connection(job->c);
+	kn_status st = KN_OK;
+	pthread_mutex_lock(&s->mu);
+	if (s->work_waiting >= s->o.threads * WORK_QUEUE_PER_THREAD) {
+		st = KN_TEMPFAIL;
+	} else {
+		job->next = NULL;
+		if (s->work_tail)
+			s->work_tail->next = job;
+		else
+			s->work_head = job;
+		s->work_tail = job;
+		s->work_waiting++;
+		/* suspended before a worker can pick it up and resume it */
+		job->queued = 1;
+		MHD_suspend_connection(job->c);
+		pthread_cond_signal(&s->work_cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return st;
 }
 
+static void *worker(void *arg)
+{
+	struct kn_srv *s = arg;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->work_head == NULL && !s->stopping)
+			pthread_cond_wait(&s->work_cv, &s->mu);
+		if (s->work_head == NULL)
+			break;
+		struct conn *job = s->work_head;
+		s->work_head = job->next;
+		if (s->work_head == NULL)
+			s->work_tail = NULL;
+		s->work_waiting--;
+		pthread_mutex_unlock(&s->mu);
+		kn_portal_dispatch(&job->r, &job->err);
+		kn_req_db_release(&job->r);
+		job->done = 1;
+		MHD_resume_connection(job->c);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* The queue is empty by now (kn_serve_stop waits for the requests in
+ * flight): the workers finish and are joined. */
+static void workers_join(struct kn_srv *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->work_cv);
+	pthread_mutex_unlock(&s->mu);
+	for (int i = 0; i < s->nworkers; i++)
+		pthread_join(s->workers[i], NULL);
+	s->nworkers = 0;
+	free(s->workers);
+	s->workers = NULL;
+}
+
+static kn_status workers_start(struct kn_srv *s, struct kn_err *err)
+{
+	s->workers = kn_xmalloc((size_t)s->o.threads * sizeof *s->workers);
+	for (int i = 0; i < s->o.threads; i++) {
+		if (pthread_create(&s->workers[i], NULL, worker, s) != 0) {
+			workers_join(s);
+			return kn_err_set(err, KN_FAIL, "cannot start the worker threads");
+		}
+		s->nworkers++;
+	}
+	return KN_OK;
+}
 
 /* ---- requests ---------------------------------------------------------- */
 
@@ -89,30 +160,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return cn;
 }
 
-/* The query string as logged: every token= and key= value redacted. */
-static void redacted_uri(const char *uri, struct kn_buf *out)
-{
-	const char *q = strchr(uri, '?');
-	kn_buf_add(out, uri, q ? (size_t)(q - uri) : strlen(uri));
-	if (q == NULL)
-		return;
-	const char *p = q;
-	while (*p) {
-		kn_buf_add(out, p, 1); /* ? or & */
-		p++;
-		size_t len = strcspn(p, "&");
-		const char *eq = memchr(p, '=', len);
-		if (eq && ((eq - p == 5 && strncasecmp(p, "token", 5) == 0) ||
-		           (eq - p == 3 && strncasecmp(p, "key", 3) == 0))) {
-			kn_buf_add(out, p, (size_t)(eq - p) + 1);
-			kn_buf_add(out, "REDACTED", 8);
-		} else {
-			kn_buf_add(out, p, len);
-		}
-		p += len;
-	}
-}
-
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode why)
 {
@@ -124,20 +171,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long ms = (long)((t1.tv_sec - cn->t0.tv_sec) * 1000 + (t1.tv_nsec - cn->t0.tv_nsec) / 1000000);
-	if (cn->started || cn->status) {
-		char now[20];
-		struct kn_buf u = { 0 };
-		redacted_uri(cn->uri, &u);
-		kn_now_text(now);
-		/* the path is the client's: control characters would forge lines */
-		for (size_t i = 0; i < u.len; i++)
-			if ((unsigned char)u.data[i] < 0x20 || u.data[i] == 0x7f || u.data[i] == ' ')
-				u.data[i] = '?';
-		kn_srv_log(s, "%s %s %s %s %u %zu %ldms%s", now, cn->client, cn->method[0] ? cn->method : "-",
-		        u.data ? u.data : "-", cn->status, cn->bytes, ms,
-		        why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
-		kn_buf_free(&u);
-	}
+	if (cn->started || cn->status)
+		kn_srv_access_log(s, cn->client, cn->method, cn->uri, cn->status, cn->bytes, ms,
+		                  why != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	if (cn->r.srv)
 		finish(cn);
 	kn_buf_free(&cn->upload);
@@ -207,19 +243,6 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct conn *cn, unsigne
 	return ret;
 }
 
-struct header_walk {
-	size_t count;
-};
-
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *k,
-                                    const char *v)
-{
-	(void)kind, (void)k, (void)v;
-	((struct header_walk *)cls)->count++;
-	return MHD_YES;
-}
-
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls)
@@ -233,9 +256,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cn->started = 1;
 		cn->c = c;
 		snprintf(cn->method, sizeof cn->method, "%s", method);
-		struct header_walk hw = { 0 };
-		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hw);
-		if (hw.count > HEADER_LINES_LIMIT)
+		/* with no iterator, libmicrohttpd counts them */
+		if (MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL) > HEADER_LINES_LIMIT)
 			return refuse(c, cn, 431, "too many header lines\n");
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > BODY_LIMIT)
@@ -309,7 +331,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	 * worker while the connection is suspended, so this thread goes on
 	 * serving pages. */
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		if (kn_work_queue(s, cn) != KN_OK) {
+		if (work_queue(s, cn) != KN_OK) {
 			finish(cn);
 			return refuse(c, cn, 503, "the portal is busy; try again in a few seconds\n");
 		}
@@ -320,16 +342,6 @@ send:;
 	enum MHD_Result ret = answer(c, cn, r);
 	finish(cn);
 	return ret;
-}
-
-/* Runs a queued request on a worker thread, then wakes its connection. */
-void kn_work_run(struct kn_srv *s, struct conn *cn)
-{
-	(void)s;
-	kn_portal_dispatch(&cn->r, &cn->err);
-	kn_req_db_release(&cn->r);
-	cn->done = 1;
-	MHD_resume_connection(cn->c);
 }
 
 static void srv_free(struct kn_srv *s)
@@ -419,7 +431,7 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	if ((st = kn_srv_listen(o->listen ? o->listen : "127.0.0.1:8080", &s->fd, url, err)) != KN_OK)
 		goto fail;
 	/* an event loop per core for every connection (epoll), and the workers
-	 * of serve_state.c for what may block */
+	 * above for what may block */
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                        MHD_ALLOW_SUSPEND_RESUME,
 	                        0, NULL, NULL, on_request, s,
@@ -435,7 +447,7 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 		st = kn_err_set(err, KN_FAIL, "cannot start the HTTP server on %s", url);
 		goto fail;
 	}
-	if ((st = kn_workers_start(s, err)) != KN_OK) {
+	if ((st = workers_start(s, err)) != KN_OK) {
 		MHD_stop_daemon(s->d);
 		goto fail;
 	}
@@ -468,7 +480,7 @@ void kn_serve_stop(struct kn_server *server)
 	s->stopping = 1;
 	pthread_cond_signal(&s->mail_cv);
 	pthread_mutex_unlock(&s->mu);
-	kn_workers_join(s);
+	workers_join(s);
 	MHD_stop_daemon(s->d);
 	if (fd >= 0 && fd != s->fd)
 		close(fd);

@@ -76,78 +76,46 @@ const char *kn_srv_template(const struct kn_srv *s, const char *name)
 	return NULL;
 }
 
-/* ---- the workers: what may block leaves the event loop ----------------- */
+/* ---- the access log (PORTAL 1) ---------------------------------------- */
 
-kn_status kn_work_queue(struct kn_srv *s, struct conn *job)
+/* The query string as logged: every token= and key= value redacted. */
+static void redacted_uri(const char *uri, struct kn_buf *out)
 {
-	kn_status st = KN_OK;
-	pthread_mutex_lock(&s->mu);
-	if (s->work_waiting >= s->o.threads * WORK_QUEUE_PER_THREAD) {
-		st = KN_TEMPFAIL;
-	} else {
-		kn_work_link(job, NULL);
-		if (s->work_tail)
-			kn_work_link(s->work_tail, job);
-		else
-			s->work_head = job;
-		s->work_tail = job;
-		s->work_waiting++;
-		/* suspended before a worker can pick it up and resume it */
-		kn_work_suspend(job);
-		pthread_cond_signal(&s->work_cv);
-	}
-	pthread_mutex_unlock(&s->mu);
-	return st;
-}
-
-static void *worker(void *arg)
-{
-	struct kn_srv *s = arg;
-	pthread_mutex_lock(&s->mu);
-	for (;;) {
-		while (s->work_head == NULL && !s->stopping)
-			pthread_cond_wait(&s->work_cv, &s->mu);
-		if (s->work_head == NULL)
-			break;
-		struct conn *job = s->work_head;
-		s->work_head = kn_work_next(job);
-		if (s->work_head == NULL)
-			s->work_tail = NULL;
-		s->work_waiting--;
-		pthread_mutex_unlock(&s->mu);
-		kn_work_run(s, job);
-		pthread_mutex_lock(&s->mu);
-	}
-	pthread_mutex_unlock(&s->mu);
-	return NULL;
-}
-
-kn_status kn_workers_start(struct kn_srv *s, struct kn_err *err)
-{
-	s->workers = kn_xmalloc((size_t)s->o.threads * sizeof *s->workers);
-	for (int i = 0; i < s->o.threads; i++) {
-		if (pthread_create(&s->workers[i], NULL, worker, s) != 0) {
-			kn_workers_join(s);
-			return kn_err_set(err, KN_FAIL, "cannot start the worker threads");
+	const char *q = strchr(uri, '?');
+	kn_buf_add(out, uri, q ? (size_t)(q - uri) : strlen(uri));
+	if (q == NULL)
+		return;
+	const char *p = q;
+	while (*p) {
+		kn_buf_add(out, p, 1); /* ? or & */
+		p++;
+		size_t len = strcspn(p, "&");
+		const char *eq = memchr(p, '=', len);
+		if (eq && ((eq - p == 5 && strncasecmp(p, "token", 5) == 0) ||
+		           (eq - p == 3 && strncasecmp(p, "key", 3) == 0))) {
+			kn_buf_add(out, p, (size_t)(eq - p) + 1);
+			kn_buf_add(out, "REDACTED", 8);
+		} else {
+			kn_buf_add(out, p, len);
 		}
-		s->nworkers++;
+		p += len;
 	}
-	return KN_OK;
 }
 
-/* The queue is empty by now (kn_serve_stop waits for the requests in
- * flight): the workers finish and are joined. */
-void kn_workers_join(struct kn_srv *s)
+void kn_srv_access_log(struct kn_srv *s, const char *client, const char *method,
+                       const char *uri, unsigned status, size_t bytes, long ms, int aborted)
 {
-	pthread_mutex_lock(&s->mu);
-	s->stopping = 1;
-	pthread_cond_broadcast(&s->work_cv);
-	pthread_mutex_unlock(&s->mu);
-	for (int i = 0; i < s->nworkers; i++)
-		pthread_join(s->workers[i], NULL);
-	s->nworkers = 0;
-	free(s->workers);
-	s->workers = NULL;
+	char now[20];
+	struct kn_buf u = { 0 };
+	redacted_uri(uri, &u);
+	kn_now_text(now);
+	/* the path is the client's: control characters would forge lines */
+	for (size_t i = 0; i < u.len; i++)
+		if ((unsigned char)u.data[i] < 0x20 || u.data[i] == 0x7f || u.data[i] == ' ')
+			u.data[i] = '?';
+	kn_srv_log(s, "%s %s %s %s %u %zu %ldms%s", now, client, method[0] ? method : "-",
+	           u.data ? u.data : "-", status, bytes, ms, aborted ? " (aborted)" : "");
+	kn_buf_free(&u);
 }
 
 /* ---- the mailer: what the portal queues leaves at once ---------------- */
