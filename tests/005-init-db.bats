@@ -82,7 +82,7 @@ load test_helper
 	init_db
 	# hold the write lock for one second from another connection
 	( sqlite3 "$KENNEL_DB" "BEGIN IMMEDIATE; SELECT 1;" ".shell sleep 1" "COMMIT;" >/dev/null ) &
-	sleep 0.3
+	wait_until db_locked
 	run -0 kennel owner add --first Ann --last Lee
 	wait
 	assert_equal "$(sql 'SELECT count(*) FROM owners')" "1"

@@ -26,7 +26,7 @@ load test_helper
 
 @test "re-running an import creates nothing twice" {
 	init_db
-	kennel -q owner import "$SAMPLE/owners.csv" || true
+	run -3 kennel -q owner import "$SAMPLE/owners.csv"
 	before=$(sql 'SELECT count(*) FROM owners')
 	run -3 --separate-stderr kennel owner import "$SAMPLE/owners.csv" --json
 	assert_equal "$(echo "$output" | jq -c .)" '{"rows":300,"created":0,"updated":0,"unchanged":294,"rejected":6}'
@@ -199,7 +199,7 @@ load test_helper
 
 @test "export then import --update on another database reproduces the owners" {
 	init_db
-	kennel -q owner import "$SAMPLE/owners.csv" || true
+	run -3 kennel -q owner import "$SAMPLE/owners.csv"
 	kennel owner edit 5 --email-opt-out >/dev/null
 	kennel owner deactivate 6
 	kennel owner export > all.csv

@@ -109,7 +109,7 @@ print(m[sys.argv[1]])' "$1" "$2"
 @test "mail retry --failed queues failed messages again" {
 	mail_setup
 	owners <<< $'Bo,Kim,bounce5xx@example.com'
-	kennel blast email --template portal-launch >/dev/null 2>&1 || true
+	run -3 kennel blast email --template portal-launch
 	sql "UPDATE outbox SET to_addr = 'bo@example.com'"
 	run -0 --separate-stderr kennel mail retry --failed
 	assert_equal "$stderr" "1 message(s) queued again: run 'kennel mail send'"

@@ -34,12 +34,16 @@ queue() { # N owners, one portal-launch message each, queued
 	start_bad slow 0.5
 	kennel -q mail send &
 	first=$!
-	sleep 1
+	# the first run has claimed its messages
+	wait_until test -s "$BAD_DIR/ids"
 	# the second run's clock is 11 minutes on: an age-based reclaim would
 	# take the first run's claims back and send them again
-	KENNEL_NOW=2026-11-23T09:11:00 kennel -q mail send || true
+	# each run exits 0, or 75 when the slow server outlasts it: never a crash
+	KENNEL_NOW=2026-11-23T09:11:00 run kennel -q mail send
+	assert [ "$status" -eq 0 -o "$status" -eq 75 ]
 	wait "$first" || true
-	KENNEL_NOW=2026-11-23T09:30:00 kennel -q mail send || true
+	KENNEL_NOW=2026-11-23T09:30:00 run kennel -q mail send
+	assert [ "$status" -eq 0 -o "$status" -eq 75 ]
 	assert_equal "$(wc -l < "$BAD_DIR/ids")" "24"
 	assert_equal "$(sort -u "$BAD_DIR/ids" | wc -l)" "24"
 	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")" "24"
@@ -138,7 +142,7 @@ queue() { # N owners, one portal-launch message each, queued
 	queue 40
 	start_bad slow 0.05
 	"$KENNEL" -q mail send & sender=$!
-	sleep 0.3
+	wait_until test -s "$BAD_DIR/ids"
 	# a writer holds the lock 13 s, longer than the 10 s busy timeout
 	sqlite3 "$KENNEL_DB" "BEGIN IMMEDIATE; INSERT INTO audit (at, entity, summary) VALUES ('x', 'x', 'x');" ".shell sleep 13" "ROLLBACK;" >/dev/null
 	wait "$sender"
@@ -156,13 +160,14 @@ queue() { # N owners, one portal-launch message each, queued
 	queue 200
 	start_bad slow 0.01
 	"$KENNEL" -q mail send & sender=$!
-	sleep 0.3
+	wait_until test -s "$BAD_DIR/ids"
 	# fill what is left, then give it back a few seconds later
 	dd if=/dev/zero of=small/filler bs=64k 2>/dev/null || true
 	sleep 3
 	rm -f small/filler
 	wait "$sender" || true
-	kennel -q mail send || true
+	run kennel -q mail send
+	assert [ "$status" -eq 0 -o "$status" -eq 75 ]
 	kennel -q mail send
 	sent=$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")
 	umount -l small || true

@@ -146,13 +146,13 @@ shop() {
 	assert_equal "${stderr_lines[1]}" "kennel: c.csv: line 3: invalid days_left '-1' (a whole number, 0 or more)"
 	assert_equal "$(sql "SELECT type FROM products WHERE name = 'Carry Over Package'")" "boarding-package"
 	assert_equal "$(sed -n 2p r.csv | tr -d '\r')" "C9,3,,2,owner 'ext:C9' not found"
-	run -0 --separate-stderr kennel package carryover c.csv --type other --dry-run --rejects r2.csv || true
+	run -3 --separate-stderr kennel package carryover c.csv --type other --dry-run --rejects r2.csv
 	assert_equal "$(sql "SELECT count(*) FROM products WHERE type = 'other-package'")" "0"
 }
 
 @test "carryover of the sample file" {
 	init_db
-	kennel -q owner import "$SAMPLE/owners.csv" || true
+	run -3 kennel -q owner import "$SAMPLE/owners.csv"
 	run -3 --separate-stderr kennel package carryover "$SAMPLE/packages.csv" --json
 	assert_equal "$(echo "$output" | jq -c .)" '{"rows":60,"created":56,"updated":0,"unchanged":0,"rejected":4}'
 	run -0 kennel db check

@@ -60,7 +60,7 @@ kill_during() {
 	init_db
 	# hold the write lock for longer than the 10 s busy timeout
 	sqlite3 "$KENNEL_DB" "BEGIN IMMEDIATE; SELECT 1;" ".shell sleep 12" "COMMIT;" >/dev/null &
-	sleep 0.5
+	wait_until db_locked
 	run -75 --separate-stderr kennel owner add --first Ann --last Lee
 	assert_equal "$stderr" "kennel: database: database is locked (try again later)"
 	wait
@@ -94,9 +94,9 @@ kill_during() {
 
 @test "remind all, an import and request approve at once: each waits its turn, none is lost" {
 	init_db
-	kennel -q owner import "$SAMPLE/owners.csv" 2>/dev/null || true
-	kennel -q pet import "$SAMPLE/pets.csv" 2>/dev/null || true
-	kennel -q vax import "$SAMPLE/vaccinations.csv" 2>/dev/null || true
+	run -3 kennel -q owner import "$SAMPLE/owners.csv"
+	run -3 kennel -q pet import "$SAMPLE/pets.csv"
+	run -3 kennel -q vax import "$SAMPLE/vaccinations.csv"
 	kennel prefs set portal.require_current_vaccinations false
 	for pet in $(sql 'SELECT id FROM pets ORDER BY id LIMIT 20'); do
 		kennel -q request add "$(sql "SELECT owner_id FROM pets WHERE id = $pet")" \
@@ -113,7 +113,7 @@ kill_during() {
 	# a writer holds the lock for 2 s: all three must wait for it (busy_timeout)
 	sqlite3 "$KENNEL_DB" "BEGIN IMMEDIATE; INSERT INTO audit (at, entity, summary) VALUES ('x', 'x', 'x');" ".shell sleep 2" "ROLLBACK;" >/dev/null &
 	holder=$!
-	sleep 0.3
+	wait_until db_locked
 	"$KENNEL" -q remind all --queue-only & r=$!
 	"$KENNEL" -q owner import big.csv & i=$!
 	"$KENNEL" -q request approve $(seq 1 20) & a=$!

@@ -33,7 +33,7 @@ load test_helper
 @test "the database, rejects, reports and revealed passwords are private files" {
 	init_db
 	printf 'first_name,last_name,email\nAnn,Lee,ann@example.com\n,Kim,x\n' > f.csv
-	kennel -q owner import f.csv --rejects r.csv || true
+	run -3 kennel -q owner import f.csv --rejects r.csv
 	kennel -q creds bulk-generate --report rep.csv --reveal-to secrets.csv
 	kennel db backup copy.db 2>/dev/null
 	for f in "$KENNEL_DB" r.csv rep.csv secrets.csv copy.db; do

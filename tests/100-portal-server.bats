@@ -132,7 +132,7 @@ load portal_helper
 	sqlite3 "$KENNEL_DB" 'BEGIN IMMEDIATE; UPDATE company SET name = name; SELECT 1;' \
 		"$(printf '.shell sleep 7')" 'COMMIT;' >/dev/null &
 	locker=$!
-	sleep 0.5
+	wait_until db_locked
 	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR other)" "$URL/"
 	assert_output 200
 	run post /login jar "csrf=$token" username=ann "password=wrong password"
@@ -152,7 +152,8 @@ load portal_helper
 			--data-urlencode "csrf=$token" --data-urlencode username=ann \
 			--data-urlencode "password=a fine password 1" "$URL/login" > "code$i" &
 	done
-	sleep 0.05
+	# all three are connected (then the listener closes)
+	wait_until connected 3
 	stop_portal
 	wait
 	for i in 1 2 3; do assert_equal "$(cat code$i)" 303; done

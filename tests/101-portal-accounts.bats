@@ -233,8 +233,8 @@ load portal_helper
 	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR a)" "$URL/"
 	assert_output 303
 	for change in "creds set 1 --password-stdin" "creds revoke 1" "owner deactivate 1"; do
-		kennel -q creds set 1 --username ann --password-stdin <<< "a fine password 1" 2>/dev/null || true
-		kennel -q owner edit 1 --active true 2>/dev/null || sql 'UPDATE owners SET active = 1 WHERE id = 1'
+		sql 'UPDATE owners SET active = 1 WHERE id = 1'
+		run -0 kennel -q creds set 1 --username ann --password-stdin <<< "a fine password 1"
 		assert_equal "$(login ann 'a fine password 1' a)" 303
 		# shellcheck disable=SC2086
 		kennel -q $change <<< "a new fine password 3"
@@ -265,8 +265,7 @@ load portal_helper
 		token=$(csrf_of /forgot)
 		post /forgot jar "csrf=$token" login=ann >/dev/null
 	done
-	sleep 0.5
-	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE kind = 'password-reset'")" 3
+	wait_until sql_is 3 "SELECT count(*) FROM outbox WHERE kind = 'password-reset'"
 }
 
 @test "reset: the emailed link sets a password once, ends every session, and mails that it changed" {
@@ -383,7 +382,8 @@ load portal_helper
 		-b "$(JAR flood)" --data-urlencode "csrf=$token" --data-urlencode "username=user{}" \
 		--data-urlencode "password=guess {}" "$URL/login" > codes.txt &
 	flood=$!
-	sleep 0.2
+	# the flood is under way: its first answers are in
+	wait_until test -s codes.txt
 	for i in 1 2 3 4 5; do
 		run -0 curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -b "$(JAR me)" "$URL/"
 		assert_output --regexp '^200 '
@@ -403,7 +403,7 @@ load portal_helper
 	token=$(csrf_of /forgot)
 	run post /forgot jar "csrf=$token" login=ann
 	assert_output 200
-	sleep 1
+	wait_until sql_is 1 "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL"
 	assert_equal "$(sql "SELECT status, last_error FROM outbox WHERE kind = 'password-reset'")" \
 		"queued|Couldn't connect to server"
 	kennel -q prefs set mail.url "file://$MAIL_DIR"

@@ -35,6 +35,32 @@ sql() {
 	sqlite3 "$KENNEL_DB" "$@"
 }
 
+# wait_until CMD...: runs CMD until it succeeds, 15 s at most; for "the
+# other process is ready" as a condition, never as a guess of how long.
+wait_until() {
+	for _ in $(seq 1 300); do
+		"$@" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "still not true after 15 s: $*" >&2
+	return 1
+}
+
+# db_locked: another connection holds the database's write lock
+db_locked() {
+	! sqlite3 -cmd '.timeout 1' "$KENNEL_DB" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1
+}
+
+# sql_is VALUE SQL: the query's answer is VALUE
+sql_is() {
+	[ "$(sql "$2")" = "$1" ]
+}
+
+# connected N: at least N clients are connected to the portal on $PORT
+connected() {
+	[ "$(ss -Htn state established "( sport = :$PORT )" | wc -l)" -ge "$1" ]
+}
+
 # Writes stdin to a file, turning a literal \r into CR where asked.
 csv() {
 	cat > "$1"

@@ -103,5 +103,7 @@ int main(void)
 	ok(!kn_cookie_get("my_kennel_session=abc", "kennel_session", v, sizeof v),
 	   "a cookie whose name only ends like it is not it");
 	kn_arena_free(&a);
+	/* the plan last: a crash halfway leaves none, and tests/run fails it */
+	printf("1..%d\n", n);
 	return failed != 0;
 }
