@@ -20,6 +20,7 @@ static const struct kn_opt add_opts[] = {
 	{ "end", 0, KN_OPT_DATE, &o.end, "DATE", NULL },
 	{ "addon", 0, KN_OPT_LIST, &o.addons, "PRODUCT", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ "force", 0, KN_OPT_BOOL, &o.force, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt list_opts[] = {
@@ -79,7 +80,7 @@ static int add_request(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
 	struct kn_request_in in = { .service = o.service, .start = o.start, .end = o.end,
-	                            .note = o.note, .addons = o.addons.items };
+	                            .note = o.note, .addons = o.addons.items, .force = o.force };
 	long long id;
 
 	if (argc != 1 || !o.service || !o.pet || !o.start)
@@ -271,7 +272,7 @@ static int import(struct session *s, int argc, char **argv)
 const struct verb request_verbs[] = {
 	{ "add", add, add_opts,
 	  "OWNER --service SERVICE --pet PET[,PET...] --start DATE[THH:MM] [--end DATE] "
-	  "[--addon PRODUCT ...] [--note TEXT]",
+	  "[--addon PRODUCT ...] [--note TEXT] [--force]",
 	  "Record an owner's request; it waits as pending.", NULL, 1 },
 	{ "list", list, list_opts,
 	  "[--status STATUS] [--service SERVICE] [--owner OWNER] [--from DATE] [--to DATE]",

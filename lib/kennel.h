@@ -169,6 +169,8 @@ struct kn_pref {
 };
 const struct kn_pref *kn_pref_table(size_t *count);
 /* value is malloc'd; unknown key is KN_USAGE with the nearest key named. */
+/* An int preference (validated when set, so it parses). */
+kn_status kn_pref_int(struct kn_db *db, const char *key, long long *value, struct kn_err *err);
 kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_default,
                       struct kn_err *err);
 kn_status kn_pref_set(struct kn_db *db, const char *key, const char *value,
@@ -389,6 +391,7 @@ struct kn_request_in {
 	const char *const *addons; /* product names or ids, NULL-terminated; may be NULL */
 	const char *status;        /* NULL: pending */
 	const char *requested_at;  /* NULL: now */
+	int force;                 /* a stay past portal.max_nights (staff, imports) */
 };
 kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long long *id,
                          struct kn_err *err);

@@ -178,6 +178,39 @@ pages_db() {
 	assert_output 404
 }
 
+@test "one POST books no capacity for years: a day service takes no end, a stay at most portal.max_nights" {
+	pages_db
+	kennel -q prefs set portal.daycare schedule
+	kennel -q prefs set portal.boarding schedule
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /requests)
+	# the attack: daycare from 2027 to 2030, boarding for ten years
+	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2027-01-04 end=2030-01-04
+	assert_output 422
+	run -0 grep -c 'This service is for one day; send a request for each day.' "$BATS_TEST_TMPDIR/b.txt"
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2027-01-04 end=2037-01-04
+	assert_output 422
+	run -0 grep -c 'A stay can be at most 30 nights here; call us to book a longer one.' "$BATS_TEST_TMPDIR/b.txt"
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2027-01-04 end=2027-01-04
+	assert_output 422
+	run -0 grep -c 'The pick-up day must be after the drop-off day.' "$BATS_TEST_TMPDIR/b.txt"
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 0
+	# 30 nights is a stay; the preference moves the line
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2027-01-04 end=2027-02-03
+	assert_output 303
+	kennel -q prefs set portal.max_nights 7
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2027-03-01 end=2027-03-09
+	assert_output 422
+	run -0 grep -c 'A stay can be at most 7 nights here' "$BATS_TEST_TMPDIR/b.txt"
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 1
+	# staff may book past it, and only with --force
+	run -1 --separate-stderr kennel request add 1 --service boarding --pet Rex --start 2027-03-01 --end 2027-03-09
+	assert_equal "$stderr" "kennel: a stay of 8 nights is longer than portal.max_nights (7); --force books it"
+	run -0 kennel -q request add 1 --service boarding --pet Rex --start 2027-03-01 --end 2027-03-09 --force
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 2
+}
+
 @test "a pet whose vaccination expires before the end is refused, naming pet, vaccine and date" {
 	pages_db
 	sql "UPDATE vaccinations SET expires_on = '2026-12-21'"

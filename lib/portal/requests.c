@@ -222,12 +222,15 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	char start_at[40];
 	kn_day day;
 	struct kn_err ferr = { 0 };
+	int day_ok = 0;
 	if (start == NULL || kn_date_parse(start, &day, &ferr) != KN_OK) {
 		kn_field_error(r, "start", "Enter the date, like 2026-12-24.");
 		bad = 1;
 	} else if (day < kn_today()) {
 		kn_field_error(r, "start", "That day has passed.");
 		bad = 1;
+	} else {
+		day_ok = 1;
 	}
 	if (time && *time) {
 		if (strlen(time) != 5 || time[2] != ':' || time[0] < '0' || time[0] > '2' ||
@@ -237,9 +240,34 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 			bad = 1;
 		}
 	}
-	if (strcmp(m->service, "boarding") == 0 && (end == NULL || *end == '\0')) {
+	/* A day service is one day: an end sent anyway (no form offers one)
+	 * would book every day up to it.  A stay is at most portal.max_nights:
+	 * one POST must never hold the kennel for years. */
+	int boarding = strcmp(m->service, "boarding") == 0;
+	kn_day end_day;
+	if (!boarding && end && *end) {
+		kn_field_error(r, "form", "This service is for one day; send a request for each day.");
+		bad = 1;
+	} else if (boarding && (end == NULL || *end == '\0')) {
 		kn_field_error(r, "end", "Enter the day you pick up.");
 		bad = 1;
+	} else if (boarding && kn_date_parse(end, &end_day, &ferr) != KN_OK) {
+		kn_field_error(r, "end", "Enter the pick-up day, like 2026-12-24.");
+		bad = 1;
+	} else if (boarding && day_ok && end_day <= day) {
+		kn_field_error(r, "end", "The pick-up day must be after the drop-off day.");
+		bad = 1;
+	} else if (boarding && day_ok) {
+		long long max;
+		if ((s = kn_pref_int(db, "portal.max_nights", &max, err)) != KN_OK)
+			return s;
+		if (max > 0 && end_day - day > max) {
+			char msg[120];
+			snprintf(msg, sizeof msg, "A stay can be at most %lld nights here; "
+			         "call us to book a longer one.", max);
+			kn_field_error(r, "end", msg);
+			bad = 1;
+		}
 	}
 	if (note && strlen(note) > 2000)
 		kn_field_error(r, "note", "At most 2,000 characters."), bad = 1;

@@ -109,6 +109,15 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	if (e_day < s_day)
 		return kn_err_set(err, KN_FAIL, "the end '%s' is before the start '%s'", in->end,
 		                  in->start);
+	if (strcmp(in->service, "boarding") == 0 && !in->force) {
+		long long max;
+		if ((s = kn_pref_int(db, "portal.max_nights", &max, err)) != KN_OK)
+			return s;
+		if (max > 0 && e_day - s_day > max)
+			return kn_err_set(err, KN_FAIL, "a stay of %lld nights is longer than "
+			                  "portal.max_nights (%lld); --force books it",
+			                  (long long)(e_day - s_day), max);
+	}
 	for (int i = 0; i < in->npets; i++) {
 		if ((s = kn_prepare(db, "SELECT owner_id FROM pets WHERE id = ?", &st, err)) != KN_OK)
 			return s;

@@ -43,7 +43,8 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 {
 	const char *v[R_COUNT];
 	char why[512], list[1024];
-	struct kn_request_in r = { 0 };
+	/* a stay carried over from another system is as long as it was */
+	struct kn_request_in r = { .force = 1 };
 	kn_status s;
 
 	kn_import_values(in, v, R_COUNT);

@@ -24,6 +24,8 @@ static const struct kn_pref prefs[] = {
 	  "daycare and boarding need a passed temperament test" },
 	{ "portal.boarding_deposit", "money-or-percent", "none",
 	  "deposit an approved boarding request asks for" },
+	{ "portal.max_nights", "int", "30",
+	  "the longest stay an owner can request in the portal (staff: --force)" },
 	{ "vaccines.required", "list", "rabies,distemper,bordetella", "required vaccinations" },
 	{ "remind.vaccination_days", "int", "30", "days ahead a vaccination reminder looks" },
 	{ "remind.appointment_days", "int", "1", "days ahead an appointment reminder looks" },
@@ -255,18 +257,24 @@ kn_status kn_pref_reset(struct kn_db *db, const char *key, struct kn_err *err)
 	return s;
 }
 
+kn_status kn_pref_int(struct kn_db *db, const char *key, long long *value, struct kn_err *err)
+{
+	char *v;
+	kn_status s = kn_pref_get(db, key, &v, NULL, err);
+	if (s != KN_OK)
+		return s;
+	*value = strtoll(v, NULL, 10);
+	free(v);
+	return KN_OK;
+}
+
 /* today and the end of the "expiring" window, as YYYY-MM-DD */
 kn_status kn_vax_window(struct kn_db *db, long long days, char today[11], char soon[11],
                         struct kn_err *err)
 {
-	if (days < 0) {
-		char *v;
-		kn_status s = kn_pref_get(db, "remind.vaccination_days", &v, NULL, err);
-		if (s != KN_OK)
-			return s;
-		days = strtol(v, NULL, 10);
-		free(v);
-	}
+	kn_status s;
+	if (days < 0 && (s = kn_pref_int(db, "remind.vaccination_days", &days, err)) != KN_OK)
+		return s;
 	kn_date_format(kn_today(), today);
 	kn_date_format(kn_today() + (kn_day)days, soon);
 	return KN_OK;
