@@ -177,3 +177,32 @@ load portal_helper
 	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR a)" "$URL/"
 	assert_output 200
 }
+
+@test "a crowd of 1,100 idle and trickling connections: /healthz and pages still answer" {
+	portal_db
+	start_portal
+	ready="$BATS_TEST_TMPDIR/ready"
+	groups=(127.0.0.2:40:idle)
+	for i in $(seq 10 49); do groups+=("127.0.0.$i:27:idle"); done
+	groups+=(127.0.0.3:2:trickle)
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/hold_conns.py" "$PORT" "$ready" 45 "${groups[@]}" \
+		> "$BATS_TEST_TMPDIR/held.txt" &
+	held=$!
+	wait_until test -e "$ready"
+	# the cap holds: the server keeps at most 1,024 of the 1,122
+	wait_until bash -c "[ \$(ss -Htn state established '( sport = :$PORT )' | wc -l) -le 1024 ]"
+	run -0 curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$URL/healthz"
+	assert_output 200
+	run -0 curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$URL/login"
+	assert_output 200
+	wait "$held"
+	# one client's 33rd to 40th connection were refused at once
+	run -0 awk '$1 == "127.0.0.2" { print ($4 >= 8) }' "$BATS_TEST_TMPDIR/held.txt"
+	assert_output 1
+	# a byte every 2 seconds buys no more than the 30 s for a whole request
+	run -0 awk '$2 == "trickle" { print $5, ($6 >= 29 && $7 < 34) }' "$BATS_TEST_TMPDIR/held.txt"
+	assert_output "2 1"
+	run -0 curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$URL/healthz"
+	assert_output 200
+	stop_portal
+}

@@ -8,15 +8,12 @@
  * Everything a handler needs arrives in a struct kn_page_req; no MHD type
  * leaves this file.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +31,7 @@ struct conn {
 	int queued, done;          /* handed to a worker; its answer is ready */
 	struct kn_page_req r;      /* the request as the handlers see it, and the answer */
 	struct kn_err err;
+	struct guard_conn *guard;  /* its connection, as the guard knows it */
 	struct conn *next;         /* in the workers' queue */
 	unsigned status;
 	size_t bytes;
@@ -141,19 +139,14 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 		return NULL;
 	cn->srv = s;
 	cn->uri = kn_xstrdup(uri);
+	const union MHD_ConnectionInfo *sc =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (sc)
+		cn->guard = sc->socket_context;
 	clock_gettime(CLOCK_MONOTONIC, &cn->t0);
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(cn->client, sizeof cn->client, "-");
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-			          cn->client, sizeof cn->client);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			          cn->client, sizeof cn->client);
-	}
+	kn_srv_client_name(ci ? ci->client_addr : NULL, cn->client, sizeof cn->client);
 	pthread_mutex_lock(&s->mu);
 	s->inflight++;
 	pthread_mutex_unlock(&s->mu);
@@ -171,6 +164,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long ms = (long)((t1.tv_sec - cn->t0.tv_sec) * 1000 + (t1.tv_nsec - cn->t0.tv_nsec) / 1000000);
+	kn_guard_busy(&s->guard, cn->guard, 0);
 	if (cn->started || cn->status)
 		kn_srv_access_log(s, cn->client, cn->method, cn->uri, cn->status, cn->bytes, ms,
 		                  why != MHD_REQUEST_TERMINATED_COMPLETED_OK);
@@ -184,6 +178,21 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	s->inflight--;
 	pthread_cond_broadcast(&s->idle_cv);
 	pthread_mutex_unlock(&s->mu);
+}
+
+/* Every connection, from its opening to its closing, for the guard. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct kn_srv *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci ? kn_guard_open(&s->guard, ci->connect_fd) : NULL;
+	} else {
+		kn_guard_close(&s->guard, *socket_context);
+		*socket_context = NULL;
+	}
 }
 
 static void add_common_headers(int https, struct MHD_Response *resp)
@@ -223,6 +232,8 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct conn *cn, struct 
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	cn->status = r->status;
 	cn->bytes = r->body.len;
+	/* being answered: the guard leaves it alone until it is done */
+	kn_guard_busy(&cn->srv->guard, cn->guard, 1);
 	enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -257,6 +268,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cn->c = c;
 		snprintf(cn->method, sizeof cn->method, "%s", method);
 		/* with no iterator, libmicrohttpd counts them */
+		/* every connection is busy answering: say so, but for the
+		 * health check, which must answer under any load */
+		if (kn_guard_full(&s->guard) && strcmp(url, "/healthz") != 0)
+			return refuse(c, cn, 503, "the portal is busy; try again in a few seconds\n");
 		if (MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL) > HEADER_LINES_LIMIT)
 			return refuse(c, cn, 431, "too many header lines\n");
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -265,18 +280,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (s->o.trust_proxy) {
 			const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 			                                              "X-Forwarded-For");
-			if (xff && *xff) {
-				/* the address the proxy itself appended: the last one */
-				const char *last = strrchr(xff, ',');
-				last = last ? last + 1 : xff;
-				while (*last == ' ')
-					last++;
-				unsigned char a[16];
-				char ip[64];
-				snprintf(ip, sizeof ip, "%.*s", (int)strcspn(last, " "), last);
-				if (inet_pton(AF_INET, ip, a) == 1 || inet_pton(AF_INET6, ip, a) == 1)
-					snprintf(cn->client, sizeof cn->client, "%s", ip);
-			}
+			kn_srv_forwarded_client(xff, cn->client, sizeof cn->client);
 		}
 		return MHD_YES;
 	}
@@ -344,28 +348,6 @@ send:;
 	return ret;
 }
 
-static void srv_free(struct kn_srv *s)
-{
-	for (size_t i = 0; i < s->npool; i++)
-		kn_db_close(s->pool[i]);
-	free(s->pool);
-	kn_db_close(s->mail_db);
-	kn_cache_free(s->cache);
-	for (size_t i = 0; i < s->ntemplates; i++)
-		free(s->ttexts[i]);
-	free(s->tnames);
-	free(s->ttexts);
-	if (s->fd >= 0)
-		close(s->fd);
-	pthread_mutex_destroy(&s->mu);
-	pthread_cond_destroy(&s->pool_cv);
-	pthread_cond_destroy(&s->idle_cv);
-	pthread_cond_destroy(&s->mail_cv);
-	pthread_cond_destroy(&s->work_cv);
-	sodium_memzero(s->key, sizeof s->key);
-	free(s);
-}
-
 kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **out,
                          struct kn_err *err)
 {
@@ -428,6 +410,9 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 		if ((st = kn_password_hash(pw, 0, s->dummy_hash, err)) != KN_OK)
 			goto fail;
 	}
+	kn_srv_raise_file_limit(s->npool);
+	if ((st = kn_guard_start(&s->guard, CONNECTION_LIMIT, CONNECTION_TIMEOUT, err)) != KN_OK)
+		goto fail;
 	if ((st = kn_srv_listen(o->listen ? o->listen : "127.0.0.1:8080", &s->fd, url, err)) != KN_OK)
 		goto fail;
 	/* an event loop per core for every connection (epoll), and the workers
@@ -438,7 +423,12 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	                        MHD_OPTION_LISTEN_SOCKET, s->fd,
 	                        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTION_LIMIT,
+	                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	                        MHD_OPTION_CONNECTION_LIMIT,
+	                        (unsigned int)(CONNECTION_LIMIT + CONNECTION_SPARE),
+	                        /* behind a proxy every client is the proxy */
+	                        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	                        (unsigned int)(o->trust_proxy ? 0 : CONNECTIONS_PER_CLIENT),
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT,
 	                        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cores,
@@ -459,7 +449,7 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	*out = (struct kn_server *)s;
 	return KN_OK;
 fail:
-	srv_free(s);
+	kn_srv_free(s);
 	return st;
 }
 
@@ -486,5 +476,5 @@ void kn_serve_stop(struct kn_server *server)
 		close(fd);
 	if (s->mailer_running)
 		pthread_join(s->mailer, NULL);
-	srv_free(s);
+	kn_srv_free(s);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -323,4 +324,73 @@ kn_status kn_srv_read_settings(struct kn_srv *s, struct kn_db *db, struct kn_err
 		return st;
 	}
 	return kn_tx_commit(db, err);
+}
+
+/* ---- the client ---------------------------------------------------------- */
+
+void kn_srv_client_name(const struct sockaddr *sa, char *out, size_t n)
+{
+	snprintf(out, n, "-");
+	if (sa == NULL)
+		return;
+	socklen_t len = (socklen_t)n;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, len);
+}
+
+void kn_srv_forwarded_client(const char *xff, char *out, size_t n)
+{
+	if (xff == NULL || *xff == '\0')
+		return;
+	/* the address the proxy itself appended: the last one */
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	unsigned char a[16];
+	char ip[64];
+	snprintf(ip, sizeof ip, "%.*s", (int)strcspn(last, " "), last);
+	if (inet_pton(AF_INET, ip, a) == 1 || inet_pton(AF_INET6, ip, a) == 1)
+		snprintf(out, n, "%s", ip);
+}
+
+/* Enough descriptors for the connection cap, the database handles and
+ * the listener: a service manager's soft limit of 1,024 is raised as far
+ * as the hard limit allows, so the cap is what holds, not accept(2). */
+void kn_srv_raise_file_limit(size_t handles)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)(CONNECTION_LIMIT + CONNECTION_SPARE) + (rlim_t)handles * 4 + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* ---- the end ------------------------------------------------------------ */
+
+/* after the daemon stopped, or before it started */
+void kn_srv_free(struct kn_srv *s)
+{
+	kn_guard_stop(&s->guard);
+	for (size_t i = 0; i < s->npool; i++)
+		kn_db_close(s->pool[i]);
+	free(s->pool);
+	kn_db_close(s->mail_db);
+	kn_cache_free(s->cache);
+	for (size_t i = 0; i < s->ntemplates; i++)
+		free(s->ttexts[i]);
+	free(s->tnames);
+	free(s->ttexts);
+	if (s->fd >= 0)
+		close(s->fd);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->pool_cv);
+	pthread_cond_destroy(&s->idle_cv);
+	pthread_cond_destroy(&s->mail_cv);
+	pthread_cond_destroy(&s->work_cv);
+	sodium_memzero(s->key, sizeof s->key);
+	free(s);
 }
