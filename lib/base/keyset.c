@@ -73,7 +73,8 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorted, the keys go into the table's B-tree in one ordered pass. */
+/* Sorted, the keys go into the table's B-tree in one ordered pass.  (A
+ * call up into store/: the spill table lives in the caller's database.) */
 static kn_status spill(struct kn_keyset *ks, struct kn_err *err)
 {
 	kn_status s;

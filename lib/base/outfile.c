@@ -38,6 +38,7 @@ kn_status kn_outfile_open(struct kn_db *db, const char *path, const char *input,
 		                  path);
 	if (exclusive && lstat(path, &target) == 0)
 		return kn_err_set(err, KN_FAIL, "cannot create '%s': file exists (refusing to overwrite)", path);
+	/* up into store/: --dry-run writes no file either */
 	if (kn_db_dry_run(db))
 		return KN_OK; /* --dry-run writes no file */
 	char *copy = kn_xstrdup(path);

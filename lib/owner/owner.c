@@ -494,6 +494,7 @@ kn_status kn_owner_show(struct kn_db *db, long long id, struct kn_printer *p,
 	if (s == KN_OK)
 		s = pets_and_packages(db, id, p, err);
 	if (s == KN_OK)
+		/* across into request/: the owner's card shows her open requests */
 		s = kn_requests_open_into(db, id, p, err);
 	kn_rec_end(p);
 	return s;

@@ -201,6 +201,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 		if (reqs[i].chosen == 1) {
 			kn_put_int(p, NULL, reqs[i].id, 1);
 			s = kn_request_set_status(db, reqs[i].id, "approved", NULL, 0, err);
+			/* down into mail/: the decision's mail, in its transaction */
 			if (s == KN_OK && o->notify)
 				s = kn_request_notify(db, reqs[i].id, o->template_dir, err);
 		}
