@@ -349,6 +349,48 @@ load portal_helper
 	assert_equal "$(sql 'SELECT count(*) FROM owners')" 2
 }
 
+@test "register and forgot: 3 mails an hour to an address, 10 forms an hour from a client, no stranger's words in a mail" {
+	portal_db
+	start_portal
+	token=$(csrf_of /register)
+	reg() {
+		post /register jar "csrf=$token" "first_name=$1" last_name=Spam "email=$2" \
+			"password=a long spam password" "confirm=a long spam password"
+	}
+	run reg 'Win a prize at evil.example' victim@example.com
+	assert_output 303
+	wait_mail 1
+	run -0 mail_body victim@example.com
+	assert_line "Hello,"
+	refute_output --partial "evil.example"
+	refute_output --partial "Spam"
+	for i in 2 3 4; do
+		run reg "Again $i" VICTIM@example.com
+		assert_output 303
+	done
+	# the fourth ask for that address this hour sends nothing, and says the same
+	assert_equal "$(header Location)" "/register/sent"
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE lower(to_addr) = 'victim@example.com'")" 3
+	assert_equal "$(sql 'SELECT count(*) FROM portal_registrations')" 3
+	# /forgot counts for the same client: six more forms, then 429
+	for login in a b c d e f; do
+		run post /forgot jar "csrf=$token" "login=$login"
+		assert_output 200
+	done
+	run post /forgot jar "csrf=$token" login=ann
+	assert_output 429
+	assert_equal "$(header Retry-After)" 3600
+	run -0 grep -c "Too many requests from your connection in the last hour" "$BATS_TEST_TMPDIR/b.txt"
+	run reg Other other@example.com
+	assert_output 429
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE kind IN ('password-reset', 'register-confirm') AND lower(to_addr) <> 'victim@example.com'")" 0
+	# an hour later the client may ask again
+	sql "UPDATE portal_mail_asks SET at = '2000-01-01 00:00:00'"
+	run post /forgot jar "csrf=$token" login=ann
+	assert_output 200
+	wait_until sql_is 1 "SELECT count(*) FROM outbox WHERE kind = 'password-reset'"
+}
+
 @test "register: bad fields are 422 with the values kept (never the password); off means 404" {
 	portal_db
 	start_portal

@@ -200,6 +200,13 @@ kn_status kn_route_forgot(struct kn_page_req *r, struct kn_err *err)
 	kn_status s = kn_tx_begin(db, err);
 	if (s != KN_OK)
 		return s;
+	int target_ok, client_ok;
+	if ((s = kn_mail_ask(db, "forgot", login, r->client, &target_ok, &client_ok, err)) != KN_OK)
+		goto done;
+	if (!client_ok) {
+		kn_tx_rollback(db);
+		return kn_asked_too_often(r, forgot_page, err);
+	}
 	/* the username, else every active owner with a username and this email
 	 * (a family can share one address): each gets a link of their own */
 	sqlite3_stmt *st;
@@ -217,6 +224,9 @@ kn_status kn_route_forgot(struct kn_page_req *r, struct kn_err *err)
 	if (rc != SQLITE_DONE)
 		s = kn_sql_fail(db, err, "looking up the account");
 	sqlite3_finalize(st);
+	/* the same answer when the login was asked for too often: no mail */
+	if (!target_ok)
+		n = 0;
 	for (size_t i = 0; i < n && s == KN_OK; i++)
 		s = send_reset(r, db, ids[i], err);
 	if (s == KN_OK)

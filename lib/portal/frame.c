@@ -134,6 +134,16 @@ void kn_field_error(struct kn_page_req *r, const char *field, const char *msg)
 	kn_h_set(r->page, "has_errors", "1");
 }
 
+kn_status kn_asked_too_often(struct kn_page_req *r,
+                             kn_status (*page)(struct kn_page_req *, unsigned, struct kn_err *),
+                             struct kn_err *err)
+{
+	r->retry_after = 3600;
+	kn_field_error(r, "form", "Too many requests from your connection in the last hour. "
+	               "Wait an hour and try again, or call us.");
+	return page(r, 429, err);
+}
+
 const char *kn_safe_next(const char *next)
 {
 	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\')

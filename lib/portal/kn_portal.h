@@ -17,6 +17,10 @@
 #define KN_THROTTLE_MINUTES 15
 #define KN_THROTTLE_PER_USER 5
 #define KN_THROTTLE_PER_CLIENT 20
+/* mails a portal form may send to one address, and forms that mail any
+ * address one client may send, in an hour */
+#define KN_ASKS_PER_TARGET 3
+#define KN_ASKS_PER_CLIENT 10
 #define KN_TOKEN_CHARS 44 /* 32 bytes, base64url, and a NUL */
 
 struct kn_srv;
@@ -137,6 +141,11 @@ const char *kn_field(struct kn_page_req *r, const char *name, int *bad);
 void kn_form_defaults(struct kn_page_req *r, const char *const *fields);
 /* A field's error, shown next to it (class "error"). */
 void kn_field_error(struct kn_page_req *r, const char *field, const char *msg);
+/* 429 on the form's own page: the client asked for too many mails
+ * (kn_mail_ask) this hour */
+kn_status kn_asked_too_often(struct kn_page_req *r,
+                             kn_status (*page)(struct kn_page_req *, unsigned, struct kn_err *),
+                             struct kn_err *err);
 /* next= of a form: a path on this site, else "/" */
 const char *kn_safe_next(const char *next);
 /* Audit as the owner: actor owner:ID, command "portal". */
@@ -162,6 +171,14 @@ enum kn_session_state kn_session_live(const char *created, const char *seen,
 kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err);
 kn_status kn_login_throttled(struct kn_db *db, const char *username, const char *client,
                              int *throttled, struct kn_err *err);
+/* A form asks for a mail to target (an email address or a login, as
+ * typed, lowercased) on behalf of client: *target_ok when fewer than
+ * KN_ASKS_PER_TARGET asks named that target in the last hour, *client_ok
+ * when fewer than KN_ASKS_PER_CLIENT came from that client.  The ask is
+ * recorded unless the client is over its cap.  In the caller's
+ * transaction. */
+kn_status kn_mail_ask(struct kn_db *db, const char *kind, const char *target,
+                      const char *client, int *target_ok, int *client_ok, struct kn_err *err);
 kn_status kn_login_failed(struct kn_db *db, const char *username, const char *client,
                           struct kn_err *err);
 /* The hash to verify for username: *usable 0 for an unknown, inactive or

@@ -138,7 +138,20 @@ kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 		return s;
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		return s;
-	if (existing) {
+	int target_ok, client_ok;
+	if ((s = kn_mail_ask(db, "register", email, r->client, &target_ok, &client_ok, err)) !=
+	    KN_OK) {
+		kn_tx_rollback(db);
+		return s;
+	}
+	if (!client_ok) {
+		kn_tx_rollback(db);
+		sodium_memzero(hash, sizeof hash);
+		return kn_asked_too_often(r, register_page, err);
+	}
+	if (!target_ok) {
+		/* the same answer, and no more mail to that address this hour */
+	} else if (existing) {
 		/* someone tried to register with this address: tell its owner, and
 		 * how to get in if it was them */
 		struct kn_portal_mail m = { .kind = "register-attempt",
@@ -172,12 +185,13 @@ kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 			snprintf(path, sizeof path, "/register/confirm?token=%s", token);
 			kn_url_join(co.portal_url, path, link, sizeof link);
 			kn_company_free(&co);
-			const char *names[] = { "registration.first_name", "registration.last_name",
-			                        "link" };
-			const char *values[] = { v[0], v[1], link };
+			/* no word a stranger typed goes to an address that has not
+			 * confirmed: the names wait in the row until it does */
+			const char *names[] = { "link" };
+			const char *values[] = { link };
 			struct kn_portal_mail m = { .kind = "register-confirm",
 			                            .template_name = "register-confirm", .to = email,
-			                            .names = names, .values = values, .n = 3,
+			                            .names = names, .values = values, .n = 1,
 			                            .secret = 1 };
 			s = kn_portal_mail_queue(db, &m, kn_srv_mail_templates(r->srv), err);
 		}

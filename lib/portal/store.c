@@ -223,6 +223,51 @@ kn_status kn_login_throttled(struct kn_db *db, const char *username, const char 
 	return s;
 }
 
+kn_status kn_mail_ask(struct kn_db *db, const char *kind, const char *target,
+                      const char *client, int *target_ok, int *client_ok, struct kn_err *err)
+{
+	char now[20], since[20], old[20], key[256];
+	sqlite3_stmt *st;
+	size_t i = 0;
+	for (; target[i] && i + 1 < sizeof key; i++)
+		key[i] = target[i] >= 'A' && target[i] <= 'Z' ? (char)(target[i] + 32) : target[i];
+	key[i] = '\0';
+	kn_now_text(now);
+	kn_time_add_seconds(now, -3600, since);
+	kn_time_add_seconds(now, -86400, old);
+	*target_ok = *client_ok = 0;
+	kn_status s = run1(db, "DELETE FROM portal_mail_asks WHERE at < ?", "pruning mail asks",
+	                   err, old, NULL, 0);
+	if (s != KN_OK || (s = kn_cached(db, "SELECT (SELECT count(*) FROM portal_mail_asks"
+	                                     "  WHERE target = ?1 AND at > ?3),"
+	                                     " (SELECT count(*) FROM portal_mail_asks"
+	                                     "  WHERE client = ?2 AND at > ?3)", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*target_ok = sqlite3_column_int(st, 0) < KN_ASKS_PER_TARGET;
+		*client_ok = sqlite3_column_int(st, 1) < KN_ASKS_PER_CLIENT;
+	} else {
+		s = kn_sql_fail(db, err, "counting mail asks");
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK || !*client_ok)
+		return s;
+	if ((s = kn_cached(db, "INSERT INTO portal_mail_asks (at, kind, target, client)"
+	                       " VALUES (?, ?, ?, ?)", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, client, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "recording a mail ask");
+	sqlite3_reset(st);
+	return s;
+}
+
 kn_status kn_login_failed(struct kn_db *db, const char *username, const char *client,
                           struct kn_err *err)
 {

@@ -214,6 +214,12 @@ const char *const kn_migrations[] = {
 	"  owner_id INTEGER PRIMARY KEY REFERENCES owners (id) ON DELETE CASCADE,"
 	"  nonce TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE);"
 	"ALTER TABLE outbox ADD COLUMN reply_to TEXT;",
+	/* every portal form that mails a stranger's address (forgot, register):
+	 * capped per address and per client, like failed logins */
+	"CREATE TABLE portal_mail_asks (at TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  target TEXT NOT NULL, client TEXT NOT NULL);"
+	"CREATE INDEX portal_mail_asks_target ON portal_mail_asks (target, at);"
+	"CREATE INDEX portal_mail_asks_client ON portal_mail_asks (client, at);",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
