@@ -31,6 +31,9 @@ struct kn_form {
 /* Decodes into arena memory.  Malformed percent-encoding, invalid UTF-8,
  * a NUL byte or too many fields is KN_USAGE with a message that says
  * which; nothing is half-parsed. */
+/* Whether a raw, still percent-encoded field name decodes to name (any
+ * case): what the access log redacts by, as the router decodes it. */
+int kn_form_name_is(const char *raw, size_t len, const char *name);
 kn_status kn_form_parse(struct kn_arena *a, const char *data, size_t len, struct kn_form *f,
                         struct kn_err *err);
 /* The value of a field given at most once: NULL when absent; *dup set when

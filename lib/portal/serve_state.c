@@ -92,8 +92,9 @@ static void redacted_uri(const char *uri, struct kn_buf *out)
 		p++;
 		size_t len = strcspn(p, "&");
 		const char *eq = memchr(p, '=', len);
-		if (eq && ((eq - p == 5 && strncasecmp(p, "token", 5) == 0) ||
-		           (eq - p == 3 && strncasecmp(p, "key", 3) == 0))) {
+		/* by the name as decoded: ?tok%65n= is token= to the router */
+		if (eq && (kn_form_name_is(p, (size_t)(eq - p), "token") ||
+		           kn_form_name_is(p, (size_t)(eq - p), "key"))) {
 			kn_buf_add(out, p, (size_t)(eq - p) + 1);
 			kn_buf_add(out, "REDACTED", 8);
 		} else {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "portal/kn_web.h"
 
@@ -104,6 +105,27 @@ static kn_status decode(struct kn_arena *a, const char *s, size_t len, const cha
 		return kn_err_set(err, KN_USAGE, "malformed form: a field is not valid UTF-8");
 	*out = d;
 	return KN_OK;
+}
+
+int kn_form_name_is(const char *raw, size_t len, const char *name)
+{
+	char d[32];
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (n + 1 >= sizeof d)
+			return 0;
+		int h, l;
+		if (raw[i] == '+')
+			d[n++] = ' ';
+		else if (raw[i] == '%' && i + 2 < len && (h = hexval(raw[i + 1])) >= 0 &&
+		         (l = hexval(raw[i + 2])) >= 0) {
+			d[n++] = (char)(h * 16 + l);
+			i += 2;
+		} else
+			d[n++] = raw[i];
+	}
+	d[n] = '\0';
+	return n == strlen(name) && strcasecmp(d, name) == 0;
 }
 
 kn_status kn_form_parse(struct kn_arena *a, const char *data, size_t len, struct kn_form *f,
