@@ -111,6 +111,15 @@ CSV
 	run -1 --separate-stderr kennel creds set ext:C8 --username hal@example.com --password-stdin <<< "HAL@EXAMPLE.COM"
 	assert_equal "$stderr" "kennel: password must not be the username"
 	assert_equal "$(sql "SELECT username FROM owners WHERE external_id = 'C8'")" "hal"
+	run -1 --separate-stderr kennel creds set ext:C8 --password-stdin <<< "        "
+	assert_equal "$stderr" "kennel: password is only spaces or tabs; choose one with letters, digits or signs"
+	run -1 --separate-stderr kennel creds set ext:C8 --password-stdin < <(printf '\t\t\t\t\t\t\t\t\n')
+	assert_equal "$stderr" "kennel: password is only spaces or tabs; choose one with letters, digits or signs"
+	for pw in zzzzzzzzzz ééééééééé 🐶🐶🐶🐶🐶🐶🐶🐶; do
+		run -1 --separate-stderr kennel creds set ext:C8 --password-stdin <<< "$pw"
+		assert_equal "$stderr" "kennel: password is one character repeated; choose another"
+	done
+	run -0 kennel creds set ext:C8 --password-stdin <<< "zzzzzzzzzy"
 	run -0 kennel creds set ext:C8 --password-stdin <<< "correct horse battery"
 	run -0 kennel creds check hal --password-stdin <<< "correct horse battery"
 	assert_equal "$(sql "SELECT must_reset, password_hash LIKE '\$argon2id\$v=19\$m=65536,t=2,%' FROM owners WHERE external_id = 'C8'")" "0|1"

@@ -285,6 +285,9 @@ load portal_helper
 	assert_output 422
 	run grep -c 'class="error">password is one of the most common passwords; choose another<' "$BATS_TEST_TMPDIR/b.txt"
 	assert_output 1
+	run post /reset jar "csrf=$csrf" "token=$reset_token" "password=        " "confirm=        "
+	assert_output 422
+	run -0 grep -c 'class="error">password is only spaces or tabs; choose one with letters, digits or signs<' "$BATS_TEST_TMPDIR/b.txt"
 	run post /reset jar "csrf=$csrf" "token=$reset_token" "password=a brand new one" "confirm=a brand new two"
 	assert_output 422
 	run grep -c 'class="error">The two passwords differ.<' "$BATS_TEST_TMPDIR/b.txt"

@@ -283,12 +283,35 @@ int kn_password_common(const char *password)
 	               sizeof kn_common_passwords[0], cmp_word) != NULL;
 }
 
+/* Whether the password is one character (in UTF-8, a whole one) said
+ * again and again: eight spaces, "aaaaaaaa", a row of one emoji. */
+static int one_character_repeated(const char *p)
+{
+	size_t n = strlen(p), c = 1;
+	while (c < n && ((unsigned char)p[c] & 0xC0) == 0x80)
+		c++;
+	for (size_t i = c; i < n; i += c)
+		if (i + c > n || memcmp(p + i, p, c) != 0)
+			return 0;
+	return 1;
+}
+
+static int only_blanks(const char *p)
+{
+	return p[strspn(p, " \t\r\n\v\f")] == '\0';
+}
+
 kn_status kn_password_policy(const char *password, const char *username, struct kn_err *err)
 {
 	if (strlen(password) < 8)
 		return kn_err_set(err, KN_FAIL, "password is too short (at least 8 characters)");
 	if (strlen(password) > 1024)
 		return kn_err_set(err, KN_FAIL, "password is too long (at most 1024 characters)");
+	if (only_blanks(password))
+		return kn_err_set(err, KN_FAIL, "password is only spaces or tabs; choose one with "
+		                  "letters, digits or signs");
+	if (one_character_repeated(password))
+		return kn_err_set(err, KN_FAIL, "password is one character repeated; choose another");
 	if (username && strcasecmp(password, username) == 0)
 		return kn_err_set(err, KN_FAIL, "password must not be the username");
 	if (kn_password_common(password))
