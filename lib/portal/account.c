@@ -63,28 +63,59 @@ kn_status kn_route_account(struct kn_page_req *r, struct kn_err *err)
 }
 
 /* One full-cost check of the owner's current password (on a worker, as
- * every POST: --threads bounds the hashes at once). */
+ * every POST: --threads bounds the hashes at once).  A wrong one is a
+ * failed login of the owner: counted by the login throttle (reserved
+ * before the hash, as a login's) and audited, so a borrowed session
+ * cannot guess it at the speed of the hash.  *throttled: too many failed
+ * lately, nothing was checked. */
 static kn_status current_password_ok(struct kn_page_req *r, const char *given, int *ok,
-                                     struct kn_err *err)
+                                     int *throttled, struct kn_err *err)
 {
 	sqlite3_stmt *st;
-	char hash[128] = "";
+	char hash[128] = "", key[KN_THROTTLE_KEY_CHARS];
+	long long attempt = 0;
 	struct kn_db *db = kn_req_db(r, err);
-	*ok = 0;
+	*ok = *throttled = 0;
 	if (db == NULL)
 		return err->status;
-	kn_status s = kn_prepare(db, "SELECT password_hash FROM owners WHERE id = ?", &st, err);
+	kn_status s = kn_prepare(db, "SELECT password_hash, username FROM owners WHERE id = ?", &st,
+	                         err);
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, r->owner_id);
-	if (sqlite3_step(st) == SQLITE_ROW && kn_col_text(st, 0) && strlen(kn_col_text(st, 0)) < 128)
-		snprintf(hash, sizeof hash, "%s", kn_col_text(st, 0));
+	kn_srv_throttle_key(r->srv, "", key);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (kn_col_text(st, 0) && strlen(kn_col_text(st, 0)) < 128)
+			snprintf(hash, sizeof hash, "%s", kn_col_text(st, 0));
+		if (kn_col_text(st, 1))
+			kn_srv_throttle_key(r->srv, kn_col_text(st, 1), key);
+	}
 	sqlite3_finalize(st);
-	*ok = given && hash[0] &&
-	      crypto_pwhash_str_verify(hash, given, strlen(given)) == 0;
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		goto out;
+	if ((s = kn_login_attempt_begin(db, key, r->client, throttled, &attempt, err)) != KN_OK ||
+	    (s = kn_tx_commit(db, err)) != KN_OK || *throttled) {
+		kn_tx_rollback(db);
+		goto out;
+	}
+	*ok = given && hash[0] && crypto_pwhash_str_verify(hash, given, strlen(given)) == 0;
+	kn_req_act_as_owner(r);
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		goto out;
+	s = *ok ? kn_login_attempt_ok(db, attempt, err)
+	        : kn_audit(db, "owner", r->owner_id, err, "wrong current password on the portal "
+	                   "from %s", r->client);
+	if (s == KN_OK)
+		s = kn_tx_commit(db, err);
+	if (s != KN_OK)
+		kn_tx_rollback(db);
+out:
 	sodium_memzero(hash, sizeof hash);
-	return KN_OK;
+	return s;
 }
+
+static const char too_many_wrong[] = "Too many wrong passwords. Wait 15 minutes, then try "
+                                     "again.";
 
 kn_status kn_route_account_save(struct kn_page_req *r, struct kn_err *err)
 {
@@ -129,14 +160,18 @@ kn_status kn_route_account_save(struct kn_page_req *r, struct kn_err *err)
 	sqlite3_finalize(st);
 	const char *email = v[2] ? v[2] : "";
 	if (strcasecmp(email, old_email ? old_email : "") != 0) {
-		int dup = 0, ok = 0;
+		int dup = 0, ok = 0, throttled = 0;
 		const char *current = kn_form_one(&r->form, "current", &dup);
-		if ((s = current_password_ok(r, dup ? NULL : current, &ok, err)) != KN_OK)
+		if ((s = current_password_ok(r, dup ? NULL : current, &ok, &throttled, err)) != KN_OK)
 			return s;
 		if (!ok) {
-			kn_field_error(r, "current", "To change your email, enter your current password.");
+			if (throttled)
+				r->retry_after = KN_THROTTLE_MINUTES * 60;
+			kn_field_error(r, "current", throttled ? too_many_wrong :
+			               "To change your email, enter your current password.");
 			s = load_account(r, db, 1, err);
-			return s == KN_OK ? kn_page(r, 422, "account.html", "Your account", err) : s;
+			return s == KN_OK ? kn_page(r, throttled ? 429 : 422, "account.html",
+			                            "Your account", err) : s;
 		}
 		c.email = email;
 	}
@@ -171,7 +206,7 @@ kn_status kn_route_account_save(struct kn_page_req *r, struct kn_err *err)
 
 kn_status kn_route_account_password(struct kn_page_req *r, struct kn_err *err)
 {
-	int dup = 0, ok = 0;
+	int dup = 0, ok = 0, throttled = 0;
 	const char *current = kn_form_one(&r->form, "current", &dup);
 	const char *pass = kn_form_one(&r->form, "password", &dup);
 	const char *confirm = kn_form_one(&r->form, "confirm", &dup);
@@ -182,10 +217,14 @@ kn_status kn_route_account_password(struct kn_page_req *r, struct kn_err *err)
 	} else if (strcmp(pass, confirm) != 0) {
 		kn_field_error(r, "confirm", "The two new passwords differ.");
 	} else {
-		if ((s = current_password_ok(r, current, &ok, err)) != KN_OK)
+		if ((s = current_password_ok(r, current, &ok, &throttled, err)) != KN_OK)
 			return s;
-		if (!ok)
+		if (throttled) {
+			r->retry_after = KN_THROTTLE_MINUTES * 60;
+			kn_field_error(r, "current", too_many_wrong);
+		} else if (!ok) {
 			kn_field_error(r, "current", "That is not your current password.");
+		}
 	}
 	struct kn_db *db = kn_req_db(r, err);
 	if (db == NULL)
@@ -214,7 +253,7 @@ kn_status kn_route_account_password(struct kn_page_req *r, struct kn_err *err)
 		kn_field_error(r, "password", perr.msg);
 	}
 	s = load_account(r, db, 0, err);
-	return s == KN_OK ? kn_page(r, 422, "account.html", "Your account", err) : s;
+	return s == KN_OK ? kn_page(r, throttled ? 429 : 422, "account.html", "Your account", err) : s;
 }
 
 /* ---- writing to the business ------------------------------------------- */

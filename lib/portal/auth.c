@@ -42,15 +42,6 @@ kn_status kn_route_login_form(struct kn_page_req *r, struct kn_err *err)
 	return login_page(r, 200, err);
 }
 
-static void audit_name(const char *username, char out[80])
-{
-	struct kn_err e = { 0 };
-	if (kn_line_check("username", username, 0, &e) != KN_OK)
-		snprintf(out, 80, "(not valid text)");
-	else
-		snprintf(out, 80, "'%.64s'", username);
-}
-
 kn_status kn_route_login(struct kn_page_req *r, struct kn_err *err)
 {
 	int bad = 0, dup = 0;
@@ -78,17 +69,23 @@ kn_status kn_route_login(struct kn_page_req *r, struct kn_err *err)
 	if (bad)
 		return login_page(r, 422, err);
 
-	/* the throttle counts a username however it is capitalised */
-	char key[256];
-	size_t n = strlen(user);
-	for (size_t i = 0; i <= n; i++)
-		key[i] = (char)((user[i] >= 'A' && user[i] <= 'Z') ? user[i] + 32 : user[i]);
+	char key[KN_THROTTLE_KEY_CHARS];
+	kn_srv_throttle_key(r->srv, user, key);
 	struct kn_db *db = kn_req_db(r, err);
 	if (db == NULL)
 		return err->status;
 	int throttled = 0;
-	if ((s = kn_login_throttled(db, key, r->client, &throttled, err)) != KN_OK)
+	long long attempt = 0;
+	/* the attempt counts as failed until the password matches: committed
+	 * before the verification, so parallel guesses wait for each other's
+	 * count instead of all passing a check made before any of them */
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		return s;
+	if ((s = kn_login_attempt_begin(db, key, r->client, &throttled, &attempt, err)) != KN_OK ||
+	    (s = kn_tx_commit(db, err)) != KN_OK) {
+		kn_tx_rollback(db);
+		return s;
+	}
 	if (throttled) {
 		r->retry_after = KN_THROTTLE_MINUTES * 60;
 		kn_field_error(r, "form", "Too many failed logins. Wait 15 minutes, or set a new "
@@ -109,14 +106,12 @@ kn_status kn_route_login(struct kn_page_req *r, struct kn_err *err)
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		return s;
 	if (!ok) {
-		char shown[80];
-		audit_name(user, shown);
-		s = kn_login_failed(db, key, r->client, err);
-		if (s == KN_OK)
-			s = owner > 0 ? kn_audit(db, "owner", owner, err, "failed portal login from %s",
-			                         r->client)
-			              : kn_audit(db, "portal", 0, err, "failed portal login as unknown "
-			                         "username %s from %s", shown, r->client);
+		/* never what was typed for an unknown name: on a phone it is
+		 * often the password, typed into the wrong field */
+		s = owner > 0 ? kn_audit(db, "owner", owner, err, "failed portal login from %s",
+		                         r->client)
+		              : kn_audit(db, "portal", 0, err, "failed portal login with an unknown "
+		                         "username from %s", r->client);
 		if (s == KN_OK)
 			s = kn_tx_commit(db, err);
 		if (s != KN_OK)
@@ -126,7 +121,9 @@ kn_status kn_route_login(struct kn_page_req *r, struct kn_err *err)
 	}
 	char token[KN_TOKEN_CHARS];
 	kn_db_act_owner(db, owner);
-	s = kn_session_create(db, owner, r->client, r->set.single_session, token, err);
+	s = kn_login_attempt_ok(db, attempt, err);
+	if (s == KN_OK)
+		s = kn_session_create(db, owner, r->client, r->set.single_session, token, err);
 	if (s == KN_OK)
 		s = kn_tx_commit(db, err);
 	if (s != KN_OK)

@@ -101,6 +101,12 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err);
 
 struct kn_db *kn_req_db(struct kn_page_req *r, struct kn_err *err);
 const char *kn_srv_dummy_hash(const struct kn_srv *s);
+/* What the throttle counts a username by: the name in any case, hashed
+ * with a key of this server's run, so the failures table never holds what
+ * was typed (often a password, in the wrong field). */
+#define KN_THROTTLE_KEY_CHARS 33
+void kn_srv_throttle_key(const struct kn_srv *s, const char *username,
+                         char out[KN_THROTTLE_KEY_CHARS]);
 const char *kn_srv_template(const struct kn_srv *s, const char *name);
 const char *kn_srv_mail_templates(const struct kn_srv *s);
 const unsigned char *kn_srv_key(const struct kn_srv *s);
@@ -169,8 +175,17 @@ enum kn_session_state { KN_SESSION_LIVE, KN_SESSION_IDLE, KN_SESSION_TOO_OLD };
 enum kn_session_state kn_session_live(const char *created, const char *seen,
                                       long idle_minutes, int *stale);
 kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err);
-kn_status kn_login_throttled(struct kn_db *db, const char *username, const char *client,
-                             int *throttled, struct kn_err *err);
+/* A password is about to be verified for name (a login's throttle key)
+ * from client.  *throttled when KN_THROTTLE_PER_USER attempts for that
+ * name, or KN_THROTTLE_PER_CLIENT from that client, failed within
+ * KN_THROTTLE_MINUTES; otherwise the attempt is recorded as failed before
+ * the verification, so parallel guesses cannot outrun the count, and
+ * *attempt names it for kn_login_attempt_ok once the password matched.
+ * In the caller's transaction, which must be committed before the
+ * verification. */
+kn_status kn_login_attempt_begin(struct kn_db *db, const char *name, const char *client,
+                                 int *throttled, long long *attempt, struct kn_err *err);
+kn_status kn_login_attempt_ok(struct kn_db *db, long long attempt, struct kn_err *err);
 /* A form asks for a mail to target (an email address or a login, as
  * typed, lowercased) on behalf of client: *target_ok when fewer than
  * KN_ASKS_PER_TARGET asks named that target in the last hour, *client_ok
@@ -179,8 +194,6 @@ kn_status kn_login_throttled(struct kn_db *db, const char *username, const char 
  * transaction. */
 kn_status kn_mail_ask(struct kn_db *db, const char *kind, const char *target,
                       const char *client, int *target_ok, int *client_ok, struct kn_err *err);
-kn_status kn_login_failed(struct kn_db *db, const char *username, const char *client,
-                          struct kn_err *err);
 /* The hash to verify for username: *usable 0 for an unknown, inactive or
  * must-reset account (the caller then verifies the dummy hash). */
 kn_status kn_login_lookup(struct kn_db *db, const char *username, long long *owner_id,

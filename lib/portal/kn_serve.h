@@ -62,6 +62,9 @@ struct kn_srv {
 	struct MHD_Daemon *d;
 	int fd;
 	unsigned char key[32];
+	/* the throttle's names are hashed with it: new each run, so a copy
+	 * of the database cannot be searched for what was typed */
+	unsigned char throttle_key[crypto_generichash_KEYBYTES];
 	char dummy_hash[crypto_pwhash_STRBYTES];
 	struct kn_settings set;       /* under mu */
 	unsigned long long set_gen;   /* the generation they were read at */

@@ -371,6 +371,7 @@ kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **ou
 	pthread_cond_init(&s->work_cv, NULL);
 	if ((st = kn_crypto_init(err)) != KN_OK || (st = kn_srv_load_templates(s, err)) != KN_OK)
 		goto fail;
+	randombytes_buf(s->throttle_key, sizeof s->throttle_key);
 	/* every handle is opened now, before any thread runs: opening one sets
 	 * the process's time zone, which must not change under a reader */
 	/* a handle for each event loop and each worker: none ever waits for one */

@@ -66,6 +66,20 @@ void kn_req_db_release(struct kn_page_req *r)
 
 const char *kn_srv_dummy_hash(const struct kn_srv *s) { return s->dummy_hash; }
 const unsigned char *kn_srv_key(const struct kn_srv *s) { return s->key; }
+
+void kn_srv_throttle_key(const struct kn_srv *s, const char *username,
+                         char out[KN_THROTTLE_KEY_CHARS])
+{
+	crypto_generichash_state h;
+	unsigned char d[16];
+	crypto_generichash_init(&h, s->throttle_key, sizeof s->throttle_key, sizeof d);
+	for (const char *p = username; *p; p++) {
+		unsigned char c = (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		crypto_generichash_update(&h, &c, 1);
+	}
+	crypto_generichash_final(&h, d, sizeof d);
+	sodium_bin2hex(out, KN_THROTTLE_KEY_CHARS, d, sizeof d);
+}
 const char *kn_srv_mail_templates(const struct kn_srv *s) { return s->o.mail_templates; }
 struct kn_cache *kn_srv_cache(const struct kn_srv *s) { return s->cache; }
 
@@ -393,5 +407,6 @@ void kn_srv_free(struct kn_srv *s)
 	pthread_cond_destroy(&s->mail_cv);
 	pthread_cond_destroy(&s->work_cv);
 	sodium_memzero(s->key, sizeof s->key);
+	sodium_memzero(s->throttle_key, sizeof s->throttle_key);
 	free(s);
 }

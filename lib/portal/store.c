@@ -198,20 +198,24 @@ kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err
 	            "ending the session", err, now, hex, 0);
 }
 
-kn_status kn_login_throttled(struct kn_db *db, const char *username, const char *client,
-                             int *throttled, struct kn_err *err)
+kn_status kn_login_attempt_begin(struct kn_db *db, const char *name, const char *client,
+                                 int *throttled, long long *attempt, struct kn_err *err)
 {
-	char now[20], since[20];
+	char now[20], since[20], old[20];
 	sqlite3_stmt *st;
 	kn_now_text(now);
 	kn_time_add_seconds(now, -KN_THROTTLE_MINUTES * 60, since);
-	kn_status s = kn_cached(db, "SELECT (SELECT count(*) FROM portal_failures"
-	                            "  WHERE username = ?1 AND at > ?3),"
-	                            " (SELECT count(*) FROM portal_failures WHERE client = ?2"
-	                            "  AND at > ?3)", &st, err);
-	if (s != KN_OK)
+	kn_time_add_seconds(now, -86400, old);
+	*throttled = 0;
+	*attempt = 0;
+	kn_status s = run1(db, "DELETE FROM portal_failures WHERE at < ?", "pruning failed logins",
+	                   err, old, NULL, 0);
+	if (s != KN_OK || (s = kn_cached(db, "SELECT (SELECT count(*) FROM portal_failures"
+	                                     "  WHERE username = ?1 AND at > ?3),"
+	                                     " (SELECT count(*) FROM portal_failures"
+	                                     "  WHERE client = ?2 AND at > ?3)", &st, err)) != KN_OK)
 		return s;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -220,7 +224,26 @@ kn_status kn_login_throttled(struct kn_db *db, const char *username, const char 
 	else
 		s = kn_sql_fail(db, err, "reading failed logins");
 	sqlite3_reset(st);
+	if (s != KN_OK || *throttled)
+		return s;
+	if ((s = kn_cached(db, "INSERT INTO portal_failures (at, username, client) VALUES (?, ?, ?)",
+	                   &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "recording a login attempt");
+	else
+		*attempt = sqlite3_last_insert_rowid(db->h);
+	sqlite3_reset(st);
 	return s;
+}
+
+kn_status kn_login_attempt_ok(struct kn_db *db, long long attempt, struct kn_err *err)
+{
+	return run1(db, "DELETE FROM portal_failures WHERE rowid = ?3", "clearing a login attempt",
+	            err, NULL, NULL, attempt);
 }
 
 kn_status kn_mail_ask(struct kn_db *db, const char *kind, const char *target,
@@ -264,29 +287,6 @@ kn_status kn_mail_ask(struct kn_db *db, const char *kind, const char *target,
 	sqlite3_bind_text(st, 4, client, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		s = kn_sql_fail(db, err, "recording a mail ask");
-	sqlite3_reset(st);
-	return s;
-}
-
-kn_status kn_login_failed(struct kn_db *db, const char *username, const char *client,
-                          struct kn_err *err)
-{
-	char now[20], old[20];
-	kn_now_text(now);
-	kn_time_add_seconds(now, -86400, old);
-	kn_status s = run1(db, "DELETE FROM portal_failures WHERE at < ?", "pruning failed logins",
-	                   err, old, NULL, 0);
-	if (s != KN_OK)
-		return s;
-	sqlite3_stmt *st;
-	if ((s = kn_cached(db, "INSERT INTO portal_failures (at, username, client) VALUES (?, ?, ?)",
-	                   &st, err)) != KN_OK)
-		return s;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, username, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, client, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		s = kn_sql_fail(db, err, "recording a failed login");
 	sqlite3_reset(st);
 	return s;
 }
