@@ -352,6 +352,29 @@ load portal_helper
 	assert_output 400
 }
 
+@test "reset: one link sent twice at once sets the password once; the other gets the 400 page" {
+	portal_db
+	start_portal --threads 4
+	token=$(csrf_of /forgot)
+	post /forgot jar "csrf=$token" login=ann >/dev/null
+	wait_mail 1
+	link=$(mail_link ann@example.com)
+	reset_token=${link#*token=}
+	pids=()
+	for i in 1 2 3 4; do
+		csrf=$(csrf_of "/reset?token=$reset_token" "r$i")
+		curl -s -o "$BATS_TEST_TMPDIR/body$i" -w '%{http_code}\n' -c "$(JAR "r$i")" -b "$(JAR "r$i")" \
+			--data-urlencode "csrf=$csrf" --data-urlencode "token=$reset_token" \
+			--data-urlencode "password=new password $i x" --data-urlencode "confirm=new password $i x" \
+			"$URL/reset" > "$BATS_TEST_TMPDIR/code$i" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR"/code* | sort | tr '\n' ' ')" "303 400 400 400 "
+	assert_equal "$(grep -l 'This link cannot be used: it was used already.' "$BATS_TEST_TMPDIR"/body* | wc -l)" 3
+	assert_equal "$(sql "SELECT count(*) FROM audit WHERE summary LIKE 'password set with reset token%'")" 1
+}
+
 @test "register: one answer for a new and a taken email; the link creates the owner and logs in" {
 	portal_db
 	start_portal

@@ -337,9 +337,18 @@ kn_status kn_route_reset(struct kn_page_req *r, struct kn_err *err)
 		return reset_page(r, 422, token, err);
 	}
 	kn_db_act_owner(db, owner);
-	s = kn_tx_begin(db, err);
-	if (s == KN_OK)
-		s = kn_creds_redeem(db, token, pass, &owner, err); /* ends every session */
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	struct kn_err rerr = { 0 };
+	s = kn_creds_redeem(db, token, pass, &owner, &rerr); /* ends every session */
+	if (s == KN_FAIL) {
+		/* spent or expired since the check above: another tab, a double
+		 * click, the same link sent twice at once */
+		kn_tx_rollback(db);
+		return reset_bad_token(r, token_why(rerr.msg), err);
+	}
+	if (s != KN_OK)
+		*err = rerr;
 	if (s == KN_OK) {
 		struct kn_portal_mail m = { .kind = "password-changed",
 		                            .template_name = "password-changed", .owner_id = owner };
