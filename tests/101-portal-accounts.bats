@@ -310,6 +310,23 @@ load portal_helper
 	wait_until sql_is 3 "SELECT count(*) FROM outbox WHERE kind = 'password-reset'"
 }
 
+@test "forgot: a reset mail that cannot be made changes nothing in the answer; the log tells staff" {
+	portal_db
+	mkdir "$BATS_TEST_TMPDIR/tpl"
+	printf 'Subject: Reset\n\nHello {{owner.no_such_field}}\n' > "$BATS_TEST_TMPDIR/tpl/password-reset.txt"
+	KENNEL_TEMPLATES="$BATS_TEST_TMPDIR/tpl" start_portal
+	for login in ann nobody; do
+		token=$(csrf_of /forgot)
+		run post /forgot jar "csrf=$token" "login=$login"
+		assert_output 200
+		run -0 grep -c 'If an account matches, we sent a link' "$BATS_TEST_TMPDIR/b.txt"
+	done
+	run -0 grep -c '^forgot: no reset mail for owner 1: ' "$SERVE_LOG"
+	assert_equal "$(sql 'SELECT count(*) FROM reset_tokens')" 0
+	assert_equal "$(sql 'SELECT count(*) FROM outbox')" 0
+	assert_equal "$(sql 'SELECT count(*) FROM portal_mail_asks')" 2
+}
+
 @test "reset: the emailed link sets a password once, ends every session, and mails that it changed" {
 	portal_db
 	start_portal

@@ -224,8 +224,24 @@ kn_status kn_route_forgot(struct kn_page_req *r, struct kn_err *err)
 	/* the same answer when the login was asked for too often: no mail */
 	if (!target_ok)
 		n = 0;
-	for (size_t i = 0; i < n && s == KN_OK; i++)
-		s = send_reset(r, db, ids[i], err);
+	/* whatever happens to a mail, the answer is the one everybody gets: a
+	 * mail that cannot be made is undone alone and told to the server's
+	 * log, for staff, never to the stranger at the form */
+	for (size_t i = 0; i < n && s == KN_OK; i++) {
+		struct kn_err merr = { 0 };
+		if ((s = kn_exec(db, "SAVEPOINT kn_forgot_mail", err)) != KN_OK)
+			break;
+		kn_status ms = send_reset(r, db, ids[i], &merr);
+		if (ms == KN_OK) {
+			s = kn_exec(db, "RELEASE kn_forgot_mail", err);
+		} else if (ms == KN_TEMPFAIL) {
+			*err = merr;
+			s = ms;
+		} else {
+			kn_srv_log(r->srv, "forgot: no reset mail for owner %lld: %s", ids[i], merr.msg);
+			s = kn_exec(db, "ROLLBACK TO kn_forgot_mail; RELEASE kn_forgot_mail", err);
+		}
+	}
 	if (s == KN_OK)
 		s = kn_tx_commit(db, err);
 done:
