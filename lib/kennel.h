@@ -496,6 +496,10 @@ struct kn_send_options {
 	const char *smtp_user, *smtp_password;     /* from the environment, never argv */
 	void (*progress)(void *ud, long long rows, long long bytes, long long total);
 	void *ud;
+	/* asked before each message: true ends the run after the message on
+	 * the wire, the rest left queued (a server shutting down) */
+	int (*should_stop)(void *stop_ud);
+	void *stop_ud;
 };
 struct kn_send_summary {
 	long long sent, failed, deferred;

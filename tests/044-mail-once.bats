@@ -4,20 +4,6 @@
 # once, reset links scrubbed when their message is done.
 load test_helper
 
-# bad_smtp.py MODE [SECONDS]: a server of ours that misbehaves on purpose
-start_bad() {
-	BAD_DIR="$BATS_TEST_TMPDIR/bad"
-	BAD_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	/usr/bin/python3 "$TESTS_DIR/bad_smtp.py" "$BAD_PORT" "$BAD_DIR" "$@" 3>&- &
-	BAD_PID=$!
-	for _ in $(seq 1 100); do
-		[ -e "$BAD_DIR/ready" ] && break
-		sleep 0.05
-	done
-	kennel -q prefs set mail.url "smtp://127.0.0.1:$BAD_PORT"
-	kennel -q prefs set mail.starttls off
-}
-
 teardown() {
 	[ -z "${BAD_PID:-}" ] || kill "$BAD_PID" 2>/dev/null || true
 	[ -z "${SINK_PID:-}" ] || kill "$SINK_PID" 2>/dev/null || true

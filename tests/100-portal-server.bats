@@ -163,6 +163,30 @@ load portal_helper
 	assert_equal "$(sql "SELECT count(*) FROM audit WHERE summary LIKE 'logged in%'")" 3
 }
 
+@test "SIGTERM while the relay is slow: the port is free at once, the mailer ends after the message on the wire" {
+	portal_db
+	for i in $(seq 1 20); do echo "F$i,L$i,o$i@example.com"; done | owners
+	kennel -q blast email --template portal-launch --queue-only
+	start_bad slow 2
+	start_portal
+	# the mailer has messages on the wire
+	wait_until test -s "$BAD_DIR/ids"
+	kill -TERM "$SERVE_PID"
+	# the listener is closed first: the next server can bind at once
+	wait_until bash -c "! curl -s -o /dev/null --max-time 1 '$URL/healthz'"
+	run -7 curl -s -o /dev/null --max-time 1 "$URL/healthz"
+	stop_portal
+	# every message the relay took is on record as sent, once; the rest wait
+	# for the next server or the cron mail send
+	sent=$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")
+	assert_equal "$sent" "$(wc -l < "$BAD_DIR/ids")"
+	total=$(sql "SELECT count(*) FROM outbox")
+	assert_equal "$total" 21
+	[ "$sent" -lt 21 ]
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE status = 'queued'")" $((total - sent))
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE status = 'sending'")" 0
+}
+
 @test "the company's name and the session preferences apply without a restart (within a second)" {
 	portal_db
 	start_portal

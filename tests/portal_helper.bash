@@ -51,6 +51,7 @@ teardown() {
 		kill -KILL "$SERVE_PID" 2>/dev/null || true
 		wait "$SERVE_PID" 2>/dev/null || true
 	fi
+	[ -z "${BAD_PID:-}" ] || kill "$BAD_PID" 2>/dev/null || true
 	stop_sink
 }
 

@@ -106,3 +106,15 @@ latest_schema() {
 	"$KENNEL" init -q --db "$BATS_TEST_TMPDIR/latest-schema.db" &&
 		sqlite3 "$BATS_TEST_TMPDIR/latest-schema.db" 'PRAGMA user_version'
 }
+
+# start_bad MODE [SECONDS]: tests/bad_smtp.py, a server of ours that
+# misbehaves on purpose, as the database's mail server; BAD_PID, BAD_DIR
+start_bad() {
+	BAD_DIR="$BATS_TEST_TMPDIR/bad"
+	BAD_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	/usr/bin/python3 "$TESTS_DIR/bad_smtp.py" "$BAD_PORT" "$BAD_DIR" "$@" 3>&- &
+	BAD_PID=$!
+	wait_until test -e "$BAD_DIR/ready"
+	kennel -q prefs set mail.url "smtp://127.0.0.1:$BAD_PORT"
+	kennel -q prefs set mail.starttls off
+}

@@ -63,6 +63,8 @@ struct transport {
 	int unreachable;  /* stop the run: the server cannot be reached or refuses */
 	int refused;      /* stop the run: the server refuses our settings */
 	int stopped;      /* stop the run: a result could not be written */
+	int (*should_stop)(void *);  /* the caller's: end after this message */
+	void *stop_ud;
 	struct recorder *rec;
 	char stop_why[256];  /* why the run stopped */
 };
@@ -303,7 +305,8 @@ static void *send_loop(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&t->lock);
 		struct outgoing *m = NULL;
-		if (*sd->next_shared < sd->n && !t->unreachable && !t->refused && !t->stopped)
+		if (*sd->next_shared < sd->n && !t->unreachable && !t->refused && !t->stopped &&
+		    !(t->should_stop && t->should_stop(t->stop_ud)))
 			m = &sd->b[(*sd->next_shared)++];
 		pthread_mutex_unlock(&t->lock);
 		if (m == NULL)
@@ -606,9 +609,12 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 	this_run(run_id);
 	struct recorder rec = { .db = db, .now = now, .run_id = run_id, .sum = sum, .err = err };
 	t.rec = &rec;
+	t.should_stop = o->should_stop;
+	t.stop_ud = o->stop_ud;
 	if ((s = take_back_dead_claims(db, now, err)) != KN_OK)
 		goto done;
-	while (limit != 0 && !t.unreachable && !t.refused && !t.stopped) {
+	while (limit != 0 && !t.unreachable && !t.refused && !t.stopped &&
+	       !(t.should_stop && t.should_stop(t.stop_ud))) {
 		int n;
 		if ((s = claim(db, now, run_id, limit < 0 ? BATCH : limit, batch, &n, err)) != KN_OK)
 			goto done;
@@ -617,7 +623,8 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
 		for (int i = 0; i < n; i++)
 			batch[i].done = 0;
 		if (t.is_file)
-			for (int i = 0; i < n && !t.stopped; i++)
+			for (int i = 0; i < n && !t.stopped &&
+			                !(t.should_stop && t.should_stop(t.stop_ud)); i++)
 				deliver_file(&t, &batch[i]);
 		else
 			deliver_smtp_batch(&t, batch, n, rate);

@@ -86,6 +86,7 @@ struct kn_srv {
 	int nworkers;
 	int inflight;
 	int mail_wake, stopping;
+	int mail_stop;                /* the mailer ends after the message on the wire */
 	pthread_t mailer;
 	int mailer_running;
 	struct kn_db *mail_db;

@@ -459,8 +459,19 @@ void kn_serve_stop(struct kn_server *server)
 	struct kn_srv *s = (struct kn_srv *)server;
 	if (s == NULL)
 		return;
-	/* no new connections; the requests in flight finish (30 s at most) */
+	/* no new connections, and the port is free at once for the next
+	 * server; the requests in flight finish (30 s at most) */
 	int fd = MHD_quiesce_daemon(s->d);
+	if (fd >= 0)
+		close(fd);
+	if (fd == s->fd)
+		s->fd = -1;
+	/* the mailer ends after the message on the wire: what is still queued
+	 * waits for the next server or the cron 'kennel mail send' */
+	pthread_mutex_lock(&s->mu);
+	s->mail_stop = 1;
+	pthread_cond_signal(&s->mail_cv);
+	pthread_mutex_unlock(&s->mu);
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += CONNECTION_TIMEOUT;
@@ -468,13 +479,9 @@ void kn_serve_stop(struct kn_server *server)
 	while (s->inflight > 0)
 		if (pthread_cond_timedwait(&s->idle_cv, &s->mu, &until) == ETIMEDOUT)
 			break;
-	s->stopping = 1;
-	pthread_cond_signal(&s->mail_cv);
 	pthread_mutex_unlock(&s->mu);
 	workers_join(s);
 	MHD_stop_daemon(s->d);
-	if (fd >= 0 && fd != s->fd)
-		close(fd);
 	if (s->mailer_running)
 		pthread_join(s->mailer, NULL);
 	kn_srv_free(s);

@@ -155,11 +155,21 @@ void kn_srv_log(struct kn_srv *s, const char *fmt, ...)
 		s->o.log(s->o.ud, line);
 }
 
+/* the mailer's question before each message: is the server stopping? */
+static int mail_should_stop(void *ud)
+{
+	struct kn_srv *s = ud;
+	pthread_mutex_lock(&s->mu);
+	int stop = s->mail_stop;
+	pthread_mutex_unlock(&s->mu);
+	return stop;
+}
+
 void *kn_srv_mailer(void *arg)
 {
 	struct kn_srv *s = arg;
 	pthread_mutex_lock(&s->mu);
-	while (!s->stopping) {
+	while (!s->mail_stop) {
 		if (!s->mail_wake) {
 			pthread_cond_wait(&s->mail_cv, &s->mu);
 			continue;
@@ -167,7 +177,8 @@ void *kn_srv_mailer(void *arg)
 		s->mail_wake = 0;
 		pthread_mutex_unlock(&s->mu);
 		struct kn_send_options so = { .smtp_user = s->o.smtp_user,
-		                              .smtp_password = s->o.smtp_password };
+		                              .smtp_password = s->o.smtp_password,
+		                              .should_stop = mail_should_stop, .stop_ud = s };
 		struct kn_send_summary sum = { 0 };
 		struct kn_err err = { 0 };
 		/* what cannot go now stays queued for the cron 'kennel mail send' */
