@@ -130,7 +130,7 @@ queue() { # N owners, one portal-launch message each, queued
 	"$KENNEL" -q mail send & sender=$!
 	wait_until test -s "$BAD_DIR/ids"
 	# a writer holds the lock 13 s, longer than the 10 s busy timeout
-	sqlite3 "$KENNEL_DB" "BEGIN IMMEDIATE; INSERT INTO audit (at, entity, summary) VALUES ('x', 'x', 'x');" ".shell sleep 13" "ROLLBACK;" >/dev/null
+	sqlite3 -cmd ".timeout 5000" "$KENNEL_DB" "BEGIN IMMEDIATE; INSERT INTO audit (at, entity, summary) VALUES ('x', 'x', 'x');" ".shell sleep 13" "ROLLBACK;" >/dev/null
 	wait "$sender"
 	kennel -q mail send
 	assert_equal "$(wc -l < "$BAD_DIR/ids")" "40"
