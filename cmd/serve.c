@@ -5,11 +5,13 @@
 
 #include "builtin.h"
 
+/* threads -1: not given (the parser takes no negative number), so the
+ * server runs one per core; 0 given is refused */
 static struct {
 	const char *listen;
 	long long threads;
 	int trust_proxy;
-} o;
+} o = { .threads = -1 };
 
 static const struct kn_opt serve_opts[] = {
 	{ "listen", 0, KN_OPT_STR, &o.listen, "ADDR:PORT", NULL },
@@ -42,8 +44,8 @@ static int serve(struct session *s, int argc, char **argv)
 	if (s->dry_run)
 		return usage_error("serve", NULL, "--dry-run: a server cannot be tried without "
 		                   "serving");
-	if (o.threads > 256)
-		return usage_error("serve", NULL, "--threads must be 1 to 256");
+	if (o.threads == 0 || o.threads > 256)
+		return usage_error("serve", NULL, "--threads %lld: must be 1 to 256", o.threads);
 	/* every thread the server starts inherits this mask, so SIGTERM and
 	 * SIGINT come to sigwait below and nowhere else */
 	sigemptyset(&stop);
@@ -52,7 +54,7 @@ static int serve(struct session *s, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct kn_serve_options so = {
-		.db_path = s->db_path, .listen = o.listen, .threads = (int)o.threads,
+		.db_path = s->db_path, .listen = o.listen, .threads = o.threads < 0 ? 0 : (int)o.threads,
 		.trust_proxy = o.trust_proxy,
 		.smtp_user = getenv("KENNEL_SMTP_USER"), .smtp_password = getenv("KENNEL_SMTP_PASSWORD"),
 		.mail_templates = getenv("KENNEL_TEMPLATES"),

@@ -88,3 +88,21 @@ load test_helper
 	assert_equal "$stderr" "kennel: invalid value 'http://mail.example' for mail.url (allowed: smtp://HOST:PORT, smtps://HOST:PORT, file:///DIR)"
 	assert_equal "$(sql 'SELECT count(*) FROM prefs')" "0"
 }
+
+@test "company set refuses a name over two lines, a link that is not a web address, a blank name" {
+	init_db
+	before=$(sql "SELECT count(*) FROM audit WHERE entity = 'company'")
+	run -1 --separate-stderr kennel company set --name $'Happy\r\nTails'
+	assert_equal "$stderr" "kennel: --name has a control character (byte 13): a name or other one-line field cannot hold one"
+	run -1 --separate-stderr kennel company set --name ''
+	assert_equal "$stderr" "kennel: --name: the business needs a name"
+	run -1 --separate-stderr kennel company set --webcam-url 'javascript:alert(1)'
+	assert_equal "$stderr" "kennel: --webcam-url 'javascript:alert(1)': expected an http:// or https:// address"
+	run -1 --separate-stderr kennel company set --portal-url 'https://portal.example/a b'
+	assert_equal "$stderr" "kennel: --portal-url 'https://portal.example/a b': a space or a control character in the address (write a space as %20)"
+	run -1 --separate-stderr kennel company set --reset-url 'https:///reset?t={token}'
+	assert_equal "$stderr" "kennel: --reset-url 'https:///reset?t={token}': no host after the scheme"
+	assert_equal "$(sql "SELECT count(*) FROM audit WHERE entity = 'company'")" "$before"
+	run -0 kennel company set --name 'Happy Tails' --webcam-url 'https://cam.example/live?room=2' --json
+	assert_equal "$(echo "$output" | jq -r .webcam_url)" "https://cam.example/live?room=2"
+}

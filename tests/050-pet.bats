@@ -86,3 +86,27 @@ two_owners() {
 	run -1 --separate-stderr kennel pet import p.csv
 	assert_equal "$stderr" "kennel: p.csv: missing an owner column (owner_external_id, owner_email or owner_id)"
 }
+
+@test "pet fields refuse what is not a pet's: weight -5, 1e308 or nan, a birthday to come, a name of direction marks" {
+	init_db
+	kennel -q owner add --first Ann --last Lee --email ann@example.com
+	for w in -5 1e308 nan 0 '12 stone'; do
+		run -1 --separate-stderr kennel pet add 1 --name Rex --weight "$w"
+		assert_equal "$stderr" "kennel: weight '$w': expected a number above 0 and at most 1000, with a unit if you like (30, 4.5kg, 12 lb)"
+	done
+	run -1 --separate-stderr kennel pet add 1 --name Rex --birthday 2099-01-01
+	assert_equal "$stderr" "kennel: birthday '2099-01-01' is in the future"
+	run -1 --separate-stderr kennel pet add 1 --name $'\u202e'
+	assert_equal "$stderr" "kennel: name has no visible character (only spaces, direction marks or zero-width characters)"
+	assert_equal "$(sql 'SELECT count(*) FROM pets')" 0
+	run -0 kennel -q pet add 1 --name Rex --weight '4.5 kg' --birthday 2020-02-03
+	run -0 kennel -q pet add 1 --name $'\u05e8\u05e7\u05e1\u200f'
+	assert_equal "$(sql 'SELECT count(*) FROM pets')" 2
+	# an import names the line and goes on
+	printf 'owner_id,name,weight,birthday\n1,Max,-5,\n1,Bea,,2099-01-01\n1,Cy,30,2021-01-01\n' > pets.csv
+	run -3 --separate-stderr kennel pet import pets.csv
+	assert_equal "$(sql "SELECT group_concat(name) FROM pets WHERE name IN ('Max', 'Bea', 'Cy')")" "Cy"
+	assert_equal "${stderr_lines[0]}" "kennel: pets.csv: line 2: weight '-5': expected a number above 0 and at most 1000, with a unit if you like (30, 4.5kg, 12 lb)"
+	assert_equal "${stderr_lines[1]}" "kennel: pets.csv: line 3: birthday '2099-01-01' is in the future"
+	assert_equal "${stderr_lines[2]}" "3 rows: 1 created, 0 updated, 0 unchanged, 2 rejected"
+}

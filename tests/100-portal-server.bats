@@ -24,6 +24,11 @@ load portal_helper
 	run -2 --separate-stderr kennel serve --listen nonsense
 	assert_equal "$stderr" "kennel: --listen 'nonsense': expected ADDR:PORT"
 	run -2 --separate-stderr kennel -n serve --listen 127.0.0.1:0
+	# a port past 65535 is not wrapped around to another one
+	run -2 --separate-stderr kennel serve --listen 127.0.0.1:99999
+	assert_equal "$stderr" "kennel: --listen '127.0.0.1:99999': the port must be 0 to 65535"
+	run -2 --separate-stderr kennel serve --threads 0
+	assert_equal "${stderr_lines[0]}" "kennel: --threads 0: must be 1 to 256"
 }
 
 @test "every answer carries the security headers; pages behind a session are no-store" {

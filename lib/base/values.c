@@ -528,6 +528,32 @@ int kn_csv_needs_guard(const char *v)
 	return formula_char(v[0]) || (v[0] == '\'' && (formula_char(v[1]) || v[1] == '\''));
 }
 
+/* Whether valid UTF-8 text is only invisible format characters, the bidi
+ * controls (U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and zero-width
+ * ones (U+200B..U+200D, U+2060, U+FEFF), with blanks: a name that shows
+ * nothing.  (Blanks alone are the caller's to trim or refuse.) */
+static int only_invisible(const unsigned char *s)
+{
+	int format = 0;
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			s++;
+		} else if (s[0] == 0xc2 && s[1] == 0xa0) {
+			s += 2;
+		} else if ((s[0] == 0xe2 && s[1] == 0x80 &&
+		            ((s[2] >= 0x8b && s[2] <= 0x8f) || (s[2] >= 0xaa && s[2] <= 0xae))) ||
+		           (s[0] == 0xe2 && s[1] == 0x81 &&
+		            (s[2] == 0xa0 || (s[2] >= 0xa6 && s[2] <= 0xa9))) ||
+		           (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)) {
+			s += 3;
+			format = 1;
+		} else {
+			return 0;
+		}
+	}
+	return format;
+}
+
 kn_status kn_line_check(const char *field, const char *v, int multiline, struct kn_err *err)
 {
 	const unsigned char *s = (const unsigned char *)v;
@@ -544,6 +570,9 @@ kn_status kn_line_check(const char *field, const char *v, int multiline, struct 
 			return kn_err_set(err, KN_FAIL, "%s has a control character (byte %u): a name or "
 			                  "other one-line field cannot hold one", field,
 			                  s[i] == 0xc2 ? s[i + 1] : s[i]);
+	if (only_invisible(s))
+		return kn_err_set(err, KN_FAIL, "%s has no visible character (only spaces, "
+		                  "direction marks or zero-width characters)", field);
 	return KN_OK;
 }
 

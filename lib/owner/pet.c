@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import/kn_import.h"
 #include "owner/kn_owner.h"
@@ -77,6 +78,43 @@ kn_status kn_pet_resolve(struct kn_db *db, const char *ref, long long *id, struc
 	return KN_OK;
 }
 
+/* A weight as people write it: a number above 0 and at most 1,000, with
+ * an optional unit (30, 4.5, 4kg, 12 lb).  Not -5, 1e308 or nan. */
+static kn_status weight_check(const char *w, struct kn_err *err)
+{
+	const char *p = w;
+	size_t digits = strspn(p, "0123456789");
+	int nonzero = 0;
+	for (size_t i = 0; i < digits; i++)
+		nonzero |= p[i] != '0';
+	p += digits;
+	if (*p == '.') {
+		size_t frac = strspn(p + 1, "0123456789");
+		for (size_t i = 1; i <= frac; i++)
+			nonzero |= p[i] != '0';
+		digits += frac;
+		p += 1 + frac;
+	}
+	while (*p == ' ')
+		p++;
+	static const char *const units[] = { "", "lb", "lbs", "kg", "g", "oz", "pounds" };
+	int unit = 0;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		unit |= strcasecmp(p, units[i]) == 0;
+	if (digits == 0 || !unit || !nonzero || strtod(w, NULL) > 1000)
+		return kn_err_set(err, KN_FAIL, "weight '%s': expected a number above 0 and at most "
+		                  "1000, with a unit if you like (30, 4.5kg, 12 lb)", w);
+	return KN_OK;
+}
+
+/* A birthday that has happened: not in the future. */
+static kn_status birthday_check(kn_day day, const char *given, struct kn_err *err)
+{
+	if (day > kn_today())
+		return kn_err_set(err, KN_FAIL, "birthday '%s' is in the future", given);
+	return KN_OK;
+}
+
 static kn_status normalise(struct kn_pet_change *c, char birthday[11], struct kn_err *err)
 {
 	kn_day day;
@@ -90,8 +128,11 @@ static kn_status normalise(struct kn_pet_change *c, char birthday[11], struct kn
 		return KN_FAIL;
 	if (c->name && c->name[0] == '\0')
 		return kn_err_set(err, KN_FAIL, "pet name is empty");
+	if (c->weight && c->weight[0] && weight_check(c->weight, err) != KN_OK)
+		return KN_FAIL;
 	if (c->birthday && c->birthday[0]) {
-		if (kn_date_parse(c->birthday, &day, err) != KN_OK)
+		if (kn_date_parse(c->birthday, &day, err) != KN_OK ||
+		    birthday_check(day, c->birthday, err) != KN_OK)
 			return KN_FAIL;
 		kn_date_format(day, birthday);
 		c->birthday = birthday;
@@ -317,10 +358,20 @@ static kn_status pet_row(struct kn_import *in, struct kn_err *err)
 	if (v[P_BIRTHDAY]) {
 		kn_day day;
 		struct kn_err derr = { 0 };
-		if (kn_date_parse(v[P_BIRTHDAY], &day, &derr) != KN_OK)
-			return kn_import_reject(in, derr.msg), KN_OK;
+		if (kn_date_parse(v[P_BIRTHDAY], &day, &derr) != KN_OK ||
+		    birthday_check(day, v[P_BIRTHDAY], &derr) != KN_OK) {
+			kn_import_reject(in, derr.msg);
+			return KN_OK;
+		}
 		kn_date_format(day, birthday);
 		v[P_BIRTHDAY] = birthday;
+	}
+	if (v[P_WEIGHT]) {
+		struct kn_err werr = { 0 };
+		if (weight_check(v[P_WEIGHT], &werr) != KN_OK) {
+			kn_import_reject(in, werr.msg);
+			return KN_OK;
+		}
 	}
 	/* matched by external id, else by owner and name */
 	if (v[P_EXTERNAL_ID])

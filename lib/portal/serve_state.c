@@ -207,6 +207,10 @@ kn_status kn_srv_listen(const char *listen_spec, int *fd_out, char url[128],
 		if (*p < '0' || *p > '9')
 			return kn_err_set(err, KN_USAGE, "--listen '%s': the port is not a number",
 			                  listen_spec);
+	/* getaddrinfo would take 99999 modulo 65536: another port */
+	if (strtol(port, NULL, 10) > 65535)
+		return kn_err_set(err, KN_USAGE, "--listen '%s': the port must be 0 to 65535",
+		                  listen_spec);
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 	                          .ai_flags = AI_PASSIVE | AI_NUMERICSERV }, *ai;
 	int rc = getaddrinfo(host, port, &hints, &ai);

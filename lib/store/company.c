@@ -1,6 +1,8 @@
 /* The business: name, contact, portal links, owner message, instructions. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/kn_internal.h"
 
@@ -34,10 +36,47 @@ void kn_company_free(struct kn_company *c)
 #undef KN_FIELD_FREE
 }
 
+/* A web address a browser or a mail reader may be sent to: http or https,
+ * a host, and nothing a link could be broken or turned by (no spaces, no
+ * control characters, no javascript:). */
+static kn_status url_check(const char *option, const char *url, struct kn_err *err)
+{
+	size_t skip = strncasecmp(url, "https://", 8) == 0 ? 8
+	            : strncasecmp(url, "http://", 7) == 0  ? 7 : 0;
+	if (skip == 0)
+		return kn_err_set(err, KN_FAIL, "--%s '%s': expected an http:// or https:// address",
+		                  option, url);
+	if (url[skip] == '\0' || url[skip] == '/')
+		return kn_err_set(err, KN_FAIL, "--%s '%s': no host after the scheme", option, url);
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+			return kn_err_set(err, KN_FAIL, "--%s '%s': a space or a control character in "
+			                  "the address (write a space as %%20)", option, url);
+	return KN_OK;
+}
+
 kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn_err *err)
 {
 	char email[256];
 	kn_status s = KN_OK;
+
+	/* one line each: a CR or LF in the name would end every mail's header */
+	if ((c->name && kn_line_check("--name", c->name, 0, err) != KN_OK) ||
+	    (c->phone && kn_line_check("--phone", c->phone, 0, err) != KN_OK) ||
+	    (c->message && kn_line_check("--message", c->message, 1, err) != KN_OK))
+		return err->status;
+	if (c->name && *c->name == '\0')
+		return kn_err_set(err, KN_FAIL, "--name: the business needs a name");
+	static const struct { const char *option; size_t offset; } urls[] = {
+		{ "portal-url", offsetof(struct kn_company, portal_url) },
+		{ "reset-url", offsetof(struct kn_company, reset_url) },
+		{ "webcam-url", offsetof(struct kn_company, webcam_url) },
+	};
+	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+		const char *u = *(char *const *)(const void *)((const char *)c + urls[i].offset);
+		if (u && *u && url_check(urls[i].option, u, err) != KN_OK)
+			return err->status;
+	}
 
 	if (c->email && *c->email && kn_email_check(c->email, email, sizeof email, err) != KN_OK)
 		return KN_FAIL;
