@@ -211,6 +211,35 @@ pages_db() {
 	assert_equal "$(sql 'SELECT count(*) FROM requests')" 2
 }
 
+@test "a double click on Send request makes one request; a pet sent twice is refused" {
+	pages_db
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /requests)
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2027-01-04 end=2027-01-08 note="Rex eats at 6"
+	assert_output 303
+	first=$(header Location)
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2027-01-04 end=2027-01-08 note="Rex eats at 6"
+	assert_output 303
+	assert_equal "$(header Location)" "$first"
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 1
+	# anything different is another request
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2027-01-04 end=2027-01-09 note="Rex eats at 6"
+	assert_output 303
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 2
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 pet=1 start=2027-02-04 end=2027-02-08
+	assert_output 422
+	run -0 grep -c 'Choose each pet once.' "$BATS_TEST_TMPDIR/b.txt"
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 2
+	# a cancelled one is not answered with: the owner asks again
+	kennel -q request cancel 1
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2027-01-04 end=2027-01-08 note="Rex eats at 6"
+	assert_output 303
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 3
+	run -1 --separate-stderr kennel request add 1 --service daycare --pet Rex,Rex --start 2027-03-01
+	assert_equal "$stderr" "kennel: pet 1 is named twice"
+}
+
 @test "a pet whose vaccination expires before the end is refused, naming pet, vaccine and date" {
 	pages_db
 	sql "UPDATE vaccinations SET expires_on = '2026-12-21'"

@@ -196,6 +196,10 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	struct kn_request_in in = { .owner_id = r->owner_id, .service = m->service };
 	const char *pets[KN_MAX_PETS + 1];
 	size_t npets = kn_form_all(&r->form, "pet", pets, KN_MAX_PETS + 1);
+	for (size_t i = 0; i < npets && i < KN_MAX_PETS; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(pets[i], pets[j]) == 0 && !bad)
+				kn_field_error(r, "pet", "Choose each pet once."), bad = 1;
 	if (npets == 0)
 		kn_field_error(r, "pet", "Choose at least one pet."), bad = 1;
 	else if (npets > KN_MAX_PETS)
@@ -309,6 +313,23 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		return s;
 	long long id = 0;
 	s = kn_request_add(db, &in, &id, &ferr);
+	/* a double click on "Send request": the second answers with the first */
+	long long earlier = 0;
+	if (s == KN_OK && (s = kn_request_same_earlier(db, id, &earlier, &ferr)) == KN_OK &&
+	    earlier) {
+		sqlite3_stmt *st;
+		int approved = 0;
+		if (kn_prepare(db, "SELECT status = 'approved' FROM requests WHERE id = ?", &st,
+		               &ferr) == KN_OK) {
+			sqlite3_bind_int64(st, 1, earlier);
+			approved = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+			sqlite3_finalize(st);
+		}
+		kn_tx_rollback(db);
+		kn_redirect(r, kn_arena_printf(&r->arena, "/requests?notice=%s#r%lld",
+		                               approved ? "booked" : "requested", earlier));
+		return KN_OK;
+	}
 	int refused = 0;
 	const char *rule = "";
 	char why[300] = "";

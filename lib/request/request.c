@@ -118,6 +118,10 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 			                  "portal.max_nights (%lld); --force books it",
 			                  (long long)(e_day - s_day), max);
 	}
+	for (int i = 0; i < in->npets; i++)
+		for (int j = 0; j < i; j++)
+			if (in->pets[i] == in->pets[j])
+				return kn_err_set(err, KN_FAIL, "pet %lld is named twice", in->pets[i]);
 	for (int i = 0; i < in->npets; i++) {
 		if ((s = kn_prepare(db, "SELECT owner_id FROM pets WHERE id = ?", &st, err)) != KN_OK)
 			return s;
@@ -522,4 +526,37 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 	if (strcmp(r.status, "cancelled") == 0 || strcmp(r.status, "declined") == 0)
 		return kn_err_set(err, KN_FAIL, "request %lld is %s already", id, r.status);
 	return kn_request_set_status(db, id, "cancelled", text, 0, err);
+}
+
+kn_status kn_request_same_earlier(struct kn_db *db, long long id, long long *earlier,
+                                  struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	*earlier = 0;
+	kn_status s = kn_prepare(db,
+		"WITH pets (r, list) AS (SELECT request_id, group_concat(pet_id) FROM"
+		"   (SELECT request_id, pet_id FROM request_pets ORDER BY request_id, pet_id)"
+		"   GROUP BY request_id),"
+		" addons (r, list) AS (SELECT request_id, group_concat(product_id) FROM"
+		"   (SELECT request_id, product_id FROM request_addons ORDER BY request_id, product_id)"
+		"   GROUP BY request_id)"
+		" SELECT o.id FROM requests n JOIN requests o ON o.owner_id = n.owner_id"
+		"  AND o.service = n.service AND o.start = n.start AND o.end = n.end"
+		"  AND o.start_time IS n.start_time AND o.note IS n.note AND o.id < n.id"
+		"  AND o.status IN ('pending', 'approved')"
+		" WHERE n.id = ?1"
+		"  AND (SELECT list FROM pets WHERE r = o.id) IS (SELECT list FROM pets WHERE r = n.id)"
+		"  AND (SELECT list FROM addons WHERE r = o.id) IS"
+		"      (SELECT list FROM addons WHERE r = n.id)"
+		" ORDER BY o.id DESC LIMIT 1", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*earlier = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "looking for the same request");
+	sqlite3_finalize(st);
+	return s;
 }
