@@ -192,22 +192,30 @@ load portal_helper
 	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE status = 'sending'")" 0
 }
 
-@test "the company's name and the session preferences apply without a restart (within a second)" {
+@test "a setting changed by staff is on the very next page: the name, the session rules, registration" {
 	portal_db
 	start_portal
 	run -0 curl -s "$URL/login"
 	assert_output --partial "<title>Log in · Happy Tails</title>"
 	kennel -q company set --name "Waggin' Tails"
-	sleep 1.1
 	run -0 curl -s "$URL/login"
 	assert_output --partial "<title>Log in · Waggin&#39; Tails</title>"
 	assert_equal "$(login ann 'a fine password 1' a)" 303
+	run -0 curl -s -b "$(JAR a)" "$URL/"
+	assert_output --partial "Waggin&#39; Tails"
+	kennel -q company set --name "Happy Paws"
+	run -0 curl -s -b "$(JAR a)" "$URL/"
+	assert_output --partial "Happy Paws"
+	refute_output --partial "Waggin"
 	kennel -q prefs set portal.single_session false
-	sleep 1.1
-	curl -s -o /dev/null "$URL/healthz"
 	assert_equal "$(login ann 'a fine password 1' b)" 303
 	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR a)" "$URL/"
 	assert_output 200
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$URL/register"
+	assert_output 200
+	kennel -q prefs set portal.self_register false
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$URL/register"
+	assert_output 404
 }
 
 @test "a crowd of 1,100 idle and trickling connections: /healthz and pages still answer" {

@@ -68,7 +68,6 @@ struct kn_srv {
 	char dummy_hash[crypto_pwhash_STRBYTES];
 	struct kn_settings set;       /* under mu */
 	unsigned long long set_gen;   /* the generation they were read at */
-	long set_checked;             /* the second they were last checked */
 	/* the page templates: shipped, or the override folder's */
 	size_t ntemplates;
 	const char **tnames;

@@ -317,12 +317,13 @@ void kn_srv_settings_now(struct kn_srv *s, struct kn_settings *set)
 kn_status kn_srv_settings(struct kn_page_req *r, struct kn_err *err)
 {
 	struct kn_srv *s = r->srv;
-	long now = (long)time(NULL);
 	int stale;
+	/* read again at every new generation of the file, never "at most once
+	 * a second": a page rendered with older settings would be cached under
+	 * the new generation, and a renamed company or a module turned off
+	 * would stay stale until some later commit (PORTAL 5) */
 	pthread_mutex_lock(&s->mu);
-	stale = r->gen != 0 && r->gen != s->set_gen && s->set_checked != now;
-	if (stale)
-		s->set_checked = now;
+	stale = r->gen != 0 && r->gen != s->set_gen;
 	r->set = s->set;
 	pthread_mutex_unlock(&s->mu);
 	if (!stale)
