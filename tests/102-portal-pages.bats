@@ -346,9 +346,19 @@ pages_db() {
 	run grep -c 'value="new@example.com"' "$BATS_TEST_TMPDIR/b.txt"
 	assert_output 1
 	assert_equal "$(sql 'SELECT email FROM owners WHERE id = 1')" "ann@example.com"
+	# another owner's login address is not taken
+	run post /account jar "csrf=$csrf" first_name=Annie last_name=Lee email=BO@example.com "current=a fine password 1"
+	assert_output 422
+	run -0 grep -c 'Another account uses this email address. Enter another one, or call us.' "$BATS_TEST_TMPDIR/b.txt"
+	assert_equal "$(sql 'SELECT email FROM owners WHERE id = 1')" "ann@example.com"
 	run post /account jar "csrf=$csrf" first_name=Annie last_name=Lee email=new@example.com "current=a fine password 1"
 	assert_output 303
 	assert_equal "$(sql 'SELECT email, username FROM owners WHERE id = 1')" "new@example.com|ann"
+	# the old address is told, and where the mail goes now
+	wait_mail 1
+	run -0 mail_body ann@example.com
+	assert_output --partial "was just changed to new@example.com"
+	assert_equal "$(sql "SELECT to_addr FROM outbox WHERE kind = 'email-changed'")" "ann@example.com"
 }
 
 @test "change password: the current one is checked, every session ends, a mail says so" {

@@ -159,7 +159,25 @@ kn_status kn_route_account_save(struct kn_page_req *r, struct kn_err *err)
 		old_email = kn_arena_strdup(&r->arena, kn_col_text(st, 0));
 	sqlite3_finalize(st);
 	const char *email = v[2] ? v[2] : "";
-	if (strcasecmp(email, old_email ? old_email : "") != 0) {
+	int email_changed = strcasecmp(email, old_email ? old_email : "") != 0;
+	if (email_changed && *email) {
+		/* another owner logs in with it, or gets her reset links there */
+		if ((s = kn_prepare(db, "SELECT 1 FROM owners WHERE id <> ?1 AND active AND username"
+		                        " IS NOT NULL AND (lower(email) = lower(?2) OR username = ?2)",
+		                    &st, err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, r->owner_id);
+		sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
+		int taken = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (taken) {
+			kn_field_error(r, "email", "Another account uses this email address. Enter "
+			               "another one, or call us.");
+			s = load_account(r, db, 1, err);
+			return s == KN_OK ? kn_page(r, 422, "account.html", "Your account", err) : s;
+		}
+	}
+	if (email_changed) {
 		int dup = 0, ok = 0, throttled = 0;
 		const char *current = kn_form_one(&r->form, "current", &dup);
 		if ((s = current_password_ok(r, dup ? NULL : current, &ok, &throttled, err)) != KN_OK)
@@ -198,10 +216,16 @@ kn_status kn_route_account_save(struct kn_page_req *r, struct kn_err *err)
 		s = load_account(r, db, 1, err);
 		return s == KN_OK ? kn_page(r, 422, "account.html", "Your account", err) : s;
 	}
-	if ((s = kn_tx_commit(db, err)) != KN_OK)
-		return s;
-	kn_redirect(r, "/account?notice=saved");
-	return KN_OK;
+	if (email_changed && old_email && *old_email) {
+		/* the old address hears of it: the one a thief would not keep */
+		const char *names[] = { "new_email" };
+		const char *values[] = { *email ? email : "(none)" };
+		struct kn_portal_mail m = { .kind = "email-changed", .template_name = "email-changed",
+		                            .owner_id = r->owner_id, .to = old_email,
+		                            .names = names, .values = values, .n = 1 };
+		s = kn_portal_mail_queue(db, &m, kn_srv_mail_templates(r->srv), err);
+	}
+	return kn_commit_mailed(r, db, s, "/account?notice=saved", err);
 }
 
 kn_status kn_route_account_password(struct kn_page_req *r, struct kn_err *err)
