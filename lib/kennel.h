@@ -398,10 +398,10 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
                          struct kn_err *err);
 /* The open (pending or approved) request made before request id that is
  * the same in every field (owner, service, days, drop-off time, pets,
- * add-ons, note): *earlier 0 when there is none.  What a double click
- * sends twice. */
+ * add-ons, note): *earlier 0 when there is none, *approved whether it is.
+ * What a double click sends twice. */
 kn_status kn_request_same_earlier(struct kn_db *db, long long id, long long *earlier,
-                                  struct kn_err *err);
+                                  int *approved, struct kn_err *err);
 /* Every approval rule, capacity included, on a request without deciding it:
  * *refused, the rule that refused (closed, booked, vaccination,
  * temperament, capacity) and why, in the owner's words when owner_words. */

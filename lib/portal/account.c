@@ -83,13 +83,14 @@ static kn_status current_password_ok(struct kn_page_req *r, const char *given, i
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, r->owner_id);
-	kn_srv_throttle_key(r->srv, "", key);
+	const char *username = NULL;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (kn_col_text(st, 0) && strlen(kn_col_text(st, 0)) < 128)
 			snprintf(hash, sizeof hash, "%s", kn_col_text(st, 0));
-		if (kn_col_text(st, 1))
-			kn_srv_throttle_key(r->srv, kn_col_text(st, 1), key);
+		username = kn_col_text(st, 1);
 	}
+	/* counted as a login of that username would be */
+	kn_srv_throttle_key(r->srv, username ? username : "", key);
 	sqlite3_finalize(st);
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
 		goto out;

@@ -315,16 +315,9 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	s = kn_request_add(db, &in, &id, &ferr);
 	/* a double click on "Send request": the second answers with the first */
 	long long earlier = 0;
-	if (s == KN_OK && (s = kn_request_same_earlier(db, id, &earlier, &ferr)) == KN_OK &&
-	    earlier) {
-		sqlite3_stmt *st;
-		int approved = 0;
-		if (kn_prepare(db, "SELECT status = 'approved' FROM requests WHERE id = ?", &st,
-		               &ferr) == KN_OK) {
-			sqlite3_bind_int64(st, 1, earlier);
-			approved = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-			sqlite3_finalize(st);
-		}
+	int approved = 0;
+	if (s == KN_OK &&
+	    (s = kn_request_same_earlier(db, id, &earlier, &approved, &ferr)) == KN_OK && earlier) {
 		kn_tx_rollback(db);
 		kn_redirect(r, kn_arena_printf(&r->arena, "/requests?notice=%s#r%lld",
 		                               approved ? "booked" : "requested", earlier));

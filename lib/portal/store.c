@@ -198,34 +198,73 @@ kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err
 	            "ending the session", err, now, hex, 0);
 }
 
+/* The two rate limits of the portal's forms, one mechanism: a table of
+ * recent events by a key and by a client, pruned after a day and counted
+ * over a window.  The SQL names its table; the values are bound. */
+struct rate_table {
+	const char *prune, *count, *what;
+};
+
+static const struct rate_table login_failures = {
+	"DELETE FROM portal_failures WHERE at < ?",
+	"SELECT (SELECT count(*) FROM portal_failures WHERE username = ?1 AND at > ?3),"
+	" (SELECT count(*) FROM portal_failures WHERE client = ?2 AND at > ?3)",
+	"reading failed logins",
+};
+
+/* the target in any letter case: lower() in SQLite folds ASCII only, as
+ * the addresses' own comparisons do */
+static const struct rate_table mail_asks = {
+	"DELETE FROM portal_mail_asks WHERE at < ?",
+	"SELECT (SELECT count(*) FROM portal_mail_asks WHERE target = lower(?1) AND at > ?3),"
+	" (SELECT count(*) FROM portal_mail_asks WHERE client = ?2 AND at > ?3)",
+	"counting mail asks",
+};
+
+/* n[0] events for key, n[1] from client, in the last `seconds`; rows
+ * older than a day are dropped first.  now: the caller's time, for the
+ * row it may then add. */
+static kn_status recent_counts(struct kn_db *db, const struct rate_table *t, const char *key,
+                               const char *client, long seconds, const char *now, int n[2],
+                               struct kn_err *err)
+{
+	char since[20], old[20];
+	sqlite3_stmt *st;
+	kn_time_add_seconds(now, -seconds, since);
+	kn_time_add_seconds(now, -86400, old);
+	n[0] = n[1] = 0;
+	kn_status s = run1(db, t->prune, "pruning old events", err, old, NULL, 0);
+	if (s != KN_OK || (s = kn_cached(db, t->count, &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		n[0] = sqlite3_column_int(st, 0);
+		n[1] = sqlite3_column_int(st, 1);
+	} else {
+		s = kn_sql_fail(db, err, t->what);
+	}
+	sqlite3_reset(st);
+	return s;
+}
+
 kn_status kn_login_attempt_begin(struct kn_db *db, const char *name, const char *client,
                                  int *throttled, long long *attempt, struct kn_err *err)
 {
-	char now[20], since[20], old[20];
+	char now[20];
 	sqlite3_stmt *st;
+	int n[2];
 	kn_now_text(now);
-	kn_time_add_seconds(now, -KN_THROTTLE_MINUTES * 60, since);
-	kn_time_add_seconds(now, -86400, old);
 	*throttled = 0;
 	*attempt = 0;
-	kn_status s = run1(db, "DELETE FROM portal_failures WHERE at < ?", "pruning failed logins",
-	                   err, old, NULL, 0);
-	if (s != KN_OK || (s = kn_cached(db, "SELECT (SELECT count(*) FROM portal_failures"
-	                                     "  WHERE username = ?1 AND at > ?3),"
-	                                     " (SELECT count(*) FROM portal_failures"
-	                                     "  WHERE client = ?2 AND at > ?3)", &st, err)) != KN_OK)
+	kn_status s = recent_counts(db, &login_failures, name, client, KN_THROTTLE_MINUTES * 60L,
+	                            now, n, err);
+	if (s != KN_OK)
 		return s;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*throttled = sqlite3_column_int(st, 0) >= KN_THROTTLE_PER_USER ||
-		             sqlite3_column_int(st, 1) >= KN_THROTTLE_PER_CLIENT;
-	else
-		s = kn_sql_fail(db, err, "reading failed logins");
-	sqlite3_reset(st);
-	if (s != KN_OK || *throttled)
-		return s;
+	*throttled = n[0] >= KN_THROTTLE_PER_USER || n[1] >= KN_THROTTLE_PER_CLIENT;
+	if (*throttled)
+		return KN_OK;
 	if ((s = kn_cached(db, "INSERT INTO portal_failures (at, username, client) VALUES (?, ?, ?)",
 	                   &st, err)) != KN_OK)
 		return s;
@@ -249,41 +288,24 @@ kn_status kn_login_attempt_ok(struct kn_db *db, long long attempt, struct kn_err
 kn_status kn_mail_ask(struct kn_db *db, const char *kind, const char *target,
                       const char *client, int *target_ok, int *client_ok, struct kn_err *err)
 {
-	char now[20], since[20], old[20], key[256];
+	char now[20];
 	sqlite3_stmt *st;
-	size_t i = 0;
-	for (; target[i] && i + 1 < sizeof key; i++)
-		key[i] = target[i] >= 'A' && target[i] <= 'Z' ? (char)(target[i] + 32) : target[i];
-	key[i] = '\0';
+	int n[2];
 	kn_now_text(now);
-	kn_time_add_seconds(now, -3600, since);
-	kn_time_add_seconds(now, -86400, old);
 	*target_ok = *client_ok = 0;
-	kn_status s = run1(db, "DELETE FROM portal_mail_asks WHERE at < ?", "pruning mail asks",
-	                   err, old, NULL, 0);
-	if (s != KN_OK || (s = kn_cached(db, "SELECT (SELECT count(*) FROM portal_mail_asks"
-	                                     "  WHERE target = ?1 AND at > ?3),"
-	                                     " (SELECT count(*) FROM portal_mail_asks"
-	                                     "  WHERE client = ?2 AND at > ?3)", &st, err)) != KN_OK)
+	kn_status s = recent_counts(db, &mail_asks, target, client, 3600, now, n, err);
+	if (s != KN_OK)
 		return s;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*target_ok = sqlite3_column_int(st, 0) < KN_ASKS_PER_TARGET;
-		*client_ok = sqlite3_column_int(st, 1) < KN_ASKS_PER_CLIENT;
-	} else {
-		s = kn_sql_fail(db, err, "counting mail asks");
-	}
-	sqlite3_reset(st);
-	if (s != KN_OK || !*client_ok)
-		return s;
+	*target_ok = n[0] < KN_ASKS_PER_TARGET;
+	*client_ok = n[1] < KN_ASKS_PER_CLIENT;
+	if (!*client_ok)
+		return KN_OK;
 	if ((s = kn_cached(db, "INSERT INTO portal_mail_asks (at, kind, target, client)"
-	                       " VALUES (?, ?, ?, ?)", &st, err)) != KN_OK)
+	                       " VALUES (?, ?, lower(?), ?)", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, client, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		s = kn_sql_fail(db, err, "recording a mail ask");

@@ -529,34 +529,38 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 }
 
 kn_status kn_request_same_earlier(struct kn_db *db, long long id, long long *earlier,
-                                  struct kn_err *err)
+                                  int *approved, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	*earlier = 0;
+	*approved = 0;
+	/* the pets and add-ons of the two requests only, each list in order:
+	 * the owner's own few requests are compared, never the whole table */
+#define KN_LIST(table, col, req) \
+	"(SELECT group_concat(" col ") FROM (SELECT " col " FROM " table \
+	" WHERE request_id = " req " ORDER BY " col "))"
 	kn_status s = kn_prepare(db,
-		"WITH pets (r, list) AS (SELECT request_id, group_concat(pet_id) FROM"
-		"   (SELECT request_id, pet_id FROM request_pets ORDER BY request_id, pet_id)"
-		"   GROUP BY request_id),"
-		" addons (r, list) AS (SELECT request_id, group_concat(product_id) FROM"
-		"   (SELECT request_id, product_id FROM request_addons ORDER BY request_id, product_id)"
-		"   GROUP BY request_id)"
-		" SELECT o.id FROM requests n JOIN requests o ON o.owner_id = n.owner_id"
-		"  AND o.service = n.service AND o.start = n.start AND o.end = n.end"
-		"  AND o.start_time IS n.start_time AND o.note IS n.note AND o.id < n.id"
-		"  AND o.status IN ('pending', 'approved')"
+		"SELECT o.id, o.status = 'approved' FROM requests n JOIN requests o"
+		" ON o.owner_id = n.owner_id AND o.service = n.service AND o.start = n.start"
+		" AND o.end = n.end AND o.start_time IS n.start_time AND o.note IS n.note"
+		" AND o.id < n.id AND o.status IN ('pending', 'approved')"
 		" WHERE n.id = ?1"
-		"  AND (SELECT list FROM pets WHERE r = o.id) IS (SELECT list FROM pets WHERE r = n.id)"
-		"  AND (SELECT list FROM addons WHERE r = o.id) IS"
-		"      (SELECT list FROM addons WHERE r = n.id)"
+		" AND " KN_LIST("request_pets", "pet_id", "o.id") " IS "
+		KN_LIST("request_pets", "pet_id", "n.id")
+		" AND " KN_LIST("request_addons", "product_id", "o.id") " IS "
+		KN_LIST("request_addons", "product_id", "n.id")
 		" ORDER BY o.id DESC LIMIT 1", &st, err);
+#undef KN_LIST
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		*earlier = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
+		*approved = sqlite3_column_int(st, 1);
+	} else if (rc != SQLITE_DONE) {
 		s = kn_sql_fail(db, err, "looking for the same request");
+	}
 	sqlite3_finalize(st);
 	return s;
 }
