@@ -254,6 +254,26 @@ load portal_helper
 	assert_output --partial "a sign-in lasts 8 hours at most"
 }
 
+@test "the idle clock starts at the last page, to the second: never early" {
+	portal_db
+	kennel -q prefs set portal.session_idle_minutes 1
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	# the clock stands at 09:00:00; the last page was 55 s ago: it is seen now
+	sql "UPDATE portal_sessions SET last_seen = '2026-11-23T08:59:05'"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/"
+	assert_output 200
+	assert_equal "$(sql 'SELECT last_seen FROM portal_sessions')" "2026-11-23T09:00:00"
+	# 65 s on the clock, but a page may have come up to 6 s after it: live
+	sql "UPDATE portal_sessions SET last_seen = '2026-11-23T08:58:55'"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/"
+	assert_output 200
+	# 67 s: past the minute however late the last page was
+	sql "UPDATE portal_sessions SET last_seen = '2026-11-23T08:58:53'"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/"
+	assert_output 303
+}
+
 @test "staff: portal sessions lists who is logged in; logout, creds set, revoke and deactivate end sessions" {
 	portal_db
 	kennel -q owner add --first Bo --last Ray --email bo@example.com

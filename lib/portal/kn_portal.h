@@ -170,7 +170,9 @@ kn_status kn_session_lookup(struct kn_db *db, const char *hash, long idle_minute
                             long long *owner_id, char *why, size_t whylen, char created[20],
                             char seen[20], struct kn_err *err);
 /* Whether a session read at created/seen is still live now (the idle and
- * the absolute limit), and whether its last-seen time is due a rewrite. */
+ * the absolute limit), and whether its last-seen time is due a rewrite
+ * (a tenth of the idle window, at most a minute, which the idle limit
+ * grants: never early, at most that much late). */
 enum kn_session_state { KN_SESSION_LIVE, KN_SESSION_IDLE, KN_SESSION_TOO_OLD };
 enum kn_session_state kn_session_live(const char *created, const char *seen,
                                       long idle_minutes, int *stale);

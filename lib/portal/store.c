@@ -118,8 +118,18 @@ enum kn_session_state kn_session_live(const char *created, const char *seen,
 	kn_now_text(now);
 	long long t = kn_time_seconds(now), born = kn_time_seconds(created);
 	long long last = kn_time_seconds(seen);
-	*stale = last < t - 60;
-	if (last < t - idle_minutes * 60)
+	/* last_seen is rewritten only when it is `every` seconds old, so the
+	 * owner's last page may be up to that much later than it says: the
+	 * idle clock grants it, and an owner is never signed out early.  A
+	 * tenth of the window, at most a minute: a short setting stays short. */
+	long long window = idle_minutes > 0 ? (long long)idle_minutes * 60 : 0;
+	long long every = window / 10;
+	if (every > 60)
+		every = 60;
+	if (every < 1)
+		every = 1;
+	*stale = last <= t - every;
+	if (last < t - window - every)
 		return KN_SESSION_IDLE;
 	if (born < t - (long long)KN_SESSION_ABSOLUTE_HOURS * 3600)
 		return KN_SESSION_TOO_OLD;
