@@ -281,7 +281,7 @@ pages_db() {
 	assert_output 405
 }
 
-@test "the calendar feed: a private link, replaceable; the old one stops working" {
+@test "the calendar feed: a link shown once, stored hashed, replaceable, ended with the login" {
 	pages_db
 	kennel -q request add 1 --service boarding --pet 1 --start 2026-12-20T08:30 --end 2026-12-23
 	kennel -q request approve 1
@@ -290,12 +290,21 @@ pages_db() {
 	run -0 get /calendar
 	assert_output --partial 'Make a calendar link'
 	csrf=$(csrf_of /calendar)
-	run post /calendar/key jar "csrf=$csrf"
-	assert_output 303
-	feed=$(get /calendar | grep -o "$URL/calendar.ics?key=[0-9a-f]*" | head -1)
+	run -0 curl -s -b "$(JAR)" -c "$(JAR)" -d "csrf=$csrf" "$URL/calendar/key"
+	assert_output --partial 'it is shown only this once'
+	feed=$(echo "$output" | grep -o "$URL/calendar.ics?key=[0-9a-f]*" | head -1)
 	[ -n "$feed" ]
 	key=${feed#*key=}
-	assert_equal "$(sql "SELECT count(*) FROM portal_calendar_keys WHERE key_hash = '$key' OR nonce = '$key'")" 0
+	# the database holds only the key's hash, and nothing the link is made from
+	assert_equal "$(sql 'SELECT count(*) FROM portal_calendar_keys')" 1
+	run -0 sqlite3 "$KENNEL_DB" .dump
+	refute_output --partial "$key"
+	assert_equal "$(sql "SELECT count(*) FROM pragma_table_info('portal_calendar_keys') WHERE name = 'nonce'")" 0
+	# the page shows it never again, only that it exists
+	run -0 get /calendar
+	refute_output --partial "$key"
+	assert_output --partial 'You made a calendar link on 2026-11-23.'
+	assert_output --partial 'Make a new link'
 	run -0 curl -s -D "$BATS_TEST_TMPDIR/h.txt" "$feed"
 	assert_equal "$(header Content-Type)" "text/calendar; charset=utf-8"
 	assert_line --partial "BEGIN:VCALENDAR"
@@ -303,13 +312,42 @@ pages_db() {
 	assert_line --partial "DTEND;VALUE=DATE:20261224"
 	assert_line --partial "SUMMARY:boarding: Rex"
 	assert_line --partial "STATUS:CONFIRMED"
-	run post /calendar/key jar "csrf=$csrf"
+	run -0 curl -s -b "$(JAR)" -c "$(JAR)" -d "csrf=$csrf" "$URL/calendar/key"
+	feed2=$(echo "$output" | grep -o "$URL/calendar.ics?key=[0-9a-f]*" | head -1)
 	run -0 curl -s -o /dev/null -w '%{http_code}' "$feed"
 	assert_output 404
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$feed2"
+	assert_output 200
 	run -0 curl -s -o /dev/null -w '%{http_code}' "$URL/calendar.ics?key=$(printf 'a%.0s' $(seq 64))"
 	assert_output 404
 	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/calendar?month=2026-13"
 	assert_output 400
+	# staff ending the owner's portal login ends the feed too
+	kennel -q portal logout ann
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$feed2"
+	assert_output 404
+	assert_equal "$(sql 'SELECT count(*) FROM portal_calendar_keys')" 0
+}
+
+@test "the calendar feed ends with a new password and with revoked access" {
+	pages_db
+	start_portal
+	for end in password revoke; do
+		kennel -q creds set 1 --username ann --password-stdin <<< "a fine password 1"
+		assert_equal "$(login ann 'a fine password 1')" 303
+		csrf=$(csrf_of /calendar)
+		run -0 curl -s -b "$(JAR)" -c "$(JAR)" -d "csrf=$csrf" "$URL/calendar/key"
+		feed=$(echo "$output" | grep -o "$URL/calendar.ics?key=[0-9a-f]*" | head -1)
+		run -0 curl -s -o /dev/null -w '%{http_code}' "$feed"
+		assert_output 200
+		if [ "$end" = password ]; then
+			kennel -q creds set 1 --password-stdin <<< "another fine one 9"
+		else
+			kennel -q creds revoke 1
+		fi
+		run -0 curl -s -o /dev/null -w '%{http_code}' "$feed"
+		assert_output 404
+	done
 }
 
 @test "packages: days left, days already booked, end date and history; purchases with items" {

@@ -379,7 +379,7 @@ kn_status kn_creds_set(struct kn_db *db, long long id, const char *username,
 			s = kn_audit(db, "owner", id, err, "password set");
 		/* whoever was logged in with the old password is not any more */
 		if (s == KN_OK)
-			s = kn_sessions_end_owner(db, id, "the password was changed", NULL, err);
+			s = kn_login_end(db, id, "the password was changed", NULL, err);
 		free(current);
 	}
 	return s;
@@ -445,7 +445,7 @@ kn_status kn_creds_revoke(struct kn_db *db, long long id, struct kn_err *err)
 		sqlite3_finalize(st);
 	}
 	if (s == KN_OK)
-		s = kn_sessions_end_owner(db, id, "your portal access was revoked", NULL, err);
+		s = kn_login_end(db, id, "your portal access was revoked", NULL, err);
 	if (s == KN_OK)
 		s = kn_audit(db, "owner", id, err, "credentials revoked");
 	return s;
@@ -487,6 +487,23 @@ kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char
 		s = kn_sql_fail(db, err, "ending sessions");
 	else if (ended)
 		*ended = sqlite3_changes(db->h);
+	sqlite3_reset(st);
+	return s;
+}
+
+kn_status kn_login_end(struct kn_db *db, long long owner_id, const char *why, long long *ended,
+                       struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_sessions_end_owner(db, owner_id, why, ended, err);
+	if (s != KN_OK)
+		return s;
+	if ((s = kn_cached(db, "DELETE FROM portal_calendar_keys WHERE ?1 = 0 OR owner_id = ?1",
+	                   &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "ending calendar feeds");
 	sqlite3_reset(st);
 	return s;
 }

@@ -30,5 +30,10 @@ kn_status kn_import_owner(struct kn_import *in, const char *ext, const char *ema
  * a password change, revoked credentials, a closed account (owner/creds.c). */
 kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,
                                 long long *ended, struct kn_err *err);
+/* The owner's login (0: everyone's) ends: every session as above, and the
+ * calendar feed, whose link is as good as a password to the bookings.
+ * Takes the caller's transaction. */
+kn_status kn_login_end(struct kn_db *db, long long owner_id, const char *why, long long *ended,
+                       struct kn_err *err);
 
 #endif

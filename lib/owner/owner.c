@@ -297,7 +297,7 @@ kn_status kn_owner_deactivate(struct kn_db *db, long long id, struct kn_err *err
 	c.active = 0;
 	kn_status s = kn_owner_edit(db, id, &c, err);
 	if (s == KN_OK)
-		s = kn_sessions_end_owner(db, id, "your account was closed", NULL, err);
+		s = kn_login_end(db, id, "your account was closed", NULL, err);
 	return s;
 }
 

@@ -1,8 +1,10 @@
 /*
  * The owner's calendar (PORTAL.md 3): a month of approved and pending
  * bookings, and the same as an iCalendar feed behind a per-owner key.
- * The key is an HMAC of a stored nonce under the portal key, so the page
- * can show it again; the feed finds its owner by the key's hash.
+ * The key is random and only its hash is stored, so no copy of the
+ * database can make the link: the page shows it once, when it is made,
+ * and the feed finds its owner by the hash.  It ends with the login
+ * (kn_login_end).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -12,25 +14,13 @@
 
 #include "portal/kn_portal.h"
 
-static void calendar_key(const struct kn_page_req *r, long long owner, const char *nonce,
-                         char out[65])
-{
-	unsigned char mac[crypto_auth_hmacsha256_BYTES];
-	crypto_auth_hmacsha256_state st;
-	char who[32];
-	snprintf(who, sizeof who, "calendar:%lld:", owner);
-	crypto_auth_hmacsha256_init(&st, kn_srv_key(r->srv), 32);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)who, strlen(who));
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce, strlen(nonce));
-	crypto_auth_hmacsha256_final(&st, mac);
-	sodium_bin2hex(out, 65, mac, sizeof mac);
-}
-
 static const char *const month_names[] = { "January", "February", "March", "April", "May",
 	                                        "June", "July", "August", "September", "October",
 	                                        "November", "December" };
 
-kn_status kn_route_calendar(struct kn_page_req *r, struct kn_err *err)
+/* The month page; fresh_feed is the link just made, shown this once. */
+static kn_status calendar_page(struct kn_page_req *r, const char *fresh_feed,
+                               struct kn_err *err)
 {
 	struct kn_db *db = kn_req_db(r, err);
 	sqlite3_stmt *st;
@@ -110,55 +100,51 @@ kn_status kn_route_calendar(struct kn_page_req *r, struct kn_err *err)
 	}
 	free(b);
 
-	/* the feed's link, if the owner made one */
-	kn_h_set(r->page, "feed", "");
-	if ((s = kn_prepare(db, "SELECT nonce FROM portal_calendar_keys WHERE owner_id = ?", &st,
-	                    err)) != KN_OK)
+	/* the feed's link only when just made; else when it was */
+	kn_h_set(r->page, "feed", fresh_feed ? fresh_feed : "");
+	kn_h_set(r->page, "feed_made", "");
+	if ((s = kn_prepare(db, "SELECT coalesce(created_at, '') FROM portal_calendar_keys"
+	                        " WHERE owner_id = ?", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, r->owner_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		char key[65];
-		struct kn_company co;
-		calendar_key(r, r->owner_id, kn_col_text(st, 0), key);
-		if (kn_company_get(db, &co, err) == KN_OK) {
-			char path[100], feed[700];
-			snprintf(path, sizeof path, "/calendar.ics?key=%s", key);
-			kn_url_join(co.portal_url, path, feed, sizeof feed);
-			kn_h_set(r->page, "feed", feed);
-			sodium_memzero(feed, sizeof feed);
-			kn_company_free(&co);
-		}
-		sodium_memzero(key, sizeof key);
+		const char *made = kn_col_text(st, 0);
+		kn_h_setf(r->page, "feed_made", "%.10s", made[0] ? made : "an earlier day");
 	}
 	sqlite3_finalize(st);
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
 	return kn_page(r, 200, "calendar.html", "Calendar", err);
 }
 
+kn_status kn_route_calendar(struct kn_page_req *r, struct kn_err *err)
+{
+	return calendar_page(r, NULL, err);
+}
+
 kn_status kn_route_calendar_key(struct kn_page_req *r, struct kn_err *err)
 {
 	struct kn_db *db = kn_req_db(r, err);
-	unsigned char raw[16];
-	char nonce[33], key[65], hash[65];
+	unsigned char raw[32];
+	char key[65], hash[65], now[20];
 	sqlite3_stmt *st;
 	if (db == NULL)
 		return err->status;
 	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(nonce, sizeof nonce, raw, sizeof raw);
-	calendar_key(r, r->owner_id, nonce, key);
+	sodium_bin2hex(key, sizeof key, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
 	kn_token_hash(key, hash);
-	sodium_memzero(key, sizeof key);
+	kn_now_text(now);
 	kn_req_act_as_owner(r);
 	kn_status s = kn_tx_begin(db, err);
 	if (s != KN_OK)
 		return s;
 	/* a new key replaces the old one: the old link stops working at once */
-	if ((s = kn_prepare(db, "INSERT INTO portal_calendar_keys (owner_id, nonce, key_hash)"
+	if ((s = kn_prepare(db, "INSERT INTO portal_calendar_keys (owner_id, key_hash, created_at)"
 	                        " VALUES (?1, ?2, ?3) ON CONFLICT (owner_id) DO UPDATE SET"
-	                        " nonce = ?2, key_hash = ?3", &st, err)) == KN_OK) {
+	                        " key_hash = ?2, created_at = ?3", &st, err)) == KN_OK) {
 		sqlite3_bind_int64(st, 1, r->owner_id);
-		sqlite3_bind_text(st, 2, nonce, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			s = kn_sql_fail(db, err, "storing the calendar key");
 		sqlite3_finalize(st);
@@ -167,10 +153,27 @@ kn_status kn_route_calendar_key(struct kn_page_req *r, struct kn_err *err)
 		s = kn_audit(db, "owner", r->owner_id, err, "new calendar feed link");
 	if (s == KN_OK)
 		s = kn_tx_commit(db, err);
-	if (s != KN_OK)
+	else
+		kn_tx_rollback(db);
+	if (s != KN_OK) {
+		sodium_memzero(key, sizeof key);
 		return s;
-	kn_redirect(r, "/calendar?notice=key");
-	return KN_OK;
+	}
+	/* shown now or never: the page is no-store, and only the hash is kept */
+	struct kn_company co;
+	char path[100], feed[700];
+	snprintf(path, sizeof path, "/calendar.ics?key=%s", key);
+	sodium_memzero(key, sizeof key);
+	if ((s = kn_company_get(db, &co, err)) != KN_OK) {
+		sodium_memzero(path, sizeof path);
+		return s;
+	}
+	kn_url_join(co.portal_url, path, feed, sizeof feed);
+	kn_company_free(&co);
+	sodium_memzero(path, sizeof path);
+	s = calendar_page(r, feed, err);
+	sodium_memzero(feed, sizeof feed);
+	return s;
 }
 
 /* RFC 5545 text: backslash, semicolon, comma and line breaks escaped. */

@@ -400,7 +400,7 @@ kn_status kn_portal_logout(struct kn_db *db, long long owner_id, long long *ende
 	kn_status s = kn_tx_begin(db, err);
 	if (s != KN_OK)
 		return s;
-	s = kn_sessions_end_owner(db, owner_id, "staff ended the session", ended, err);
+	s = kn_login_end(db, owner_id, "staff ended the session", ended, err);
 	if (s == KN_OK && owner_id > 0)
 		s = kn_audit(db, "owner", owner_id, err, "portal sessions ended (%lld)", *ended);
 	else if (s == KN_OK)

@@ -207,9 +207,8 @@ const char *const kn_migrations[] = {
 	"  password_hash TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
 	"  used_at TEXT);"
 	"CREATE TABLE portal_keys (name TEXT PRIMARY KEY, value BLOB NOT NULL);"
-	/* the calendar feed's key: shown again from the nonce and the portal
-	 * key, looked up by its hash; a table of its own, so owner imports
-	 * keep their indexes */
+	/* the calendar feed's key, looked up by its hash; a table of its own,
+	 * so owner imports keep their indexes */
 	"CREATE TABLE portal_calendar_keys ("
 	"  owner_id INTEGER PRIMARY KEY REFERENCES owners (id) ON DELETE CASCADE,"
 	"  nonce TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE);"
@@ -220,6 +219,10 @@ const char *const kn_migrations[] = {
 	"  target TEXT NOT NULL, client TEXT NOT NULL);"
 	"CREATE INDEX portal_mail_asks_target ON portal_mail_asks (target, at);"
 	"CREATE INDEX portal_mail_asks_client ON portal_mail_asks (client, at);",
+	/* the calendar feed's key is random and only its hash is kept: a copy
+	 * of the database (a backup) no longer holds what makes the link */
+	"ALTER TABLE portal_calendar_keys DROP COLUMN nonce;"
+	"ALTER TABLE portal_calendar_keys ADD COLUMN created_at TEXT;",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
