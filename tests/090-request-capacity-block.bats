@@ -62,6 +62,24 @@ kennels() {
 	run -0 kennel request approve 2
 }
 
+@test "every rule that refuses is told: a closed day hides no expired vaccination, nor a full day" {
+	kennels
+	kennel -q capacity set boarding 1
+	kennel request add 1 --service boarding --pet Mia --start 2026-12-24 --end 2026-12-26 >/dev/null
+	kennel -q request approve 1
+	kennel vax add 1/Rex rabies --expires 2026-12-02 >/dev/null
+	sql "DELETE FROM vaccinations WHERE pet_id = 1 AND type = 'rabies' AND expires_on = '2027-06-01'"
+	kennel -q prefs set portal.require_temperament_test true
+	kennel -q block add --from 2026-12-21 --to 2026-12-22 --reason "Owner's vacation"
+	kennel request add 1 --service boarding --pet Rex --start 2026-12-20 --end 2026-12-25 >/dev/null
+	run -1 --separate-stderr kennel request approve 2
+	assert_equal "$stderr" "kennel: request 2: blocked by block 1 (Owner's vacation) on 2026-12-21; Rex's rabies expires on 2026-12-02, before 2026-12-24; Rex's temperament test not passed; over capacity on 2026-12-24 (1 of 1 taken)"
+	assert_equal "$(sql 'SELECT status FROM requests WHERE id = 2')" pending
+	# forced, the reasons are all on record
+	run -0 kennel request approve 2 --force
+	assert_equal "$(sql 'SELECT forced, reason FROM requests WHERE id = 2')" "1|blocked by block 1 (Owner's vacation) on 2026-12-21; Rex's rabies expires on 2026-12-02, before 2026-12-24; Rex's temperament test not passed; over capacity on 2026-12-24 (1 of 1 taken)"
+}
+
 @test "expired vaccinations through the last day and a missing temperament test refuse" {
 	kennels
 	kennel vax add 1/Rex rabies --expires 2026-12-02 >/dev/null

@@ -243,6 +243,21 @@ pages_db() {
 	assert_equal "$stderr" "kennel: pet 1 is named twice"
 }
 
+@test "a closed day or a booking hides no vaccination problem: every reason is told" {
+	pages_db
+	kennel -q prefs set portal.boarding schedule
+	sql "UPDATE vaccinations SET expires_on = '2026-12-21'"
+	kennel -q block add --from 2026-12-24 --to 2026-12-25 --reason "Staff training"
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /requests)
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 end=2026-12-27
+	assert_output 422
+	run grep -c "<p class=\"error\">closed 2026-12-24 to 2026-12-25: Staff training; Rex&#39;s rabies vaccination expires on 2026-12-21, before your stay ends on 2026-12-27</p>" "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 0
+}
+
 @test "a pet whose vaccination expires before the end is refused, naming pet, vaccine and date" {
 	pages_db
 	sql "UPDATE vaccinations SET expires_on = '2026-12-21'"

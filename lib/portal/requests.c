@@ -324,11 +324,11 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		return KN_OK;
 	}
 	int refused = 0;
-	const char *rule = "";
-	char why[300] = "";
+	unsigned failed = 0;
+	char why[KN_WHY_MAX] = "";
 	if (s == KN_OK)
-		s = kn_request_check(db, id, 1, &refused, &rule, why, sizeof why, &ferr);
-	if (s == KN_OK && refused && strcmp(rule, "vaccination") == 0) {
+		s = kn_request_check(db, id, 1, &refused, &failed, why, sizeof why, &ferr);
+	if (s == KN_OK && (failed & KN_RULE_VACCINATION)) {
 		/* portal.require_current_vaccinations: refused here and now, naming
 		 * the pet, the vaccine and the date */
 		kn_tx_rollback(db);

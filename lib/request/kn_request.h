@@ -11,7 +11,7 @@ struct kn_req {
 	long long pets[KN_MAX_PETS];
 	int npets;
 	int chosen;
-	char why[300];
+	char why[KN_WHY_MAX];
 };
 
 int kn_service_ok(const char *s);
@@ -21,15 +21,15 @@ kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, stru
 struct kn_rules {
 	int require_vaccinations, require_temperament;
 	int owner_words;            /* reasons told to the owner, not to staff */
-	const char *rule;           /* which rule refused: closed, booked, vaccination,
-	                               temperament, capacity */
+	unsigned failed;            /* the KN_RULE_* bits of every rule that refused */
 	struct kn_buf required;     /* vaccines.required as a JSON array */
 };
 kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err *err);
 void kn_rules_free(struct kn_rules *rules);
 /* Every rule but capacity: a closed period, the pet already booked, the
- * vaccinations, the temperament test.  *refused and why when one refuses; a
- * rule that cannot be checked is an error, never an approval. */
+ * vaccinations, the temperament test.  *refused when any refuses, and why
+ * tells every one that did ("; " between); a rule that cannot be checked
+ * is an error, never an approval. */
 kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
                            int *refused, char *why, size_t whylen, struct kn_err *err);
 /* *limited 0: no capacity set for that day, so no limit (units unset). */

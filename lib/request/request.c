@@ -7,6 +7,8 @@
  * Boarding occupies the nights start <= d < end; the other services occupy
  * their days start..end.  Each pet takes one unit of capacity on each day.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,49 +292,71 @@ static kn_status rule_row(struct kn_db *db, sqlite3_stmt *st, int *row, struct k
 	return KN_OK;
 }
 
-kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
-                           int *refused, char *why, size_t whylen, struct kn_err *err)
+/* One rule refuses: its reason joins the others in why (every failing
+ * rule is told, so the first to trip hides none behind it). */
+static void refuse(struct kn_rules *rules, unsigned bit, int *refused, char *why, size_t whylen,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void refuse(struct kn_rules *rules, unsigned bit, int *refused, char *why, size_t whylen,
+                   const char *fmt, ...)
 {
-	char first[11], last[11];
-	sqlite3_stmt *st;
-	kn_status s;
-	int row = 0;
+	size_t used = strlen(why);
+	va_list ap;
+	if (used > 0 && used + 2 < whylen) {
+		memcpy(why + used, "; ", 3);
+		used += 2;
+	}
+	if (used < whylen) {
+		va_start(ap, fmt);
+		vsnprintf(why + used, whylen - used, fmt, ap);
+		va_end(ap);
+	}
+	*refused = 1;
+	rules->failed |= bit;
+}
 
-	*refused = 0;
-	kn_date_format(r->first, first);
-	kn_date_format(r->last, last);
-	if ((s = kn_cached(db, "SELECT id, reason, max(start, ?2), start, end FROM blocks WHERE"
-	                       " (service IS NULL OR"
-	                       " service = ?1) AND start <= ?3 AND end >= ?2 ORDER BY start LIMIT 1",
-	                   &st, err)) != KN_OK)
+static kn_status rule_closed(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
+                             const char *first, const char *last, int *refused, char *why,
+                             size_t whylen, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	kn_status s = kn_cached(db, "SELECT id, reason, max(start, ?2), start, end FROM blocks WHERE"
+	                            " (service IS NULL OR"
+	                            " service = ?1) AND start <= ?3 AND end >= ?2 ORDER BY start LIMIT 1",
+	                        &st, err);
+	if (s != KN_OK)
 		return s;
 	sqlite3_bind_text(st, 1, r->service, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 	if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
 		if (rules->owner_words)
-			snprintf(why, whylen, "closed %s to %s: %s", kn_col_text(st, 3),
-			         kn_col_text(st, 4), kn_col_text(st, 1));
+			refuse(rules, KN_RULE_CLOSED, refused, why, whylen, "closed %s to %s: %s",
+			       kn_col_text(st, 3), kn_col_text(st, 4), kn_col_text(st, 1));
 		else
-			snprintf(why, whylen, "blocked by block %lld (%s) on %s",
-			         (long long)sqlite3_column_int64(st, 0), kn_col_text(st, 1),
-			         kn_col_text(st, 2));
-		*refused = 1;
-		rules->rule = "closed";
+			refuse(rules, KN_RULE_CLOSED, refused, why, whylen,
+			       "blocked by block %lld (%s) on %s", (long long)sqlite3_column_int64(st, 0),
+			       kn_col_text(st, 1), kn_col_text(st, 2));
 	}
 	sqlite3_reset(st);
-	if (s != KN_OK || *refused)
-		return s;
-	/* one pet, one place: an approved request of the same service on one of
-	 * these days (nights, for boarding) already has this pet */
-	if ((s = kn_cached(db, "SELECT p.name, max(r.start, ?3), r.id FROM request_pets rp"
-	                       " JOIN requests r ON r.id = rp.request_id JOIN pets p ON p.id = rp.pet_id"
-	                       " WHERE rp.pet_id = ?1 AND r.service = ?2 AND r.status = 'approved'"
-	                       " AND r.id <> ?5 AND r.start <= ?4"
-	                       " AND (CASE WHEN r.service = 'boarding' THEN r.end > ?3 ELSE r.end >= ?3 END)"
-	                       " ORDER BY r.start LIMIT 1", &st, err)) != KN_OK)
-		return s;
-	for (int i = 0; i < r->npets && s == KN_OK && !*refused; i++) {
+	return s;
+}
+
+/* one pet, one place: an approved request of the same service on one of
+ * these days (nights, for boarding) already has this pet */
+static kn_status rule_booked(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
+                             const char *first, const char *last, int *refused, char *why,
+                             size_t whylen, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	kn_status s = kn_cached(db, "SELECT p.name, max(r.start, ?3), r.id FROM request_pets rp"
+	                            " JOIN requests r ON r.id = rp.request_id JOIN pets p ON p.id = rp.pet_id"
+	                            " WHERE rp.pet_id = ?1 AND r.service = ?2 AND r.status = 'approved'"
+	                            " AND r.id <> ?5 AND r.start <= ?4"
+	                            " AND (CASE WHEN r.service = 'boarding' THEN r.end > ?3 ELSE r.end >= ?3 END)"
+	                            " ORDER BY r.start LIMIT 1", &st, err);
+	for (int i = 0; i < r->npets && s == KN_OK; i++) {
 		sqlite3_bind_int64(st, 1, r->pets[i]);
 		sqlite3_bind_text(st, 2, r->service, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, first, -1, SQLITE_STATIC);
@@ -340,84 +364,111 @@ kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struc
 		sqlite3_bind_int64(st, 5, r->id);
 		if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
 			if (rules->owner_words)
-				snprintf(why, whylen, "%s is already booked for %s on %s",
-				         kn_col_text(st, 0), r->service, kn_col_text(st, 1));
+				refuse(rules, KN_RULE_BOOKED, refused, why, whylen,
+				       "%s is already booked for %s on %s", kn_col_text(st, 0), r->service,
+				       kn_col_text(st, 1));
 			else
-				snprintf(why, whylen, "%s is already booked for %s on %s (request %lld)",
-				         kn_col_text(st, 0), r->service, kn_col_text(st, 1),
-				         (long long)sqlite3_column_int64(st, 2));
-			*refused = 1;
-			rules->rule = "booked";
+				refuse(rules, KN_RULE_BOOKED, refused, why, whylen,
+				       "%s is already booked for %s on %s (request %lld)", kn_col_text(st, 0),
+				       r->service, kn_col_text(st, 1), (long long)sqlite3_column_int64(st, 2));
 		}
 		sqlite3_reset(st);
-	}
-	if (s != KN_OK || *refused)
-		return s;
-	if (rules->require_vaccinations) {
-		if ((s = kn_cached(db, "SELECT p.name, r.value, (SELECT max(expires_on) FROM vaccinations v"
-		                       " WHERE v.pet_id = p.id AND v.type = r.value) AS e"
-		                       " FROM pets p CROSS JOIN json_each(?2) r WHERE p.id = ?1"
-		                       " AND (e IS NULL OR e < ?3) ORDER BY r.key LIMIT 1", &st, err)) != KN_OK)
-			return s;
-		for (int i = 0; i < r->npets && s == KN_OK && !*refused; i++) {
-			sqlite3_bind_int64(st, 1, r->pets[i]);
-			sqlite3_bind_text(st, 2, rules->required.data, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
-			if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
-				if (kn_col_text(st, 2) && rules->owner_words) {
-					/* the owner knows a stay by its pick-up day, the day after
-					 * the last night */
-					char ends[11];
-					kn_date_format(strcmp(r->service, "boarding") == 0 ? r->last + 1
-					                                                  : r->last, ends);
-					snprintf(why, whylen, "%s's %s vaccination expires on %s, before your "
-					         "stay ends on %s", kn_col_text(st, 0), kn_col_text(st, 1),
-					         kn_col_text(st, 2), ends);
-				}
-				else if (kn_col_text(st, 2))
-					snprintf(why, whylen, "%s's %s expires on %s, before %s",
-					         kn_col_text(st, 0), kn_col_text(st, 1), kn_col_text(st, 2), last);
-				else if (rules->owner_words)
-					snprintf(why, whylen, "we have no %s vaccination on record for %s",
-					         kn_col_text(st, 1), kn_col_text(st, 0));
-				else
-					snprintf(why, whylen, "%s has no %s on record", kn_col_text(st, 0),
-					         kn_col_text(st, 1));
-				*refused = 1;
-				rules->rule = "vaccination";
-			}
-			sqlite3_reset(st);
-		}
-		if (s != KN_OK || *refused)
-			return s;
-	}
-	if ((strcmp(r->service, "daycare") == 0 || strcmp(r->service, "boarding") == 0) &&
-	    rules->require_temperament) {
-		if ((s = kn_cached(db, "SELECT name FROM pets WHERE id = ? AND temperament <> 'pass'",
-		                   &st, err)) != KN_OK)
-			return s;
-		for (int i = 0; i < r->npets && s == KN_OK && !*refused; i++) {
-			sqlite3_bind_int64(st, 1, r->pets[i]);
-			if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
-				snprintf(why, whylen, rules->owner_words
-				         ? "%s needs to pass a temperament test first"
-				         : "%s's temperament test not passed", kn_col_text(st, 0));
-				*refused = 1;
-				rules->rule = "temperament";
-			}
-			sqlite3_reset(st);
-		}
 	}
 	return s;
 }
 
+static kn_status rule_vaccinations(struct kn_db *db, struct kn_rules *rules,
+                                   const struct kn_req *r, const char *last, int *refused,
+                                   char *why, size_t whylen, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	kn_status s = kn_cached(db, "SELECT p.name, r.value, (SELECT max(expires_on) FROM vaccinations v"
+	                            " WHERE v.pet_id = p.id AND v.type = r.value) AS e"
+	                            " FROM pets p CROSS JOIN json_each(?2) r WHERE p.id = ?1"
+	                            " AND (e IS NULL OR e < ?3) ORDER BY r.key LIMIT 1", &st, err);
+	for (int i = 0; i < r->npets && s == KN_OK; i++) {
+		sqlite3_bind_int64(st, 1, r->pets[i]);
+		sqlite3_bind_text(st, 2, rules->required.data, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
+		if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
+			const char *pet = kn_col_text(st, 0), *vaccine = kn_col_text(st, 1);
+			const char *expires = kn_col_text(st, 2);
+			if (expires && rules->owner_words) {
+				/* the owner knows a stay by its pick-up day, the day after
+				 * the last night */
+				char ends[11];
+				kn_date_format(strcmp(r->service, "boarding") == 0 ? r->last + 1 : r->last,
+				               ends);
+				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
+				       "%s's %s vaccination expires on %s, before your stay ends on %s", pet,
+				       vaccine, expires, ends);
+			} else if (expires) {
+				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
+				       "%s's %s expires on %s, before %s", pet, vaccine, expires, last);
+			} else if (rules->owner_words) {
+				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
+				       "we have no %s vaccination on record for %s", vaccine, pet);
+			} else {
+				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
+				       "%s has no %s on record", pet, vaccine);
+			}
+		}
+		sqlite3_reset(st);
+	}
+	return s;
+}
+
+static kn_status rule_temperament(struct kn_db *db, struct kn_rules *rules,
+                                  const struct kn_req *r, int *refused, char *why, size_t whylen,
+                                  struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	kn_status s = kn_cached(db, "SELECT name FROM pets WHERE id = ? AND temperament <> 'pass'",
+	                        &st, err);
+	for (int i = 0; i < r->npets && s == KN_OK; i++) {
+		sqlite3_bind_int64(st, 1, r->pets[i]);
+		if ((s = rule_row(db, st, &row, err)) == KN_OK && row)
+			refuse(rules, KN_RULE_TEMPERAMENT, refused, why, whylen,
+			       rules->owner_words ? "%s needs to pass a temperament test first"
+			                          : "%s's temperament test not passed",
+			       kn_col_text(st, 0));
+		sqlite3_reset(st);
+	}
+	return s;
+}
+
+kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
+                           int *refused, char *why, size_t whylen, struct kn_err *err)
+{
+	char first[11], last[11];
+	kn_status s;
+
+	*refused = 0;
+	rules->failed = 0;
+	why[0] = '\0';
+	kn_date_format(r->first, first);
+	kn_date_format(r->last, last);
+	s = rule_closed(db, rules, r, first, last, refused, why, whylen, err);
+	if (s == KN_OK)
+		s = rule_booked(db, rules, r, first, last, refused, why, whylen, err);
+	if (s == KN_OK && rules->require_vaccinations)
+		s = rule_vaccinations(db, rules, r, last, refused, why, whylen, err);
+	if (s == KN_OK && rules->require_temperament &&
+	    (strcmp(r->service, "daycare") == 0 || strcmp(r->service, "boarding") == 0))
+		s = rule_temperament(db, rules, r, refused, why, whylen, err);
+	return s;
+}
+
+/* The first day over capacity, added to the reasons already found. */
 static kn_status over_capacity(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
                                int *refused, char *why, size_t whylen, struct kn_err *err)
 {
 	kn_status s = KN_OK;
+	int full = 0;
 
-	*refused = 0;
-	for (kn_day d = r->first; d <= r->last && s == KN_OK && !*refused; d++) {
+	for (kn_day d = r->first; d <= r->last && s == KN_OK && !full; d++) {
 		int limited;
 		long long cap, taken = 0;
 		if ((s = kn_capacity_on(db, r->service, d, &limited, &cap, err)) != KN_OK || !limited)
@@ -428,12 +479,11 @@ static kn_status over_capacity(struct kn_db *db, struct kn_rules *rules, const s
 			char day[11];
 			kn_date_format(d, day);
 			if (rules->owner_words)
-				snprintf(why, whylen, "full on %s", day);
+				refuse(rules, KN_RULE_CAPACITY, refused, why, whylen, "full on %s", day);
 			else
-				snprintf(why, whylen, "over capacity on %s (%lld of %lld taken)", day, taken,
-				         cap);
-			*refused = 1;
-			rules->rule = "capacity";
+				refuse(rules, KN_RULE_CAPACITY, refused, why, whylen,
+				       "over capacity on %s (%lld of %lld taken)", day, taken, cap);
+			full = 1;
 		}
 	}
 	return s;
@@ -467,42 +517,42 @@ kn_status kn_request_set_status(struct kn_db *db, long long id, const char *stat
 /* Every approval rule, capacity last, on a loaded request: the one place
  * staff's approvals and the portal's checks are decided. */
 static kn_status evaluate(struct kn_db *db, const struct kn_req *r, int owner_words,
-                          int *refused, const char **rule, char *why, size_t whylen,
+                          int *refused, unsigned *failed, char *why, size_t whylen,
                           struct kn_err *err)
 {
 	struct kn_rules rules;
 	kn_status s = kn_rules_load(db, &rules, err);
 
 	*refused = 0;
-	*rule = "";
+	*failed = 0;
+	why[0] = '\0';
 	if (s == KN_OK) {
 		rules.owner_words = owner_words;
 		s = kn_request_rules(db, &rules, r, refused, why, whylen, err);
-		if (s == KN_OK && !*refused)
+		if (s == KN_OK)
 			s = over_capacity(db, &rules, r, refused, why, whylen, err);
-		if (*refused)
-			*rule = rules.rule;
+		*failed = rules.failed;
 	}
 	kn_rules_free(&rules);
 	return s;
 }
 
 kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
-                           const char **rule, char *why, size_t whylen, struct kn_err *err)
+                           unsigned *failed, char *why, size_t whylen, struct kn_err *err)
 {
 	struct kn_req r;
 	kn_status s = kn_request_load(db, id, &r, err);
 
 	*refused = 0;
-	*rule = "";
-	return s == KN_OK ? evaluate(db, &r, owner_words, refused, rule, why, whylen, err) : s;
+	*failed = 0;
+	return s == KN_OK ? evaluate(db, &r, owner_words, refused, failed, why, whylen, err) : s;
 }
 
 kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
                             const char *text, int force, struct kn_err *err)
 {
 	struct kn_req r;
-	char why[300];
+	char why[KN_WHY_MAX];
 	kn_status s = kn_request_load(db, id, &r, err);
 
 	if (s != KN_OK)
@@ -511,8 +561,8 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 		if (strcmp(r.status, "pending") != 0)
 			return kn_err_set(err, KN_FAIL, "request %lld is %s, not pending", id, r.status);
 		int refused = 0;
-		const char *rule;
-		if ((s = evaluate(db, &r, 0, &refused, &rule, why, sizeof why, err)) != KN_OK)
+		unsigned failed;
+		if ((s = evaluate(db, &r, 0, &refused, &failed, why, sizeof why, err)) != KN_OK)
 			return s;
 		if (refused && !force)
 			return kn_err_set(err, KN_FAIL, "request %lld: %s", id, why);
