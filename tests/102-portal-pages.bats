@@ -383,6 +383,22 @@ pages_db() {
 	assert_output --partial 'Total 200.00 · paid 200.00'
 }
 
+@test "packages: a carried-over package shows what was carried over, not the \$0 product's steps" {
+	pages_db
+	printf 'owner_id,days_left,end_date\n1,5,2027-03-01\n' > "$BATS_TEST_TMPDIR/c.csv"
+	kennel -q package carryover "$BATS_TEST_TMPDIR/c.csv"
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /packages
+	assert_output --partial '<strong>5</strong> left · ends 2027-03-01</p>'
+	assert_output --partial 'Carried over from our previous system.'
+	refute_output --partial 'of 1 left'
+	# the history starts with the carry-over, and no made-up end date
+	assert_output --partial '<td>carried over</td><td>5 left, ends 2027-03-01</td>'
+	refute_output --partial '<td>purchased</td>'
+	refute_output --partial "$(sql "SELECT end_after FROM package_history WHERE action = 'purchased'")"
+}
+
 @test "account: edits are saved and audited as the owner; a new email needs the current password" {
 	pages_db
 	start_portal

@@ -2,6 +2,11 @@
  * Packages and purchases on the portal (PORTAL.md 3): what is left, what
  * upcoming bookings will use, the history of each package, and every
  * order with its items and payments.  Read only.
+ *
+ * A package carried over from another system was made the vendor's way,
+ * a purchase of a one-day $0 product with a made-up end, then modified
+ * (order/carryover.c): the owner sees what was carried over, not the two
+ * steps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,14 +31,19 @@ kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 		"   WHERE rp.request_id = r.id)), 0) FROM requests r WHERE r.owner_id = k.owner_id"
 		"   AND r.status = 'approved' AND r.end >= ?2 AND r.service ="
 		"   CASE k.type WHEN 'daycare-package' THEN 'daycare'"
-		"   WHEN 'boarding-package' THEN 'boarding' ELSE '' END)"
+		"   WHEN 'boarding-package' THEN 'boarding' ELSE '' END),"
+		" (SELECT o.carryover_key IS NOT NULL FROM orders o WHERE o.id = k.order_id)"
 		" FROM packages k WHERE k.owner_id = ?1 ORDER BY k.end_date < ?2, k.end_date, k.id",
 		&st, err);
 	if (s != KN_OK)
 		return s;
-	if ((s = kn_prepare(db, "SELECT substr(at, 1, 10), action, left_before, left_after,"
-	                        " end_before, end_after, note FROM package_history"
-	                        " WHERE package_id = ? ORDER BY at, id", &hist, err)) != KN_OK) {
+	if ((s = kn_prepare(db, "SELECT substr(at, 1, 10), CASE WHEN ?2 AND note ="
+	                        " 'carry-over from the previous system' THEN 'carried over'"
+	                        " ELSE action END, left_before, left_after, end_before, end_after,"
+	                        " CASE WHEN ?2 AND note = 'carry-over from the previous system'"
+	                        " THEN NULL ELSE note END FROM package_history"
+	                        " WHERE package_id = ?1 AND NOT (?2 AND action = 'purchased')"
+	                        " ORDER BY at, id", &hist, err)) != KN_OK) {
 		sqlite3_finalize(st);
 		return s;
 	}
@@ -53,8 +63,11 @@ kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 		kn_h_int(p, "booked", booked);
 		kn_h_set(p, "expired", strcmp(end, today) < 0 ? "1" : "");
 		kn_h_set(p, "short", booked > left ? "1" : "");
+		int carried = sqlite3_column_int(st, 7);
+		kn_h_set(p, "carried", carried ? "1" : "");
 		kn_h_list(p, "history");
 		sqlite3_bind_int64(hist, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_int(hist, 2, carried);
 		while (sqlite3_step(hist) == SQLITE_ROW) {
 			struct kn_hctx *h = kn_h_item(p, "history");
 			kn_h_set(h, "date", kn_col_text(hist, 0));
