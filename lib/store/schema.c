@@ -221,8 +221,8 @@ const char *const kn_migrations[] = {
 	"CREATE INDEX portal_mail_asks_client ON portal_mail_asks (client, at);",
 	/* the calendar feed's key is random and only its hash is kept: a copy
 	 * of the database (a backup) no longer holds what makes the link */
-	"ALTER TABLE portal_calendar_keys DROP COLUMN nonce;"
-	"ALTER TABLE portal_calendar_keys ADD COLUMN created_at TEXT;",
+	("ALTER TABLE portal_calendar_keys DROP COLUMN nonce;"
+	 "ALTER TABLE portal_calendar_keys ADD COLUMN created_at TEXT;"),
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
