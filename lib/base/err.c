@@ -36,6 +36,15 @@ void *kn_xmalloc(size_t n)
 	return p;
 }
 
+void *kn_xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
 void *kn_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

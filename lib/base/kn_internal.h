@@ -38,6 +38,11 @@ void kn_url_join(const char *base, const char *path, char *out, size_t outlen);
 
 /* Maps an SQLite failure to a status: busy and locked are temporary. */
 kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what);
+/* Steps st once: *row 1 for a row, 0 when there are no more; any other
+ * outcome is an error (busy: KN_TEMPFAIL), never "no row": a busy
+ * database must not read as "not found". */
+kn_status kn_step_row(struct kn_db *db, sqlite3_stmt *st, int *row, const char *what,
+                      struct kn_err *err);
 kn_status kn_prepare(struct kn_db *db, const char *sql, sqlite3_stmt **st,
                      struct kn_err *err);
 kn_status kn_exec(struct kn_db *db, const char *sql, struct kn_err *err);
@@ -76,6 +81,7 @@ void kn_buf_addf(struct kn_buf *b, const char *fmt, ...) __attribute__((format(p
 void kn_buf_free(struct kn_buf *b);
 
 void *kn_xmalloc(size_t n);
+void *kn_xcalloc(size_t count, size_t size);
 void *kn_xrealloc(void *p, size_t n);
 char *kn_xstrdup(const char *s);
 

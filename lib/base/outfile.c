@@ -53,9 +53,7 @@ kn_status kn_outfile_open(struct kn_db *db, const char *path, const char *input,
 		free(tmp);
 		return s;
 	}
-	struct kn_outfile *f = calloc(1, sizeof *f);
-	if (f == NULL)
-		abort();
+	struct kn_outfile *f = kn_xcalloc(1, sizeof *f);
 	f->out = fdopen(fd, "w");
 	if (f->out == NULL)
 		abort();

@@ -33,10 +33,8 @@ struct kn_printer {
 
 struct kn_printer *kn_printer_new(enum kn_format format, FILE *out)
 {
-	struct kn_printer *p = calloc(1, sizeof *p);
+	struct kn_printer *p = kn_xcalloc(1, sizeof *p);
 
-	if (p == NULL)
-		abort();
 	p->format = format;
 	p->out = out;
 	return p;

@@ -307,8 +307,9 @@ kn_day kn_today(void)
 {
 	if (fixed_today >= 0)
 		return fixed_today;
-	const char *now = clock_text();
-	return days_from_civil(atol(now), atol(now + 5), atol(now + 8));
+	long y, m, d, hh, mm, ss;
+	read_time(clock_text(), &y, &m, &d, &hh, &mm, &ss);
+	return days_from_civil(y, m, d);
 }
 
 void kn_now_text(char out[20])

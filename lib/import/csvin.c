@@ -70,10 +70,8 @@ struct kn_csv {
 
 kn_status kn_csv_open(struct kn_csv **out, const char *path, struct kn_err *err)
 {
-	struct kn_csv *r = calloc(1, sizeof *r);
+	struct kn_csv *r = kn_xcalloc(1, sizeof *r);
 
-	if (r == NULL)
-		abort();
 	if (strcmp(path, "-") == 0) {
 		r->in = stdin;
 		r->name = "<stdin>";
@@ -97,10 +95,8 @@ kn_status kn_csv_open(struct kn_csv **out, const char *path, struct kn_err *err)
 
 kn_status kn_csv_open_stream(struct kn_csv **out, FILE *in, const char *name)
 {
-	struct kn_csv *r = calloc(1, sizeof *r);
+	struct kn_csv *r = kn_xcalloc(1, sizeof *r);
 
-	if (r == NULL)
-		abort();
 	r->in = in;
 	r->name = name;
 	r->borrowed = 1;
@@ -662,9 +658,7 @@ kn_status kn_rejects_open(struct kn_db *db, const char *path, const char *input,
 	*out = NULL;
 	if (s != KN_OK || f == NULL)
 		return s;
-	struct kn_rejects *w = calloc(1, sizeof *w);
-	if (w == NULL)
-		abort();
+	struct kn_rejects *w = kn_xcalloc(1, sizeof *w);
 	w->file = f;
 	w->out = kn_outfile_stream(f);
 	*out = w;

@@ -7,7 +7,7 @@
 
 #include "import/kn_import.h"
 
-void kn_import_reject(struct kn_import *im, const char *reason)
+kn_status kn_import_reject(struct kn_import *im, const char *reason)
 {
 	char line[600];
 
@@ -19,6 +19,7 @@ void kn_import_reject(struct kn_import *im, const char *reason)
 		im->o->notice(im->o->ud, line);
 	}
 	im->notices++;
+	return KN_OK;
 }
 
 /* Into an empty table the kind's secondary indexes wait for the end of the

@@ -37,8 +37,9 @@ struct kn_import_kind {
 kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
                         const struct kn_import_kind *kind, void *state,
                         struct kn_import_summary *sum, struct kn_err *err);
-/* Counts the row as rejected, to the rejects file and the first notices. */
-void kn_import_reject(struct kn_import *im, const char *reason);
+/* Counts the row as rejected, to the rejects file and the first notices.
+ * KN_OK: a rejected row is that row's outcome, and the import goes on. */
+kn_status kn_import_reject(struct kn_import *im, const char *reason);
 void kn_import_values(struct kn_import *im, const char **v, size_t n);
 
 #endif

@@ -107,8 +107,10 @@ kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *temp
 	                        " FROM blocks WHERE id = ?", &blk, err)) != KN_OK)
 		goto out;
 	sqlite3_bind_int64(blk, 1, block_id);
-	if (sqlite3_step(blk) != SQLITE_ROW) {
-		s = kn_err_set(err, KN_FAIL, "block %lld not found", block_id);
+	int row = 0;
+	if ((s = kn_step_row(db, blk, &row, "reading the block", err)) != KN_OK || !row) {
+		if (s == KN_OK)
+			s = kn_err_set(err, KN_FAIL, "block %lld not found", block_id);
 		goto out;
 	}
 	/* the same conflicts block add lists: approved, same service unless the

@@ -583,14 +583,12 @@ kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
                        struct kn_send_summary *sum, struct kn_err *err)
 {
 	struct transport t;
-	struct outgoing *batch = calloc(BATCH, sizeof *batch);
+	struct outgoing *batch = kn_xcalloc(BATCH, sizeof *batch);
 	char now[20];
 	long long limit = o->limit > 0 ? o->limit : -1;
 	char *rate_text = NULL;
 	kn_status s;
 
-	if (batch == NULL)
-		abort();
 	memset(sum, 0, sizeof *sum);
 	if (kn_db_dry_run(db)) {
 		free(batch);

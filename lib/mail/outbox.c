@@ -53,9 +53,10 @@ kn_status kn_mail_show(struct kn_db *db, long long id, struct kn_printer *p,
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the message", err)) == KN_OK && row)
 		put_message(p, st, 1);
-	else
+	else if (s == KN_OK)
 		s = kn_err_set(err, KN_FAIL, "message %lld not found", id);
 	sqlite3_finalize(st);
 	return s;

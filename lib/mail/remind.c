@@ -145,13 +145,11 @@ static kn_status remind_kind(struct kn_db *db, const struct remind_kind *k,
 	char today[11], soon[11], *text = NULL, *days_text = NULL;
 	struct kn_buf req = { 0 };
 	struct kn_sender snd = { 0 };
-	struct batch *b = calloc(1, sizeof *b);
+	struct batch *b = kn_xcalloc(1, sizeof *b);
 	sqlite3_stmt *st = NULL, *seen = NULL;
 	long long days = o->days;
 	kn_status s;
 
-	if (b == NULL)
-		abort();
 	if (days < 0) {
 		if ((s = kn_pref_get(db, k->days_pref, &days_text, NULL, err)) != KN_OK)
 			goto out;

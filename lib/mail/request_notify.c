@@ -31,8 +31,10 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 	if (s != KN_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		s = kn_err_set(err, KN_FAIL, "request %lld not found", id);
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the request", err)) != KN_OK || !row) {
+		if (s == KN_OK)
+			s = kn_err_set(err, KN_FAIL, "request %lld not found", id);
 		goto done;
 	}
 	const char *status = kn_col_text(st, 11);

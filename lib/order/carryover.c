@@ -121,19 +121,19 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	if (s == KN_TEMPFAIL)
 		return s;
 	if (s != KN_OK)
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	char *stop = NULL;
 	left = v[C_DAYS_LEFT] ? strtoll(v[C_DAYS_LEFT], &stop, 10) : -1;
 	if (v[C_DAYS_LEFT] == NULL || *stop != '\0' || left < 0 || left > 100000) {
 		snprintf(why, sizeof why, "invalid days_left '%s' (a whole number, 0 or more)",
 		         v[C_DAYS_LEFT] ? v[C_DAYS_LEFT] : "");
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	}
 	if (v[C_END_DATE]) {
 		kn_day day;
 		struct kn_err derr = { 0 };
 		if (kn_date_parse(v[C_END_DATE], &day, &derr) != KN_OK)
-			return kn_import_reject(in, derr.msg), KN_OK;
+			return kn_import_reject(in, derr.msg);
 		kn_date_format(day, end);
 	}
 	/* what identifies this row: the old system's package, else the owner

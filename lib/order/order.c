@@ -124,11 +124,13 @@ kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payme
 	if ((s = kn_cached(db, "SELECT status, total_cents FROM orders WHERE id = ?", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, order);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	int row = 0;
+	s = kn_step_row(db, st, &row, "reading the order", err);
+	if (s == KN_OK && !row)
 		s = kn_err_set(err, KN_FAIL, "order %lld not found", order);
-	else if (strcmp(kn_col_text(st, 0), "cart") != 0)
+	else if (s == KN_OK && strcmp(kn_col_text(st, 0), "cart") != 0)
 		s = kn_err_set(err, KN_FAIL, "order %lld is %s, not a cart", order, kn_col_text(st, 0));
-	else
+	else if (s == KN_OK)
 		total = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 	if (s != KN_OK)
@@ -163,9 +165,10 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	                    err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, p->product_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the product", err)) == KN_OK && row)
 		price = sqlite3_column_int64(st, 0);
-	else
+	else if (s == KN_OK)
 		s = kn_err_set(err, KN_FAIL, "product %lld not found or inactive", p->product_id);
 	sqlite3_reset(st);
 	if (s != KN_OK)
@@ -276,9 +279,10 @@ kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, con
 	if ((s = kn_cached(db, "SELECT number_left, end_date FROM packages WHERE id = ?", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, pkg);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the package", err)) != KN_OK || !row) {
 		sqlite3_reset(st);
-		return kn_err_set(err, KN_FAIL, "package %lld not found", pkg);
+		return s != KN_OK ? s : kn_err_set(err, KN_FAIL, "package %lld not found", pkg);
 	}
 	before_left = sqlite3_column_int64(st, 0);
 	snprintf(before_end, sizeof before_end, "%s", kn_col_text(st, 1));
@@ -313,11 +317,13 @@ kn_status kn_package_use(struct kn_db *db, long long pkg, const char *date, stru
 	if ((s = kn_cached(db, "SELECT number_left, end_date FROM packages WHERE id = ?", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, pkg);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	int row = 0;
+	s = kn_step_row(db, st, &row, "reading the package", err);
+	if (s == KN_OK && !row)
 		s = kn_err_set(err, KN_FAIL, "package %lld not found", pkg);
-	else if (sqlite3_column_int64(st, 0) == 0)
+	else if (s == KN_OK && sqlite3_column_int64(st, 0) == 0)
 		s = kn_err_set(err, KN_FAIL, "package %lld has no days left", pkg);
-	else if (strcmp(kn_col_text(st, 1), day_text) < 0)
+	else if (s == KN_OK && strcmp(kn_col_text(st, 1), day_text) < 0)
 		s = kn_err_set(err, KN_FAIL, "package %lld ended on %s", pkg, kn_col_text(st, 1));
 	long long left = sqlite3_column_int64(st, 0);
 	char end[11];

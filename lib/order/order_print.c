@@ -62,11 +62,12 @@ kn_status kn_order_show(struct kn_db *db, long long id, struct kn_printer *p, st
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the order", err)) == KN_OK && row) {
 		kn_rec_begin(p);
 		order_fields(db, p, st);
 		kn_rec_end(p);
-	} else {
+	} else if (s == KN_OK) {
 		s = kn_err_set(err, KN_FAIL, "order %lld not found", id);
 	}
 	sqlite3_finalize(st);
@@ -114,19 +115,19 @@ kn_status kn_package_list(struct kn_db *db, long long owner, int active, long lo
 	sqlite3_bind_int64(st, 4, id);
 	sqlite3_bind_text(st, 9, today, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, window, -1, SQLITE_STATIC);
-	int n = 0;
+	int n = 0, row = 0;
 	if (id == 0)
 		kn_list_begin(p);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((s = kn_step_row(db, st, &row, "listing packages", err)) == KN_OK && row) {
 		package_record(p, st);
 		n++;
 	}
 	if (id == 0)
 		kn_list_end(p);
 	sqlite3_finalize(st);
-	if (id && n == 0)
+	if (s == KN_OK && id && n == 0)
 		return kn_err_set(err, KN_FAIL, "package %lld not found", id);
-	return KN_OK;
+	return s;
 }
 
 kn_status kn_package_history(struct kn_db *db, long long pkg, struct kn_printer *p,

@@ -57,11 +57,13 @@ kn_status kn_product_resolve(struct kn_db *db, const char *ref, long long *id, s
 		sqlite3_bind_int64(st, 1, strtoll(ref, NULL, 10));
 	else
 		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW)
+	int n = 0, row = 0;
+	while ((s = kn_step_row(db, st, &row, "finding the product", err)) == KN_OK && row)
 		if (n++ == 0)
 			*id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
+	if (s != KN_OK)
+		return s;
 	if (n == 0)
 		return kn_err_set(err, KN_FAIL, "product '%s' not found", ref);
 	if (n > 1)
@@ -189,9 +191,10 @@ kn_status kn_product_show(struct kn_db *db, long long id, struct kn_printer *p,
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the product", err)) == KN_OK && row)
 		put_product(p, st);
-	else
+	else if (s == KN_OK)
 		s = kn_err_set(err, KN_FAIL, "product %lld not found", id);
 	sqlite3_finalize(st);
 	return s;

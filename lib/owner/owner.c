@@ -381,11 +381,12 @@ kn_status kn_owner_get(struct kn_db *db, long long id, kn_owner_cb cb, void *ud,
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the owner", err)) == KN_OK && row) {
 		struct kn_owner o;
 		kn_owner_from_row(st, &o);
 		s = cb(ud, &o);
-	} else {
+	} else if (s == KN_OK) {
 		s = kn_err_set(err, KN_FAIL, "owner %lld not found", id);
 	}
 	sqlite3_finalize(st);

@@ -298,32 +298,32 @@ static kn_status one_row(struct kn_import *in, struct kn_err *err)
 	kn_import_values(in, v, F_COUNT);
 	for (int f = 0; f < TEXT_FIELDS; f++)
 		if (kn_line_check(fields[f].name, v[f], f == F_ADDRESS, &lerr) != KN_OK)
-			return reject(im, lerr.msg), KN_OK;
+			return reject(im, lerr.msg);
 	if (v[F_FIRST] == NULL)
-		return reject(im, "first_name is empty"), KN_OK;
+		return reject(im, "first_name is empty");
 	if (v[F_LAST] == NULL)
-		return reject(im, "last_name is empty"), KN_OK;
+		return reject(im, "last_name is empty");
 	if (v[F_EMAIL]) {
 		if (kn_email_check(v[F_EMAIL], email, sizeof email, NULL) != KN_OK) {
 			snprintf(why, sizeof why, "invalid email '%s'", v[F_EMAIL]);
-			return reject(im, why), KN_OK;
+			return reject(im, why);
 		}
 		v[F_EMAIL] = email;
 	}
 	if (!parse_flag(v[F_OPT_OUT], &opt_out)) {
 		snprintf(why, sizeof why, "invalid email_opt_out '%s' (use true or false)",
 		         v[F_OPT_OUT]);
-		return reject(im, why), KN_OK;
+		return reject(im, why);
 	}
 	if (!parse_flag(v[F_ACTIVE], &active)) {
 		snprintf(why, sizeof why, "invalid active '%s' (use true or false)", v[F_ACTIVE]);
-		return reject(im, why), KN_OK;
+		return reject(im, why);
 	}
 	int m = match(in, im, v, &hit, why, sizeof why, err);
 	if (m == -1)
 		return KN_FAIL;
 	if (m == -2)
-		return reject(im, why), KN_OK;
+		return reject(im, why);
 	long long self = m ? sqlite3_column_int64(hit, 0) : 0;
 	if (m && self > im->max_id_before) {
 		sqlite3_reset(hit);
@@ -332,7 +332,7 @@ static kn_status one_row(struct kn_import *in, struct kn_err *err)
 			         v[F_EXTERNAL_ID]);
 		else
 			snprintf(why, sizeof why, "the same owner appears earlier in this file");
-		return reject(im, why), KN_OK;
+		return reject(im, why);
 	}
 	if (v[F_USERNAME] && maybe_seen(im, seen_key('U', v[F_USERNAME], NULL, NULL))) {
 		struct kn_err uerr = { 0 };
@@ -341,7 +341,7 @@ static kn_status one_row(struct kn_import *in, struct kn_err *err)
 				sqlite3_reset(hit);
 			if (uerr.status == KN_TEMPFAIL)
 				return kn_err_set(err, uerr.status, "%s", uerr.msg);
-			return reject(im, uerr.msg), KN_OK;
+			return reject(im, uerr.msg);
 		}
 	}
 	if (m) {
@@ -490,7 +490,7 @@ kn_status kn_import_owner(struct kn_import *in, const char *ext, const char *ema
 	}
 	kn_status s = kn_owner_resolve(in->db, ref, owner, &rerr);
 	if (s == KN_TEMPFAIL)
-		return kn_err_set(err, s, "%s", rerr.msg), KN_TEMPFAIL;
+		return kn_err_set(err, s, "%s", rerr.msg);
 	if (s != KN_OK)
 		snprintf(why, whylen, "%s", rerr.msg);
 	return s;

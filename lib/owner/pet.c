@@ -65,11 +65,14 @@ kn_status kn_pet_resolve(struct kn_db *db, const char *ref, long long *id, struc
 			return s;
 		sqlite3_bind_int64(st, 1, strtoll(ref, NULL, 10));
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int row = 0;
+	while ((s = kn_step_row(db, st, &row, "finding the pet", err)) == KN_OK && row) {
 		if (n++ == 0)
 			*id = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
+	if (s != KN_OK)
+		return s;
 	if (n == 0)
 		return kn_err_set(err, KN_FAIL, "pet '%s' not found", ref);
 	if (n > 1)
@@ -278,9 +281,10 @@ kn_status kn_pet_show(struct kn_db *db, long long id, struct kn_printer *p, stru
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the pet", err)) != KN_OK || !row) {
 		sqlite3_finalize(st);
-		return kn_err_set(err, KN_FAIL, "pet %lld not found", id);
+		return s != KN_OK ? s : kn_err_set(err, KN_FAIL, "pet %lld not found", id);
 	}
 	kn_rec_begin(p);
 	pet_fields(p, st);
@@ -348,13 +352,13 @@ static kn_status pet_row(struct kn_import *in, struct kn_err *err)
 
 	kn_import_values(in, v, P_COUNT);
 	if (v[P_NAME] == NULL)
-		return kn_import_reject(in, "name is empty"), KN_OK;
+		return kn_import_reject(in, "name is empty");
 	s = kn_import_owner(in, v[P_OWNER_EXT], v[P_OWNER_EMAIL], v[P_OWNER_ID], &owner, why,
 	                    sizeof why, err);
 	if (s == KN_TEMPFAIL)
 		return s;
 	if (s != KN_OK)
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	if (v[P_BIRTHDAY]) {
 		kn_day day;
 		struct kn_err derr = { 0 };
@@ -392,12 +396,12 @@ static kn_status pet_row(struct kn_import *in, struct kn_err *err)
 	if (matches > 1) {
 		snprintf(why, sizeof why, "owner %lld has %d pets named '%s': give an external_id",
 		         owner, matches, v[P_NAME]);
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	}
 	if (pet > ps->max_id_before) {
 		snprintf(why, sizeof why, "pet '%s' of owner %lld appears earlier in this file",
 		         v[P_NAME], owner);
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	}
 	struct kn_pet_change c = {
 		.external_id = v[P_EXTERNAL_ID], .name = v[P_NAME], .species = v[P_SPECIES],

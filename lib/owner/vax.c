@@ -2,6 +2,7 @@
  * Vaccinations: records of (pet, type, expiry), with a status computed
  * from "today" and remind.vaccination_days: current, expiring or expired.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,13 +214,13 @@ static kn_status vax_row(struct kn_import *in, struct kn_err *err)
 
 	kn_import_values(in, v, V_COUNT);
 	if (v[V_TYPE] == NULL)
-		return kn_import_reject(in, "type is empty"), KN_OK;
+		return kn_import_reject(in, "type is empty");
 	if (v[V_EXPIRES] == NULL)
-		return kn_import_reject(in, "expires is empty"), KN_OK;
+		return kn_import_reject(in, "expires is empty");
 	struct kn_err derr; /* cleared, not zeroed per row */
 	kn_err_clear(&derr);
 	if (kn_date_parse(v[V_EXPIRES], &day, &derr) != KN_OK)
-		return kn_import_reject(in, derr.msg), KN_OK;
+		return kn_import_reject(in, derr.msg);
 	kn_date_format(day, expires);
 	normal_type(v[V_TYPE], type, sizeof type);
 	sqlite3_stmt *st;
@@ -235,9 +236,9 @@ static kn_status vax_row(struct kn_import *in, struct kn_err *err)
 		if (s == KN_TEMPFAIL)
 			return s;
 		if (s != KN_OK)
-			return kn_import_reject(in, why), KN_OK;
+			return kn_import_reject(in, why);
 		if (v[V_PET_NAME] == NULL)
-			return kn_import_reject(in, "pet_name is empty"), KN_OK;
+			return kn_import_reject(in, "pet_name is empty");
 		st = vs->by_owner_name;
 		sqlite3_bind_int64(st, 1, owner);
 		sqlite3_bind_text(st, 2, v[V_PET_NAME], -1, SQLITE_STATIC);
@@ -255,15 +256,15 @@ static kn_status vax_row(struct kn_import *in, struct kn_err *err)
 		else
 			snprintf(why, sizeof why, "owner %lld has no pet named '%s'", owner,
 			         v[V_PET_NAME]);
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	}
 	if (found > 1) {
 		snprintf(why, sizeof why, "%d pets named '%s': give pet_external_id", found,
 		         v[V_PET_NAME]);
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	}
 	if (v[V_PET_EXT] && strlen(v[V_PET_EXT]) < sizeof vs->last_ext) {
-		strcpy(vs->last_ext, v[V_PET_EXT]);
+		snprintf(vs->last_ext, sizeof vs->last_ext, "%s", v[V_PET_EXT]);
 		vs->last_pet = pet;
 	}
 	return add(in, vs, pet, type, expires, err);

@@ -43,11 +43,10 @@ struct kn_cache {
 
 struct kn_cache *kn_cache_new(const char *db_path)
 {
-	struct kn_cache *c = calloc(1, sizeof *c);
-	if (c == NULL)
-		abort();
-	char *shm = kn_xmalloc(strlen(db_path) + 5);
-	sprintf(shm, "%s-shm", db_path);
+	struct kn_cache *c = kn_xcalloc(1, sizeof *c);
+	size_t n = strlen(db_path) + sizeof "-shm";
+	char *shm = kn_xmalloc(n);
+	snprintf(shm, n, "%s-shm", db_path);
 	c->db_fd = open(db_path, O_RDONLY | O_CLOEXEC);
 	c->shm_fd = open(shm, O_RDONLY | O_CLOEXEC);
 	free(shm);

@@ -44,7 +44,8 @@ static kn_status calendar_page(struct kn_page_req *r, const char *fresh_feed,
 	snprintf(first, sizeof first, "%s-01", month);
 	kn_date_parse(first, &day, err);
 	kn_day start = day, stop;
-	int y = atoi(month), m = atoi(month + 5);
+	/* month is YYYY-MM, checked above */
+	int y = (int)strtol(month, NULL, 10), m = (int)strtol(month + 5, NULL, 10);
 	char next[24];
 	snprintf(next, sizeof next, "%04d-%02d-01", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
 	kn_date_parse(next, &stop, err);

@@ -134,9 +134,7 @@ static kn_status workers_start(struct kn_srv *s, struct kn_err *err)
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct kn_srv *s = cls;
-	struct conn *cn = calloc(1, sizeof *cn);
-	if (cn == NULL)
-		return NULL;
+	struct conn *cn = kn_xcalloc(1, sizeof *cn);
 	cn->srv = s;
 	cn->uri = kn_xstrdup(uri);
 	const union MHD_ConnectionInfo *sc =
@@ -351,13 +349,11 @@ send:;
 kn_status kn_serve_start(const struct kn_serve_options *o, struct kn_server **out,
                          struct kn_err *err)
 {
-	struct kn_srv *s = calloc(1, sizeof *s);
+	struct kn_srv *s = kn_xcalloc(1, sizeof *s);
 	kn_status st;
 	char url[128];
 
 	*out = NULL;
-	if (s == NULL)
-		abort();
 	s->o = *o;
 	s->fd = -1;
 	if (s->o.threads <= 0)

@@ -42,7 +42,7 @@ static kn_status parse_day(const char *text, kn_day *day, char time[6], struct k
 	const char *t = text + 11;
 	int digits = strlen(t) == 5 && t[2] == ':' && strspn(t, "0123456789") == 2 &&
 	             strspn(t + 3, "0123456789") == 2;
-	if (!time || !digits || atoi(t) > 23 || atoi(t + 3) > 59)
+	if (!time || !digits || (t[0] - '0') * 10 + (t[1] - '0') > 23 || t[3] > '5')
 		return kn_err_set(err, KN_FAIL, "invalid %s '%s' (use YYYY-MM-DD%s)",
 		                  time ? "start" : "end", text, time ? " or YYYY-MM-DDTHH:MM" : "");
 	memcpy(date, text, 10);
@@ -181,9 +181,10 @@ kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, stru
 		return s;
 	memset(r, 0, sizeof *r);
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the request", err)) != KN_OK || !row) {
 		sqlite3_finalize(st);
-		return kn_err_set(err, KN_FAIL, "request %lld not found", id);
+		return s != KN_OK ? s : kn_err_set(err, KN_FAIL, "request %lld not found", id);
 	}
 	r->id = id;
 	snprintf(r->service, sizeof r->service, "%s", kn_col_text(st, 0));
@@ -285,11 +286,7 @@ void kn_rules_free(struct kn_rules *rules)
 /* A step of the rules: a statement that cannot run refuses, never approves. */
 static kn_status rule_row(struct kn_db *db, sqlite3_stmt *st, int *row, struct kn_err *err)
 {
-	int rc = sqlite3_step(st);
-	*row = rc == SQLITE_ROW;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return kn_sql_fail(db, err, "checking the request rules");
-	return KN_OK;
+	return kn_step_row(db, st, row, "checking the request rules", err);
 }
 
 /* One rule refuses: its reason joins the others in why (every failing

@@ -147,9 +147,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 					hi = reqs[j].last;
 			}
 		size_t days = (size_t)(hi - lo + 1);
-		long long *room = calloc(days, sizeof *room);
-		if (room == NULL)
-			abort();
+		long long *room = kn_xcalloc(days, sizeof *room);
 		for (kn_day d = lo; d <= hi && s == KN_OK; d++) {
 			int limited;
 			long long c = 0, taken = 0;

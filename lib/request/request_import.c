@@ -53,15 +53,15 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	if (s == KN_TEMPFAIL)
 		return s;
 	if (s != KN_OK)
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	const char *status = v[R_STATUS] ? v[R_STATUS] : "pending";
 	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0) {
 		snprintf(why, sizeof why, "invalid status '%s' (pending or approved)", status);
-		return kn_import_reject(in, why), KN_OK;
+		return kn_import_reject(in, why);
 	}
 	const char *pets = v[R_PET_EXT] ? v[R_PET_EXT] : v[R_PETS];
 	if (pets == NULL)
-		return kn_import_reject(in, "no pets given"), KN_OK;
+		return kn_import_reject(in, "no pets given");
 	snprintf(list, sizeof list, "%s", pets);
 	char *save = NULL;
 	for (char *tok = strtok_r(list, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
@@ -70,13 +70,13 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 		while (*tok == ' ')
 			tok++;
 		if (r.npets == 8)
-			return kn_import_reject(in, "more than 8 pets"), KN_OK;
+			return kn_import_reject(in, "more than 8 pets");
 		if (v[R_PET_EXT])
 			snprintf(ref, sizeof ref, "ext:%s", tok);
 		else
 			snprintf(ref, sizeof ref, "%lld/%s", r.owner_id, tok);
 		if (kn_pet_resolve(in->db, ref, &r.pets[r.npets++], &perr) != KN_OK)
-			return kn_import_reject(in, perr.msg), KN_OK;
+			return kn_import_reject(in, perr.msg);
 	}
 	r.service = v[R_SERVICE];
 	r.start = v[R_START];
@@ -88,7 +88,7 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	if (v[R_REQUESTED_AT]) {
 		struct kn_err terr = { 0 };
 		if (kn_time_parse(v[R_REQUESTED_AT], requested_at, &terr) != KN_OK)
-			return kn_import_reject(in, terr.msg), KN_OK;
+			return kn_import_reject(in, terr.msg);
 		r.requested_at = requested_at;
 	}
 	/* already imported: same owner, service, dates and first pet */
@@ -98,10 +98,10 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 		char sa[11], sb[11];
 		struct kn_err derr = { 0 };
 		if (r.service == NULL || r.start == NULL)
-			return kn_import_reject(in, "service and start are required"), KN_OK;
+			return kn_import_reject(in, "service and start are required");
 		if (kn_date_parse(r.start, &a, &derr) != KN_OK ||
 		    (r.end && kn_date_parse(r.end, &b, &derr) != KN_OK))
-			return kn_import_reject(in, derr.msg), KN_OK;
+			return kn_import_reject(in, derr.msg);
 		if (!r.end)
 			b = a;
 		kn_date_format(a, sa);
@@ -128,7 +128,7 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	if (s == KN_TEMPFAIL)
 		return kn_err_set(err, s, "%s", rerr.msg);
 	if (s != KN_OK)
-		return kn_import_reject(in, rerr.msg), KN_OK;
+		return kn_import_reject(in, rerr.msg);
 	in->sum->created++;
 	return KN_OK;
 }

@@ -95,19 +95,19 @@ kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,
 	kn_bind_text(st, 4, f->from);
 	kn_bind_text(st, 5, f->to);
 	sqlite3_bind_int64(st, 6, f->id);
-	int n = 0;
+	int n = 0, row = 0;
 	if (f->id == 0)
 		kn_list_begin(p);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((s = kn_step_row(db, st, &row, "listing requests", err)) == KN_OK && row) {
 		request_record(p, st);
 		n++;
 	}
 	if (f->id == 0)
 		kn_list_end(p);
 	sqlite3_finalize(st);
-	if (f->id && n == 0)
+	if (s == KN_OK && f->id && n == 0)
 		return kn_err_set(err, KN_FAIL, "request %lld not found", f->id);
-	return KN_OK;
+	return s;
 }
 
 kn_status kn_capacity_set(struct kn_db *db, const char *service, long long units,

@@ -29,6 +29,17 @@ kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what)
 	return kn_err_set(err, KN_FAIL, "%s: %s", what, sqlite3_errmsg(db->h));
 }
 
+kn_status kn_step_row(struct kn_db *db, sqlite3_stmt *st, int *row, const char *what,
+                      struct kn_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return KN_OK;
+	return kn_sql_fail(db, err, what);
+}
+
 kn_status kn_prepare(struct kn_db *db, const char *sql, sqlite3_stmt **st,
                      struct kn_err *err)
 {
@@ -227,9 +238,7 @@ kn_status kn_db_open(const struct kn_db_options *o, struct kn_db **out, int *cre
 			return st;
 		fresh = 1;
 	}
-	db = calloc(1, sizeof *db);
-	if (db == NULL)
-		abort();
+	db = kn_xcalloc(1, sizeof *db);
 	db->path = kn_xstrdup(o->path);
 	db->actor = kn_xstrdup(o->actor ? o->actor : "");
 	db->command = kn_xstrdup(o->command ? o->command : "");
