@@ -59,6 +59,42 @@ CSV
 	run -0 kennel creds redeem "$token" --password-stdin <<< "a good password"
 }
 
+@test "a business that set only its name and email (and the portal link) can send the launch mail" {
+	kennel init -q --company "Happy Tails" --email frontdesk@happytails.example
+	kennel -q company set --portal-url https://happytails.example/portal
+	owners <<CSV
+Ann,Lee,ann@example.com
+CSV
+	run -0 --separate-stderr kennel blast email --template portal-launch
+	f=kennel-mail/000001.eml
+	run -0 grep -c '^Questions? Reply to this email\.' "$f"
+	run -1 grep -c 'call us' "$f"
+	# with a phone the same line gives it
+	kennel -q company set --phone 555-0100
+	kennel -q blast email --template portal-launch --subject "The portal, again"
+	run -0 grep -c '^Questions? Reply to this email or call us at 555-0100\.' kennel-mail/000002.eml
+	# the link is the point of the launch mail: without it, refused by name
+	kennel -q company set --portal-url ''
+	run -1 --separate-stderr kennel blast email --template portal-launch --subject third
+	assert_equal "$stderr" "kennel: template 'portal-launch' uses {{company.portal_url}}, which is empty: set it with 'kennel company set --portal-url ...'"
+}
+
+@test "every shipped mail leaves out what the business has not set, and no line is left half" {
+	kennel init -q --company "Happy Tails" --email frontdesk@happytails.example
+	owners <<CSV
+Ann,Lee,ann@example.com
+CSV
+	kennel -q pet add ann@example.com --name Rex
+	kennel -q capacity set daycare 10
+	kennel -q request add ann@example.com --service daycare --pet Rex --start 2027-01-04
+	kennel -q request decline 1 --reason "full that day" --notify
+	kennel -q mail send
+	f=$(ls kennel-mail/*.eml | tail -1)
+	run -0 grep -cx $'Please reply to this email and\r' "$f"
+	run -1 grep -c 'call us at' "$f"
+	assert_equal "$(tail -c 14 "$f" | tr -d '\r')" "$(printf '\nHappy Tails\n')"
+}
+
 @test "--dry-run renders and counts, queues nothing" {
 	blast_setup
 	run -0 --separate-stderr kennel blast email --template portal-launch --dry-run --json

@@ -243,7 +243,8 @@ CSV
 		"(staff holiday). This overlaps your booking:" "" \
 		"- boarding for Rex, 2026-12-20 to 2026-12-22" \
 		"- boarding for Rex, Mia, 2026-12-24 to 2026-12-27" "" \
-		"Please call us at 555-0100 so we can help you plan around it." "" "Happy Tails")"
+		"Please reply to this email or call us at 555-0100 so we" \
+		"can help you plan around it." "" "Happy Tails")"
 	grep -q '^Subject: Happy Tails is closed during your booking' "$f"
 }
 

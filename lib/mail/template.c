@@ -212,12 +212,29 @@ kn_status kn_template_check_company(const char *tname, const char *text,
 				                  tname);
 			continue;
 		}
+		int section = *name == '#';
+		if (section) {
+			name++;
+			n--;
+		}
 		if (n < 9 || strncmp(name, "company.", 8) != 0)
 			continue;
 		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 			if (strlen(fields[i].field) != n - 8 || strncmp(fields[i].field, name + 8, n - 8))
 				continue;
-			if (values[i] == NULL || values[i][0] == '\0') {
+			int empty = values[i] == NULL || values[i][0] == '\0';
+			if (section && empty) {
+				/* {{#company.phone}}...{{/company.phone}} is left out for a
+				 * business without a phone: nothing in it must be set */
+				char endtag[48];
+				snprintf(endtag, sizeof endtag, "{{/company.%s}}", fields[i].field);
+				const char *stop = strstr(name, endtag);
+				if (stop == NULL)
+					return KN_OK; /* the renderer names the missing end */
+				p = stop;
+				break;
+			}
+			if (!section && empty) {
 				char option[32];
 				snprintf(option, sizeof option, "%s", fields[i].field);
 				for (char *o = option; *o; o++)
