@@ -49,6 +49,12 @@ extern const struct group groups[];
 /* Parses options, opens the database when the verb needs it, runs it. */
 int dispatch(const char *group, const struct verb *verbs, int argc, char **argv);
 
+/* The help, from the tables (cmd/help.c): a group's verbs with their
+ * summaries; a verb's usage line; a verb's usage, summary and options. */
+void group_usage(FILE *out, const char *group, const struct verb *verbs);
+void verb_usage(FILE *out, const char *group, const struct verb *v);
+void verb_help(FILE *out, const char *group, const struct verb *v);
+
 /* kennel: <what failed>: <why>, unless told to be quiet about all but errors */
 void report(const struct kn_err *err);
 /* Rolls back what the verb began, reports the error, returns its status. */

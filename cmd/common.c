@@ -141,27 +141,6 @@ void notice_line(void *ud, const char *line)
 		fprintf(stderr, "kennel: %s\n", line);
 }
 
-static void verb_usage(FILE *out, const char *group, const struct verb *v)
-{
-	if (v->name == NULL)
-		fprintf(out, "usage: kennel %s %s\n", group, v->usage ? v->usage : "");
-	else if (v->sub)
-		for (const struct verb *sv = v->sub; sv->name; sv++)
-			fprintf(out, "usage: kennel %s %s %s %s\n", group, v->name, sv->name,
-			        sv->usage ? sv->usage : "");
-	else
-		fprintf(out, "usage: kennel %s %s %s\n", group, v->name, v->usage ? v->usage : "");
-}
-
-static void group_usage(FILE *out, const char *group, const struct verb *verbs)
-{
-	for (const struct verb *v = verbs; v->name || v == verbs; v++) {
-		verb_usage(out, group, v);
-		if (v->name == NULL)
-			break;
-	}
-}
-
 int usage_error(const char *group, const struct verb *v, const char *fmt, ...)
 {
 	va_list ap;
@@ -201,9 +180,7 @@ static int run(const char *group, const struct verb *v, int argc, char **argv)
 	if (kn_opts_parse(v->opts, global_opts, argc, argv, &npos, &err) != KN_OK)
 		return usage_error(group, v, "%s", err.msg);
 	if (s->help) {
-		verb_usage(stdout, group, v);
-		if (v->summary)
-			printf("\n%s\n", v->summary);
+		verb_help(stdout, group, v);
 		return 0;
 	}
 	if (s->json && s->csv)

@@ -39,7 +39,8 @@ static void general_usage(FILE *out)
 	      "The back office of a pet-care business, as small commands.\n\n", out);
 	for (const struct group *g = groups; g->name; g++)
 		fprintf(out, "  %-10s %s\n", g->name, g->summary);
-	fputs("  help       show the usage of a group (kennel help owner)\n"
+	fputs("  help       a group's commands (kennel help owner), a command's options\n"
+	      "             (kennel help owner import)\n"
 	      "  version    print the version\n\n"
 	      "The database is --db, else $KENNEL_DB, else "
 	      "$XDG_DATA_HOME/kennel/kennel.db.\n", out);
@@ -72,6 +73,17 @@ static int help(int argc, char **argv)
 	if (g == NULL) {
 		fprintf(stderr, "kennel: no help for '%s': not a kennel command\n", argv[0]);
 		return KN_USAGE;
+	}
+	if (argc > 1) {
+		/* kennel help owner note add: that verb's own --help */
+		char flag[] = "--help";
+		char *args[16];
+		int n = 0;
+		for (int i = 1; i < argc && n < 14; i++)
+			args[n++] = argv[i];
+		args[n++] = flag;
+		args[n] = NULL;
+		return g->fn(n, args);
 	}
 	/* the manual when a person is reading, the built-in usage otherwise */
 	if (isatty(1) && getenv("KENNEL_NO_MAN") == NULL) {

@@ -216,8 +216,11 @@ static int approve(struct session *s, int argc, char **argv)
 
 static int decline(struct session *s, int argc, char **argv)
 {
-	if (argc < 1 || o.reason == NULL)
+	if (argc < 1)
 		return usage_error("request", NULL, "usage: kennel request decline REQ... --reason TEXT");
+	if (o.reason == NULL)
+		return usage_error("request", NULL, "a reason is required: the owner is told it "
+		                   "(--reason TEXT)");
 	return decide(s, "decline", o.reason, argc, argv);
 }
 

@@ -25,7 +25,8 @@ load test_helper
 	init_db
 	run -2 --separate-stderr kennel owner lst
 	assert_equal "${stderr_lines[0]}" "kennel: unknown owner command 'lst' (did you mean 'list'?)"
-	[[ "$stderr" == *"usage: kennel owner list"* ]]
+	assert_equal "${stderr_lines[1]}" "usage: kennel owner COMMAND [ARGS]"
+	[[ "$stderr" == *"  list           List active owners"* ]]
 }
 
 @test "an unknown option is a usage error, exit 2" {
@@ -54,9 +55,43 @@ load test_helper
 	done
 }
 
-@test "kennel help GROUP prints that group's usage" {
-	run -0 kennel help owner
-	assert_output --partial "usage: kennel owner import FILE|-"
+@test "kennel help GROUP lists each verb with what it does; help GROUP VERB its options" {
+	KENNEL_NO_MAN=1 run -0 kennel help request
+	assert_line "usage: kennel request COMMAND [ARGS]"
+	assert_line "  decline        Decline with a reason."
+	assert_line "'kennel help request COMMAND' shows a command's options."
+	KENNEL_NO_MAN=1 run -0 kennel help owner
+	assert_line --regexp '^  note add +Add a note to an owner.s record\.$'
+	run -0 kennel help request decline
+	assert_output "$(printf '%s\n' "usage: kennel request decline REQ... --reason TEXT [--notify]" "" \
+		"Decline with a reason." "" \
+		"  --notify                 mail each owner the decision" \
+		"  --reason TEXT            the reason the owner is told (required)" "" \
+		"Every command also takes --db PATH, --json, --csv, -q, -v, -n and -h (see 'kennel help').")"
+	# the same as the verb's own --help
+	assert_equal "$output" "$(kennel request decline --help)"
+	run -0 kennel help owner note add
+	assert_line "  --show-to-owner          show the note to the owner on the portal"
+	init_db
+	run -2 --separate-stderr kennel request decline 1
+	assert_equal "$stderr" "kennel: a reason is required: the owner is told it (--reason TEXT)"
+}
+
+@test "every option of every verb says what it means" {
+	for g in $(KENNEL_NO_MAN=1 kennel help | awk '/^  [a-z]/ && $1 != "help" && $1 != "version" {print $1}'); do
+		KENNEL_NO_MAN=1 run -0 kennel help "$g"
+		verbs=$(printf '%s\n' "$output" | awk '/^  [a-z]/ {sub(/^  /, ""); sub(/  .*/, ""); print}' | tr ' ' +)
+		[ -n "$verbs" ] || verbs=-
+		for v in $verbs; do
+			[ "$v" = - ] && set -- || set -- ${v//+/ }
+			run -0 kennel help "$g" "$@"
+			refute_output --partial "(no description)"
+			assert_output --partial "usage: kennel $g"
+		done
+	done
+}
+
+@test "kennel help of what is not a group says so" {
 	run -2 --separate-stderr kennel help nosuch
 	assert_equal "$stderr" "kennel: no help for 'nosuch': not a kennel command"
 }
