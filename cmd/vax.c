@@ -76,7 +76,7 @@ static int import(struct session *s, int argc, char **argv)
 }
 
 const struct verb vax_verbs[] = {
-	{ "add", add, add_opts, "PET TYPE --expires DATE", "Record a vaccination.", NULL, 1 },
+	{ "add", add, add_opts, "PET TYPE --expires DATE", "Record a vaccination; a type the pet has already is renewed.", NULL, 1 },
 	{ "list", list, list_opts, "[--owner OWNER] [--pet PET] [--expired] [--expiring DAYS]",
 	  "Vaccinations with their status: current, expiring or expired.", NULL, 1 },
 	{ "import", import, import_opts, "FILE|- [--rejects FILE] [--map 'Their Header=field' ...] [--dry-run]",

@@ -38,6 +38,17 @@ with_pet() {
 	assert_equal "$stderr" "kennel: pet 1 already has rabies expiring 2026-12-10"
 }
 
+@test "vax add of a type the pet has renews it; the old date stays in the audit log" {
+	with_pet
+	kennel vax add 1 rabies --expires 2026-12-10 >/dev/null
+	run -0 --separate-stderr kennel vax add 1 Rabies --expires 2027-12-10 --json
+	assert_equal "$(echo "$output" | jq -c '[.[] | [.type, .expires_on]]')" '[["rabies","2027-12-10"]]'
+	assert_equal "$(sql "SELECT group_concat(expires_on) FROM vaccinations WHERE pet_id = 1")" "2027-12-10"
+	assert_equal "$(kennel log --limit 1 --json | jq -r '.[0].summary')" "vaccination rabies renewed: expires 2027-12-10 (was 2026-12-10)"
+	# the reminder no longer counts the old certificate
+	assert_equal "$(kennel vax list --expiring 30 --json)" "[]"
+}
+
 @test "vax import: the sample file; unknown pets are rejected; a re-run adds nothing" {
 	init_db
 	run -3 kennel -q owner import "$SAMPLE/owners.csv"

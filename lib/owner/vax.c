@@ -58,10 +58,45 @@ kn_status kn_vax_add(struct kn_db *db, long long pet, const char *type, const ch
 	if (kn_date_parse(expires, &day, err) != KN_OK)
 		return KN_FAIL;
 	kn_date_format(day, day_text);
+	/* a type the pet has already is renewed (SPEC vax add): the new
+	 * certificate replaces the old, whose date the audit log keeps */
+	char was[11] = "";
+	sqlite3_stmt *st;
+	if ((s = kn_prepare(db, "SELECT max(expires_on), count(*), sum(expires_on = ?3)"
+	                        " FROM vaccinations WHERE pet_id = ?1 AND type = ?2", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, pet);
+	sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, day_text, -1, SQLITE_STATIC);
+	int row = 0;
+	long long rows = 0, same = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the pet's vaccinations", err)) == KN_OK && row) {
+		snprintf(was, sizeof was, "%s", kn_col_text(st, 0) ? kn_col_text(st, 0) : "");
+		rows = sqlite3_column_int64(st, 1);
+		same = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (s != KN_OK)
+		return s;
+	if (rows == 1 && same == 1)
+		return kn_err_set(err, KN_FAIL, "pet %lld already has %s expiring %s", pet, t, day_text);
+	if (rows > 0) {
+		if ((s = kn_prepare(db, "DELETE FROM vaccinations WHERE pet_id = ?1 AND type = ?2", &st,
+		                    err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, pet);
+		sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			s = kn_sql_fail(db, err, "renewing the vaccination");
+		sqlite3_finalize(st);
+		if (s != KN_OK)
+			return s;
+	}
 	if ((s = insert(db, pet, t, day_text, &created, err)) != KN_OK)
 		return s;
-	if (!created)
-		return kn_err_set(err, KN_FAIL, "pet %lld already has %s expiring %s", pet, t, day_text);
+	if (rows > 0)
+		return kn_audit(db, "pet", pet, err, "vaccination %s renewed: expires %s (was %s)", t,
+		                day_text, was);
 	return kn_audit(db, "pet", pet, err, "vaccination %s expires %s", t, day_text);
 }
 
