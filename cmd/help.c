@@ -57,6 +57,7 @@ static const struct meaning meanings[] = {
 	{ NULL, "first", "first name" },
 	{ NULL, "force", "book even where a rule refuses; recorded in the audit log" },
 	{ NULL, "from", "the first day" },
+	{ NULL, "invite", "give the owner a login and mail the portal link with a password link" },
 	{ NULL, "inactive", "include deactivated owners" },
 	{ NULL, "last", "last name" },
 	{ NULL, "left", "the new number of days left" },

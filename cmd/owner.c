@@ -8,6 +8,7 @@ static struct {
 	struct kn_owner_change c;
 	const char *first, *last, *search, *rejects, *file;
 	int without_username, with_username, inactive, update, show_to_owner, opt_out, opt_in;
+	int invite;
 	long long limit;
 	struct kn_strlist maps;
 } o;
@@ -26,6 +27,7 @@ static struct {
 
 static const struct kn_opt add_opts[] = {
 	OWNER_FIELD_OPTS,
+	{ "invite", 0, KN_OPT_BOOL, &o.invite, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -91,10 +93,16 @@ static int add(struct session *s, int argc, char **argv)
 	c.first_name = o.first;
 	c.last_name = o.last;
 	c.active = 1;
+	/* the owner and the invitation are one step: no owner half invited */
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_owner_add(s->db, &c, &id, &err) != KN_OK ||
+	    (o.invite && kn_owner_invite(s->db, id, getenv("KENNEL_TEMPLATES"), &err) != KN_OK) ||
 	    kn_tx_commit(s->db, &err) != KN_OK) {
 		kn_tx_rollback(s->db);
 		return fail(s, &err);
+	}
+	if (o.invite && !s->dry_run) {
+		struct kn_send_summary sum;
+		deliver(s, 0, &sum);
 	}
 	return print_one(s, id);
 }
@@ -276,7 +284,7 @@ static const struct verb note_verbs[] = {
 const struct verb owner_verbs[] = {
 	{ "add", add, add_opts,
 	  "--first NAME --last NAME [--email ADDR] [--phone PHONE] [--address TEXT] [--city CITY] "
-	  "[--state STATE] [--zip ZIP] [--external-id ID] [--username USERNAME]",
+	  "[--state STATE] [--zip ZIP] [--external-id ID] [--username USERNAME] [--invite]",
 	  "Add an owner; prints the new owner.", NULL, 1 },
 	{ "list", list, list_opts,
 	  "[--search TEXT] [--without-username | --with-username] [--inactive] [--limit N]",

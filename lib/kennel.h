@@ -549,6 +549,12 @@ void kn_blast_summary_print(struct kn_printer *p, const struct kn_blast_summary 
 /* Queues the password-reset mail with a new link in it. */
 kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours,
                                 const char *template_dir, struct kn_err *err);
+/* 'owner add --invite': the owner's username becomes the email (unless it
+ * has one; refused when another owner shares the email), and the
+ * portal-launch mail is queued with a single-use password link (72 h).
+ * In the caller's transaction; 'mail send' (or the caller) sends it. */
+kn_status kn_owner_invite(struct kn_db *db, long long owner_id, const char *template_dir,
+                          struct kn_err *err);
 
 struct kn_remind_options {
 	long long days;              /* -1: the preference */

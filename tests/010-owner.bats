@@ -189,3 +189,33 @@ add_owners() {
 	run -0 kennel owner show 1
 	assert_line "  - 1  Rex  -  Bites  expiring"
 }
+
+@test "owner add --invite: a login and the launch mail with a password link, in one step" {
+	init_db
+	run -0 --separate-stderr kennel owner add --first Ann --last Lee --email Ann@Example.com --invite --json
+	assert_equal "$(echo "$output" | jq -r .username)" "ann@example.com"
+	f=kennel-mail/000001.eml
+	run -0 grep -c '^To: Ann@Example.com' "$f"
+	run -0 grep -c '^Your username is your email address: ann@example.com' "$f"
+	token=$(grep -o 'reset?token=[A-Za-z0-9_-]*' "$f" | cut -d= -f2)
+	[ "${#token}" -eq 43 ]
+	kennel -q creds redeem --token-stdin --password-stdin <<< "$token
+a fine password 1"
+	run -0 kennel creds check ann@example.com --password-stdin <<< "a fine password 1"
+	assert_equal "$(kennel log --owner 1 --json | jq -r '.[].summary' | grep -c '^invited to the portal as ann@example.com')" "1"
+}
+
+@test "owner add --invite refused: no owner is added and no mail queued" {
+	init_db
+	kennel -q company set --portal-url ''
+	run -1 --separate-stderr kennel owner add --first Ann --last Lee --email ann@example.com --invite
+	assert_equal "$stderr" "kennel: no reset URL: set the portal's with 'kennel company set --portal-url URL', or another with --reset-url URL (with {token} in it)"
+	kennel -q company set --portal-url https://happytails.example/portal
+	run -1 --separate-stderr kennel owner add --first Cy --last Doe --invite
+	assert_equal "$stderr" "kennel: owner 1 has no email to invite"
+	kennel -q owner add --first Bo --last Kim --email bo@example.com
+	run -1 --separate-stderr kennel owner add --first Di --last Kim --email BO@example.com --invite
+	assert_equal "$stderr" "kennel: owner 2 shares the email BO@example.com with another owner: give one a username with --username"
+	assert_equal "$(sql 'SELECT group_concat(first_name) FROM owners')" "Bo"
+	assert_equal "$(sql 'SELECT count(*) FROM outbox')" "0"
+}
