@@ -7,7 +7,9 @@ clinic() {
 	kennel owner add --first Ann --last Lee --email ann@example.com >/dev/null
 	kennel pet add 1 --name Rex --advisory "Bites when touched on the tail" >/dev/null
 	kennel vax add 1 rabies --expires 2026-12-01 >/dev/null
-	kennel vax add 1 rabies --expires 2025-12-01 >/dev/null
+	# an import keeps the history: an older rabies row beside the current one
+	printf 'owner_email,pet_name,type,expires_on\nann@example.com,Rex,rabies,2025-12-01\n' |
+		kennel -q vax import -
 	kennel vax add 1 distemper --expires 2026-01-01 >/dev/null
 }
 
