@@ -210,6 +210,7 @@ static int run(const char *group, const struct verb *v, int argc, char **argv)
 			return err.status;
 		}
 	}
+	kn_opts_dates_resolve();
 	rc = v->fn(s, npos, argv);
 	kn_db_close(s->db);
 	s->db = NULL;

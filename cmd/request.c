@@ -16,7 +16,7 @@ static struct {
 static const struct kn_opt add_opts[] = {
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
 	{ "pet", 0, KN_OPT_STR, &o.pet, "PET[,PET...]", NULL },
-	{ "start", 0, KN_OPT_STR, &o.start, "DATE[THH:MM]", NULL },
+	{ "start", 0, KN_OPT_WHEN, &o.start, "DATE[THH:MM]", NULL },
 	{ "end", 0, KN_OPT_DATE, &o.end, "DATE", NULL },
 	{ "addon", 0, KN_OPT_LIST, &o.addons, "PRODUCT", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },

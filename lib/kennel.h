@@ -38,6 +38,9 @@ void kn_err_clear(struct kn_err *err);
 typedef long kn_day;
 
 kn_status kn_date_parse(const char *text, kn_day *out, struct kn_err *err);
+/* "today", "tomorrow", "yesterday", "+N" or "-N" (N <= 36500): 1 and the
+ * days from today in *days; anything else 0. */
+int kn_date_relative(const char *text, long *days);
 void kn_date_format(kn_day day, char out[11]);
 /* "now" and "today" honour the values given to kn_clock_set. */
 kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err);
@@ -601,10 +604,14 @@ kn_status kn_portal_preview(struct kn_db *db, long long owner_id, struct kn_prin
 
 /* Numbers are digits only, in their range (SPEC.md 1): KN_OPT_INT a count
  * or days (0..KN_MAX_COUNT), KN_OPT_LIMIT 0..KN_MAX_ID, KN_OPT_QTY
- * 0..KN_MAX_QTY.  KN_OPT_DATE: any date form SPEC.md accepts, stored as
- * YYYY-MM-DD.  A bad value is a usage error naming it. */
+ * 0..KN_MAX_QTY.  KN_OPT_DATE: any date form SPEC.md accepts, relative ones
+ * included, stored as YYYY-MM-DD (after kn_opts_dates_resolve).  KN_OPT_WHEN:
+ * a date and an optional THH:MM: a relative date is resolved, any other
+ * value is passed on as given for the library to judge.  A bad value is a
+ * usage error naming it. */
 enum kn_opt_type {
-	KN_OPT_BOOL, KN_OPT_STR, KN_OPT_INT, KN_OPT_LIST, KN_OPT_DATE, KN_OPT_LIMIT, KN_OPT_QTY
+	KN_OPT_BOOL, KN_OPT_STR, KN_OPT_INT, KN_OPT_LIST, KN_OPT_DATE, KN_OPT_LIMIT, KN_OPT_QTY,
+	KN_OPT_WHEN
 };
 
 struct kn_strlist {
@@ -629,6 +636,9 @@ struct kn_opt {
  */
 kn_status kn_opts_parse(const struct kn_opt *verb, const struct kn_opt *global, int argc,
                         char **argv, int *npos, struct kn_err *err);
+/* Turns the relative date options ("today", "+3") into dates: called
+ * once the business's zone is known, so "today" is the business's. */
+void kn_opts_dates_resolve(void);
 /* The known names nearest to word, for "did you mean" (Levenshtein). */
 const char *kn_nearest(const char *word, const char *const *candidates, size_t n);
 

@@ -21,6 +21,6 @@ load test_helper
 	assert_equal "$(echo "$output" | jq -r '.[].summary')" "added Ann Lee"
 	run -0 kennel log --limit 1 --json
 	assert_equal "$(echo "$output" | jq length)" "1"
-	run -2 --separate-stderr kennel log --since yesterday
-	assert_equal "${stderr_lines[0]}" "kennel: invalid date 'yesterday' (use YYYY-MM-DD or MM/DD/YYYY) for --since"
+	run -2 --separate-stderr kennel log --since lately
+	assert_equal "${stderr_lines[0]}" "kennel: invalid date 'lately' (use YYYY-MM-DD, MM/DD/YYYY, today, tomorrow, yesterday, +N or -N) for --since"
 }

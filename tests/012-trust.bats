@@ -116,12 +116,32 @@ CMDS
 	run -2 --separate-stderr kennel request list --to 31/12/2026
 	assert_equal "${stderr_lines[0]}" "kennel: impossible date '31/12/2026' for --to"
 	run -2 --separate-stderr kennel request list --to soon
-	assert_equal "${stderr_lines[0]}" "kennel: invalid date 'soon' (use YYYY-MM-DD or MM/DD/YYYY) for --to"
-	run -2 --separate-stderr kennel request auto --from tomorrow
+	assert_equal "${stderr_lines[0]}" "kennel: invalid date 'soon' (use YYYY-MM-DD, MM/DD/YYYY, today, tomorrow, yesterday, +N or -N) for --to"
+	run -2 --separate-stderr kennel request list --to +100000
+	assert_equal "${stderr_lines[0]}" "kennel: invalid date '+100000' (use YYYY-MM-DD, MM/DD/YYYY, today, tomorrow, yesterday, +N or -N) for --to"
 	run -2 --separate-stderr kennel capacity set boarding 2 --from 02/30/2027 --to 03/01/2027
 	assert_equal "${stderr_lines[0]}" "kennel: impossible date '02/30/2027' for --from"
 	run -0 --separate-stderr kennel request auto --service boarding --to 12/21/2026 --dry-run --json
 	assert_equal "$(echo "$output" | jq -c .approved)" "[2]"
+}
+
+@test "date options take today, tomorrow, yesterday, +N and -N in the business's zone" {
+	everything
+	KENNEL_TODAY=2027-03-01 run -0 kennel request add 1 --service boarding --pet Rex --start tomorrow --end +4 --json
+	assert_equal "$(echo "$output" | jq -r '.start + " " + .end')" "2027-03-02 2027-03-05"
+	stay=$(echo "$output" | jq .id)
+	KENNEL_TODAY=2027-03-01 run -0 kennel request add 2 --service daycare --pet Max --start +2T08:30 --json
+	assert_equal "$(echo "$output" | jq -r '.start + " " + .start_time')" "2027-03-03 08:30"
+	day=$(echo "$output" | jq .id)
+	KENNEL_TODAY=2027-03-03 run -0 kennel request list --from today --to today --json
+	assert_equal "$(echo "$output" | jq -c 'map(.id)')" "[$stay,$day]"
+	KENNEL_TODAY=2027-03-05 run -0 kennel request list --from yesterday --to -1 --json
+	assert_equal "$(echo "$output" | jq -c 'map(.id)')" "[$stay]"
+	# "today" is the business's: in Kiritimati (UTC+14) it is already tomorrow
+	kennel -q company set --timezone Pacific/Kiritimati
+	unset KENNEL_TODAY
+	TZ=Pacific/Pago_Pago run -0 kennel report occupancy --service daycare --from today --to today --csv
+	assert_equal "${lines[1]%%,*}" "$(TZ=Pacific/Kiritimati date +%Y-%m-%d)"
 }
 
 @test "the business's time zone decides today and stored times, not the process's TZ" {

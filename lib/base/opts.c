@@ -9,6 +9,26 @@
 
 #include "base/kn_internal.h"
 
+/* The values of date options: a verb has at most a handful of them. */
+#define DATE_SLOTS 8
+static struct date_slot {
+	char text[20];   /* YYYY-MM-DD and, for KN_OPT_WHEN, its time */
+	char time[9];    /* "THH:MM:SS" as given, or empty */
+	long offset;     /* days from today, for "today", "tomorrow", "+N", ... */
+	int relative;
+} date_slots[DATE_SLOTS];
+static unsigned date_next;
+
+void kn_opts_dates_resolve(void)
+{
+	for (unsigned i = 0; i < DATE_SLOTS; i++)
+		if (date_slots[i].relative) {
+			kn_date_format(kn_today() + (kn_day)date_slots[i].offset, date_slots[i].text);
+			memcpy(date_slots[i].text + 10, date_slots[i].time, strlen(date_slots[i].time) + 1);
+			date_slots[i].relative = 0;
+		}
+}
+
 void kn_strlist_free(struct kn_strlist *l)
 {
 	free(l->items);
@@ -82,17 +102,41 @@ static kn_status store(const struct kn_opt *o, const char *shown, const char *v,
 			return err->status = KN_USAGE;
 		return KN_OK;
 	}
-	case KN_OPT_DATE: {
-		/* a few slots: a verb has at most a handful of date options */
-		static char dates[8][11];
-		static int next;
+	case KN_OPT_DATE:
+	case KN_OPT_WHEN: {
 		kn_day day;
+		long offset;
 		struct kn_err why = { 0 };
+		char date[16];
+		size_t cut = o->type == KN_OPT_WHEN ? strcspn(v, "T ") : strlen(v);
+		struct date_slot *slot = &date_slots[date_next % DATE_SLOTS];
+		if (cut < sizeof date && strlen(v + cut) < sizeof slot->time) {
+			memcpy(date, v, cut);
+			date[cut] = '\0';
+			if (kn_date_relative(date, &offset)) {
+				/* "today" is the business's, known once the database
+				 * is open: resolved then by kn_opts_dates_resolve */
+				date_next++;
+				slot->offset = offset;
+				slot->relative = 1;
+				snprintf(slot->time, sizeof slot->time, "%s%s", v[cut] ? "T" : "",
+				         v[cut] ? v + cut + 1 : "");
+				snprintf(slot->text, sizeof slot->text, "%s", v);
+				*(const char **)o->value = slot->text;
+				return KN_OK;
+			}
+		}
+		if (o->type == KN_OPT_WHEN) {
+			/* a date and a time: the library reads and judges it */
+			*(const char **)o->value = v;
+			return KN_OK;
+		}
 		if (kn_date_parse(v, &day, &why) != KN_OK)
 			return kn_err_set(err, KN_USAGE, "%.200s for %s", why.msg, shown);
-		char *slot = dates[next++ % 8];
-		kn_date_format(day, slot);
-		*(const char **)o->value = slot;
+		date_next++;
+		slot->relative = 0;
+		kn_date_format(day, slot->text);
+		*(const char **)o->value = slot->text;
 		return KN_OK;
 	}
 	case KN_OPT_LIST:

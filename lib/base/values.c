@@ -140,7 +140,29 @@ kn_status kn_date_parse(const char *text, kn_day *out, struct kn_err *err)
 	return KN_OK;
 bad:
 	return kn_err_set(err, KN_FAIL,
-	                  "invalid date '%s' (use YYYY-MM-DD or MM/DD/YYYY)", text);
+	                  "invalid date '%s' (use YYYY-MM-DD, MM/DD/YYYY, today, "
+	                  "tomorrow, yesterday, +N or -N)", text);
+}
+
+int kn_date_relative(const char *text, long *days)
+{
+	static const struct { const char *word; long days; } words[] = {
+		{ "today", 0 }, { "tomorrow", 1 }, { "yesterday", -1 },
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(text, words[i].word) == 0) {
+			*days = words[i].days;
+			return 1;
+		}
+	if (text[0] != '+' && text[0] != '-')
+		return 0;
+	long n = 0;
+	int len = read_number(text + 1, 5, &n);
+	/* +N/-N: up to 36,500 days (a century), digits only */
+	if (len == 0 || text[1 + len] != '\0' || n > 36500)
+		return 0;
+	*days = text[0] == '-' ? -n : n;
+	return 1;
 }
 
 void kn_date_format(kn_day day, char out[11])
