@@ -140,7 +140,10 @@ void kn_rec_end(struct kn_printer *p);
 void kn_obj_begin(struct kn_printer *p, const char *key);
 void kn_arr_begin(struct kn_printer *p, const char *key);
 void kn_nest_end(struct kn_printer *p);
-/* brief: shown in the one-line-per-record human listing */
+/* brief: 1 shown in the one-line-per-record human listing; KN_PEOPLE
+ * there too but in text only, for a name beside an id (SPEC 1: scripts
+ * have the id, a person reads the name) */
+#define KN_PEOPLE 2
 void kn_put_str(struct kn_printer *p, const char *key, const char *value, int brief);
 void kn_put_int(struct kn_printer *p, const char *key, long long value, int brief);
 void kn_put_bool(struct kn_printer *p, const char *key, int value, int brief);

@@ -139,8 +139,9 @@ load test_helper
 	for i in $(seq 1 300); do echo "C$i,First$i,Last$i"; done | \
 		{ echo "external_id,first_name,last_name"; cat; } > many.csv
 	kennel -q owner import many.csv
-	run bash -c '"$KENNEL" owner list 2>err.txt | head -1; echo "${PIPESTATUS[0]}" > rc.txt'
-	assert_output --partial "First1"
+	run bash -c '"$KENNEL" owner list 2>err.txt | head -2; echo "${PIPESTATUS[0]}" > rc.txt'
+	assert_line --index 0 --regexp '^ID +FIRST NAME +LAST NAME'
+	assert_line --index 1 --partial "First1"
 	assert_equal "$(cat err.txt)" ""
 }
 

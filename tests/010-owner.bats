@@ -79,8 +79,9 @@ add_owners() {
 	add_owners
 	kennel owner deactivate 2
 	run -0 kennel owner list
-	assert_equal "${#lines[@]}" "2"
-	assert_line --index 0 "1  Jane  Doe  jane@example.com  -"
+	assert_equal "${#lines[@]}" "3"
+	assert_line --index 0 "ID  FIRST NAME  LAST NAME  EMAIL                   USERNAME"
+	assert_line --index 1 "1   Jane        Doe        jane@example.com        -"
 	run -0 kennel owner list --inactive --json
 	assert_equal "$(echo "$output" | jq length)" "3"
 	run -0 kennel owner list --with-username --json

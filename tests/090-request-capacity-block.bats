@@ -22,6 +22,27 @@ kennels() {
 	assert_equal "$stderr" "kennel: a boarding request needs --end after --start (the nights start <= d < end)"
 }
 
+@test "request list for people: a header row, the owner's and pets' names, the drop-off time" {
+	kennels
+	kennel owner add --first Bo --last Kim >/dev/null
+	kennel pet add 2 --name Ziggy >/dev/null
+	kennel request add 1 --service boarding --pet Rex,Mia --start 2026-12-01T08:30 --end 2026-12-05 >/dev/null
+	kennel request add 2 --service daycare --pet Ziggy --start 2026-12-02 --force >/dev/null
+	run -0 kennel request list
+	assert_equal "${#lines[@]}" "3"
+	assert_line --index 0 --regexp '^ID +OWNER ID +OWNER +PET NAMES +SERVICE +START +START TIME +END +STATUS +REASON$'
+	assert_line --index 1 --regexp '^1 +1 +Ann Lee +Mia, Rex +boarding +2026-12-01 +08:30 +2026-12-05 +pending +-$'
+	assert_line --index 2 --regexp '^2 +2 +Bo Kim +Ziggy +daycare +2026-12-02 +- +2026-12-02 +pending +-$'
+	# the columns line up: each starts where its header does
+	col=$(awk 'NR == 1 { print index($0, "SERVICE") }' <<< "$output")
+	assert_equal "$(awk -v c="$col" 'NR > 1 { print substr($0, c, 7) }' <<< "$output" | tr '\n' ' ')" "boardin daycare "
+	# scripts keep the ids and no more
+	run -0 kennel request list --csv
+	assert_equal "$(tr -d '\r' <<< "${lines[0]}")" "id,owner_id,service,start,start_time,end,status,requested_at,decided_at,decided_by,reason,forced,note"
+	run -0 kennel request list --json
+	assert_equal "$(echo "$output" | jq -c '.[0] | [has("owner"), has("pet_names"), .pets]')" '[false,false,[1,2]]'
+}
+
 @test "approve refuses over capacity, naming the day; --force records the override" {
 	kennels
 	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null

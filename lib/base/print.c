@@ -11,6 +11,14 @@
 #include "base/kn_internal.h"
 
 #define MAX_DEPTH 16
+/* A human listing is aligned on its first rows, then streamed: a long value
+ * later on shifts its own row, never the memory a listing takes. */
+#define TABLE_SAMPLE 64
+#define TABLE_MAX_COLS 32
+/* Cells and rows are held apart by US and RS, which printable() never lets
+ * through (they are control characters). */
+#define CELL_SEP '\x1f'
+#define ROW_SEP '\x1e'
 
 struct kn_printer {
 	enum kn_format format;
@@ -24,7 +32,11 @@ struct kn_printer {
 	/* csv */
 	struct kn_buf header, row;
 	int header_done;
-	/* text */
+	/* text: a listing is a table, its widths taken from the first rows */
+	struct kn_buf sample;      /* up to TABLE_SAMPLE rows, each ending RS */
+	long long sampled;
+	int widths_known;
+	size_t ncols, width[TABLE_MAX_COLS];
 	int is_array[MAX_DEPTH];
 	int in_item;               /* an object inside an array: one line */
 	struct kn_buf line;
@@ -51,6 +63,7 @@ kn_status kn_printer_free(struct kn_printer *p)
 	kn_buf_free(&p->header);
 	kn_buf_free(&p->row);
 	kn_buf_free(&p->line);
+	kn_buf_free(&p->sample);
 	kn_buf_free(&p->json);
 	kn_buf_free(&p->clean);
 	json_decref(p->stack[0]); /* the root owns everything nested in it */
@@ -58,16 +71,88 @@ kn_status kn_printer_free(struct kn_printer *p)
 	return st;
 }
 
+/* The columns a terminal gives a UTF-8 text: a code point each. */
+static size_t text_width(const char *s, size_t n)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Measures (measure) or writes padded (!measure) one row of cells. */
+static void table_row(struct kn_printer *p, const char *row, size_t len, int measure)
+{
+	size_t col = 0, start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && row[i] != CELL_SEP)
+			continue;
+		size_t w = text_width(row + start, i - start);
+		if (measure) {
+			if (col < TABLE_MAX_COLS && w > p->width[col])
+				p->width[col] = w;
+		} else {
+			if (col > 0)
+				fputs("  ", p->out);
+			fwrite(row + start, 1, i - start, p->out);
+			if (i < len && col < TABLE_MAX_COLS)
+				for (size_t pad = w; pad < p->width[col]; pad++)
+					fputc(' ', p->out);
+		}
+		col++;
+		start = i + 1;
+	}
+	if (!measure)
+		fputc('\n', p->out);
+}
+
+/* The header and the sampled rows, now that their widths are known. */
+static void table_flush(struct kn_printer *p)
+{
+	if (p->widths_known || p->sampled == 0)
+		return;
+	memset(p->width, 0, sizeof p->width);
+	const char *head = p->header.data ? p->header.data : "";
+	table_row(p, head, p->header.len, 1);
+	const char *rows = p->sample.data;
+	for (size_t at = 0; at < p->sample.len;) {
+		size_t end = at;
+		while (rows[end] != ROW_SEP)
+			end++;
+		table_row(p, rows + at, end - at, 1);
+		at = end + 1;
+	}
+	table_row(p, head, p->header.len, 0);
+	for (size_t at = 0; at < p->sample.len;) {
+		size_t end = at;
+		while (rows[end] != ROW_SEP)
+			end++;
+		table_row(p, rows + at, end - at, 0);
+		at = end + 1;
+	}
+	p->sample.len = 0;
+	p->widths_known = 1;
+}
+
 void kn_list_begin(struct kn_printer *p)
 {
 	p->in_list = 1;
 	p->records = 0;
+	p->sampled = 0;
+	p->widths_known = 0;
+	p->ncols = 0;
+	p->sample.len = 0;
+	p->header.len = 0;
+	p->header_done = 0;
 	if (p->format == KN_FMT_JSON)
 		fputs("[", p->out);
 }
 
 void kn_list_end(struct kn_printer *p)
 {
+	if (p->format == KN_FMT_TEXT)
+		table_flush(p);
 	if (p->format == KN_FMT_JSON)
 		fputs(p->records ? "\n]\n" : "]\n", p->out);
 	p->in_list = 0;
@@ -153,10 +238,18 @@ void kn_rec_end(struct kn_printer *p)
 		fputs("\r\n", p->out);
 		break;
 	case KN_FMT_TEXT:
-		if (p->in_list) {
-			fwrite(p->line.data ? p->line.data : "", 1, p->line.len, p->out);
-			fputc('\n', p->out);
+		if (!p->in_list)
+			break;
+		if (p->widths_known) {
+			table_row(p, p->line.data ? p->line.data : "", p->line.len, 0);
+			break;
 		}
+		kn_buf_add(&p->sample, p->line.data ? p->line.data : "", p->line.len);
+		kn_buf_add(&p->sample, (char[]){ ROW_SEP }, 1);
+		if (++p->sampled == 1)
+			p->header_done = 1;
+		if (p->sampled == TABLE_SAMPLE)
+			table_flush(p);
 		break;
 	}
 	p->records++;
@@ -265,9 +358,24 @@ static const char *printable(struct kn_printer *p, const char *v, int escape_con
 	return p->clean.data;
 }
 
+/* A column's name as a table shows it: "owner_name" is OWNER NAME. */
+static void header_cell(struct kn_printer *p, const char *key)
+{
+	if (p->header.len)
+		kn_buf_add(&p->header, (char[]){ CELL_SEP }, 1);
+	for (const char *k = key; *k; k++) {
+		char c = *k == '_' ? ' ' : *k >= 'a' && *k <= 'z' ? (char)(*k - 'a' + 'A') : *k;
+		kn_buf_add(&p->header, &c, 1);
+	}
+}
+
 static void put_scalar(struct kn_printer *p, const char *key, json_t *jv, const char *text,
                        int brief, int is_text)
 {
+	if (brief == KN_PEOPLE && p->format != KN_FMT_TEXT) {
+		json_decref(jv);
+		return;
+	}
 	switch (p->format) {
 	case KN_FMT_JSON: {
 		json_t *top = p->stack[p->depth - 1];
@@ -287,8 +395,17 @@ static void put_scalar(struct kn_printer *p, const char *key, json_t *jv, const 
 	case KN_FMT_TEXT:
 		if (is_text)
 			text = printable(p, text, 1);
-		if (p->in_list || p->in_item) {
-			if (brief && (p->depth == 1 || p->in_item)) {
+		if (p->in_list && !p->in_item) {
+			if (brief && p->depth == 1) {
+				if (p->line.len)
+					kn_buf_add(&p->line, (char[]){ CELL_SEP }, 1);
+				const char *v = text && *text ? text : "-";
+				kn_buf_add(&p->line, v, strlen(v));
+				if (!p->header_done)
+					header_cell(p, key);
+			}
+		} else if (p->in_item) {
+			if (brief) {
 				if (p->line.len)
 					kn_buf_add(&p->line, "  ", 2);
 				const char *v = text && *text ? text : "-";

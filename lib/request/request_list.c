@@ -9,7 +9,10 @@
 	" r.decided_at, r.decided_by, r.reason, r.forced, r.note,"                     \
 	" (SELECT json_group_array(pet_id) FROM request_pets WHERE request_id = r.id),"   \
 	" r.start_time,"                                                                 \
-	" (SELECT json_group_array(product_id) FROM request_addons WHERE request_id = r.id)"
+	" (SELECT json_group_array(product_id) FROM request_addons WHERE request_id = r.id),"  \
+	" (SELECT first_name || ' ' || last_name FROM owners WHERE id = r.owner_id),"    \
+	" (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM request_pets rp"      \
+	"   JOIN pets p ON p.id = rp.pet_id WHERE rp.request_id = r.id ORDER BY p.name))"
 
 /* the ids in a json_group_array of integers */
 static void put_ids(struct kn_printer *p, const char *name, const char *json)
@@ -28,10 +31,12 @@ static void request_fields(struct kn_printer *p, sqlite3_stmt *st)
 {
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_int(p, "owner_id", sqlite3_column_int64(st, 1), 1);
+	kn_put_str(p, "owner", kn_col_text(st, 15), KN_PEOPLE);
 	put_ids(p, "pets", kn_col_text(st, 12));
+	kn_put_str(p, "pet_names", kn_col_text(st, 16), KN_PEOPLE);
 	kn_put_str(p, "service", kn_col_text(st, 2), 1);
 	kn_put_str(p, "start", kn_col_text(st, 3), 1);
-	kn_put_str(p, "start_time", kn_col_text(st, 13), 0);
+	kn_put_str(p, "start_time", kn_col_text(st, 13), 1);
 	kn_put_str(p, "end", kn_col_text(st, 4), 1);
 	kn_put_str(p, "status", kn_col_text(st, 5), 1);
 	kn_put_str(p, "requested_at", kn_col_text(st, 6), 0);
