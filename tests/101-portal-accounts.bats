@@ -397,11 +397,16 @@ load portal_helper
 	wait_mail 1
 	link=$(mail_link ann@example.com)
 	reset_token=${link#*token=}
+	# every form first: a form fetched after one POST won would be the
+	# spent link's page, with no token to post
+	csrf=()
+	for i in 1 2 3 4; do
+		csrf[i]=$(csrf_of "/reset?token=$reset_token" "r$i")
+	done
 	pids=()
 	for i in 1 2 3 4; do
-		csrf=$(csrf_of "/reset?token=$reset_token" "r$i")
 		curl -s -o "$BATS_TEST_TMPDIR/body$i" -w '%{http_code}\n' -c "$(JAR "r$i")" -b "$(JAR "r$i")" \
-			--data-urlencode "csrf=$csrf" --data-urlencode "token=$reset_token" \
+			--data-urlencode "csrf=${csrf[i]}" --data-urlencode "token=$reset_token" \
 			--data-urlencode "password=new password $i x" --data-urlencode "confirm=new password $i x" \
 			"$URL/reset" > "$BATS_TEST_TMPDIR/code$i" &
 		pids+=($!)
