@@ -56,6 +56,7 @@ static const struct meaning meanings[] = {
 	{ NULL, "file", "read the text from FILE (- for stdin)" },
 	{ NULL, "first", "first name" },
 	{ NULL, "force", "book even where a rule refuses; recorded in the audit log" },
+	{ "report advisory", "match", "only advisories that contain TEXT, ignoring case" },
 	{ NULL, "from", "the first day" },
 	{ NULL, "invite", "give the owner a login and mail the portal link with a password link" },
 	{ NULL, "inactive", "include deactivated owners" },

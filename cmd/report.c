@@ -4,7 +4,13 @@
 static struct {
 	int expired;
 	long long expiring;
+	const char *match;
 } o = { .expiring = -1 };
+
+static const struct kn_opt advisory_opts[] = {
+	{ "match", 0, KN_OPT_STR, &o.match, "TEXT", NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
 
 static const struct kn_opt vax_opts[] = {
 	{ "expired", 0, KN_OPT_BOOL, &o.expired, NULL, NULL },
@@ -25,7 +31,7 @@ static int advisory(struct session *s, int argc, char **argv)
 	struct kn_err err = { 0 };
 	(void)argc, (void)argv;
 	struct kn_printer *p = printer(s);
-	return printed(s, p, kn_report_advisory(s->db, p, &err), &err);
+	return printed(s, p, kn_report_advisory(s->db, o.match, p, &err), &err);
 }
 
 static struct {
@@ -68,7 +74,8 @@ static int balances(struct session *s, int argc, char **argv)
 const struct verb report_verbs[] = {
 	{ "vaccinations", vaccinations, vax_opts, "[--expiring DAYS] [--expired]",
 	  "Each required vaccination of each pet: current, expiring, expired or missing.", NULL, 1 },
-	{ "advisory", advisory, NULL, "", "Pets with an advisory.", NULL, 1 },
+	{ "advisory", advisory, advisory_opts, "[--match TEXT]",
+	  "Pets with an advisory, with the owner's phone and email.", NULL, 1 },
 	{ "packages", packages, NULL, "",
 	  "Active packages with the value remaining: price paid / days bought x days left.", NULL, 1 },
 	{ "occupancy", occupancy, occupancy_opts, "--service SERVICE --from DATE --to DATE",

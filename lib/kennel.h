@@ -466,7 +466,10 @@ kn_status kn_block_rm(struct kn_db *db, long long id, struct kn_err *err);
 
 kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiring_days,
                                  struct kn_printer *p, struct kn_err *err);
-kn_status kn_report_advisory(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
+/* Pets with an advisory; match (or NULL) keeps those whose advisory holds
+ * it, ignoring case and accents. */
+kn_status kn_report_advisory(struct kn_db *db, const char *match, struct kn_printer *p,
+                             struct kn_err *err);
 /* *errors: findings of severity error (exit 1) */
 kn_status kn_doctor(struct kn_db *db, struct kn_printer *p, int *errors, struct kn_err *err);
 

@@ -30,6 +30,21 @@ clinic() {
 	assert_equal "$(echo "$output" | jq -c 'map([.pet, .owner, .advisory])')" '[["Rex","Ann Lee","Bites when touched on the tail"]]'
 }
 
+@test "report advisory --match keeps the pets whose advisory holds the text, any case; with a call list" {
+	clinic
+	kennel -q owner edit 1 --phone 555-0101
+	kennel pet add 1 --name Kit --advisory "AGGRESSIVE with other males" >/dev/null
+	kennel pet add 1 --name Pip --advisory "Diabetic: insulin at noon" >/dev/null
+	run -0 kennel report advisory --match aggressive --json
+	assert_equal "$(echo "$output" | jq -c 'map([.pet, .phone, .email])')" '[["Kit","555-0101","ann@example.com"]]'
+	run -0 kennel report advisory --match "at noon"
+	assert_line --index 0 --regexp '^PET ID +PET +OWNER +PHONE +ADVISORY$'
+	assert_line --index 1 --regexp '^3 +Pip +Ann Lee +555-0101 +Diabetic: insulin at noon$'
+	assert_equal "${#lines[@]}" "2"
+	run -0 kennel report advisory --match "muzzle" --json
+	assert_output "[]"
+}
+
 @test "doctor reports each finding with its records; errors make exit 1" {
 	clinic
 	kennel owner add --first Bo --last Lee --email ANN@example.com >/dev/null

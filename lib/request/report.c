@@ -66,27 +66,40 @@ done:
 	return s;
 }
 
-kn_status kn_report_advisory(struct kn_db *db, struct kn_printer *p, struct kn_err *err)
+kn_status kn_report_advisory(struct kn_db *db, const char *match, struct kn_printer *p,
+                             struct kn_err *err)
 {
 	sqlite3_stmt *st;
+	/* fold() takes case and accents off both sides: "AGGRESSIVE" and
+	 * "agressive dogs" are found by "aggressive" as staff would expect */
 	kn_status s = kn_prepare(db, "SELECT p.id, p.name, o.id, o.first_name || ' ' || o.last_name,"
-	                             " p.advisory FROM pets p JOIN owners o ON o.id = p.owner_id"
-	                             " WHERE p.advisory IS NOT NULL AND o.active ORDER BY p.id", &st, err);
+	                             " o.phone, o.email, p.advisory"
+	                             " FROM pets p JOIN owners o ON o.id = p.owner_id"
+	                             " WHERE p.advisory IS NOT NULL AND o.active"
+	                             " AND (?1 IS NULL OR instr(fold(p.advisory), fold(?1)) > 0)"
+	                             " ORDER BY p.id", &st, err);
 	if (s != KN_OK)
 		return s;
+	if (match)
+		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 	kn_list_begin(p);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		kn_rec_begin(p);
 		kn_put_int(p, "pet_id", sqlite3_column_int64(st, 0), 1);
 		kn_put_str(p, "pet", kn_col_text(st, 1), 1);
 		kn_put_int(p, "owner_id", sqlite3_column_int64(st, 2), 0);
 		kn_put_str(p, "owner", kn_col_text(st, 3), 1);
-		kn_put_str(p, "advisory", kn_col_text(st, 4), 1);
+		kn_put_str(p, "phone", kn_col_text(st, 4), 1);
+		kn_put_str(p, "email", kn_col_text(st, 5), 0);
+		kn_put_str(p, "advisory", kn_col_text(st, 6), 1);
 		kn_rec_end(p);
 	}
 	kn_list_end(p);
+	if (rc != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "advisory report");
 	sqlite3_finalize(st);
-	return KN_OK;
+	return s;
 }
 
 /* ---- doctor ------------------------------------------------------- */
