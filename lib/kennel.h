@@ -177,6 +177,8 @@ const struct kn_pref *kn_pref_table(size_t *count);
 /* value is malloc'd; unknown key is KN_USAGE with the nearest key named. */
 /* An int preference (validated when set, so it parses). */
 kn_status kn_pref_int(struct kn_db *db, const char *key, long long *value, struct kn_err *err);
+/* A bool preference: *value 1 for "true". */
+kn_status kn_pref_bool(struct kn_db *db, const char *key, int *value, struct kn_err *err);
 kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_default,
                       struct kn_err *err);
 kn_status kn_pref_set(struct kn_db *db, const char *key, const char *value,

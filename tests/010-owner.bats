@@ -206,6 +206,25 @@ a fine password 1"
 	assert_equal "$(kennel log --owner 1 --json | jq -r '.[].summary' | grep -c '^invited to the portal as ann@example.com')" "1"
 }
 
+@test "owner.require_email refuses owners without an email: add, edit, import" {
+	init_db
+	kennel -q owner add --first Al --last Ng
+	kennel -q prefs set owner.require_email true
+	run -1 --separate-stderr kennel owner add --first Bo --last Kim
+	assert_equal "$stderr" "kennel: an owner needs an email here (owner.require_email is true): give --email ADDR"
+	assert_equal "$(sql 'SELECT count(*) FROM owners')" "1"
+	kennel -q owner add --first Bo --last Kim --email bo@example.com
+	run -1 --separate-stderr kennel owner edit 2 --email ''
+	assert_equal "$stderr" "kennel: an owner needs an email here (owner.require_email is true): give --email ADDR"
+	assert_equal "$(sql 'SELECT email FROM owners WHERE id = 2')" "bo@example.com"
+	# an owner who had none before is still edited in other ways
+	run -0 kennel owner edit 1 --phone 555-0100
+	printf 'first_name,last_name,email\nCy,Doe,cy@example.com\nDi,Doe,\n' > o.csv
+	run -3 --separate-stderr kennel owner import o.csv --rejects rej.csv
+	assert_equal "$(tail -1 rej.csv | tr -d '\r')" 'Di,Doe,,3,email is empty (owner.require_email is true)'
+	assert_equal "$(sql "SELECT group_concat(first_name, ',') FROM (SELECT first_name FROM owners ORDER BY id)")" "Al,Bo,Cy"
+}
+
 @test "owner add --invite refused: no owner is added and no mail queued" {
 	init_db
 	kennel -q company set --portal-url ''

@@ -169,6 +169,17 @@ kn_status kn_owner_validate(struct kn_db *db, struct kn_owner_change *c, long lo
 		return kn_err_set(err, KN_FAIL, "first name is empty");
 	if (c->last_name && c->last_name[0] == '\0')
 		return kn_err_set(err, KN_FAIL, "last name is empty");
+	/* the vendor's "Require Owner Email": a new owner without one, or an
+	 * edit that clears it (self: the owner edited, 0 for a new one) */
+	if ((self == 0 && (c->email == NULL || c->email[0] == '\0')) ||
+	    (self != 0 && c->email && c->email[0] == '\0')) {
+		int required;
+		if (kn_pref_bool(db, "owner.require_email", &required, err) != KN_OK)
+			return err->status;
+		if (required)
+			return kn_err_set(err, KN_FAIL, "an owner needs an email here "
+			                  "(owner.require_email is true): give --email ADDR");
+	}
 	if (c->email && c->email[0] != '\0') {
 		if (kn_email_check(c->email, email, 256, err) != KN_OK)
 			return KN_FAIL;

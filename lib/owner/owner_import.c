@@ -56,6 +56,7 @@ struct owner_state {
 	/* whether any owner lacks an external id: only then can a row with one
 	 * match an owner by email instead (one index probe saved per row) */
 	int noext_owners;
+	int require_email;  /* owner.require_email, read once */
 	/* While the indexes wait (an import into the empty table, see
 	 * import.c), a 63-bit hash of each key a later row could match on is
 	 * kept in a key set: a row whose keys were never seen matches nobody;
@@ -114,6 +115,8 @@ static kn_status setup(struct kn_import *in, struct kn_err *err)
 	im->max_id_before = sqlite3_column_int64(st, 0);
 	im->noext_owners = sqlite3_column_int(st, 1);
 	sqlite3_finalize(st);
+	if ((s = kn_pref_bool(db, "owner.require_email", &im->require_email, err)) != KN_OK)
+		return s;
 	/* 1.5 million keys in 16 MiB before the set spills, sorted, to a
 	 * temp table */
 	if (in->loading && (s = kn_keyset_new(db, 16u << 20, &im->seen, err)) != KN_OK)
@@ -303,6 +306,8 @@ static kn_status one_row(struct kn_import *in, struct kn_err *err)
 		return reject(im, "first_name is empty");
 	if (v[F_LAST] == NULL)
 		return reject(im, "last_name is empty");
+	if (v[F_EMAIL] == NULL && im->require_email)
+		return reject(im, "email is empty (owner.require_email is true)");
 	if (v[F_EMAIL]) {
 		if (kn_email_check(v[F_EMAIL], email, sizeof email, NULL) != KN_OK) {
 			snprintf(why, sizeof why, "invalid email '%s'", v[F_EMAIL]);

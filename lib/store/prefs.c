@@ -31,6 +31,8 @@ static const struct kn_pref prefs[] = {
 	{ "remind.appointment_days", "int", "1", "days ahead an appointment reminder looks" },
 	{ "remind.package_days", "int", "14", "days ahead a package reminder looks" },
 	{ "creds.lowercase_usernames", "bool", "true", "generated usernames are the lowercased email" },
+	{ "owner.require_email", "bool", "false",
+	  "owners without an email are refused (add, edit, import, registration)" },
 	{ "mail.url", "url", "", "where mail goes: smtp://, smtps:// or file:///dir" },
 	{ "mail.from", "email", "", "sender address (default: the company email)" },
 	{ "mail.starttls", "off|try|required", "try", "STARTTLS on smtp://" },
@@ -177,6 +179,16 @@ static char *default_value(struct kn_db *db, const struct kn_pref *p, struct kn_
 		return v;
 	}
 	return kn_xstrdup(p->def);
+}
+
+kn_status kn_pref_bool(struct kn_db *db, const char *key, int *value, struct kn_err *err)
+{
+	char *text;
+	kn_status s = kn_pref_get(db, key, &text, NULL, err);
+	if (s == KN_OK)
+		*value = strcmp(text, "true") == 0;
+	free(text);
+	return s;
 }
 
 kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_default,
