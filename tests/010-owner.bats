@@ -64,7 +64,22 @@ add_owners() {
 @test "an email shared by several owners is ambiguous and lists them" {
 	add_owners
 	run -1 --separate-stderr kennel owner show doe.family@example.com
-	assert_equal "$stderr" "kennel: owner 'doe.family@example.com' is ambiguous: matches owners 2, 3 (use an id)"
+	assert_equal "$stderr" "kennel: owner 'doe.family@example.com' is ambiguous: matches owners 2 (John Doe), 3 (Mary Doe) (use an id)"
+}
+
+@test "OWNER resolves by a name that matches one owner; several are listed by name" {
+	add_owners
+	kennel -q owner add --first Zoë --last Quinn
+	run -0 kennel owner show jane --json
+	assert_equal "$(echo "$output" | jq .id)" "1"
+	run -0 kennel owner show "JOHN doe" --json
+	assert_equal "$(echo "$output" | jq .id)" "2"
+	run -0 kennel owner show "zoe quinn" --json
+	assert_equal "$(echo "$output" | jq .id)" "4"
+	run -1 --separate-stderr kennel owner show Doe
+	assert_equal "$stderr" "kennel: owner 'Doe' is ambiguous: matches owners 1 (Jane Doe), 2 (John Doe), 3 (Mary Doe) (use an id)"
+	run -1 --separate-stderr kennel pet add "Jane Roe" --name Rex
+	assert_equal "$stderr" "kennel: owner 'Jane Roe' not found"
 }
 
 @test "an unknown owner is not found, exit 1" {

@@ -70,15 +70,19 @@ static int all_digits(const char *s)
 	return 1;
 }
 
-/* Collects the ids a query finds; more than one is an ambiguity. */
-static kn_status ids_of(struct kn_db *db, sqlite3_stmt *st, long long ids[4], int *n,
-                        struct kn_err *err)
+/* Collects what a query finds; more than one is an ambiguity, told with
+ * the first few candidates by id and name. */
+static kn_status ids_of(struct kn_db *db, sqlite3_stmt *st, long long *id, int *n,
+                        struct kn_buf *candidates, struct kn_err *err)
 {
 	int rc;
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == 0)
+			*id = sqlite3_column_int64(st, 0);
 		if (*n < 4)
-			ids[*n] = sqlite3_column_int64(st, 0);
+			kn_buf_addf(candidates, "%s%lld (%s)", *n ? ", " : "",
+			            (long long)sqlite3_column_int64(st, 0), kn_col_text(st, 1));
 		(*n)++;
 	}
 	sqlite3_reset(st);
@@ -90,14 +94,21 @@ static kn_status ids_of(struct kn_db *db, sqlite3_stmt *st, long long ids[4], in
 kn_status kn_owner_resolve(struct kn_db *db, const char *ref, long long *id,
                            struct kn_err *err)
 {
+#define OWNER_NAME "id, first_name || ' ' || last_name FROM owners"
 	static const char *const queries[] = {
-		"SELECT id FROM owners WHERE id = ?1",
-		"SELECT id FROM owners WHERE external_id = ?1",
-		"SELECT id FROM owners WHERE username = ?1",
-		"SELECT id FROM owners WHERE email = ?1 COLLATE NOCASE ORDER BY id",
+		"SELECT " OWNER_NAME " WHERE id = ?1",
+		"SELECT " OWNER_NAME " WHERE external_id = ?1",
+		"SELECT " OWNER_NAME " WHERE username = ?1",
+		"SELECT " OWNER_NAME " WHERE email = ?1 COLLATE NOCASE ORDER BY id",
+		/* a name as staff say it ("Tess", "Tess Tester"), ignoring case
+		 * and accents; the active owners first, for the candidates */
+		"SELECT " OWNER_NAME " WHERE fold(first_name || ' ' || last_name) = fold(?1)"
+		"   OR fold(first_name) = fold(?1) OR fold(last_name) = fold(?1)"
+		" ORDER BY active DESC, id",
 	};
+#undef OWNER_NAME
 	const char *key = ref;
-	size_t first = 2, last = 3;
+	size_t first = 2, last = 4;
 	kn_status s = KN_OK;
 
 	if (all_digits(ref)) {
@@ -105,10 +116,12 @@ kn_status kn_owner_resolve(struct kn_db *db, const char *ref, long long *id,
 	} else if (strncmp(ref, "ext:", 4) == 0) {
 		first = last = 1;
 		key = ref + 4;
+	} else if (strchr(ref, '@')) {
+		last = 3; /* no name has an @: an unknown email scans no names */
 	}
 	for (size_t q = first; q <= last; q++) {
 		sqlite3_stmt *st;
-		long long ids[4];
+		struct kn_buf candidates = { 0 };
 		int n;
 		if ((s = kn_cached(db, queries[q], &st, err)) != KN_OK)
 			return s;
@@ -116,24 +129,16 @@ kn_status kn_owner_resolve(struct kn_db *db, const char *ref, long long *id,
 			sqlite3_bind_int64(st, 1, strtoll(key, NULL, 10));
 		else
 			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		s = ids_of(db, st, ids, &n, err); /* which resets it */
-		if (s != KN_OK)
-			return s;
-		if (n == 1) {
-			*id = ids[0];
-			return KN_OK;
-		}
-		if (n > 1) {
-			struct kn_buf b = { 0 };
-			for (int i = 0; i < n && i < 4; i++)
-				kn_buf_addf(&b, "%s%lld", i ? ", " : "", ids[i]);
+		s = ids_of(db, st, id, &n, &candidates, err); /* which resets it */
+		if (s == KN_OK && n > 1) {
 			if (n > 4)
-				kn_buf_addf(&b, ", ... (%d in all)", n);
-			kn_err_set(err, KN_FAIL, "owner '%s' is ambiguous: matches owners %s (use an id)",
-			           ref, b.data);
-			kn_buf_free(&b);
-			return KN_FAIL;
+				kn_buf_addf(&candidates, ", ... (%d in all)", n);
+			s = kn_err_set(err, KN_FAIL, "owner '%s' is ambiguous: matches owners %s (use an id)",
+			               ref, candidates.data);
 		}
+		kn_buf_free(&candidates);
+		if (s != KN_OK || n == 1)
+			return s;
 	}
 	return kn_err_set(err, KN_FAIL, "owner '%s' not found", ref);
 }
