@@ -103,6 +103,7 @@ struct kn_db_options {
 	int dry_run;
 };
 
+/* Transaction: its own, for a migration (each one whole). */
 kn_status kn_db_open(const struct kn_db_options *opts, struct kn_db **out,
                      int *created, struct kn_err *err);
 void kn_db_close(struct kn_db *db);
@@ -121,6 +122,14 @@ typedef void (*kn_line_cb)(void *ud, const char *line);
 kn_status kn_db_check(struct kn_db *db, kn_line_cb problem, void *ud, int *problems,
                       struct kn_err *err);
 kn_status kn_db_backup(struct kn_db *db, const char *dest, struct kn_err *err);
+
+/* ---- transactions ------------------------------------------------ */
+
+/* Every function below that changes the database says whose transaction
+ * it runs in.  "The caller's": cmd/ or a portal route begins one with
+ * kn_tx_begin, so that several calls are one step, applied whole or not at
+ * all.  "Its own": a batch that begins and commits itself, never called
+ * inside another transaction.  A function that only reads says nothing. */
 
 /* ---- output: one record printer, three backends -------------------- */
 
@@ -181,8 +190,10 @@ kn_status kn_pref_int(struct kn_db *db, const char *key, long long *value, struc
 kn_status kn_pref_bool(struct kn_db *db, const char *key, int *value, struct kn_err *err);
 kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_default,
                       struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_pref_set(struct kn_db *db, const char *key, const char *value,
                       struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_pref_reset(struct kn_db *db, const char *key, struct kn_err *err);
 
 #define KN_COMPANY_FIELDS(X) \
@@ -195,9 +206,11 @@ struct kn_company {
 };
 kn_status kn_company_get(struct kn_db *db, struct kn_company *c, struct kn_err *err);
 void kn_company_free(struct kn_company *c);
-/* Sets the fields that are non-NULL in c. */
+/* Sets the fields that are non-NULL in c.
+ * Transaction: the caller's. */
 kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn_err *err);
 void kn_company_print(struct kn_printer *p, const struct kn_company *c);
+/* Transaction: the caller's. */
 kn_status kn_instructions_set(struct kn_db *db, const char *module, const char *text,
                               struct kn_err *err);
 typedef kn_status (*kn_instr_cb)(void *ud, const char *module, const char *text);
@@ -231,11 +244,15 @@ void kn_owner_change_init(struct kn_owner_change *c);
 /* id, "ext:ID", username, or email matching exactly one owner */
 kn_status kn_owner_resolve(struct kn_db *db, const char *ref, long long *id,
                            struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_owner_add(struct kn_db *db, const struct kn_owner_change *c, long long *id,
                        struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_owner_edit(struct kn_db *db, long long id, const struct kn_owner_change *c,
                         struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_owner_deactivate(struct kn_db *db, long long id, struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_owner_rm(struct kn_db *db, long long id, struct kn_err *err);
 
 struct kn_owner_filter {
@@ -255,6 +272,7 @@ void kn_owner_print(struct kn_printer *p, const struct kn_owner *o);
 kn_status kn_owner_show(struct kn_db *db, long long id, struct kn_printer *p,
                         struct kn_err *err);
 
+/* Transaction: the caller's. */
 kn_status kn_owner_note_add(struct kn_db *db, long long owner_id, const char *text,
                             int show_to_owner, long long *note_id, struct kn_err *err);
 kn_status kn_owner_notes_print(struct kn_db *db, long long owner_id, struct kn_printer *p,
@@ -279,6 +297,7 @@ struct kn_import_summary {
 	long long rows, created, updated, unchanged, rejected;
 };
 
+/* Transaction: its own: the whole file or nothing (the import driver). */
 kn_status kn_owner_import(struct kn_db *db, const struct kn_import_options *o,
                           struct kn_import_summary *s, struct kn_err *err);
 kn_status kn_owner_export(struct kn_db *db, enum kn_format format, FILE *out,
@@ -298,16 +317,21 @@ struct kn_pet_change {
 };
 /* id, "ext:ID" or "OWNER/NAME" */
 kn_status kn_pet_resolve(struct kn_db *db, const char *ref, long long *id, struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_pet_add(struct kn_db *db, long long owner_id, const struct kn_pet_change *c,
                      long long *id, struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_pet_edit(struct kn_db *db, long long id, const struct kn_pet_change *c,
                       struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_pet_rm(struct kn_db *db, long long id, struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_pet_temperament(struct kn_db *db, long long id, const char *result,
                              const char *date, struct kn_err *err);
 kn_status kn_pet_list(struct kn_db *db, long long owner_id, struct kn_printer *p,
                       struct kn_err *err);
 kn_status kn_pet_show(struct kn_db *db, long long id, struct kn_printer *p, struct kn_err *err);
+/* Transaction: its own: the whole file or nothing (the import driver). */
 kn_status kn_pet_import(struct kn_db *db, const struct kn_import_options *o,
                         struct kn_import_summary *s, struct kn_err *err);
 
@@ -316,6 +340,7 @@ struct kn_vax_filter {
 	int expired;
 	long long expiring_days;      /* -1: not asked */
 };
+/* Transaction: the caller's. */
 kn_status kn_vax_add(struct kn_db *db, long long pet_id, const char *type, const char *expires,
                      struct kn_err *err);
 kn_status kn_vax_list(struct kn_db *db, const struct kn_vax_filter *f, struct kn_printer *p,
@@ -323,6 +348,7 @@ kn_status kn_vax_list(struct kn_db *db, const struct kn_vax_filter *f, struct kn
 /* a pet's vaccinations, as array entries of an open record */
 kn_status kn_vax_into(struct kn_db *db, long long pet_id, struct kn_printer *p,
                       struct kn_err *err);
+/* Transaction: its own: the whole file or nothing (the import driver). */
 kn_status kn_vax_import(struct kn_db *db, const struct kn_import_options *o,
                         struct kn_import_summary *s, struct kn_err *err);
 kn_status kn_vax_window(struct kn_db *db, long long days, char today[11], char soon[11],
@@ -336,8 +362,10 @@ struct kn_product_in {
 kn_status kn_product_check_type(const char *type, struct kn_err *err);
 kn_status kn_product_resolve(struct kn_db *db, const char *ref, long long *id,
                              struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_product_add(struct kn_db *db, const struct kn_product_in *in, long long *id,
                          struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_product_edit(struct kn_db *db, long long id, const struct kn_product_in *in,
                           struct kn_err *err);
 /* addons: shown to owners, any type but boarding and daycare */
@@ -358,19 +386,24 @@ struct kn_purchase {
 	const char *carryover_key;  /* what identifies a migrated row */
 	int quiet_audit;            /* a batch logs once */
 };
+/* Transaction: the caller's. */
 kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long long *order,
                             struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payment,
                             const char *amount, struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_order_void(struct kn_db *db, long long order, const char *note, struct kn_err *err);
 kn_status kn_order_list(struct kn_db *db, long long owner_id, const char *status,
                         struct kn_printer *p, struct kn_err *err);
 kn_status kn_order_show(struct kn_db *db, long long id, struct kn_printer *p, struct kn_err *err);
 /* left -1, end NULL and package_note NULL leave those alone ("" clears the
  * package's own note); note, why it was modified, is required and kept in
- * the package's history */
+ * the package's history
+ * Transaction: the caller's. */
 kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, const char *end,
                             const char *package_note, const char *note, struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_package_use(struct kn_db *db, long long pkg, const char *date, struct kn_err *err);
 /* id 0: a listing; else that one package */
 kn_status kn_package_list(struct kn_db *db, long long owner_id, int active, long long expiring,
@@ -385,6 +418,7 @@ struct kn_carryover_options {
 	const char *type;           /* daycare, boarding or other */
 	const char *product_name;   /* default "Carry Over Package" */
 };
+/* Transaction: its own: the whole file or nothing (the import driver). */
 kn_status kn_package_carryover(struct kn_db *db, const struct kn_carryover_options *o,
                                struct kn_import_summary *s, struct kn_err *err);
 
@@ -401,7 +435,8 @@ struct kn_request_in {
 	const char *requested_at;  /* NULL: now */
 	int force;                 /* a stay past portal.max_nights (staff, imports) */
 };
-/* In the caller's transaction.  A pet named twice is refused. */
+/* A pet named twice is refused.
+ * Transaction: the caller's. */
 kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long long *id,
                          struct kn_err *err);
 /* The open (pending or approved) request made before request id that is
@@ -423,7 +458,8 @@ enum {
 kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
                            unsigned *failed, char *why, size_t whylen, struct kn_err *err);
 /* action: approve, decline or cancel; text: the note or the reason.
- * approve refuses with the rule's reason unless force (then recorded). */
+ * approve refuses with the rule's reason unless force (then recorded).
+ * Transaction: the caller's. */
 kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
                             const char *text, int force, struct kn_err *err);
 struct kn_request_filter {
@@ -441,27 +477,34 @@ struct kn_auto_options {
 	int decline_rest, notify;
 	const char *template_dir;
 };
-/* Prints {"approved":[...],"not_approved":[{"id","reason"}...]}. */
+/* Prints {"approved":[...],"not_approved":[{"id","reason"}...]}.
+ * Transaction: its own: the whole plan or nothing. */
 kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o,
                           struct kn_printer *p, struct kn_err *err);
-/* Queues the request-approved or request-declined mail for its decision. */
+/* Queues the request-approved or request-declined mail for its decision.
+ * Transaction: the caller's. */
 kn_status kn_request_notify(struct kn_db *db, long long id, const char *template_dir,
                             struct kn_err *err);
+/* Transaction: its own: the whole file or nothing (the import driver). */
 kn_status kn_request_import(struct kn_db *db, const struct kn_import_options *o,
                             struct kn_import_summary *s, struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_capacity_set(struct kn_db *db, const char *service, long long units,
                           const char *from, const char *to, struct kn_err *err);
 kn_status kn_occupancy(struct kn_db *db, const char *service, const char *from, const char *to,
                        struct kn_printer *p, struct kn_err *err);
-/* conflicts: the approved requests the new block overlaps, printed */
+/* conflicts: the approved requests the new block overlaps, printed
+ * Transaction: the caller's. */
 kn_status kn_block_add(struct kn_db *db, const char *service, const char *from, const char *to,
                        const char *reason, long long *id, struct kn_printer *conflicts,
                        struct kn_err *err);
 /* Queues block-conflict mail: one per owner with approved bookings in the
- * block; *queued counts the new ones (a second call queues none). */
+ * block; *queued counts the new ones (a second call queues none).
+ * Transaction: the caller's. */
 kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *template_dir,
                           long long *queued, struct kn_err *err);
 kn_status kn_block_list(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_block_rm(struct kn_db *db, long long id, struct kn_err *err);
 
 /* ---- reports and doctor ------------------------------------------- */
@@ -493,19 +536,24 @@ struct kn_bulk_summary {
 	long long considered, generated, skipped;
 	long long by_reason[KN_SKIP_COUNT];
 };
+/* Transaction: its own: every login or none. */
 kn_status kn_creds_bulk_generate(struct kn_db *db, const struct kn_bulk_options *o,
                                  struct kn_bulk_summary *s, struct kn_err *err);
 void kn_bulk_summary_print(struct kn_printer *p, const struct kn_bulk_summary *s);
-/* username and/or password; NULL leaves one alone */
+/* username and/or password; NULL leaves one alone
+ * Transaction: the caller's. */
 kn_status kn_creds_set(struct kn_db *db, long long owner_id, const char *username,
                        const char *password, struct kn_err *err);
 /* KN_OK when the pair is valid; the message names a case variant */
 kn_status kn_creds_check(struct kn_db *db, const char *username, const char *password,
                          struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_creds_revoke(struct kn_db *db, long long owner_id, struct kn_err *err);
-/* A new single-use token; *link (malloc'd) is the company reset URL with it. */
+/* A new single-use token; *link (malloc'd) is the company reset URL with it.
+ * Transaction: the caller's. */
 kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char **link,
                          struct kn_err *err);
+/* Transaction: the caller's. */
 kn_status kn_creds_redeem(struct kn_db *db, const char *token, const char *password,
                           long long *owner_id, struct kn_err *err);
 typedef kn_status (*kn_id_cb)(void *ud, long long id);
@@ -531,7 +579,8 @@ struct kn_send_summary {
 	long long due;  /* --dry-run: what would have been tried; nothing leaves */
 };
 /* KN_TEMPFAIL when nothing could be delivered because the server was
- * unreachable; KN_PARTIAL when some failed for good. */
+ * unreachable; KN_PARTIAL when some failed for good.
+ * Transaction: its own, one per message: a claim, then the outcome. */
 kn_status kn_mail_send(struct kn_db *db, const struct kn_send_options *o,
                        struct kn_send_summary *s, struct kn_err *err);
 void kn_send_summary_print(struct kn_printer *p, const struct kn_send_summary *s);
@@ -539,9 +588,11 @@ kn_status kn_mail_list(struct kn_db *db, const char *status, struct kn_printer *
                        struct kn_err *err);
 kn_status kn_mail_show(struct kn_db *db, long long id, struct kn_printer *p,
                        struct kn_err *err);
-/* id 0: every queued message; a sent or sending one cannot be taken back */
+/* id 0: every queued message; a sent or sending one cannot be taken back
+ * Transaction: the caller's. */
 kn_status kn_mail_cancel(struct kn_db *db, long long id, long long *count, struct kn_err *err);
-/* id 0: every failed message */
+/* id 0: every failed message
+ * Transaction: the caller's. */
 kn_status kn_mail_retry(struct kn_db *db, long long id, long long *count, struct kn_err *err);
 
 struct kn_blast_options {
@@ -554,16 +605,19 @@ struct kn_blast_options {
 struct kn_blast_summary {
 	long long blast_id, recipients, queued, skipped, sent, failed;
 };
+/* Transaction: its own: every message queued or none. */
 kn_status kn_blast_email(struct kn_db *db, const struct kn_blast_options *o,
                          struct kn_blast_summary *s, struct kn_err *err);
 void kn_blast_summary_print(struct kn_printer *p, const struct kn_blast_summary *s);
-/* Queues the password-reset mail with a new link in it. */
+/* Queues the password-reset mail with a new link in it.
+ * Transaction: the caller's. */
 kn_status kn_creds_reset_notify(struct kn_db *db, long long owner_id, long hours,
                                 const char *template_dir, struct kn_err *err);
 /* 'owner add --invite': the owner's username becomes the email (unless it
  * has one; refused when another owner shares the email), and the
  * portal-launch mail is queued with a single-use password link (72 h).
- * In the caller's transaction; 'mail send' (or the caller) sends it. */
+ * 'mail send' (or the caller) sends it.
+ * Transaction: the caller's. */
 kn_status kn_owner_invite(struct kn_db *db, long long owner_id, const char *template_dir,
                           struct kn_err *err);
 
@@ -574,7 +628,8 @@ struct kn_remind_options {
 struct kn_remind_summary {
 	long long queued, sent, failed;
 };
-/* what: vaccinations, packages or all */
+/* what: vaccinations, packages or all
+ * Transaction: its own: each kind of reminder queued whole, with its marks. */
 kn_status kn_remind(struct kn_db *db, const char *what, const struct kn_remind_options *o,
                     struct kn_remind_summary *s, struct kn_err *err);
 
@@ -602,6 +657,7 @@ void kn_serve_stop(struct kn_server *s);
 /* owner 0: everyone's */
 kn_status kn_portal_sessions(struct kn_db *db, long long owner_id, struct kn_printer *p,
                              struct kn_err *err);
+/* Transaction: its own. */
 kn_status kn_portal_logout(struct kn_db *db, long long owner_id, long long *ended,
                            struct kn_err *err);
 /* What the owner sees on the portal's home page, as one record. */
