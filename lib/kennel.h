@@ -41,6 +41,16 @@ kn_status kn_date_parse(const char *text, kn_day *out, struct kn_err *err);
 /* "today", "tomorrow", "yesterday", "+N" or "-N" (N <= 36500): 1 and the
  * days from today in *days; anything else 0. */
 int kn_date_relative(const char *text, long *days);
+/* Dates as people read them (SPEC prefs display.date): KN_DATES_US
+ * "Fri, Dec 4, 2026" (12/04/2026 in a table), KN_DATES_ISO 2026-12-04,
+ * KN_DATES_DAY_MONTH "Fri 4 Dec 2026" (04/12/2026).  iso is a date or a
+ * time; what is neither is returned as it is. */
+enum { KN_DATES_US, KN_DATES_ISO, KN_DATES_DAY_MONTH };
+#define KN_DATE_TEXT 32
+int kn_date_style_parse(const char *name);
+const char *kn_date_display(const char *iso, int style, int table, char out[KN_DATE_TEXT]);
+/* HH:MM as people read it: "8:30 AM" in the us style, 08:30 otherwise. */
+const char *kn_time_display(const char *hhmm, int style, char out[KN_DATE_TEXT]);
 void kn_date_format(kn_day day, char out[11]);
 /* "now" and "today" honour the values given to kn_clock_set. */
 kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err);
@@ -186,6 +196,8 @@ const struct kn_pref *kn_pref_table(size_t *count);
 /* value is malloc'd; unknown key is KN_USAGE with the nearest key named. */
 /* An int preference (validated when set, so it parses). */
 kn_status kn_pref_int(struct kn_db *db, const char *key, long long *value, struct kn_err *err);
+/* display.date as a KN_DATES_* style (US when it cannot be read). */
+int kn_pref_date_style(struct kn_db *db);
 /* A bool preference: *value 1 for "true". */
 kn_status kn_pref_bool(struct kn_db *db, const char *key, int *value, struct kn_err *err);
 kn_status kn_pref_get(struct kn_db *db, const char *key, char **value, int *is_default,

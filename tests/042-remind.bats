@@ -43,8 +43,8 @@ CSV
 	assert_equal "$(ls kennel-mail | wc -l)" "1"
 	f=kennel-mail/000001.eml
 	grep -q '^To: ann@example.com' "$f"
-	grep -q -- '- Rex: rabies, expires 2026-12-10' "$f"
-	grep -q -- '- Mia: distemper, expired 2026-11-01' "$f"
+	grep -q -- '- Rex: rabies, expires Thu, Dec 10, 2026' "$f"
+	grep -q -- '- Mia: distemper, expired Sun, Nov 1, 2026' "$f"
 }
 
 @test "running again the same day, or every day, sends each reminder once" {
@@ -57,7 +57,7 @@ CSV
 	# once a reminded vaccination has expired, that is news: one more message
 	KENNEL_TODAY=2026-12-11 run -0 --separate-stderr kennel remind vaccinations --json
 	assert_equal "$(echo "$output" | jq .queued)" "1"
-	grep -q 'Rex: rabies, expired 2026-12-10' kennel-mail/000002.eml
+	grep -q 'Rex: rabies, expired Thu, Dec 10, 2026' kennel-mail/000002.eml
 	run -1 grep -q 'Mia' kennel-mail/000002.eml
 }
 
@@ -98,8 +98,8 @@ CSV
 	packages_due
 	run -0 --separate-stderr kennel remind packages --json
 	assert_equal "$(echo "$output" | jq -c '[.queued, .sent]')" "[2,2]"
-	grep -q -- '- 10 Day Pack: 10 left, ends 2026-12-01' kennel-mail/000001.eml
-	grep -q -- '- 10 Day Pack: 1 left, ends 2027-05-22' kennel-mail/000002.eml
+	grep -q -- '- 10 Day Pack: 10 left, ends Tue, Dec 1, 2026' kennel-mail/000001.eml
+	grep -q -- '- 10 Day Pack: 1 left, ends Sat, May 22, 2027' kennel-mail/000002.eml
 	run -0 --separate-stderr kennel remind packages --json
 	assert_equal "$(echo "$output" | jq .queued)" "0"
 	# the last-day package later also nears its end: that is news
@@ -124,10 +124,30 @@ CSV
 	kennel request approve 1 2 >/dev/null 2>&1
 	run -0 --separate-stderr kennel remind appointments --json
 	assert_equal "$(echo "$output" | jq .queued)" "1"
-	grep -q -- '- daycare for Rex, Mia, 2026-11-24' kennel-mail/000001.eml
+	grep -q -- '- daycare for Rex, Mia, Tue, Nov 24, 2026' kennel-mail/000001.eml
 	run -0 --separate-stderr kennel remind appointments --json
 	assert_equal "$(echo "$output" | jq .queued)" "0"
 	KENNEL_TODAY=2026-11-29 run -0 --separate-stderr kennel remind appointments --json
 	assert_equal "$(echo "$output" | jq .queued)" "1"
-	grep -q -- '- grooming for Max, 2026-11-30 at 14:15' kennel-mail/000002.eml
+	grep -q -- '- grooming for Max, Mon, Nov 30, 2026 at 2:15 PM' kennel-mail/000002.eml
+}
+
+@test "display.date decides how every mail shows a date: us, iso, day-month" {
+	clinic
+	kennel prefs set portal.require_current_vaccinations false
+	kennel request add 2 --service boarding --pet Max --start 2026-12-04T08:05 --end 2026-12-06 >/dev/null
+	kennel request approve 1 --notify >/dev/null
+	run -0 kennel mail show 1
+	assert_output --partial "from Fri, Dec 4, 2026 at 8:05 AM
+to Sun, Dec 6, 2026 is approved."
+	kennel -q prefs set display.date day-month
+	kennel request add 2 --service daycare --pet Max --start 2026-12-07 >/dev/null
+	kennel request approve 2 --notify >/dev/null
+	run -0 kennel mail show 2
+	assert_output --partial "from Mon 7 Dec 2026
+to Mon 7 Dec 2026 is approved."
+	kennel -q prefs set display.date iso
+	run -0 --separate-stderr kennel remind vaccinations --json
+	grep -q -- '- Rex: rabies, expires 2026-12-10' kennel-mail/*.eml
+	run -1 --separate-stderr kennel prefs set display.date european
 }

@@ -203,7 +203,7 @@ CSV
 	kennel request add 1 --service boarding --pet Mia --start 2026-12-10 --end 2026-12-12 >/dev/null
 	run -0 --separate-stderr kennel request approve 1 --notify
 	grep -q '^Subject: Your boarding request is approved' kennel-mail/000001.eml
-	grep -q 'Your boarding request for Rex from 2026-12-01' kennel-mail/000001.eml
+	grep -q 'Your boarding request for Rex from Tue, Dec 1, 2026' kennel-mail/000001.eml
 	run -0 --separate-stderr kennel request decline 2 --reason "no kennel free that week" --notify
 	grep -q '^Reason: no kennel free that week' kennel-mail/000002.eml
 	run -0 kennel request auto --notify --json
@@ -260,10 +260,10 @@ CSV
 	f=$(grep -l '^To: ann@example.com' "$SINK_DIR"/*.eml)
 	run -0 sed -n '/^Hello/,$p' "$f"
 	assert_output "$(printf '%s\r\n' "Hello Ann," "" \
-		"Happy Tails will be closed from 2026-12-21 to 2026-12-25" \
+		"Happy Tails will be closed from Mon, Dec 21, 2026 to Fri, Dec 25, 2026" \
 		"(staff holiday). This overlaps your booking:" "" \
-		"- boarding for Rex, 2026-12-20 to 2026-12-22" \
-		"- boarding for Rex, Mia, 2026-12-24 to 2026-12-27" "" \
+		"- boarding for Rex, Sun, Dec 20, 2026 to Tue, Dec 22, 2026" \
+		"- boarding for Rex, Mia, Thu, Dec 24, 2026 to Sun, Dec 27, 2026" "" \
 		"Please reply to this email or call us at 555-0100 so we" \
 		"can help you plan around it." "" "Happy Tails")"
 	grep -q '^Subject: Happy Tails is closed during your booking' "$f"

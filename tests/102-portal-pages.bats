@@ -101,8 +101,8 @@ pages_db() {
 	run -0 get /
 	assert_output --partial 'Bella</a>: rabies expired on 2026-10-01'
 	refute_output --partial 'Rex</a>: rabies'
-	assert_output --partial 'Your boarding from 2026-12-20 to 2026-12-27 falls in a closed period (2026-12-24 to 2026-12-26: Christmas)'
-	assert_output --partial 'daycare 2026-12-02 to 2026-12-02'
+	assert_output --partial 'Your boarding from Sun, Dec 20, 2026 to Sun, Dec 27, 2026 falls in a closed period (Thu, Dec 24, 2026 to Sat, Dec 26, 2026: Christmas)'
+	assert_output --partial 'daycare Wed, Dec 2, 2026'
 	assert_output --partial '<a href="/requests/new?service=boarding">Request boarding</a>'
 	refute_output --partial 'service=training'
 	assert_output --partial '<a href="https://cam.happytails.example/live" rel="noopener noreferrer">Watch the webcam</a>'
@@ -146,7 +146,16 @@ pages_db() {
 	run -0 get /requests
 	assert_output --partial '<strong class="status">approved</strong>'
 	run -0 get "/calendar?month=2026-12"
-	assert_output --partial '<td>2026-12-21</td><td><span class="approved">boarding (approved): Rex</span>'
+	assert_output --partial '<td>Mon, Dec 21, 2026</td><td><span class="approved">boarding (approved): Rex</span>'
+	run -0 get /requests
+	assert_output --partial '<strong>boarding</strong> Sun, Dec 20, 2026 at 8:30 AM to Wed, Dec 23, 2026 · Rex'
+	# display.date is on the very next page, in every style
+	kennel -q prefs set display.date day-month
+	run -0 get "/calendar?month=2026-12"
+	assert_output --partial '<td>Mon 21 Dec 2026</td><td><span class="approved">'
+	kennel -q prefs set display.date iso
+	run -0 get /requests
+	assert_output --partial '<strong>boarding</strong> 2026-12-20 at 08:30 to 2026-12-23 · Rex'
 }
 
 @test "a module set to schedule books at once, or says which rule refused; off is 404" {
@@ -390,7 +399,7 @@ pages_db() {
 	start_portal
 	assert_equal "$(login ann 'a fine password 1')" 303
 	run -0 get /packages
-	assert_output --partial '<strong>5</strong> left · ends 2027-03-01</p>'
+	assert_output --partial '<strong>5</strong> left · ends Mon, Mar 1, 2027</p>'
 	assert_output --partial 'Carried over from our previous system.'
 	refute_output --partial 'of 1 left'
 	# the history starts with the carry-over, and no made-up end date
@@ -472,7 +481,7 @@ pages_db() {
 	run -0 kennel log --owner 1 --limit 2
 	assert_output --partial "owner:1"
 	run -0 get /pets/1
-	assert_output --partial '<td>rabies</td><td>2027-06-01</td><td class="current">current</td>'
+	assert_output --partial '<td>rabies</td><td>06/01/2027</td><td class="current">current</td>'
 	refute_output --partial 'name="rabies"'
 }
 

@@ -177,6 +177,68 @@ void kn_date_format(kn_day day, char out[11])
 	out[10] = '\0';
 }
 
+int kn_date_style_parse(const char *name)
+{
+	if (name && strcmp(name, "iso") == 0)
+		return KN_DATES_ISO;
+	if (name && strcmp(name, "day-month") == 0)
+		return KN_DATES_DAY_MONTH;
+	return KN_DATES_US;
+}
+
+const char *kn_time_display(const char *hhmm, int style, char out[KN_DATE_TEXT])
+{
+	long h, m;
+	if (hhmm == NULL || read_number(hhmm, 2, &h) != 2 || hhmm[2] != ':' ||
+	    read_number(hhmm + 3, 2, &m) != 2 || h > 23 || m > 59)
+		return hhmm;
+	if (style != KN_DATES_US) {
+		snprintf(out, KN_DATE_TEXT, "%02ld:%02ld", h, m);
+		return out;
+	}
+	snprintf(out, KN_DATE_TEXT, "%ld:%02ld %s", h % 12 == 0 ? 12 : h % 12, m, h < 12 ? "AM" : "PM");
+	return out;
+}
+
+const char *kn_date_display(const char *iso, int style, int table, char out[KN_DATE_TEXT])
+{
+	static const char *const wday[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char date[11];
+	kn_day day;
+	long y, m, d;
+
+	/* a time (2026-12-04T09:30:00) shows its day */
+	if (iso == NULL || strlen(iso) < 10)
+		return iso;
+	memcpy(date, iso, 10);
+	date[10] = '\0';
+	if (kn_date_parse(date, &day, NULL) != KN_OK)
+		return iso;
+	civil_from_days(day, &y, &m, &d);
+	/* 1970-01-01, day 0, was a Thursday */
+	const char *w = wday[((day % 7) + 7 + 4) % 7];
+	if (style == KN_DATES_ISO)
+		memcpy(out, date, 11);
+	else if (style == KN_DATES_DAY_MONTH && table)
+		snprintf(out, KN_DATE_TEXT, "%02ld/%02ld/%04ld", d % 100, m % 100, y % 10000);
+	else if (style == KN_DATES_DAY_MONTH)
+		snprintf(out, KN_DATE_TEXT, "%s %ld %s %04ld", w, d % 100, mon[m - 1], y % 10000);
+	else if (table)
+		snprintf(out, KN_DATE_TEXT, "%02ld/%02ld/%04ld", m % 100, d % 100, y % 10000);
+	else
+		snprintf(out, KN_DATE_TEXT, "%s, %s %ld, %04ld", w, mon[m - 1], d % 100, y % 10000);
+	/* "2026-12-04 at 08:30" (a drop-off in a mail) keeps its time */
+	if (strncmp(iso + 10, " at ", 4) == 0) {
+		char t[KN_DATE_TEXT];
+		size_t used = strlen(out);
+		snprintf(out + used, KN_DATE_TEXT - used, " at %s",
+		         kn_time_display(iso + 14, style, t));
+	}
+	return out;
+}
+
 kn_status kn_clock_set(const char *today, const char *now, struct kn_err *err)
 {
 	kn_day day;

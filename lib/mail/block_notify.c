@@ -33,7 +33,7 @@ static void batch_start(struct owner_batch *b, sqlite3_stmt *st)
 	b->o.email = b->owner_text[2] = copy(kn_col_text(st, 3));
 }
 
-static void batch_add(struct owner_batch *b, sqlite3_stmt *st)
+static void batch_add(struct owner_batch *b, sqlite3_stmt *st, int style)
 {
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 8;
@@ -41,8 +41,12 @@ static void batch_add(struct owner_batch *b, sqlite3_stmt *st)
 		b->items = kn_xrealloc(b->items, b->cap * sizeof *b->items);
 	}
 	char **v = &b->values[b->n * ITEM_FIELDS];
-	for (int f = 0; f < ITEM_FIELDS; f++)
-		v[f] = copy(kn_col_text(st, 4 + f));
+	for (int f = 0; f < ITEM_FIELDS; f++) {
+		char day[KN_DATE_TEXT];
+		const char *text = kn_col_text(st, 4 + f);
+		/* start and end: the days as the owner reads them */
+		v[f] = copy(f >= 2 ? kn_date_display(text, style, 0, day) : text);
+	}
 	b->items[b->n++] = (struct kn_tvars){ item_names, (const char *const *)v, ITEM_FIELDS };
 }
 
@@ -67,8 +71,11 @@ static kn_status batch_queue(struct kn_db *db, struct owner_batch *b, long long 
 	int fresh;
 
 	kn_owner_vars_fill(&ov, &b->o, &snd->company, NULL);
+	char days[2][KN_DATE_TEXT];
 	for (int i = 0; i < 4; i++)
-		kn_owner_vars_add(&ov, block_names[i], kn_col_text(blk, i));
+		kn_owner_vars_add(&ov, block_names[i],
+		                  i < 2 ? kn_date_display(kn_col_text(blk, i), snd->date_style, 0, days[i])
+		                        : kn_col_text(blk, i));
 	struct kn_tctx ctx = { .vars = ov.vars, .items = b->items, .nitems = b->n,
 	                       .item_names = item_names, .nitem_names = ITEM_FIELDS };
 	kn_status s = kn_template_render(tname, text, &ctx, &subject, &body, err);
@@ -132,7 +139,7 @@ kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *temp
 			s = batch_queue(db, &b, block_id, blk, &snd, text, queued, err);
 		if (b.n == 0)
 			batch_start(&b, st);
-		batch_add(&b, st);
+		batch_add(&b, st, snd.date_style);
 	}
 	if (s == KN_OK && rc != SQLITE_DONE)
 		s = kn_sql_fail(db, err, "listing the bookings a block conflicts with");

@@ -58,6 +58,7 @@ struct kn_sender {
 	struct kn_company company;
 	char *from;               /* mail.from, else the company email; "" if neither */
 	struct kn_buf from_header; /* the From: value, encoded */
+	int date_style;           /* display.date: how the mail shows dates */
 };
 kn_status kn_sender_load(struct kn_db *db, struct kn_sender *snd, struct kn_err *err);
 void kn_sender_free(struct kn_sender *snd);

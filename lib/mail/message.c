@@ -148,6 +148,7 @@ kn_status kn_sender_load(struct kn_db *db, struct kn_sender *snd, struct kn_err 
 		kn_sender_free(snd);
 		return s;
 	}
+	snd->date_style = kn_pref_date_style(db);
 	name = snd->company.name;
 	if (name && *name && !has_crlf(name)) {
 		if (ascii(name) && strlen(name) > HEADER_PLAIN_MAX)

@@ -197,8 +197,19 @@ static kn_status remind_kind(struct kn_db *db, const struct remind_kind *k,
 		b->owner_id = owner;
 		snprintf(it->key, sizeof it->key, "%s", kn_col_text(st, 1));
 		for (size_t f = 0; f < k->nfields; f++) {
-			const char *v = kn_col_text(st, (int)f + 2);
-			snprintf(it->text[f], sizeof it->text[f], "%s", v ? v : "");
+			const char *v = kn_col_text(st, (int)f + 2), *name = k->fields[f];
+			char day[KN_DATE_TEXT];
+			/* the dates as the owner reads them (display.date); "when"
+			 * is "expires DATE" or "expired DATE" */
+			if (strcmp(name, "when") == 0 && v && strlen(v) > 8 && v[7] == ' ')
+				snprintf(it->text[f], sizeof it->text[f], "%.7s %s", v,
+				         kn_date_display(v + 8, snd.date_style, 0, day));
+			else if (strcmp(name, "expires_on") == 0 || strcmp(name, "start") == 0 ||
+			         strcmp(name, "end_date") == 0)
+				snprintf(it->text[f], sizeof it->text[f], "%s",
+				         v ? kn_date_display(v, snd.date_style, 0, day) : "");
+			else
+				snprintf(it->text[f], sizeof it->text[f], "%s", v ? v : "");
 			it->values[f] = it->text[f];
 		}
 	}

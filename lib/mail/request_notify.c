@@ -48,8 +48,12 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 	o.email = kn_col_text(st, 3);
 	o.username = kn_col_text(st, 4);
 	kn_owner_vars_fill(&ov, &o, &snd.company, NULL);
+	char days[2][KN_DATE_TEXT];
 	for (int i = 0; i < 6; i++)
-		kn_owner_vars_add(&ov, request_fields[i], kn_col_text(st, 5 + i));
+		kn_owner_vars_add(&ov, request_fields[i],
+		                  i == 2 || i == 3
+		                      ? kn_date_display(kn_col_text(st, 5 + i), snd.date_style, 0, days[i - 2])
+		                      : kn_col_text(st, 5 + i));
 	struct kn_tctx ctx = { .vars = ov.vars };
 	if ((text = kn_template_load(tname, template_dir, NULL, err)) == NULL) {
 		s = err->status;

@@ -83,11 +83,12 @@ static kn_status calendar_page(struct kn_page_req *r, const char *fresh_feed,
 	}
 	sqlite3_finalize(st);
 	kn_h_list(r->page, "days");
+	int style = kn_pref_date_style(db);
 	for (kn_day d = start; d < stop; d++) {
 		char ymd[11];
 		kn_date_format(d, ymd);
 		struct kn_hctx *dc = kn_h_item(r->page, "days");
-		kn_h_set(dc, "date", ymd);
+		kn_h_date(dc, "date", ymd, style, 0);
 		kn_h_int(dc, "day", d - start + 1);
 		kn_h_list(dc, "bookings");
 		for (size_t i = 0; i < nb; i++) {

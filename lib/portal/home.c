@@ -61,18 +61,22 @@ static kn_status each_row(struct kn_db *db, sqlite3_stmt *st, const char *what,
 	return KN_OK;
 }
 
-/* Each row of st an item of the list, its columns named by cols, in order;
- * the statement is reset after. */
+/* Each row of st an item of the list, its columns named by cols, in order
+ * ("@start": a date, shown in the style of display.date); the statement is
+ * reset after. */
 static kn_status rows_into(struct kn_db *db, sqlite3_stmt *st, struct kn_hctx *c,
                            const char *list, const char *const *cols, struct kn_err *err)
 {
 	kn_status s;
-	int rc;
+	int rc, style = kn_pref_date_style(db);
 	kn_h_list(c, list);
 	while ((s = each_row(db, st, list, err, &rc)) == KN_OK && rc == SQLITE_ROW) {
 		struct kn_hctx *item = kn_h_item(c, list);
 		for (int i = 0; cols[i]; i++)
-			kn_h_set(item, cols[i], kn_col_text(st, i));
+			if (cols[i][0] == '@')
+				kn_h_date(item, cols[i] + 1, kn_col_text(st, i), style, 0);
+			else
+				kn_h_set(item, cols[i], kn_col_text(st, i));
 	}
 	sqlite3_reset(st);
 	return s;
@@ -122,7 +126,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		struct kn_hctx *n = kn_h_item(c, "notes");
 		kn_h_set(n, "text", kn_col_text(st, 0));
 		kn_h_safe(n, "html", kn_markdown_html(a, kn_col_text(st, 0)));
-		kn_h_set(n, "date", kn_col_text(st, 1));
+		kn_h_date(n, "date", kn_col_text(st, 1), kn_pref_date_style(db), 0);
 	}
 	sqlite3_reset(st);
 	if (s != KN_OK)
@@ -169,16 +173,17 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		return s;
 	sqlite3_bind_int64(st, 1, owner_id);
 	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-	static const char *const conflict_cols[] = { "request", "service", "start", "end",
-	                                             "closed_from", "closed_to", "reason", NULL };
+	static const char *const conflict_cols[] = { "request", "service", "@start", "@end",
+	                                             "@closed_from", "@closed_to", "reason", NULL };
 	if ((s = rows_into(db, st, c, "conflicts", conflict_cols, err)) != KN_OK)
 		return s;
 
-	if ((s = kn_cached(db, "SELECT id, service, start, end FROM requests WHERE owner_id = ?"
+	if ((s = kn_cached(db, "SELECT id, service, start, CASE service WHEN 'boarding' THEN end END"
+	                       " FROM requests WHERE owner_id = ?"
 	                       " AND status = 'pending' ORDER BY start, id", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, owner_id);
-	static const char *const pending_cols[] = { "id", "service", "start", "end", NULL };
+	static const char *const pending_cols[] = { "id", "service", "@start", "@end", NULL };
 	if ((s = rows_into(db, st, c, "pending", pending_cols, err)) != KN_OK)
 		return s;
 

@@ -64,6 +64,12 @@ void kn_h_set(struct kn_hctx *c, const char *name, const char *value)
 	e->value = kn_arena_strdup(c->arena, value ? value : "");
 }
 
+void kn_h_date(struct kn_hctx *c, const char *name, const char *iso, int style, int table)
+{
+	char text[KN_DATE_TEXT];
+	kn_h_set(c, name, kn_date_display(iso, style, table, text));
+}
+
 void kn_h_setf(struct kn_hctx *c, const char *name, const char *fmt, ...)
 {
 	char buf[1024];

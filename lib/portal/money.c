@@ -22,6 +22,7 @@ kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 	if (db == NULL)
 		return err->status;
 	kn_date_format(kn_today(), today);
+	int style = kn_pref_date_style(db);
 	/* days already booked: the days (nights, for boarding) times the pets
 	 * of the approved requests not over yet, of the package's service */
 	kn_status s = kn_prepare(db,
@@ -58,7 +59,7 @@ kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 		kn_h_set(p, "name", kn_col_text(st, 1));
 		kn_h_set(p, "type", kn_col_text(st, 2));
 		kn_h_int(p, "left", left);
-		kn_h_set(p, "end", end);
+		kn_h_date(p, "end", end, style, 0);
 		kn_h_int(p, "bought", sqlite3_column_int64(st, 5));
 		kn_h_int(p, "booked", booked);
 		kn_h_set(p, "expired", strcmp(end, today) < 0 ? "1" : "");
@@ -70,7 +71,7 @@ kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 		sqlite3_bind_int(hist, 2, carried);
 		while (sqlite3_step(hist) == SQLITE_ROW) {
 			struct kn_hctx *h = kn_h_item(p, "history");
-			kn_h_set(h, "date", kn_col_text(hist, 0));
+			kn_h_date(h, "date", kn_col_text(hist, 0), style, 1);
 			kn_h_set(h, "action", kn_col_text(hist, 1));
 			char change[120] = "";
 			if (sqlite3_column_type(hist, 3) != SQLITE_NULL)
@@ -96,6 +97,7 @@ kn_status kn_route_purchases(struct kn_page_req *r, struct kn_err *err)
 	sqlite3_stmt *st, *items;
 	if (db == NULL)
 		return err->status;
+	int style = kn_pref_date_style(db);
 	kn_status s = kn_prepare(db, "SELECT id, substr(created_at, 1, 10), status, payment_type,"
 	                             " total_cents, paid_cents FROM orders WHERE owner_id = ?"
 	                             " ORDER BY created_at DESC, id DESC", &st, err);
@@ -113,7 +115,7 @@ kn_status kn_route_purchases(struct kn_page_req *r, struct kn_err *err)
 		struct kn_hctx *o = kn_h_item(r->page, "orders");
 		char money[32];
 		kn_h_int(o, "id", sqlite3_column_int64(st, 0));
-		kn_h_set(o, "date", kn_col_text(st, 1));
+		kn_h_date(o, "date", kn_col_text(st, 1), style, 1);
 		kn_h_set(o, "status", kn_col_text(st, 2));
 		kn_h_set(o, "payment", kn_col_text(st, 3));
 		kn_money_format(sqlite3_column_int64(st, 4), money);

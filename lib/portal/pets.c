@@ -66,6 +66,7 @@ static kn_status load_pet(struct kn_page_req *r, struct kn_db *db, long long id,
 		return KN_OK;
 	kn_h_int(r->page, "pet_id", id);
 	kn_date_format(kn_today(), today);
+	int style = kn_pref_date_style(db);
 	kn_h_list(r->page, "vaccinations");
 	if ((s = kn_prepare(db, "SELECT type, max(expires_on) FROM vaccinations WHERE pet_id = ?"
 	                        " GROUP BY type ORDER BY type", &st, err)) != KN_OK)
@@ -75,7 +76,7 @@ static kn_status load_pet(struct kn_page_req *r, struct kn_db *db, long long id,
 		struct kn_hctx *v = kn_h_item(r->page, "vaccinations");
 		const char *until = kn_col_text(st, 1);
 		kn_h_set(v, "type", kn_col_text(st, 0));
-		kn_h_set(v, "expires", until);
+		kn_h_date(v, "expires", until, style, 1);
 		kn_h_set(v, "status", strcmp(until, today) < 0 ? "expired" : "current");
 	}
 	sqlite3_finalize(st);

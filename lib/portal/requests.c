@@ -27,16 +27,17 @@ static int owner_may_cancel(const char *status, const char *end, const char *tod
 	       (strcmp(status, "approved") == 0 && strcmp(end, today) >= 0);
 }
 
-static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *today)
+static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *today, int style)
 {
 	const char *status = kn_col_text(st, 4), *end = kn_col_text(st, 3);
 	kn_h_int(item, "id", sqlite3_column_int64(st, 0));
 	kn_h_set(item, "service", kn_col_text(st, 1));
-	kn_h_set(item, "start", kn_col_text(st, 2));
-	kn_h_set(item, "end", end);
+	kn_h_date(item, "start", kn_col_text(st, 2), style, 0);
+	kn_h_date(item, "end", end, style, 0);
 	kn_h_set(item, "status", status);
 	kn_h_set(item, "reason", kn_col_text(st, 5));
-	kn_h_set(item, "start_time", kn_col_text(st, 6));
+	char at[KN_DATE_TEXT];
+	kn_h_set(item, "start_time", kn_time_display(kn_col_text(st, 6), style, at));
 	kn_h_set(item, "note", kn_col_text(st, 7));
 	kn_h_set(item, "pets", kn_col_text(st, 8));
 	kn_h_set(item, "addons", kn_col_text(st, 9));
@@ -64,8 +65,9 @@ kn_status kn_route_requests(struct kn_page_req *r, struct kn_err *err)
 		return s;
 	sqlite3_bind_int64(st, 1, r->owner_id);
 	kn_h_list(r->page, "requests");
+	int style = kn_pref_date_style(db);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		put_request(kn_h_item(r->page, "requests"), st, today);
+		put_request(kn_h_item(r->page, "requests"), st, today, style);
 	sqlite3_finalize(st);
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
 	if ((s = kn_menu_fill(db, r->page, err)) != KN_OK)

@@ -31,6 +31,8 @@ static const struct kn_pref prefs[] = {
 	{ "remind.appointment_days", "int", "1", "days ahead an appointment reminder looks" },
 	{ "remind.package_days", "int", "14", "days ahead a package reminder looks" },
 	{ "creds.lowercase_usernames", "bool", "true", "generated usernames are the lowercased email" },
+	{ "display.date", "us|iso|day-month", "us",
+	  "how the portal and mail show dates: Fri, Dec 4, 2026; 2026-12-04; Fri 4 Dec 2026" },
 	{ "owner.require_email", "bool", "false",
 	  "owners without an email are refused (add, edit, import, registration)" },
 	{ "mail.url", "url", "", "where mail goes: smtp://, smtps:// or file:///dir" },
@@ -179,6 +181,17 @@ static char *default_value(struct kn_db *db, const struct kn_pref *p, struct kn_
 		return v;
 	}
 	return kn_xstrdup(p->def);
+}
+
+int kn_pref_date_style(struct kn_db *db)
+{
+	char *text = NULL;
+	struct kn_err err = { 0 };
+	/* a date shown in the default style beats a page or mail not shown */
+	int style = kn_pref_get(db, "display.date", &text, NULL, &err) == KN_OK
+	                ? kn_date_style_parse(text) : KN_DATES_US;
+	free(text);
+	return style;
 }
 
 kn_status kn_pref_bool(struct kn_db *db, const char *key, int *value, struct kn_err *err)

@@ -50,6 +50,35 @@ int main(void)
 	ok(date_is("13/01/2020", NULL), "month 13 refused");
 	ok(date_is("2024-1-5", NULL), "ISO needs two-digit month");
 	ok(date_is("yesterday", NULL), "words refused");
+	{
+		char out[KN_DATE_TEXT];
+		long days = 0;
+		ok(strcmp(kn_date_display("2026-12-04", KN_DATES_US, 0, out), "Fri, Dec 4, 2026") == 0,
+		   "display: us, in words");
+		ok(strcmp(kn_date_display("2026-12-04T09:30:00", KN_DATES_US, 1, out), "12/04/2026") == 0,
+		   "display: us, a time in a table");
+		ok(strcmp(kn_date_display("2026-12-04", KN_DATES_DAY_MONTH, 0, out), "Fri 4 Dec 2026") == 0,
+		   "display: day-month, in words");
+		ok(strcmp(kn_date_display("2026-12-04", KN_DATES_DAY_MONTH, 1, out), "04/12/2026") == 0,
+		   "display: day-month, in a table");
+		ok(strcmp(kn_date_display("2026-12-04T09:30:00", KN_DATES_ISO, 0, out), "2026-12-04") == 0,
+		   "display: iso");
+		ok(strcmp(kn_date_display("1969-12-31", KN_DATES_US, 0, out), "Wed, Dec 31, 1969") == 0,
+		   "display: the weekday before day 0");
+		ok(strcmp(kn_date_display("soon", KN_DATES_US, 0, out), "soon") == 0,
+		   "display: not a date is left as it is");
+		ok(strcmp(kn_date_display("2026-12-04 at 13:05", KN_DATES_US, 0, out),
+		          "Fri, Dec 4, 2026 at 1:05 PM") == 0, "display: us, a day and a time");
+		ok(strcmp(kn_date_display("2026-12-04 at 00:30", KN_DATES_ISO, 0, out),
+		          "2026-12-04 at 00:30") == 0, "display: iso, a day and a time");
+		ok(strcmp(kn_time_display("12:00", KN_DATES_US, out), "12:00 PM") == 0 &&
+		   strcmp(kn_time_display("00:15", KN_DATES_US, out), "12:15 AM") == 0,
+		   "display: noon and past midnight in 12-hour time");
+		ok(kn_date_relative("+3", &days) && days == 3, "relative: +3");
+		ok(kn_date_relative("yesterday", &days) && days == -1, "relative: yesterday");
+		ok(!kn_date_relative("+", &days) && !kn_date_relative("+3d", &days) &&
+		   !kn_date_relative("+100000", &days), "relative: +, +3d and +100000 refused");
+	}
 	ok(date_is("", NULL), "empty refused");
 	{
 		kn_day a, b;
