@@ -5,7 +5,7 @@
 
 static struct {
 	const char *name, *email, *phone, *timezone, *portal_url, *reset_url, *webcam_url,
-		*message_file, *file;
+		*address, *hours, *logo, *message_file, *file;
 } o;
 
 static const struct kn_opt set_opts[] = {
@@ -16,6 +16,9 @@ static const struct kn_opt set_opts[] = {
 	{ "portal-url", 0, KN_OPT_STR, &o.portal_url, "URL", NULL },
 	{ "reset-url", 0, KN_OPT_STR, &o.reset_url, "URL", NULL },
 	{ "webcam-url", 0, KN_OPT_STR, &o.webcam_url, "URL", NULL },
+	{ "address", 0, KN_OPT_STR, &o.address, "TEXT", NULL },
+	{ "hours", 0, KN_OPT_STR, &o.hours, "TEXT", NULL },
+	{ "logo", 0, KN_OPT_STR, &o.logo, "FILE", NULL },
 	{ "message-file", 0, KN_OPT_STR, &o.message_file, "FILE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
@@ -53,12 +56,21 @@ static int set(struct session *s, int argc, char **argv)
 		.name = (char *)o.name, .email = (char *)o.email, .phone = (char *)o.phone,
 		.timezone = (char *)o.timezone, .portal_url = (char *)o.portal_url,
 		.reset_url = (char *)o.reset_url, .webcam_url = (char *)o.webcam_url,
-		.message = message,
+		.address = (char *)o.address, .hours = (char *)o.hours, .message = message,
 	};
-	kn_status st = kn_company_set(s->db, &c, &err);
+	/* the fields and the logo are one change */
+	kn_status st = kn_tx_begin(s->db, &err);
+	if (st == KN_OK)
+		st = kn_company_set(s->db, &c, &err);
+	if (st == KN_OK && o.logo)
+		st = kn_company_logo_set(s->db, o.logo, &err);
+	if (st == KN_OK)
+		st = kn_tx_commit(s->db, &err);
 	free(message);
-	if (st != KN_OK)
+	if (st != KN_OK) {
+		kn_tx_rollback(s->db);
 		return fail(s, &err);
+	}
 	return show(s, 0, NULL);
 }
 
@@ -113,7 +125,8 @@ const struct verb company_verbs[] = {
 	{ "show", show, NULL, "", "Show the business.", NULL, 1 },
 	{ "set", set, set_opts,
 	  "[--name NAME] [--email ADDR] [--phone PHONE] [--timezone TZ] [--portal-url URL] "
-	  "[--reset-url URL] [--webcam-url URL] [--message-file FILE|-]",
+	  "[--reset-url URL] [--webcam-url URL] [--address TEXT] [--hours TEXT] [--logo FILE] "
+	  "[--message-file FILE|-]",
 	  "Set the business's details; --reset-url needs {token} in it.", NULL, 1 },
 	{ "instructions", NULL, NULL, NULL, "Owner instructions per module.", instr_verbs, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },

@@ -22,6 +22,7 @@ struct meaning {
 static const struct meaning meanings[] = {
 	{ NULL, "active", "only packages with days left and not past their end" },
 	{ NULL, "addon", "an add-on product for the stay; repeat for more" },
+	{ "company set", "address", "the business's address, in the portal's footer" },
 	{ NULL, "address", "street address" },
 	{ NULL, "advisory", "a warning staff see wherever the pet appears (bites, meds)" },
 	{ NULL, "all", "every session of the owner, not one" },
@@ -88,6 +89,8 @@ static const struct meaning meanings[] = {
 	{ NULL, "payment", "how it was paid" },
 	{ NULL, "pet", "the pets, by name or id" },
 	{ "vax list", "pet", "only those of this pet" },
+	{ "company set", "hours", "opening hours as owners read them, in the portal's footer" },
+	{ "company set", "logo", "a PNG or JPEG up to 512 KiB shown on every portal page ('' removes it)" },
 	{ NULL, "phone", "phone number" },
 	{ NULL, "portal-url", "the portal's address, for the links in mail" },
 	{ NULL, "price", "the price, like 25.00" },

@@ -210,7 +210,7 @@ kn_status kn_pref_reset(struct kn_db *db, const char *key, struct kn_err *err);
 
 #define KN_COMPANY_FIELDS(X) \
 	X(name) X(email) X(phone) X(timezone) X(portal_url) X(reset_url) \
-	X(webcam_url) X(message)
+	X(webcam_url) X(message) X(address) X(hours)
 struct kn_company {
 #define KN_FIELD_DECL(f) char *f;
 	KN_COMPANY_FIELDS(KN_FIELD_DECL)
@@ -222,6 +222,13 @@ void kn_company_free(struct kn_company *c);
  * Transaction: the caller's. */
 kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn_err *err);
 void kn_company_print(struct kn_printer *p, const struct kn_company *c);
+/* The logo the portal shows: a PNG or JPEG file up to 512 KiB, its type
+ * read from its first bytes, never from its name; path "" removes it.
+ * Transaction: the caller's. */
+kn_status kn_company_logo_set(struct kn_db *db, const char *path, struct kn_err *err);
+/* *data (malloc'd, NULL when there is none) and its media type. */
+kn_status kn_company_logo_get(struct kn_db *db, unsigned char **data, size_t *len,
+                              char type[16], struct kn_err *err);
 /* Transaction: the caller's. */
 kn_status kn_instructions_set(struct kn_db *db, const char *module, const char *text,
                               struct kn_err *err);

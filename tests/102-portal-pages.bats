@@ -99,7 +99,7 @@ pages_db() {
 	start_portal
 	assert_equal "$(login ann 'a fine password 1')" 303
 	run -0 get /
-	assert_output --partial 'Bella</a>: rabies expired on 2026-10-01'
+	assert_output --partial 'Bella</a>: rabies expired on Thu, Oct 1, 2026'
 	refute_output --partial 'Rex</a>: rabies'
 	assert_output --partial 'Your boarding from Sun, Dec 20, 2026 to Sun, Dec 27, 2026 falls in a closed period (Thu, Dec 24, 2026 to Sat, Dec 26, 2026: Christmas)'
 	assert_output --partial 'daycare Wed, Dec 2, 2026'
@@ -107,11 +107,19 @@ pages_db() {
 	refute_output --partial 'service=training'
 	assert_output --partial '<a href="https://cam.happytails.example/live" rel="noopener noreferrer">Watch the webcam</a>'
 	refute_output --partial 'staff only'
+	# what is coming first, a clear way to book, who is logged in
+	assert_output --partial '<a class="book" href="/requests">Book a visit</a>'
+	assert_output --regexp '<h2>Coming up</h2>.*'
+	assert_output --regexp '<li><a href="/requests#r[0-9]+">boarding for [A-Za-z, ]+: Sun, Dec 20, 2026 to Sun, Dec 27, 2026</a></li>'
+	assert_output --partial '<p class="who">Logged in as <strong>ann</strong></p>'
+	coming=$(echo "$output" | grep -n 'Coming up' | cut -d: -f1)
+	vax=$(echo "$output" | grep -n '<h2>Vaccinations' | cut -d: -f1)
+	[ "$coming" -lt "$vax" ]
 	newer=$(echo "$output" | grep -n 'newer note' | cut -d: -f1)
 	older=$(echo "$output" | grep -n 'older note' | cut -d: -f1)
 	[ "$newer" -lt "$older" ]
 	run -0 kennel portal preview ann --json
-	assert_equal "$(echo "$output" | jq -r '.vaccinations[0].pet + " " + .vaccinations[0].vaccine + " " + .vaccinations[0].since')" "Bella rabies 2026-10-01"
+	assert_equal "$(echo "$output" | jq -r '.vaccinations[0].pet + " " + .vaccinations[0].vaccine + " " + .vaccinations[0].since')" "Bella rabies Thu, Oct 1, 2026"
 	assert_equal "$(echo "$output" | jq -r '[.menu[].path] | join(" ")')" "/requests/new?service=boarding /requests/new?service=daycare /requests/new?service=grooming /requests/new?service=service"
 	assert_equal "$(echo "$output" | jq -r '.notes[0].text')" "newer note"
 	assert_equal "$(echo "$output" | jq -r '.conflicts[0].reason')" "Christmas"
@@ -545,4 +553,42 @@ for i in range(100000):
 	# and the server never took another process's locks away
 	[ -e "$KENNEL_DB-wal" ]
 	run -0 kennel db check
+}
+
+@test "home for an owner with no pet: adding one is the first step; footer and logo on every page" {
+	portal_db
+	kennel -q company set --phone 555-0100 --address "12 Elm St, Portland OR 97201" \
+		--hours "Mon-Fri 7am-7pm, Sat 8am-noon"
+	# the logo's type is read from its bytes; a file that only says .png is refused
+	printf 'GIF89a not a png' > fake.png
+	run -1 --separate-stderr kennel company set --logo fake.png
+	assert_equal "$stderr" "kennel: --logo 'fake.png': not a PNG or JPEG image"
+	head -c 600000 /dev/zero | { printf '\x89PNG\r\n\x1a\n'; cat; } > big.png
+	run -1 --separate-stderr kennel company set --logo big.png --hours "never"
+	assert_equal "$stderr" "kennel: --logo 'big.png': larger than 512 KiB"
+	assert_equal "$(sql 'SELECT hours FROM company')" "Mon-Fri 7am-7pm, Sat 8am-noon"
+	printf '\x89PNG\r\n\x1a\nfake image data' > logo.png
+	kennel -q company set --logo logo.png
+	start_portal
+	run -0 curl -s "$URL/login"
+	assert_output --partial '<img src="/logo" alt="" class="logo"> Happy Tails</a>'
+	assert_output --partial '<p>Happy Tails · 555-0100 · 12 Elm St, Portland OR 97201</p>'
+	assert_output --partial '<p>Hours: Mon-Fri 7am-7pm, Sat 8am-noon</p>'
+	run -0 curl -s -D - -o logo.out "$URL/logo"
+	assert_line --partial "Content-Type: image/png"
+	assert_line --partial "X-Content-Type-Options: nosniff"
+	cmp logo.out logo.png
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /
+	assert_output --partial '<h2>First, add your pet</h2>'
+	assert_output --partial '<a class="book" href="/pets/new">Add your pet</a>'
+	refute_output --partial 'Every required vaccination is up to date'
+	refute_output --partial 'Book a visit'
+	assert_output --partial '<p>Nothing booked yet.</p>'
+	# removed: no logo, and /logo is 404
+	kennel -q company set --logo ''
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$URL/logo"
+	assert_output 404
+	run -0 curl -s "$URL/login"
+	refute_output --partial '/logo'
 }

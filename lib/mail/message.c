@@ -280,6 +280,8 @@ void kn_owner_vars_fill(struct kn_owner_vars *v, const struct kn_owner *o,
 	KN_VAR("company.portal_url", c->portal_url);
 	KN_VAR("company.webcam_url", c->webcam_url);
 	KN_VAR("company.message", c->message);
+	KN_VAR("company.address", c->address);
+	KN_VAR("company.hours", c->hours);
 	KN_VAR("reset_url", reset_url);
 #undef KN_VAR
 	v->vars.names = v->names;

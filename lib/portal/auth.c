@@ -390,6 +390,27 @@ kn_status kn_route_healthz(struct kn_page_req *r, struct kn_err *err)
 	return KN_OK;
 }
 
+/* The business's logo: its bytes as stored, with the type checked when it
+ * was set; nosniff (every answer) keeps a browser to that type. */
+kn_status kn_route_logo(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	unsigned char *data;
+	size_t len;
+	char type[16];
+	if (db == NULL)
+		return err->status;
+	kn_status s = kn_company_logo_get(db, &data, &len, type, err);
+	if (s != KN_OK)
+		return s;
+	if (data == NULL)
+		return kn_not_found(r, err);
+	kn_buf_add(&r->body, (const char *)data, len);
+	free(data);
+	r->content_type = strcmp(type, "image/png") == 0 ? "image/png" : "image/jpeg";
+	return KN_OK;
+}
+
 kn_status kn_route_style(struct kn_page_req *r, struct kn_err *err)
 {
 	const char *css = kn_srv_template(r->srv, "style.css");

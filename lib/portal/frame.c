@@ -219,6 +219,22 @@ kn_status kn_render_part(struct kn_page_req *r, const char *tmpl, const char **h
 	return s;
 }
 
+/* "Logged in as": the login an owner typed, else her name; a page that
+ * cannot read it just leaves it out */
+static void signed_in_as(struct kn_page_req *r)
+{
+	struct kn_err e = { 0 };
+	struct kn_db *db = kn_req_db(r, &e);
+	sqlite3_stmt *st;
+	if (db == NULL || kn_cached(db, "SELECT coalesce(username, first_name || ' ' || last_name)"
+	                                " FROM owners WHERE id = ?", &st, &e) != KN_OK)
+		return;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		kn_h_set(r->page, "signed_in_as", kn_col_text(st, 0));
+	sqlite3_reset(st);
+}
+
 static void page_values(struct kn_page_req *r, const char *title)
 {
 	kn_h_set(r->page, "title", title);
@@ -227,8 +243,14 @@ static void page_values(struct kn_page_req *r, const char *title)
 	kn_h_default(r->page, "link_text", "");
 	kn_h_default(r->page, "notice", kn_notice(r));
 	kn_h_set(r->page, "signed_in", r->owner_id > 0 ? "1" : "");
-	if (r->owner_id > 0)
+	kn_h_set(r->page, "company_phone", r->set.company_phone);
+	kn_h_set(r->page, "company_address", r->set.company_address);
+	kn_h_set(r->page, "company_hours", r->set.company_hours);
+	kn_h_set(r->page, "has_logo", r->set.has_logo ? "1" : "");
+	if (r->owner_id > 0) {
 		kn_h_set(r->page, "csrf_logout", csrf_token(r, 1));
+		signed_in_as(r);
+	}
 }
 
 /* body inside the layout; page_values() has run */

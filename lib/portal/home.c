@@ -62,8 +62,8 @@ static kn_status each_row(struct kn_db *db, sqlite3_stmt *st, const char *what,
 }
 
 /* Each row of st an item of the list, its columns named by cols, in order
- * ("@start": a date, shown in the style of display.date); the statement is
- * reset after. */
+ * ("@start": a date, "~start_time" a time, shown in the style of
+ * display.date); the statement is reset after. */
 static kn_status rows_into(struct kn_db *db, sqlite3_stmt *st, struct kn_hctx *c,
                            const char *list, const char *const *cols, struct kn_err *err)
 {
@@ -73,10 +73,15 @@ static kn_status rows_into(struct kn_db *db, sqlite3_stmt *st, struct kn_hctx *c
 	while ((s = each_row(db, st, list, err, &rc)) == KN_OK && rc == SQLITE_ROW) {
 		struct kn_hctx *item = kn_h_item(c, list);
 		for (int i = 0; cols[i]; i++)
-			if (cols[i][0] == '@')
+			if (cols[i][0] == '@') {
 				kn_h_date(item, cols[i] + 1, kn_col_text(st, i), style, 0);
-			else
+			} else if (cols[i][0] == '~') {
+				char at[KN_DATE_TEXT];
+				kn_h_set(item, cols[i] + 1,
+				         kn_time_display(kn_col_text(st, i), style, at));
+			} else {
 				kn_h_set(item, cols[i], kn_col_text(st, i));
+			}
 	}
 	sqlite3_reset(st);
 	return s;
@@ -157,7 +162,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		kn_h_set(v, "vaccine", kn_col_text(st, 2));
 		const char *until = kn_col_text(st, 3);
 		kn_h_set(v, "status", until ? "expired" : "missing");
-		kn_h_set(v, "since", until ? until : "");
+		kn_h_date(v, "since", until ? until : "", kn_pref_date_style(db), 0);
 	}
 	sqlite3_reset(st);
 	kn_buf_free(&req);
@@ -176,6 +181,33 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 	static const char *const conflict_cols[] = { "request", "service", "@start", "@end",
 	                                             "@closed_from", "@closed_to", "reason", NULL };
 	if ((s = rows_into(db, st, c, "conflicts", conflict_cols, err)) != KN_OK)
+		return s;
+
+	/* what the owner has coming, first on the page: the approved visits
+	 * not over yet, soonest first */
+	if ((s = kn_cached(db, "SELECT r.id, r.service, r.start, CASE r.service WHEN 'boarding'"
+	                       " THEN r.end END, r.start_time, (SELECT group_concat(p.name, ', ')"
+	                       " FROM request_pets rp JOIN pets p ON p.id = rp.pet_id"
+	                       " WHERE rp.request_id = r.id) FROM requests r WHERE r.owner_id = ?"
+	                       " AND r.status = 'approved' AND r.end >= ? ORDER BY r.start, r.id"
+	                       " LIMIT 5", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	static const char *const upcoming_cols[] = { "id", "service", "@start", "@end", "~start_time",
+	                                             "pets", NULL };
+	if ((s = rows_into(db, st, c, "upcoming", upcoming_cols, err)) != KN_OK)
+		return s;
+
+	/* an owner with no pet yet: adding one is the first step */
+	if ((s = kn_cached(db, "SELECT EXISTS (SELECT 1 FROM pets WHERE owner_id = ?)", &st,
+	                   err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	if ((s = each_row(db, st, "reading pets", err, &rc)) == KN_OK && rc == SQLITE_ROW)
+		kn_h_set(c, "no_pets", sqlite3_column_int(st, 0) ? "" : "1");
+	sqlite3_reset(st);
+	if (s != KN_OK)
 		return s;
 
 	if ((s = kn_cached(db, "SELECT id, service, start, CASE service WHEN 'boarding' THEN end END"

@@ -34,6 +34,9 @@ struct kn_settings {
 	int single_session;
 	int self_register;            /* portal.self_register */
 	char company_name[256];
+	/* the footer and the header of every page */
+	char company_phone[64], company_address[256], company_hours[256];
+	int has_logo;
 };
 
 struct kn_page_req {
@@ -82,7 +85,7 @@ extern const struct kn_route kn_routes[];
 
 /* Every handler, declared once here and listed in routes.c. */
 #define KN_ROUTE_HANDLERS(X) \
-	X(healthz) X(style) X(home) \
+	X(healthz) X(style) X(logo) X(home) \
 	X(login_form) X(login) X(logout) X(forgot_form) X(forgot) X(reset_form) X(reset) \
 	X(register_form) X(register) X(register_sent) X(register_confirm_form) \
 	X(register_confirm) \

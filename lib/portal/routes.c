@@ -11,6 +11,7 @@ const struct kn_route kn_routes[] = {
 	/* method  path                  handler                         session csrf */
 	{ "GET",  "/healthz",            kn_route_healthz,               0, 0 },
 	{ "GET",  "/style.css",          kn_route_style,                 0, 0 },
+	{ "GET",  "/logo",               kn_route_logo,                  0, 0 },
 	{ "GET",  "/login",              kn_route_login_form,            0, 0 },
 	{ "POST", "/login",              kn_route_login,                 0, 1 },
 	{ "POST", "/logout",             kn_route_logout,                1, 1 },

@@ -291,7 +291,21 @@ kn_status kn_settings_read(struct kn_db *db, struct kn_settings *set, struct kn_
 		return st;
 	set->https = co.portal_url && strncasecmp(co.portal_url, "https://", 8) == 0;
 	snprintf(set->company_name, sizeof set->company_name, "%s", co.name ? co.name : "");
+	snprintf(set->company_phone, sizeof set->company_phone, "%s", co.phone ? co.phone : "");
+	snprintf(set->company_address, sizeof set->company_address, "%s",
+	         co.address ? co.address : "");
+	snprintf(set->company_hours, sizeof set->company_hours, "%s", co.hours ? co.hours : "");
 	kn_company_free(&co);
+	sqlite3_stmt *lst;
+	if ((st = kn_prepare(db, "SELECT logo IS NOT NULL FROM company WHERE id = 1", &lst, err)) !=
+	    KN_OK)
+		return st;
+	int row = 0;
+	st = kn_step_row(db, lst, &row, "reading the company", err);
+	set->has_logo = st == KN_OK && row && sqlite3_column_int(lst, 0);
+	sqlite3_finalize(lst);
+	if (st != KN_OK)
+		return st;
 	if ((st = kn_pref_get(db, "portal.session_idle_minutes", &v, &def, err)) != KN_OK)
 		return st;
 	set->idle_minutes = strtol(v, NULL, 10);

@@ -1,4 +1,5 @@
 /* The business: name, contact, portal links, owner message, instructions. */
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ kn_status kn_company_get(struct kn_db *db, struct kn_company *c, struct kn_err *
 	memset(c, 0, sizeof *c);
 	/* cached: every queued message reads it */
 	s = kn_cached(db, "SELECT name, email, phone, timezone, portal_url, reset_url,"
-	                  " webcam_url, message FROM company WHERE id = 1", &st, err);
+	                  " webcam_url, message, address, hours FROM company WHERE id = 1", &st, err);
 	if (s != KN_OK)
 		return s;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -63,6 +64,8 @@ kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn
 	/* one line each: a CR or LF in the name would end every mail's header */
 	if ((c->name && kn_line_check("--name", c->name, 0, err) != KN_OK) ||
 	    (c->phone && kn_line_check("--phone", c->phone, 0, err) != KN_OK) ||
+	    (c->address && kn_line_check("--address", c->address, 0, err) != KN_OK) ||
+	    (c->hours && kn_line_check("--hours", c->hours, 0, err) != KN_OK) ||
 	    (c->message && kn_line_check("--message", c->message, 1, err) != KN_OK))
 		return err->status;
 	if (c->name && *c->name == '\0')
@@ -102,6 +105,83 @@ kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn
 #undef KN_FIELD_SET
 	if (s == KN_OK && c->timezone)
 		kn_clock_zone(c->timezone);
+	return s;
+}
+
+#define LOGO_MAX (512 * 1024)
+
+/* The type from the first bytes: the name of a file says nothing. */
+static const char *image_type(const unsigned char *d, size_t n)
+{
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	if (n >= 8 && memcmp(d, png, 8) == 0)
+		return "image/png";
+	if (n >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
+		return "image/jpeg";
+	return NULL;
+}
+
+kn_status kn_company_logo_set(struct kn_db *db, const char *path, struct kn_err *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	const char *type = NULL;
+	kn_status s = KN_OK;
+
+	if (*path) {
+		FILE *in = fopen(path, "rb");
+		if (in == NULL)
+			return kn_err_set(err, KN_FAIL, "--logo: cannot open '%s': %s", path,
+			                  strerror(errno));
+		/* one byte past the limit tells a file too big without reading it all */
+		data = kn_xmalloc(LOGO_MAX + 1);
+		len = fread(data, 1, LOGO_MAX + 1, in);
+		int bad = ferror(in);
+		fclose(in);
+		if (bad)
+			s = kn_err_set(err, KN_FAIL, "--logo: reading '%s' failed", path);
+		else if (len > LOGO_MAX)
+			s = kn_err_set(err, KN_FAIL, "--logo '%s': larger than 512 KiB", path);
+		else if ((type = image_type(data, len)) == NULL)
+			s = kn_err_set(err, KN_FAIL, "--logo '%s': not a PNG or JPEG image", path);
+	}
+	sqlite3_stmt *st;
+	if (s == KN_OK &&
+	    (s = kn_prepare(db, "UPDATE company SET logo = ?, logo_type = ? WHERE id = 1", &st,
+	                    err)) == KN_OK) {
+		if (type)
+			sqlite3_bind_blob(st, 1, data, (int)len, SQLITE_STATIC);
+		kn_bind_text(st, 2, type);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			s = kn_sql_fail(db, err, "updating company");
+		sqlite3_finalize(st);
+	}
+	free(data);
+	if (s == KN_OK)
+		s = kn_audit(db, "company", 1, err, type ? "logo set (%s, %zu bytes)" : "logo removed",
+		             type, len);
+	return s;
+}
+
+kn_status kn_company_logo_get(struct kn_db *db, unsigned char **data, size_t *len,
+                              char type[16], struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	*data = NULL;
+	*len = 0;
+	type[0] = '\0';
+	kn_status s = kn_prepare(db, "SELECT logo, logo_type FROM company WHERE id = 1"
+	                             " AND logo IS NOT NULL", &st, err);
+	if (s != KN_OK)
+		return s;
+	int row = 0;
+	if ((s = kn_step_row(db, st, &row, "reading the logo", err)) == KN_OK && row) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*data = kn_xmalloc(*len ? *len : 1);
+		memcpy(*data, sqlite3_column_blob(st, 0), *len);
+		snprintf(type, 16, "%s", kn_col_text(st, 1) ? kn_col_text(st, 1) : "");
+	}
+	sqlite3_finalize(st);
 	return s;
 }
 

@@ -223,6 +223,12 @@ const char *const kn_migrations[] = {
 	 * of the database (a backup) no longer holds what makes the link */
 	("ALTER TABLE portal_calendar_keys DROP COLUMN nonce;"
 	 "ALTER TABLE portal_calendar_keys ADD COLUMN created_at TEXT;"),
+	/* 13: what the portal's footer and header show: the address, the
+	 * opening hours, the logo (PNG or JPEG, checked from its bytes) */
+	("ALTER TABLE company ADD COLUMN address TEXT;"
+	 "ALTER TABLE company ADD COLUMN hours TEXT;"
+	 "ALTER TABLE company ADD COLUMN logo BLOB;"
+	 "ALTER TABLE company ADD COLUMN logo_type TEXT;"),
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
