@@ -12,6 +12,8 @@ DEB_PACKAGES = build-essential pkg-config libsqlite3-dev libjansson-dev \
 	mandoc python3-aiosmtpd openssl valgrind clang libclang-rt-14-dev \
 	libmicrohttpd-dev libcmark-dev curl chromium chromium-driver python3-selenium
 
+AXE_VERSION = 4.11.0
+
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings -Wno-sign-conversion
 CFLAGS ?= -O2 -g
@@ -84,6 +86,12 @@ deps:
 	  else \
 	    echo "kennel needs these Debian packages; run as root: apt-get install $$missing" >&2; exit 1; \
 	  fi; \
+	fi
+	@# axe-core, for the browser tests' accessibility check (npm, pinned)
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+	  echo "installing axe-core $(AXE_VERSION) from npm"; \
+	  npm install --silent --no-audit --no-fund --no-save --prefix tests/browser \
+	    axe-core@$(AXE_VERSION) >/dev/null; \
 	fi
 
 DEMO_DIR ?= demo

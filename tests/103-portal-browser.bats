@@ -42,3 +42,18 @@ journey() {
 	start_portal
 	journey blocked
 }
+
+@test "browser: axe-core finds no accessibility violation on any page, logged out or in, phone or desktop" {
+	portal_db
+	kennel -q company set --phone 555-0100 --address "12 Elm St" --hours "Mon-Fri 7am-7pm"
+	kennel -q pet add 1 --name Rex
+	kennel -q prefs set portal.require_current_vaccinations false
+	kennel -q request add 1 --service boarding --pet Rex --start 2026-12-20 --end 2026-12-23
+	kennel -q request add 1 --service daycare --pet Rex --start 2026-12-02 --force
+	kennel -q request approve 2
+	kennel -q owner note add 1 --show-to-owner "Bring **two** leashes."
+	kennel -q product add --name "10 Day Pack" --type daycare-package --price 250 --days 10 --days-active 180
+	kennel -q order purchase 1 "10 Day Pack" --checkout --payment card
+	start_portal
+	journey accessible
+}

@@ -31,14 +31,18 @@ class Failed(Exception):
     pass
 
 
-def browser():
+def browser(javascript=False):
     opts = webdriver.ChromeOptions()
     # root needs --no-sandbox; a phone-sized window, and no JavaScript:
-    # the portal must work without it
+    # the portal must work without it (the accessibility check alone runs
+    # axe-core, which is JavaScript)
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                "--window-size=390,844", "--disable-gpu"):
+                "--window-size=390,844", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"):
         opts.add_argument(arg)
-    opts.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    if not javascript:
+        opts.add_experimental_option("prefs",
+                                     {"profile.managed_default_content_settings.javascript": 2})
     opts.binary_location = "/usr/bin/chromium"
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
@@ -215,17 +219,61 @@ def journey_blocked(d):
     expect("Forgot password" in text(d), "with the way out")
 
 
+AXE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                   "node_modules", "axe-core", "axe.min.js")
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => ({
+    id: v.id, impact: v.impact,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))
+  .catch(e => done([{id: 'axe failed', impact: String(e), nodes: []}]));
+"""
+
+
+def violations(d, path):
+    """axe-core's violations of every impact on the page at path."""
+    d.get(URL + path)
+    d.set_script_timeout(60)
+    with open(AXE, encoding="utf-8") as f:
+        source = f.read()
+    return d.execute_async_script(source + AXE_RUN)
+
+
+def journey_accessible(d):
+    """Every page, logged out and in, at phone and desktop size: no axe-core
+    violation of any impact."""
+    expect(os.path.exists(AXE), f"no axe-core at {AXE}: run make deps")
+    out = ["/login", "/forgot", "/register", "/register/sent", "/reset?token=nonsense",
+           "/no-such-page"]
+    inside = ["/", "/account", "/pets", "/pets/1", "/pets/new", "/requests",
+              "/requests/new?service=boarding", "/requests/new?service=daycare", "/calendar",
+              "/calendar?month=2026-12", "/packages", "/purchases", "/contact"]
+    found = []
+    for width, height in ((390, 844), (1280, 900)):
+        d.set_window_size(width, height)
+        for path in out:
+            found += [(width, path, v) for v in violations(d, path)]
+    log_in(d, "ann", "a fine password 1")
+    for width, height in ((390, 844), (1280, 900)):
+        d.set_window_size(width, height)
+        for path in inside:
+            found += [(width, path, v) for v in violations(d, path)]
+    expect(not found, "; ".join(f"{p} at {w}px: {v['id']} ({v['impact']}) on {v['nodes']}"
+                                for w, p, v in found))
+
+
 JOURNEYS = {
     "bulk-to-booking": journey_bulk_to_booking,
     "wrong-case": journey_wrong_case,
     "register": journey_register,
     "blocked": journey_blocked,
+    "accessible": journey_accessible,
 }
 
 
 def main():
     name = sys.argv[1]
-    d = browser()
+    d = browser(javascript=(name == "accessible"))
     try:
         JOURNEYS[name](d)
     except Failed as e:
