@@ -148,19 +148,32 @@ pages_db() {
 	assert_output --partial "boarding requested by owner 1"
 	run -0 get "/requests?notice=requested"
 	assert_output --partial 'Your request was sent.'
-	assert_output --partial '<strong class="status">pending</strong>'
+	assert_output --partial '<strong class="status">Waiting for approval</strong>'
 	assert_output --partial 'He likes &lt;toys&gt;'
 	kennel -q request approve 1
 	run -0 get /requests
-	assert_output --partial '<strong class="status">approved</strong>'
+	assert_output --partial '<strong class="status">Approved</strong>'
+	kennel -q block add --from 2026-12-25 --to 2026-12-25 --reason Christmas
 	run -0 get "/calendar?month=2026-12"
-	assert_output --partial '<td>Mon, Dec 21, 2026</td><td><span class="approved">boarding (approved): Rex</span>'
+	# a month grid, Sunday first: December 2026 starts on a Tuesday
+	assert_output --partial '<thead><tr><th scope="col">Sun</th><th scope="col">Mon</th>'
+	assert_output --partial '<tr><td></td><td></td><td><span class="day" title="Tue, Dec 1, 2026">1</span></td>'
+	assert_output --partial '<td><span class="day" title="Mon, Dec 21, 2026">21</span><span class="booking approved">Rex: boarding · <em>Approved</em></span></td>'
+	assert_output --partial '<td><span class="day" title="Fri, Dec 25, 2026">25</span><span class="closed">Closed (Christmas)</span></td>'
+	# the phone's list: only the days that have something
+	assert_output --partial '<li><strong>Sun, Dec 20, 2026</strong><br>Rex: boarding · <em>Approved</em></li>'
+	assert_equal "$(echo "$output" | grep -c '^<li><strong>')" 5
+	kennel -q request add 1 --service daycare --pet Rex --start 2027-01-04
+	run -0 get "/calendar?month=2027-01"
+	assert_output --partial '<span class="booking pending">Rex: daycare · <em>Waiting for approval</em></span>'
+	run -0 get "/calendar?month=2027-03"
+	assert_output --partial 'Nothing booked this month.'
 	run -0 get /requests
 	assert_output --partial '<strong>boarding</strong> Sun, Dec 20, 2026 at 8:30 AM to Wed, Dec 23, 2026 · Rex'
 	# display.date is on the very next page, in every style
 	kennel -q prefs set display.date day-month
 	run -0 get "/calendar?month=2026-12"
-	assert_output --partial '<td>Mon 21 Dec 2026</td><td><span class="approved">'
+	assert_output --partial '<li><strong>Mon 21 Dec 2026</strong><br>Rex: boarding'
 	kennel -q prefs set display.date iso
 	run -0 get /requests
 	assert_output --partial '<strong>boarding</strong> 2026-12-20 at 08:30 to 2026-12-23 · Rex'
@@ -302,14 +315,27 @@ pages_db() {
 	kennel -q request approve 2 --force
 	start_portal
 	assert_equal "$(login ann 'a fine password 1')" 303
-	csrf=$(csrf_of /requests)
+	# cancel is a second step: the list links to a page that says what goes
+	run -0 get /requests
+	assert_output --partial '<a class="secondary" href="/requests/1/cancel">Cancel this request…</a>'
+	refute_output --partial 'action="/requests/1/cancel"'
+	run -0 get /requests/1/cancel
+	assert_output --partial 'You are about to cancel your <strong>daycare</strong> Wed, Dec 2, 2026 · Rex (Waiting for approval).'
+	assert_output --partial '<button type="submit">Yes, cancel it</button>'
+	assert_output --partial '<a href="/requests#r1">No, keep it</a>'
+	assert_equal "$(sql 'SELECT status FROM requests WHERE id = 1')" "pending"
+	run -0 get /requests/2/cancel
+	refute_output --partial 'Yes, cancel it'
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/requests/99/cancel"
+	assert_output 404
+	csrf=$(csrf_of /requests/1/cancel)
 	run post /requests/1/cancel jar "csrf=$csrf"
 	assert_output 303
 	assert_equal "$(sql 'SELECT status, reason FROM requests WHERE id = 1')" "cancelled|cancelled by the owner on the portal"
 	run post /requests/2/cancel jar "csrf=$csrf"
 	assert_output 422
 	assert_equal "$(sql 'SELECT status FROM requests WHERE id = 2')" "approved"
-	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/requests/1/cancel"
+	run -0 curl -s -o /dev/null -w '%{http_code}' -X PUT -b "$(JAR)" "$URL/requests/1/cancel"
 	assert_output 405
 }
 

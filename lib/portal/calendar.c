@@ -54,50 +54,86 @@ static kn_status calendar_page(struct kn_page_req *r, const char *fresh_feed,
 	kn_h_setf(r->page, "prev", "%04d-%02d", m == 1 ? y - 1 : y, m == 1 ? 12 : m - 1);
 	kn_h_setf(r->page, "next", "%.7s", next);
 
-	/* each day of the month, with what is booked on it */
-	kn_status s = kn_prepare(db, "SELECT r.id, r.service, r.status, r.start, r.end,"
+	/* what is on each day of the month: the owner's bookings and the
+	 * closed periods */
+	kn_status s = kn_prepare(db, "SELECT r.service, r.status, r.start, r.end,"
 	                             " (SELECT group_concat(p.name, ', ') FROM request_pets rp"
 	                             "  JOIN pets p ON p.id = rp.pet_id WHERE rp.request_id = r.id)"
-	                             " FROM requests r WHERE r.owner_id = ? AND r.status IN"
-	                             " ('approved', 'pending') AND r.start <= ? AND r.end >= ?"
-	                             " ORDER BY r.start, r.id", &st, err);
+	                             " FROM requests r WHERE r.owner_id = ?1 AND r.status IN"
+	                             " ('approved', 'pending') AND r.start <= ?2 AND r.end >= ?3"
+	                             " UNION ALL SELECT coalesce(service, ''), 'closed', start, end,"
+	                             " reason FROM blocks WHERE start <= ?2 AND end >= ?3"
+	                             " ORDER BY 3, 1", &st, err);
 	if (s != KN_OK)
 		return s;
-	struct booking {
-		char service[16], status[16], pets[200];
+	struct span {
+		char service[16], status[16], what[200];
 		kn_day from, to;
 	} *b = NULL;
 	size_t nb = 0;
 	sqlite3_bind_int64(st, 1, r->owner_id);
 	sqlite3_bind_text(st, 2, last, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, first, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		b = kn_xrealloc(b, (nb + 1) * sizeof *b);
-		snprintf(b[nb].service, sizeof b[nb].service, "%s", kn_col_text(st, 1));
-		snprintf(b[nb].status, sizeof b[nb].status, "%s", kn_col_text(st, 2));
-		snprintf(b[nb].pets, sizeof b[nb].pets, "%s", kn_col_text(st, 5) ? kn_col_text(st, 5) : "");
+		snprintf(b[nb].service, sizeof b[nb].service, "%s", kn_col_text(st, 0));
+		snprintf(b[nb].status, sizeof b[nb].status, "%s", kn_col_text(st, 1));
+		snprintf(b[nb].what, sizeof b[nb].what, "%s", kn_col_text(st, 4) ? kn_col_text(st, 4) : "");
 		struct kn_err e = { 0 };
-		kn_date_parse(kn_col_text(st, 3), &b[nb].from, &e);
-		kn_date_parse(kn_col_text(st, 4), &b[nb].to, &e);
+		kn_date_parse(kn_col_text(st, 2), &b[nb].from, &e);
+		kn_date_parse(kn_col_text(st, 3), &b[nb].to, &e);
 		nb++;
 	}
 	sqlite3_finalize(st);
-	kn_h_list(r->page, "days");
+	if (rc != SQLITE_DONE) {
+		free(b);
+		return kn_sql_fail(db, err, "reading the calendar");
+	}
+	/* a grid of weeks, Sunday first (1970-01-01, day 0, was a Thursday),
+	 * and the same days as a list for a phone */
 	int style = kn_pref_date_style(db);
-	for (kn_day d = start; d < stop; d++) {
+	kn_h_list(r->page, "weeks");
+	kn_h_list(r->page, "days");
+	kn_day grid = start - ((start % 7 + 7 + 4) % 7);
+	struct kn_hctx *week = NULL;
+	for (kn_day d = grid; d < stop || (d - grid) % 7 != 0; d++) {
+		if ((d - grid) % 7 == 0) {
+			week = kn_h_item(r->page, "weeks");
+			kn_h_list(week, "cells");
+		}
+		struct kn_hctx *cell = kn_h_item(week, "cells");
+		if (d < start || d >= stop) {
+			kn_h_set(cell, "day", "");
+			continue;
+		}
 		char ymd[11];
 		kn_date_format(d, ymd);
-		struct kn_hctx *dc = kn_h_item(r->page, "days");
-		kn_h_date(dc, "date", ymd, style, 0);
-		kn_h_int(dc, "day", d - start + 1);
-		kn_h_list(dc, "bookings");
+		kn_h_int(cell, "day", d - start + 1);
+		kn_h_date(cell, "date", ymd, style, 0);
+		kn_h_list(cell, "items");
+		struct kn_hctx *listed = NULL;
 		for (size_t i = 0; i < nb; i++) {
 			if (d < b[i].from || d > b[i].to)
 				continue;
-			struct kn_hctx *bc = kn_h_item(dc, "bookings");
-			kn_h_set(bc, "service", b[i].service);
-			kn_h_set(bc, "status", b[i].status);
-			kn_h_set(bc, "pets", b[i].pets);
+			if (listed == NULL) {
+				listed = kn_h_item(r->page, "days");
+				kn_h_date(listed, "date", ymd, style, 0);
+				kn_h_list(listed, "items");
+			}
+			int closed = strcmp(b[i].status, "closed") == 0;
+			/* the status in words, with a mark besides the colour */
+			const char *words = closed ? "Closed"
+			                  : strcmp(b[i].status, "approved") == 0 ? "Approved"
+			                                                          : "Waiting for approval";
+			struct kn_hctx *both[2] = { kn_h_item(cell, "items"), kn_h_item(listed, "items") };
+			for (int k = 0; k < 2; k++) {
+				kn_h_set(both[k], "status", b[i].status);
+				kn_h_set(both[k], "words", words);
+				kn_h_set(both[k], "service", b[i].service);
+				kn_h_set(both[k], "what", b[i].what);
+				kn_h_set(both[k], "closed", closed ? "1" : "");
+			}
 		}
 	}
 	free(b);

@@ -27,14 +27,33 @@ static int owner_may_cancel(const char *status, const char *end, const char *tod
 	       (strcmp(status, "approved") == 0 && strcmp(end, today) >= 0);
 }
 
+/* A status as the owner reads it; the class beside it is for the style,
+ * and the words say it without the colour. */
+static const char *status_words(const char *status)
+{
+	static const struct { const char *status, *words; } words[] = {
+		{ "pending", "Waiting for approval" }, { "approved", "Approved" },
+		{ "declined", "Declined" }, { "cancelled", "Cancelled" },
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(status, words[i].status) == 0)
+			return words[i].words;
+	return status;
+}
+
 static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *today, int style)
 {
 	const char *status = kn_col_text(st, 4), *end = kn_col_text(st, 3);
 	kn_h_int(item, "id", sqlite3_column_int64(st, 0));
 	kn_h_set(item, "service", kn_col_text(st, 1));
 	kn_h_date(item, "start", kn_col_text(st, 2), style, 0);
-	kn_h_date(item, "end", end, style, 0);
+	/* a day service is one day: its end is its start */
+	if (strcmp(kn_col_text(st, 1), "boarding") == 0)
+		kn_h_date(item, "end", end, style, 0);
+	else
+		kn_h_set(item, "end", "");
 	kn_h_set(item, "status", status);
+	kn_h_set(item, "status_words", status_words(status));
 	kn_h_set(item, "reason", kn_col_text(st, 5));
 	char at[KN_DATE_TEXT];
 	kn_h_set(item, "start_time", kn_time_display(kn_col_text(st, 6), style, at));
@@ -369,6 +388,32 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	}
 	kn_redirect(r, kn_arena_printf(&r->arena, "/requests?notice=%s#r%lld", notice, id));
 	return KN_OK;
+}
+
+/* Cancelling loses the spot: a page that says what will be cancelled,
+ * with the one button that does it and a way back. */
+kn_status kn_route_request_cancel_form(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	sqlite3_stmt *st;
+	char today[11];
+	if (db == NULL)
+		return err->status;
+	kn_date_format(kn_today(), today);
+	kn_status s = kn_prepare(db, "SELECT " REQUEST_COLUMNS " FROM requests r WHERE r.id = ?"
+	                             " AND r.owner_id = ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_int64(st, 2, r->owner_id);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		put_request(r->page, st, today, kn_pref_date_style(db));
+	sqlite3_finalize(st);
+	if (!found)
+		return kn_not_found(r, err);
+	kn_h_set(r->page, "csrf", kn_csrf_token(r));
+	return kn_page(r, 200, "cancel.html", "Cancel this request?", err);
 }
 
 kn_status kn_route_request_cancel(struct kn_page_req *r, struct kn_err *err)

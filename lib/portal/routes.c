@@ -36,6 +36,7 @@ const struct kn_route kn_routes[] = {
 	{ "GET",  "/requests",           kn_route_requests,              1, 0 },
 	{ "POST", "/requests",           kn_route_request_create,        1, 1 },
 	{ "GET",  "/requests/new",       kn_route_request_new,           1, 0 },
+	{ "GET",  "/requests/#/cancel",  kn_route_request_cancel_form,   1, 0 },
 	{ "POST", "/requests/#/cancel",  kn_route_request_cancel,        1, 1 },
 	{ "GET",  "/calendar",           kn_route_calendar,              1, 0 },
 	{ "POST", "/calendar/key",       kn_route_calendar_key,          1, 1 },

@@ -165,14 +165,14 @@ def journey_bulk_to_booking(d):
     fill(d, "note", "She is shy at first")
     submit(d, "Send request")
     wait_for(d, lambda drv: "Your request was sent." in text(drv), "the request is sent")
-    expect("pending" in text(d), "the new request shows as pending")
+    expect("Waiting for approval" in text(d), "the new request shows as waiting for approval")
     rid = kennel("request", "list", "--status", "pending", "--csv").strip().splitlines()[1].split(",")[0]
     kennel("-q", "request", "approve", rid)
     d.get(URL + "/requests")
-    expect("approved" in d.find_element(By.ID, "r" + rid).text, "the owner sees it approved")
+    expect("Approved" in d.find_element(By.ID, "r" + rid).text, "the owner sees it approved")
     expect("Nail trim" in d.find_element(By.ID, "r" + rid).text, "with its add-on")
     d.get(URL + "/calendar?month=2026-12")
-    expect("boarding (approved): Biscuit" in text(d), "and on the calendar")
+    expect("Biscuit: boarding · Approved" in text(d), "and on the calendar, in words")
     log_out(d)
     d.get(URL + "/")
     wait_for(d, lambda drv: "/login" in drv.current_url, "a page after logout goes to the login")
@@ -247,7 +247,8 @@ def journey_accessible(d):
            "/no-such-page"]
     inside = ["/", "/account", "/pets", "/pets/1", "/pets/new", "/requests",
               "/requests/new?service=boarding", "/requests/new?service=daycare", "/calendar",
-              "/calendar?month=2026-12", "/packages", "/purchases", "/contact"]
+              "/calendar?month=2026-12", "/packages", "/purchases", "/contact",
+              "/requests/1/cancel"]
     found = []
     for width, height in ((390, 844), (1280, 900)):
         d.set_window_size(width, height)
