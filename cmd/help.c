@@ -48,7 +48,7 @@ static const struct meaning meanings[] = {
 	{ NULL, "email-opt-in", "send this owner blasts again" },
 	{ NULL, "email-opt-out", "send this owner no blasts" },
 	{ "package modify", "end", "the new end date" },
-	{ NULL, "end", "the pick-up day of a stay (boarding)" },
+	{ NULL, "end", "the pick-up day (and time) of a stay (boarding)" },
 	{ NULL, "expired", "only vaccinations already expired" },
 	{ NULL, "expires", "the day the vaccination expires" },
 	{ NULL, "expiring", "only what expires within DAYS days" },

@@ -17,7 +17,7 @@ static const struct kn_opt add_opts[] = {
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
 	{ "pet", 0, KN_OPT_STR, &o.pet, "PET[,PET...]", NULL },
 	{ "start", 0, KN_OPT_WHEN, &o.start, "DATE[THH:MM]", NULL },
-	{ "end", 0, KN_OPT_DATE, &o.end, "DATE", NULL },
+	{ "end", 0, KN_OPT_WHEN, &o.end, "DATE[THH:MM]", NULL },
 	{ "addon", 0, KN_OPT_LIST, &o.addons, "PRODUCT", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ "force", 0, KN_OPT_BOOL, &o.force, NULL, NULL },
@@ -274,7 +274,7 @@ static int import(struct session *s, int argc, char **argv)
 
 const struct verb request_verbs[] = {
 	{ "add", add, add_opts,
-	  "OWNER --service SERVICE --pet PET[,PET...] --start DATE[THH:MM] [--end DATE] "
+	  "OWNER --service SERVICE --pet PET[,PET...] --start DATE[THH:MM] [--end DATE[THH:MM]] "
 	  "[--addon PRODUCT ...] [--note TEXT] [--force]",
 	  "Record an owner's request; it waits as pending.", NULL, 1 },
 	{ "list", list, list_opts,

@@ -26,7 +26,7 @@ kennels() {
 	kennels
 	kennel owner add --first Bo --last Kim >/dev/null
 	kennel pet add 2 --name Ziggy >/dev/null
-	kennel request add 1 --service boarding --pet Rex,Mia --start 2026-12-01T08:30 --end 2026-12-05 >/dev/null
+	kennel request add 1 --service boarding --pet Rex,Mia --start 2026-12-01T08:30 --end 2026-12-05T17:15 >/dev/null
 	kennel request add 2 --service daycare --pet Ziggy --start 2026-12-02 --force >/dev/null
 	run -0 kennel request list
 	assert_equal "${#lines[@]}" "3"
@@ -38,9 +38,13 @@ kennels() {
 	assert_equal "$(awk -v c="$col" 'NR > 1 { print substr($0, c, 7) }' <<< "$output" | tr '\n' ' ')" "boardin daycare "
 	# scripts keep the ids and no more
 	run -0 kennel request list --csv
-	assert_equal "$(tr -d '\r' <<< "${lines[0]}")" "id,owner_id,service,start,start_time,end,status,requested_at,decided_at,decided_by,reason,forced,note"
+	assert_equal "$(tr -d '\r' <<< "${lines[0]}")" "id,owner_id,service,start,start_time,end,end_time,status,requested_at,decided_at,decided_by,reason,forced,note"
 	run -0 kennel request list --json
 	assert_equal "$(echo "$output" | jq -c '.[0] | [has("owner"), has("pet_names"), .pets]')" '[false,false,[1,2]]'
+	# the pick-up time beside the drop-off time
+	assert_equal "$(echo "$output" | jq -r '.[0] | .start_time + " " + .end_time')" "08:30 17:15"
+	run -1 --separate-stderr kennel request add 1 --service boarding --pet Rex --start 2026-12-10 --end 2026-12-12T25:00
+	assert_equal "$stderr" "kennel: invalid end '2026-12-12T25:00' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
 }
 
 @test "approve refuses over capacity, naming the day; --force records the override" {
@@ -283,7 +287,7 @@ CSV
 @test "a schema 7 database gets start_time and add-ons from kennel init, keeping its requests" {
 	kennels
 	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null
-	sql 'DROP TABLE portal_mail_asks; DROP TABLE portal_sessions; DROP TABLE portal_failures; DROP TABLE portal_registrations; DROP TABLE portal_keys; DROP TABLE portal_calendar_keys; ALTER TABLE outbox DROP COLUMN reply_to; DROP TABLE request_addons; ALTER TABLE requests DROP COLUMN start_time; DROP INDEX audit_owner; ALTER TABLE audit DROP COLUMN owner_id; ALTER TABLE outbox DROP COLUMN claimed_by; PRAGMA user_version = 7'
+	sql 'DROP TABLE portal_mail_asks; DROP TABLE portal_sessions; DROP TABLE portal_failures; DROP TABLE portal_registrations; DROP TABLE portal_keys; DROP TABLE portal_calendar_keys; ALTER TABLE outbox DROP COLUMN reply_to; DROP TABLE request_addons; ALTER TABLE requests DROP COLUMN start_time; DROP INDEX audit_owner; ALTER TABLE audit DROP COLUMN owner_id; ALTER TABLE outbox DROP COLUMN claimed_by; ALTER TABLE company DROP COLUMN address; ALTER TABLE company DROP COLUMN hours; ALTER TABLE company DROP COLUMN logo; ALTER TABLE company DROP COLUMN logo_type; ALTER TABLE requests DROP COLUMN end_time; PRAGMA user_version = 7'
 	run -1 --separate-stderr kennel request list
 	run -0 --separate-stderr kennel init
 	assert_equal "$(sql 'PRAGMA user_version')" "$(latest_schema)"

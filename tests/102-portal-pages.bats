@@ -137,8 +137,13 @@ pages_db() {
 	addon=$(sql "SELECT id FROM products WHERE name = 'Nail trim'")
 	csrf=$(csrf_of /requests)
 	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 start_time=08:30 \
-		end=2026-12-23 "addon=$addon" "note=He likes <toys>"
+		end=2026-12-23 end_time=99:00 "addon=$addon"
+	assert_output 422
+	assert_equal "$(sql 'SELECT count(*) FROM requests')" 0
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 start_time=08:30 \
+		end=2026-12-23 end_time=17:30 "addon=$addon" "note=He likes <toys>"
 	assert_output 303
+	assert_equal "$(sql 'SELECT start_time, end_time FROM requests')" "08:30|17:30"
 	assert_equal "$(header Location)" "/requests?notice=requested#r1"
 	assert_equal "$(sql 'SELECT owner_id, service, start, end, start_time, status, note FROM requests')" \
 		"1|boarding|2026-12-20|2026-12-23|08:30|pending|He likes <toys>"
@@ -169,14 +174,14 @@ pages_db() {
 	run -0 get "/calendar?month=2027-03"
 	assert_output --partial 'Nothing booked this month.'
 	run -0 get /requests
-	assert_output --partial '<strong>boarding</strong> Sun, Dec 20, 2026 at 8:30 AM to Wed, Dec 23, 2026 · Rex'
+	assert_output --partial '<strong>boarding</strong> Sun, Dec 20, 2026 at 8:30 AM to Wed, Dec 23, 2026 at 5:30 PM · Rex'
 	# display.date is on the very next page, in every style
 	kennel -q prefs set display.date day-month
 	run -0 get "/calendar?month=2026-12"
 	assert_output --partial '<li><strong>Mon 21 Dec 2026</strong><br>Rex: boarding'
 	kennel -q prefs set display.date iso
 	run -0 get /requests
-	assert_output --partial '<strong>boarding</strong> 2026-12-20 at 08:30 to 2026-12-23 · Rex'
+	assert_output --partial '<strong>boarding</strong> 2026-12-20 at 08:30 to 2026-12-23 at 17:30 · Rex'
 }
 
 @test "a module set to schedule books at once, or says which rule refused; off is 404" {
@@ -517,6 +522,17 @@ pages_db() {
 	run -0 get /pets/1
 	assert_output --partial '<td>rabies</td><td>06/01/2027</td><td class="current">current</td>'
 	refute_output --partial 'name="rabies"'
+	# species and sex are choices; a value of another kind (an import's) is kept
+	run -0 get "/pets/$id"
+	assert_output --partial '<option value="cat" selected>Cat</option>'
+	assert_output --partial '<option value="" selected>Not given</option>'
+	assert_output --partial '<label for="color">Color</label>'
+	kennel -q pet edit "$id" --species ferret --sex MN
+	run -0 get "/pets/$id"
+	assert_output --partial '<option value="ferret" selected>ferret</option>'
+	assert_output --partial '<option value="MN" selected>MN</option>'
+	run -0 get /pets/new
+	assert_output --partial '<option value="dog" selected>Dog</option>'
 }
 
 @test "contact: one mail to the company, Reply-To the owner, at most 10 a day" {
@@ -611,6 +627,10 @@ for i in range(100000):
 	refute_output --partial 'Every required vaccination is up to date'
 	refute_output --partial 'Book a visit'
 	assert_output --partial '<p>Nothing booked yet.</p>'
+	# a stay's form asks for the pick-up time; no add-ons offered, no box for them
+	run -0 get "/requests/new?service=boarding"
+	assert_output --partial '<label for="end_time">Pick-up time</label>'
+	refute_output --partial 'Add-ons'
 	# removed: no logo, and /logo is 404
 	kennel -q company set --logo ''
 	run -0 curl -s -o /dev/null -w '%{http_code}' "$URL/logo"

@@ -25,7 +25,7 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 	s = kn_prepare(db, "SELECT o.id, o.first_name, o.last_name, o.email, o.username, r.service,"
 	                   " (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p"
 	                   "  ON p.id = rp.pet_id WHERE rp.request_id = r.id),"
-	                   " r.start || coalesce(' at ' || r.start_time, ''), r.end,"
+	                   " r.start || coalesce(' at ' || r.start_time, ''), r.end || coalesce(' at ' || r.end_time, ''),"
 	                   " r.note, r.reason, r.status, r.decided_at"
 	                   " FROM requests r JOIN owners o ON o.id = r.owner_id WHERE r.id = ?", &st, err);
 	if (s != KN_OK)

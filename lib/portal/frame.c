@@ -167,7 +167,7 @@ const char *kn_notice(struct kn_page_req *r)
 		{ "booked", "Booked: your request is approved." },
 		{ "not-booked", "We could not book it at once; your request waits for us to decide. "
 		                "The reason is shown below." },
-		{ "cancelled", "Your request was cancelled." },
+		{ "cancelled", "Your request was canceled." },
 		{ "sent", "Your message was sent. We will answer by email." },
 		{ "key", "Your calendar link was replaced: the old one no longer works." },
 	};

@@ -85,6 +85,14 @@ void kn_h_int(struct kn_hctx *c, const char *name, long long v)
 	kn_h_setf(c, name, "%lld", v);
 }
 
+const char *kn_h_text(const struct kn_hctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->e[i].name, name) == 0)
+			return c->e[i].kind == H_TEXT ? c->e[i].value : NULL;
+	return NULL;
+}
+
 void kn_h_default(struct kn_hctx *c, const char *name, const char *value)
 {
 	for (size_t i = 0; i < c->n; i++)

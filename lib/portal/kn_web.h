@@ -62,6 +62,8 @@ int kn_cookie_get(const char *header, const char *name, char *out, size_t outlen
 struct kn_hctx;
 struct kn_hctx *kn_h_new(struct kn_arena *a);
 void kn_h_set(struct kn_hctx *c, const char *name, const char *value);
+/* The text value set under name, or NULL. */
+const char *kn_h_text(const struct kn_hctx *c, const char *name);
 /* A date (or a time's day) as people read it: style is display.date's;
  * table the short form a table column takes. */
 void kn_h_date(struct kn_hctx *c, const char *name, const char *iso, int style, int table);

@@ -83,8 +83,41 @@ static kn_status load_pet(struct kn_page_req *r, struct kn_db *db, long long id,
 	return KN_OK;
 }
 
+/* A choice list for a select: the usual values, and the pet's own when it
+ * is another (an import's "MN", a ferret), so saving never changes it. */
+static void choices(struct kn_page_req *r, const char *list, const char *const (*opts)[2],
+                    size_t n, const char *current)
+{
+	int seen = 0;
+	kn_h_list(r->page, list);
+	for (size_t i = 0; i < n; i++) {
+		struct kn_hctx *o = kn_h_item(r->page, list);
+		int on = current && strcmp(current, opts[i][0]) == 0;
+		seen |= on;
+		kn_h_set(o, "value", opts[i][0]);
+		kn_h_set(o, "label", opts[i][1]);
+		kn_h_set(o, "selected", on ? "1" : "");
+	}
+	if (!seen && current && *current) {
+		struct kn_hctx *o = kn_h_item(r->page, list);
+		kn_h_set(o, "value", current);
+		kn_h_set(o, "label", current);
+		kn_h_set(o, "selected", "1");
+	}
+}
+
 static void pet_form_defaults(struct kn_page_req *r)
 {
+	static const char *const species[][2] = { { "dog", "Dog" }, { "cat", "Cat" },
+	                                          { "other", "Other" } };
+	static const char *const sexes[][2] = { { "", "Not given" }, { "male", "Male" },
+	                                        { "female", "Female" },
+	                                        { "male, neutered", "Male, neutered" },
+	                                        { "female, spayed", "Female, spayed" } };
+	const char *sp = kn_h_text(r->page, "v_species");
+	choices(r, "species_options", species, sizeof species / sizeof species[0],
+	        sp && *sp ? sp : "dog");
+	choices(r, "sex_options", sexes, sizeof sexes / sizeof sexes[0], kn_h_text(r->page, "v_sex"));
 	for (size_t i = 0; i < NPET; i++) {
 		char k[32];
 		snprintf(k, sizeof k, "v_%s", pet_fields[i]);

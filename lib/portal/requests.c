@@ -33,12 +33,20 @@ static const char *status_words(const char *status)
 {
 	static const struct { const char *status, *words; } words[] = {
 		{ "pending", "Waiting for approval" }, { "approved", "Approved" },
-		{ "declined", "Declined" }, { "cancelled", "Cancelled" },
+		{ "declined", "Declined" }, { "cancelled", "Canceled" },
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (strcmp(status, words[i].status) == 0)
 			return words[i].words;
 	return status;
+}
+
+/* HH:MM, 00:00 to 23:59 (what a browser's time field sends) */
+static int clock_time_ok(const char *t)
+{
+	return strlen(t) == 5 && t[2] == ':' && t[0] >= '0' && t[0] <= '2' && t[1] >= '0' &&
+	       t[1] <= '9' && t[3] >= '0' && t[3] <= '5' && t[4] >= '0' && t[4] <= '9' &&
+	       !(t[0] == '2' && t[1] > '3');
 }
 
 static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *today, int style)
@@ -57,6 +65,8 @@ static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *toda
 	kn_h_set(item, "reason", kn_col_text(st, 5));
 	char at[KN_DATE_TEXT];
 	kn_h_set(item, "start_time", kn_time_display(kn_col_text(st, 6), style, at));
+	char until[KN_DATE_TEXT];
+	kn_h_set(item, "end_time", kn_time_display(kn_col_text(st, 10), style, until));
 	kn_h_set(item, "note", kn_col_text(st, 7));
 	kn_h_set(item, "pets", kn_col_text(st, 8));
 	kn_h_set(item, "addons", kn_col_text(st, 9));
@@ -68,7 +78,7 @@ static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *toda
 	" (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p ON p.id = rp.pet_id" \
 	"  WHERE rp.request_id = r.id)," \
 	" (SELECT group_concat(pr.name, ', ') FROM request_addons ra JOIN products pr" \
-	"  ON pr.id = ra.product_id WHERE ra.request_id = r.id)"
+	"  ON pr.id = ra.product_id WHERE ra.request_id = r.id), r.end_time"
 
 kn_status kn_route_requests(struct kn_page_req *r, struct kn_err *err)
 {
@@ -146,6 +156,7 @@ static kn_status request_form(struct kn_page_req *r, const struct kn_module *m, 
 	/* the setup guide's rule: add-ons are products shown to owners whose
 	 * type is neither boarding nor daycare, offered with boarding */
 	kn_h_list(r->page, "addons");
+	kn_h_set(r->page, "has_addons", "");
 	if (strcmp(m->service, "boarding") == 0) {
 		if ((s = kn_prepare(db, "SELECT id, name, price_cents FROM products WHERE active AND"
 		                        " show_to_owner AND type NOT IN ('boarding', 'daycare')"
@@ -153,6 +164,7 @@ static kn_status request_form(struct kn_page_req *r, const struct kn_module *m, 
 			return s;
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			struct kn_hctx *a = kn_h_item(r->page, "addons");
+			kn_h_set(r->page, "has_addons", "1");
 			const char *id = kn_col_text(st, 0);
 			char price[32];
 			kn_money_format(sqlite3_column_int64(st, 2), price);
@@ -166,7 +178,7 @@ static kn_status request_form(struct kn_page_req *r, const struct kn_module *m, 
 		}
 		sqlite3_finalize(st);
 	}
-	static const char *const fields[] = { "start", "start_time", "end", "note" };
+	static const char *const fields[] = { "start", "start_time", "end", "end_time", "note" };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		char k[32];
 		const char *v = kn_form_one(&r->form, fields[i], NULL);
@@ -257,13 +269,14 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	} else {
 		day_ok = 1;
 	}
-	if (time && *time) {
-		if (strlen(time) != 5 || time[2] != ':' || time[0] < '0' || time[0] > '2' ||
-		    time[1] < '0' || time[1] > '9' || time[3] < '0' || time[3] > '5' ||
-		    time[4] < '0' || time[4] > '9' || (time[0] == '2' && time[1] > '3')) {
-			kn_field_error(r, "start_time", "Enter the time like 08:30.");
-			bad = 1;
-		}
+	if (time && *time && !clock_time_ok(time)) {
+		kn_field_error(r, "start_time", "Enter the time like 08:30.");
+		bad = 1;
+	}
+	const char *end_time = kn_field(r, "end_time", &bad);
+	if (end_time && *end_time && !clock_time_ok(end_time)) {
+		kn_field_error(r, "end_time", "Enter the time like 17:00.");
+		bad = 1;
 	}
 	/* A day service is one day: an end sent anyway (no form offers one)
 	 * would book every day up to it.  A stay is at most portal.max_nights:
@@ -325,7 +338,13 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	snprintf(start_at, sizeof start_at, "%s%s%s", ymd, time && *time ? "T" : "",
 	         time && *time ? time : "");
 	in.start = start_at;
-	in.end = end && *end ? end : NULL;
+	char end_at[40];
+	if (end && *end && end_time && *end_time) {
+		snprintf(end_at, sizeof end_at, "%.10sT%s", end, end_time);
+		in.end = end_at;
+	} else {
+		in.end = end && *end ? end : NULL;
+	}
 	in.note = note && *note ? note : NULL;
 	in.addons = naddons ? addon_ids : NULL;
 
@@ -390,7 +409,7 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	return KN_OK;
 }
 
-/* Cancelling loses the spot: a page that says what will be cancelled,
+/* Canceling loses the spot: a page that says what will be canceled,
  * with the one button that does it and a way back. */
 kn_status kn_route_request_cancel_form(struct kn_page_req *r, struct kn_err *err)
 {
@@ -440,7 +459,7 @@ kn_status kn_route_request_cancel(struct kn_page_req *r, struct kn_err *err)
 		return kn_not_found(r, err);
 	if (!open) {
 		kn_h_set(r->page, "message", "This request is over or decided already: it cannot be "
-		         "cancelled here. Please contact us.");
+		         "canceled here. Please contact us.");
 		kn_h_set(r->page, "link", "/requests");
 		kn_h_set(r->page, "link_text", "Back to your requests");
 		return kn_page(r, 422, "message.html", "Cannot cancel", err);

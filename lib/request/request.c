@@ -32,7 +32,9 @@ void kn_request_days(const char *service, kn_day start, kn_day end, kn_day *firs
 }
 
 /* DATE or DATETHH:MM; time (when given) gets "HH:MM" */
-static kn_status parse_day(const char *text, kn_day *day, char time[6], struct kn_err *err)
+/* DATE or DATETHH:MM; what names the option in the error */
+static kn_status parse_day(const char *text, const char *what, kn_day *day, char time[6],
+                           struct kn_err *err)
 {
 	char date[11];
 	if (time)
@@ -42,9 +44,9 @@ static kn_status parse_day(const char *text, kn_day *day, char time[6], struct k
 	const char *t = text + 11;
 	int digits = strlen(t) == 5 && t[2] == ':' && strspn(t, "0123456789") == 2 &&
 	             strspn(t + 3, "0123456789") == 2;
-	if (!time || !digits || (t[0] - '0') * 10 + (t[1] - '0') > 23 || t[3] > '5')
-		return kn_err_set(err, KN_FAIL, "invalid %s '%s' (use YYYY-MM-DD%s)",
-		                  time ? "start" : "end", text, time ? " or YYYY-MM-DDTHH:MM" : "");
+	if (!digits || (t[0] - '0') * 10 + (t[1] - '0') > 23 || t[3] > '5')
+		return kn_err_set(err, KN_FAIL, "invalid %s '%s' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+		                  what, text);
 	memcpy(date, text, 10);
 	date[10] = '\0';
 	memcpy(time, t, 6);
@@ -90,7 +92,7 @@ static kn_status add_addons(struct kn_db *db, long long id, const struct kn_requ
 kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long long *id,
                          struct kn_err *err)
 {
-	char start[11], end[11], now[20], start_time[6];
+	char start[11], end[11], now[20], start_time[6], end_time[6] = "";
 	kn_day s_day, e_day;
 	sqlite3_stmt *st;
 	kn_status s;
@@ -100,10 +102,10 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 		                  "grooming, training, service)", in->service);
 	if (in->npets < 1)
 		return kn_err_set(err, KN_USAGE, "a request needs --pet");
-	if ((s = parse_day(in->start, &s_day, start_time, err)) != KN_OK)
+	if ((s = parse_day(in->start, "start", &s_day, start_time, err)) != KN_OK)
 		return s;
 	e_day = s_day;
-	if (in->end && (s = parse_day(in->end, &e_day, NULL, err)) != KN_OK)
+	if (in->end && (s = parse_day(in->end, "end", &e_day, end_time, err)) != KN_OK)
 		return s;
 	if (strcmp(in->service, "boarding") == 0 && e_day <= s_day)
 		return kn_err_set(err, KN_FAIL, "a boarding request needs --end after --start (the "
@@ -138,8 +140,8 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	kn_date_format(e_day, end);
 	kn_now_text(now);
 	if ((s = kn_prepare(db, "INSERT INTO requests (owner_id, service, start, end, requested_at,"
-	                        " note, status, start_time) VALUES (?, ?, ?, ?, ?, ?,"
-	                        " coalesce(?, 'pending'), nullif(?, ''))",
+	                        " note, status, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?,"
+	                        " coalesce(?, 'pending'), nullif(?, ''), nullif(?, ''))",
 	                    &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, in->owner_id);
@@ -150,6 +152,7 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	kn_bind_text(st, 6, in->note);
 	kn_bind_text(st, 7, in->status);
 	sqlite3_bind_text(st, 8, start_time, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, end_time, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		s = kn_sql_fail(db, err, "adding request");
 	sqlite3_finalize(st);

@@ -12,7 +12,8 @@
 	" (SELECT json_group_array(product_id) FROM request_addons WHERE request_id = r.id),"  \
 	" (SELECT first_name || ' ' || last_name FROM owners WHERE id = r.owner_id),"    \
 	" (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM request_pets rp"      \
-	"   JOIN pets p ON p.id = rp.pet_id WHERE rp.request_id = r.id ORDER BY p.name))"
+	"   JOIN pets p ON p.id = rp.pet_id WHERE rp.request_id = r.id ORDER BY p.name)),"   \
+	" r.end_time"
 
 /* the ids in a json_group_array of integers */
 static void put_ids(struct kn_printer *p, const char *name, const char *json)
@@ -38,6 +39,7 @@ static void request_fields(struct kn_printer *p, sqlite3_stmt *st)
 	kn_put_str(p, "start", kn_col_text(st, 3), 1);
 	kn_put_str(p, "start_time", kn_col_text(st, 13), 1);
 	kn_put_str(p, "end", kn_col_text(st, 4), 1);
+	kn_put_str(p, "end_time", kn_col_text(st, 17), 0);
 	kn_put_str(p, "status", kn_col_text(st, 5), 1);
 	kn_put_str(p, "requested_at", kn_col_text(st, 6), 0);
 	kn_put_str(p, "decided_at", kn_col_text(st, 7), 0);

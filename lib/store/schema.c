@@ -229,6 +229,8 @@ const char *const kn_migrations[] = {
 	 "ALTER TABLE company ADD COLUMN hours TEXT;"
 	 "ALTER TABLE company ADD COLUMN logo BLOB;"
 	 "ALTER TABLE company ADD COLUMN logo_type TEXT;"),
+	/* 14: the pick-up time of a stay, beside the drop-off time */
+	"ALTER TABLE requests ADD COLUMN end_time TEXT;",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
