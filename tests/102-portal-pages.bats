@@ -201,12 +201,12 @@ pages_db() {
 	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2026-12-05
 	assert_output 303
 	assert_equal "$(header Location)" "/requests?notice=not-booked#r3"
-	assert_equal "$(sql 'SELECT status, reason FROM requests WHERE id = 3')" "pending|full on 2026-12-05"
+	assert_equal "$(sql 'SELECT status, reason FROM requests WHERE id = 3')" "pending|We are full on Sat, Dec 5, 2026: please choose another day."
 	run -0 get /requests
-	assert_output --partial '<span class="reason">full on 2026-12-05</span>'
+	assert_output --partial '<span class="reason">We are full on Sat, Dec 5, 2026: please choose another day.</span>'
 	kennel -q block add --from 2026-12-10 --to 2026-12-12 --reason "Staff training"
 	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2026-12-11
-	assert_equal "$(sql 'SELECT reason FROM requests WHERE id = 4')" "closed 2026-12-10 to 2026-12-12: Staff training"
+	assert_equal "$(sql 'SELECT reason FROM requests WHERE id = 4')" "We are closed from Thu, Dec 10, 2026 to Sat, Dec 12, 2026 (Staff training): please choose other days."
 	kennel -q prefs set portal.grooming off
 	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/requests/new?service=grooming"
 	assert_output 404
@@ -288,7 +288,7 @@ pages_db() {
 	csrf=$(csrf_of /requests)
 	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 end=2026-12-27
 	assert_output 422
-	run grep -c "<p class=\"error\">closed 2026-12-24 to 2026-12-25: Staff training; Rex&#39;s rabies vaccination expires on 2026-12-21, before your stay ends on 2026-12-27</p>" "$BATS_TEST_TMPDIR/b.txt"
+	run grep -c "<p class=\"error\">We are closed from Thu, Dec 24, 2026 to Fri, Dec 25, 2026 (Staff training): please choose other days. Rex&#39;s rabies vaccination expires on Mon, Dec 21, 2026, before your visit ends on Sun, Dec 27, 2026: please send us the new certificate.</p>" "$BATS_TEST_TMPDIR/b.txt"
 	assert_output 1
 	assert_equal "$(sql 'SELECT count(*) FROM requests')" 0
 }
@@ -301,7 +301,7 @@ pages_db() {
 	csrf=$(csrf_of /requests)
 	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 end=2026-12-27
 	assert_output 422
-	run grep -c "<p class=\"error\">Rex&#39;s rabies vaccination expires on 2026-12-21, before your stay ends on 2026-12-27</p>" "$BATS_TEST_TMPDIR/b.txt"
+	run grep -c "<p class=\"error\">Rex&#39;s rabies vaccination expires on Mon, Dec 21, 2026, before your visit ends on Sun, Dec 27, 2026: please send us the new certificate.</p>" "$BATS_TEST_TMPDIR/b.txt"
 	assert_output 1
 	assert_equal "$(sql 'SELECT count(*) FROM requests')" 0
 	# the form comes back with what was chosen
@@ -514,6 +514,12 @@ pages_db() {
 	assert_equal "$(sql "SELECT owner_id, species, birthday FROM pets WHERE id = $id")" "1|cat|2020-05-01"
 	run post "/pets/$id" jar "csrf=$csrf" name=Luna species=cat birthday=not-a-date
 	assert_output 422
+	run grep -c '<p class="error">Enter the birthday like 2020-05-31.</p>' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
+	run post "/pets/$id" jar "csrf=$csrf" name=Luna species=cat birthday=2030-01-01
+	assert_output 422
+	run grep -c '<p class="error">That day has not come yet.</p>' "$BATS_TEST_TMPDIR/b.txt"
+	assert_output 1
 	run post "/pets/$id" jar "csrf=$csrf" name=Luna species=cat weight=4kg
 	assert_output 303
 	assert_equal "$(sql "SELECT weight FROM pets WHERE id = $id")" "4kg"

@@ -186,6 +186,12 @@ static kn_status save_pet(struct kn_page_req *r, long long id, struct kn_err *er
 	}
 	if (v[0] == NULL || *v[0] == '\0')
 		kn_field_error(r, "name", "Enter your pet's name."), bad = 1;
+	/* said here in the owner's words, before the library's for staff */
+	kn_day born;
+	if (v[3] && *v[3] && kn_date_parse(v[3], &born, NULL) != KN_OK)
+		kn_field_error(r, "birthday", "Enter the birthday like 2020-05-31."), bad = 1;
+	else if (v[3] && *v[3] && born > kn_today())
+		kn_field_error(r, "birthday", "That day has not come yet."), bad = 1;
 	struct kn_err ferr = { 0 };
 	if (!bad) {
 		/* in the order of PET_FIELDS; an empty species keeps the default */

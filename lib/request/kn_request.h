@@ -20,7 +20,8 @@ kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, stru
 /* The preferences the approval rules read, read once per run. */
 struct kn_rules {
 	int require_vaccinations, require_temperament;
-	int owner_words;            /* reasons told to the owner, not to staff */
+	int owner_words;            /* reasons told to the owner, not to staff: */
+	int date_style;             /* sentences, the dates in display.date */
 	unsigned failed;            /* the KN_RULE_* bits of every rule that refused */
 	struct kn_buf required;     /* vaccines.required as a JSON array */
 };
@@ -28,7 +29,8 @@ kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err 
 void kn_rules_free(struct kn_rules *rules);
 /* Every rule but capacity: a closed period, the pet already booked, the
  * vaccinations, the temperament test.  *refused when any refuses, and why
- * tells every one that did ("; " between); a rule that cannot be checked
+ * tells every one that did ("; " between, or for the owner, sentences); a
+ * rule that cannot be checked
  * is an error, never an approval. */
 kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
                            int *refused, char *why, size_t whylen, struct kn_err *err);

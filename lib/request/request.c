@@ -301,9 +301,11 @@ static void refuse(struct kn_rules *rules, unsigned bit, int *refused, char *why
 {
 	size_t used = strlen(why);
 	va_list ap;
-	if (used > 0 && used + 2 < whylen) {
-		memcpy(why + used, "; ", 3);
-		used += 2;
+	/* staff read one line of reasons; the owner, sentences */
+	const char *sep = rules->owner_words ? " " : "; ";
+	if (used > 0 && used + strlen(sep) < whylen) {
+		memcpy(why + used, sep, strlen(sep) + 1);
+		used += strlen(sep);
 	}
 	if (used < whylen) {
 		va_start(ap, fmt);
@@ -330,9 +332,18 @@ static kn_status rule_closed(struct kn_db *db, struct kn_rules *rules, const str
 	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 	if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
-		if (rules->owner_words)
-			refuse(rules, KN_RULE_CLOSED, refused, why, whylen, "closed %s to %s: %s",
-			       kn_col_text(st, 3), kn_col_text(st, 4), kn_col_text(st, 1));
+		char from[KN_DATE_TEXT], to[KN_DATE_TEXT];
+		if (rules->owner_words && strcmp(kn_col_text(st, 3), kn_col_text(st, 4)) == 0)
+			refuse(rules, KN_RULE_CLOSED, refused, why, whylen,
+			       "We are closed on %s (%s): please choose other days.",
+			       kn_date_display(kn_col_text(st, 3), rules->date_style, 0, from),
+			       kn_col_text(st, 1));
+		else if (rules->owner_words)
+			refuse(rules, KN_RULE_CLOSED, refused, why, whylen,
+			       "We are closed from %s to %s (%s): please choose other days.",
+			       kn_date_display(kn_col_text(st, 3), rules->date_style, 0, from),
+			       kn_date_display(kn_col_text(st, 4), rules->date_style, 0, to),
+			       kn_col_text(st, 1));
 		else
 			refuse(rules, KN_RULE_CLOSED, refused, why, whylen,
 			       "blocked by block %lld (%s) on %s", (long long)sqlite3_column_int64(st, 0),
@@ -363,10 +374,11 @@ static kn_status rule_booked(struct kn_db *db, struct kn_rules *rules, const str
 		sqlite3_bind_text(st, 4, last, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, r->id);
 		if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
+			char day[KN_DATE_TEXT];
 			if (rules->owner_words)
 				refuse(rules, KN_RULE_BOOKED, refused, why, whylen,
-				       "%s is already booked for %s on %s", kn_col_text(st, 0), r->service,
-				       kn_col_text(st, 1));
+				       "%s is already booked for %s on %s.", kn_col_text(st, 0), r->service,
+				       kn_date_display(kn_col_text(st, 1), rules->date_style, 0, day));
 			else
 				refuse(rules, KN_RULE_BOOKED, refused, why, whylen,
 				       "%s is already booked for %s on %s (request %lld)", kn_col_text(st, 0),
@@ -397,18 +409,21 @@ static kn_status rule_vaccinations(struct kn_db *db, struct kn_rules *rules,
 			if (expires && rules->owner_words) {
 				/* the owner knows a stay by its pick-up day, the day after
 				 * the last night */
-				char ends[11];
+				char ends[11], until[KN_DATE_TEXT], stay[KN_DATE_TEXT];
 				kn_date_format(strcmp(r->service, "boarding") == 0 ? r->last + 1 : r->last,
 				               ends);
 				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
-				       "%s's %s vaccination expires on %s, before your stay ends on %s", pet,
-				       vaccine, expires, ends);
+				       "%s's %s vaccination expires on %s, before your visit ends on %s: "
+				       "please send us the new certificate.", pet, vaccine,
+				       kn_date_display(expires, rules->date_style, 0, until),
+				       kn_date_display(ends, rules->date_style, 0, stay));
 			} else if (expires) {
 				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
 				       "%s's %s expires on %s, before %s", pet, vaccine, expires, last);
 			} else if (rules->owner_words) {
 				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
-				       "we have no %s vaccination on record for %s", vaccine, pet);
+				       "We have no %s vaccination on record for %s: please send us your "
+				       "vet's papers.", vaccine, pet);
 			} else {
 				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
 				       "%s has no %s on record", pet, vaccine);
@@ -431,7 +446,8 @@ static kn_status rule_temperament(struct kn_db *db, struct kn_rules *rules,
 		sqlite3_bind_int64(st, 1, r->pets[i]);
 		if ((s = rule_row(db, st, &row, err)) == KN_OK && row)
 			refuse(rules, KN_RULE_TEMPERAMENT, refused, why, whylen,
-			       rules->owner_words ? "%s needs to pass a temperament test first"
+			       rules->owner_words ? "%s needs to pass a temperament test first: "
+			                                            "please call us to book one."
 			                          : "%s's temperament test not passed",
 			       kn_col_text(st, 0));
 		sqlite3_reset(st);
@@ -476,10 +492,12 @@ static kn_status over_capacity(struct kn_db *db, struct kn_rules *rules, const s
 		if ((s = kn_units_taken(db, r->service, d, "approved", &taken, err)) != KN_OK)
 			break;
 		if (taken + r->npets > cap) {
-			char day[11];
+			char day[11], shown[KN_DATE_TEXT];
 			kn_date_format(d, day);
 			if (rules->owner_words)
-				refuse(rules, KN_RULE_CAPACITY, refused, why, whylen, "full on %s", day);
+				refuse(rules, KN_RULE_CAPACITY, refused, why, whylen,
+				       "We are full on %s: please choose another day.",
+				       kn_date_display(day, rules->date_style, 0, shown));
 			else
 				refuse(rules, KN_RULE_CAPACITY, refused, why, whylen,
 				       "over capacity on %s (%lld of %lld taken)", day, taken, cap);
@@ -528,6 +546,7 @@ static kn_status evaluate(struct kn_db *db, const struct kn_req *r, int owner_wo
 	why[0] = '\0';
 	if (s == KN_OK) {
 		rules.owner_words = owner_words;
+		rules.date_style = owner_words ? kn_pref_date_style(db) : KN_DATES_ISO;
 		s = kn_request_rules(db, &rules, r, refused, why, whylen, err);
 		if (s == KN_OK)
 			s = over_capacity(db, &rules, r, refused, why, whylen, err);
@@ -592,7 +611,8 @@ kn_status kn_request_same_earlier(struct kn_db *db, long long id, long long *ear
 	kn_status s = kn_prepare(db,
 		"SELECT o.id, o.status = 'approved' FROM requests n JOIN requests o"
 		" ON o.owner_id = n.owner_id AND o.service = n.service AND o.start = n.start"
-		" AND o.end = n.end AND o.start_time IS n.start_time AND o.note IS n.note"
+		" AND o.end = n.end AND o.start_time IS n.start_time AND o.end_time IS n.end_time"
+		" AND o.note IS n.note"
 		" AND o.id < n.id AND o.status IN ('pending', 'approved')"
 		" WHERE n.id = ?1"
 		" AND " KN_LIST("request_pets", "pet_id", "o.id") " IS "
