@@ -224,9 +224,9 @@ static int note_add(struct session *s, int argc, char **argv)
 		kn_tx_rollback(s->db);
 		return fail(s, &err);
 	}
-	if (s->format == KN_FMT_TEXT)
+	if (s->format == KN_FMT_TEXT && !s->quiet)
 		printf("%lld\n", note_id);
-	else
+	else if (s->format != KN_FMT_TEXT)
 		return print_one(s, id);
 	return 0;
 }
