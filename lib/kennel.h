@@ -474,6 +474,11 @@ enum {
 /* Every approval rule, capacity included, on a request without deciding it:
  * *refused, the rules that refused (*failed, KN_RULE_* bits) and why, each
  * of them told, in the owner's words when owner_words.  Reads only. */
+/* A pending request that waits for the pet's vaccination papers (an owner
+ * asked in 'request' mode without them): flagged for staff, with why.
+ * Transaction: the caller's. */
+kn_status kn_request_papers_needed(struct kn_db *db, long long id, const char *why,
+                                   struct kn_err *err);
 kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
                            unsigned *failed, char *why, size_t whylen, struct kn_err *err);
 /* action: approve, decline or cancel; text: the note or the reason.

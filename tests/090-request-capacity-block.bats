@@ -38,7 +38,7 @@ kennels() {
 	assert_equal "$(awk -v c="$col" 'NR > 1 { print substr($0, c, 7) }' <<< "$output" | tr '\n' ' ')" "boardin daycare "
 	# scripts keep the ids and no more
 	run -0 kennel request list --csv
-	assert_equal "$(tr -d '\r' <<< "${lines[0]}")" "id,owner_id,service,start,start_time,end,end_time,status,requested_at,decided_at,decided_by,reason,forced,note"
+	assert_equal "$(tr -d '\r' <<< "${lines[0]}")" "id,owner_id,service,start,start_time,end,end_time,status,requested_at,decided_at,decided_by,reason,forced,papers_needed,note"
 	run -0 kennel request list --json
 	assert_equal "$(echo "$output" | jq -c '.[0] | [has("owner"), has("pet_names"), .pets]')" '[false,false,[1,2]]'
 	# the pick-up time beside the drop-off time
@@ -287,10 +287,30 @@ CSV
 @test "a schema 7 database gets start_time and add-ons from kennel init, keeping its requests" {
 	kennels
 	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null
-	sql 'DROP TABLE portal_mail_asks; DROP TABLE portal_sessions; DROP TABLE portal_failures; DROP TABLE portal_registrations; DROP TABLE portal_keys; DROP TABLE portal_calendar_keys; ALTER TABLE outbox DROP COLUMN reply_to; DROP TABLE request_addons; ALTER TABLE requests DROP COLUMN start_time; DROP INDEX audit_owner; ALTER TABLE audit DROP COLUMN owner_id; ALTER TABLE outbox DROP COLUMN claimed_by; ALTER TABLE company DROP COLUMN address; ALTER TABLE company DROP COLUMN hours; ALTER TABLE company DROP COLUMN logo; ALTER TABLE company DROP COLUMN logo_type; ALTER TABLE requests DROP COLUMN end_time; PRAGMA user_version = 7'
+	sql 'DROP TABLE portal_mail_asks; DROP TABLE portal_sessions; DROP TABLE portal_failures; DROP TABLE portal_registrations; DROP TABLE portal_keys; DROP TABLE portal_calendar_keys; ALTER TABLE outbox DROP COLUMN reply_to; DROP TABLE request_addons; ALTER TABLE requests DROP COLUMN start_time; DROP INDEX audit_owner; ALTER TABLE audit DROP COLUMN owner_id; ALTER TABLE outbox DROP COLUMN claimed_by; ALTER TABLE company DROP COLUMN address; ALTER TABLE company DROP COLUMN hours; ALTER TABLE company DROP COLUMN logo; ALTER TABLE company DROP COLUMN logo_type; ALTER TABLE requests DROP COLUMN end_time; ALTER TABLE requests DROP COLUMN papers_needed; PRAGMA user_version = 7'
 	run -1 --separate-stderr kennel request list
 	run -0 --separate-stderr kennel init
 	assert_equal "$(sql 'PRAGMA user_version')" "$(latest_schema)"
 	run -0 kennel request list --json
 	assert_equal "$(echo "$output" | jq -c 'map([.id, .start, .start_time, .addons])')" '[[1,"2026-12-01",null,[]]]'
+}
+
+@test "vaccines.required.SERVICE: grooming may need other vaccines than boarding" {
+	kennels
+	kennel pet add 1 --name Zed >/dev/null
+	kennel -q prefs set vaccines.required.grooming ""
+	kennel request add 1 --service grooming --pet Zed --start 2026-12-01 >/dev/null
+	run -0 kennel request approve 1
+	kennel request add 1 --service daycare --pet Zed --start 2026-12-01 >/dev/null
+	run -1 --separate-stderr kennel request approve 2
+	assert_equal "$stderr" "kennel: request 2: Zed has no rabies on record"
+	kennel -q prefs set vaccines.required.grooming bordetella
+	kennel request add 1 --service grooming --pet Zed --start 2026-12-02 >/dev/null
+	run -1 --separate-stderr kennel request approve 3
+	assert_equal "$stderr" "kennel: request 3: Zed has no bordetella on record"
+	# reset: grooming follows vaccines.required again
+	kennel -q prefs reset vaccines.required.grooming
+	kennel -q prefs set vaccines.required distemper
+	run -1 --separate-stderr kennel request approve 3
+	assert_equal "$stderr" "kennel: request 3: Zed has no distemper on record"
 }

@@ -293,8 +293,36 @@ pages_db() {
 	assert_equal "$(sql 'SELECT count(*) FROM requests')" 0
 }
 
-@test "a pet whose vaccination expires before the end is refused, naming pet, vaccine and date" {
+@test "request mode: a pet without current papers waits for them, and the owner is told what to send" {
 	pages_db
+	sql "UPDATE vaccinations SET expires_on = '2026-12-21'"
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	csrf=$(csrf_of /requests)
+	run post /requests jar "csrf=$csrf" service=boarding pet=1 start=2026-12-20 end=2026-12-27
+	assert_output 303
+	assert_equal "$(header Location)" "/requests?notice=papers#r1"
+	assert_equal "$(sql 'SELECT status, papers_needed FROM requests')" "pending|1"
+	run -0 get "/requests?notice=papers"
+	assert_output --partial "Before we can approve it we need your pet&#39;s vaccination papers"
+	assert_output --partial "please send us the new certificate."
+	# staff see the flag; approving waits for the papers, then goes
+	run -0 kennel request list --json
+	assert_equal "$(echo "$output" | jq -c '.[0] | [.papers_needed, .status]')" '[true,"pending"]'
+	run -1 kennel request approve 1
+	kennel -q vax add 1/Rex rabies --expires 2027-12-01
+	run -0 kennel request approve 1
+	assert_equal "$(sql 'SELECT status, papers_needed FROM requests')" "approved|0"
+	# a brand-new pet with nothing on file: the same, not a dead end
+	kennel -q pet add 1 --name Milo
+	run post /requests jar "csrf=$csrf" service=daycare pet=3 start=2026-12-02
+	assert_output 303
+	assert_equal "$(sql "SELECT papers_needed, reason FROM requests WHERE id = 2")" "1|We have no rabies vaccination on record for Milo: please send us your vet's papers."
+}
+
+@test "schedule mode: a pet whose vaccination expires before the end is refused, naming pet, vaccine and date" {
+	pages_db
+	kennel -q prefs set portal.boarding schedule
 	sql "UPDATE vaccinations SET expires_on = '2026-12-21'"
 	start_portal
 	assert_equal "$(login ann 'a fine password 1')" 303

@@ -70,6 +70,10 @@ int kn_csv_needs_guard(const char *v);
 struct kn_buf;
 /* vaccines.required as a JSON array of lowercase names (store/prefs.c) */
 kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err);
+/* The vaccines a service requires: vaccines.required.SERVICE when set,
+ * else vaccines.required (service NULL: that one). */
+kn_status kn_required_vaccines_for(struct kn_db *db, const char *service, struct kn_buf *out,
+                                   struct kn_err *err);
 
 /* A growing string for summaries and messages. */
 struct kn_buf {

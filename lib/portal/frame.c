@@ -164,6 +164,8 @@ const char *kn_notice(struct kn_page_req *r)
 		{ "password-changed", "Your password was changed. Log in with the new one." },
 		{ "saved", "Saved." },
 		{ "requested", "Your request was sent. We will let you know when it is decided." },
+		{ "papers", "Your request was sent. Before we can approve it we need your pet's "
+		            "vaccination papers: bring them to us or send them from your vet." },
 		{ "booked", "Booked: your request is approved." },
 		{ "not-booked", "We could not book it at once; your request waits for us to decide. "
 		                "The reason is shown below." },

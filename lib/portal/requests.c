@@ -368,14 +368,21 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	char why[KN_WHY_MAX] = "";
 	if (s == KN_OK)
 		s = kn_request_check(db, id, 1, &refused, &failed, why, sizeof why, &ferr);
-	if (s == KN_OK && (failed & KN_RULE_VACCINATION)) {
-		/* portal.require_current_vaccinations: refused here and now, naming
-		 * the pet, the vaccine and the date */
+	const char *notice = "requested";
+	if (s == KN_OK && (failed & KN_RULE_VACCINATION) && strcmp(mode, "schedule") == 0) {
+		/* schedule mode never books an unvaccinated pet: refused here
+		 * and now, naming the pet, the vaccine and the date */
 		kn_tx_rollback(db);
 		kn_field_error(r, "pet", why);
 		return request_form(r, m, 422, err);
 	}
-	const char *notice = "requested";
+	if (s == KN_OK && (failed & KN_RULE_VACCINATION)) {
+		/* request mode: it waits for staff and for the papers, and the
+		 * owner is told what to send (a new owner's first visit is no
+		 * dead end) */
+		s = kn_request_papers_needed(db, id, why, &ferr);
+		notice = "papers";
+	}
 	if (s == KN_OK && strcmp(mode, "schedule") == 0) {
 		if (!refused) {
 			s = kn_request_decide(db, id, "approve", "booked on the portal", 0, &ferr);

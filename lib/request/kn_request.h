@@ -23,7 +23,7 @@ struct kn_rules {
 	int owner_words;            /* reasons told to the owner, not to staff: */
 	int date_style;             /* sentences, the dates in display.date */
 	unsigned failed;            /* the KN_RULE_* bits of every rule that refused */
-	struct kn_buf required;     /* vaccines.required as a JSON array */
+	struct kn_buf required[5];  /* each service's required vaccines, a JSON array */
 };
 kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err *err);
 void kn_rules_free(struct kn_rules *rules);

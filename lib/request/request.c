@@ -14,14 +14,21 @@
 
 #include "request/kn_request.h"
 
+static const char *const services[5] = { "boarding", "daycare", "grooming", "training",
+	                                         "service" };
+
+/* the index of a service in services[]; -1 for none */
+static int service_index(const char *s)
+{
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, services[i]) == 0)
+			return i;
+	return -1;
+}
+
 int kn_service_ok(const char *s)
 {
-	static const char *const services[] = { "boarding", "daycare", "grooming", "training",
-	                                        "service" };
-	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++)
-		if (strcmp(s, services[i]) == 0)
-			return 1;
-	return 0;
+	return service_index(s) >= 0;
 }
 
 /* the occupied days, first and last inclusive */
@@ -276,14 +283,17 @@ kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err 
 	memset(rules, 0, sizeof *rules);
 	rules->require_vaccinations = pref_true(db, "portal.require_current_vaccinations", err, &s);
 	rules->require_temperament = pref_true(db, "portal.require_temperament_test", err, &s);
-	if (s == KN_OK)
-		s = kn_required_vaccines_json(db, &rules->required, err);
+	for (int i = 0; i < 5 && s == KN_OK; i++) {
+		s = kn_required_vaccines_for(db, services[i], &rules->required[i], err);
+		kn_buf_add(&rules->required[i], "", 1); /* a C string for the bind */
+	}
 	return s;
 }
 
 void kn_rules_free(struct kn_rules *rules)
 {
-	kn_buf_free(&rules->required);
+	for (int i = 0; i < 5; i++)
+		kn_buf_free(&rules->required[i]);
 }
 
 /* A step of the rules: a statement that cannot run refuses, never approves. */
@@ -401,7 +411,8 @@ static kn_status rule_vaccinations(struct kn_db *db, struct kn_rules *rules,
 	                            " AND (e IS NULL OR e < ?3) ORDER BY r.key LIMIT 1", &st, err);
 	for (int i = 0; i < r->npets && s == KN_OK; i++) {
 		sqlite3_bind_int64(st, 1, r->pets[i]);
-		sqlite3_bind_text(st, 2, rules->required.data, -1, SQLITE_STATIC);
+		int svc = service_index(r->service);
+		sqlite3_bind_text(st, 2, rules->required[svc < 0 ? 0 : svc].data, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
 		if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
 			const char *pet = kn_col_text(st, 0), *vaccine = kn_col_text(st, 1);
@@ -507,13 +518,32 @@ static kn_status over_capacity(struct kn_db *db, struct kn_rules *rules, const s
 	return s;
 }
 
+kn_status kn_request_papers_needed(struct kn_db *db, long long id, const char *why,
+                                   struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "UPDATE requests SET papers_needed = 1, reason = ? WHERE id = ?",
+	                         &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, why, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "flagging the request");
+	sqlite3_finalize(st);
+	return s == KN_OK ? kn_audit(db, "request", id, err, "waits for vaccination papers: %s", why)
+	                  : s;
+}
+
 kn_status kn_request_set_status(struct kn_db *db, long long id, const char *status,
                                 const char *reason, int forced, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	char now[20];
+	/* decided, it waits for papers no more */
 	kn_status s = kn_prepare(db, "UPDATE requests SET status = ?, decided_at = ?, decided_by = ?,"
-	                             " reason = coalesce(?, reason), forced = ? WHERE id = ?", &st, err);
+	                             " reason = coalesce(?, reason), forced = ?, papers_needed = 0"
+	                             " WHERE id = ?", &st, err);
 	if (s != KN_OK)
 		return s;
 	kn_now_text(now);

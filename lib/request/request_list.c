@@ -13,7 +13,7 @@
 	" (SELECT first_name || ' ' || last_name FROM owners WHERE id = r.owner_id),"    \
 	" (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM request_pets rp"      \
 	"   JOIN pets p ON p.id = rp.pet_id WHERE rp.request_id = r.id ORDER BY p.name)),"   \
-	" r.end_time"
+	" r.end_time, r.papers_needed"
 
 /* the ids in a json_group_array of integers */
 static void put_ids(struct kn_printer *p, const char *name, const char *json)
@@ -46,6 +46,7 @@ static void request_fields(struct kn_printer *p, sqlite3_stmt *st)
 	kn_put_str(p, "decided_by", kn_col_text(st, 8), 0);
 	kn_put_str(p, "reason", kn_col_text(st, 9), 1);
 	kn_put_bool(p, "forced", sqlite3_column_int(st, 10), 0);
+	kn_put_bool(p, "papers_needed", sqlite3_column_int(st, 18), 0);
 	put_ids(p, "addons", kn_col_text(st, 14));
 	kn_put_str(p, "note", kn_col_text(st, 11), 0);
 }

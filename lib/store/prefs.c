@@ -27,6 +27,11 @@ static const struct kn_pref prefs[] = {
 	{ "portal.max_nights", "int", "30",
 	  "the longest stay an owner can request in the portal (staff: --force)" },
 	{ "vaccines.required", "list", "rabies,distemper,bordetella", "required vaccinations" },
+	{ "vaccines.required.boarding", "list", "", "boarding's, when not vaccines.required" },
+	{ "vaccines.required.daycare", "list", "", "daycare's, when not vaccines.required" },
+	{ "vaccines.required.grooming", "list", "", "grooming's, when not vaccines.required" },
+	{ "vaccines.required.training", "list", "", "training's, when not vaccines.required" },
+	{ "vaccines.required.service", "list", "", "other services', when not vaccines.required" },
 	{ "remind.vaccination_days", "int", "30", "days ahead a vaccination reminder looks" },
 	{ "remind.appointment_days", "int", "1", "days ahead an appointment reminder looks" },
 	{ "remind.package_days", "int", "14", "days ahead a package reminder looks" },
@@ -308,9 +313,25 @@ kn_status kn_vax_window(struct kn_db *db, long long days, char today[11], char s
 /* vaccines.required as a JSON array, for json_each() in a bound parameter */
 kn_status kn_required_vaccines_json(struct kn_db *db, struct kn_buf *out, struct kn_err *err)
 {
-	char *list;
-	kn_status s = kn_pref_get(db, "vaccines.required", &list, NULL, err);
-	if (s != KN_OK)
+	return kn_required_vaccines_for(db, NULL, out, err);
+}
+
+kn_status kn_required_vaccines_for(struct kn_db *db, const char *service, struct kn_buf *out,
+                                   struct kn_err *err)
+{
+	char *list, key[64];
+	int is_default = 1;
+	kn_status s;
+	/* vaccines.required.grooming when it was set (even to nothing: grooming
+	 * then needs none), else vaccines.required */
+	if (service) {
+		snprintf(key, sizeof key, "vaccines.required.%s", service);
+		if ((s = kn_pref_get(db, key, &list, &is_default, err)) != KN_OK)
+			return s;
+		if (is_default)
+			free(list);
+	}
+	if (is_default && (s = kn_pref_get(db, "vaccines.required", &list, NULL, err)) != KN_OK)
 		return s;
 	kn_buf_add(out, "[", 1);
 	int first = 1;

@@ -231,6 +231,8 @@ const char *const kn_migrations[] = {
 	 "ALTER TABLE company ADD COLUMN logo_type TEXT;"),
 	/* 14: the pick-up time of a stay, beside the drop-off time */
 	"ALTER TABLE requests ADD COLUMN end_time TEXT;",
+	/* 15: a request that waits for the pet's vaccination papers */
+	"ALTER TABLE requests ADD COLUMN papers_needed INTEGER NOT NULL DEFAULT 0;",
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
