@@ -114,22 +114,17 @@ static void table_flush(struct kn_printer *p)
 		return;
 	memset(p->width, 0, sizeof p->width);
 	const char *head = p->header.data ? p->header.data : "";
-	table_row(p, head, p->header.len, 1);
 	const char *rows = p->sample.data;
-	for (size_t at = 0; at < p->sample.len;) {
-		size_t end = at;
-		while (rows[end] != ROW_SEP)
-			end++;
-		table_row(p, rows + at, end - at, 1);
-		at = end + 1;
-	}
-	table_row(p, head, p->header.len, 0);
-	for (size_t at = 0; at < p->sample.len;) {
-		size_t end = at;
-		while (rows[end] != ROW_SEP)
-			end++;
-		table_row(p, rows + at, end - at, 0);
-		at = end + 1;
+	/* two passes over the same rows: measure, then write */
+	for (int measure = 1; measure >= 0; measure--) {
+		table_row(p, head, p->header.len, measure);
+		for (size_t at = 0; at < p->sample.len;) {
+			size_t end = at;
+			while (rows[end] != ROW_SEP)
+				end++;
+			table_row(p, rows + at, end - at, measure);
+			at = end + 1;
+		}
 	}
 	p->sample.len = 0;
 	p->widths_known = 1;
