@@ -157,3 +157,23 @@ shop() {
 	assert_equal "$(echo "$output" | jq -c .)" '{"rows":60,"created":56,"updated":0,"unchanged":0,"rejected":4}'
 	run -0 kennel db check
 }
+
+@test "order, package, pet and vax listings name the owner or the pet beside the id" {
+	shop
+	kennel -q order purchase bo@example.com "10 Day Pack" --checkout --payment card
+	kennel -q pet add 2 --name Max
+	kennel -q vax add 2/Max rabies --expires 2027-06-01
+	run -0 kennel order list
+	assert_line --index 0 --regexp '^ID +OWNER ID +OWNER +STATUS'
+	assert_line --index 1 --regexp '^1 +2 +Bo Kim +paid'
+	run -0 kennel package list
+	assert_line --index 1 --regexp '^1 +2 +Bo Kim +10 Day Pack +10 '
+	run -0 kennel pet list
+	assert_line --index 1 --regexp '^1 +2 +Bo Kim +Max +dog'
+	run -0 kennel vax list
+	assert_line --index 0 --regexp '^ID +PET ID +PET +TYPE'
+	assert_line --index 1 --regexp '^1 +1 +Max +rabies +2027-06-01'
+	# scripts keep exactly the ids
+	run -0 kennel order list --json
+	assert_equal "$(echo "$output" | jq -c '.[0] | has("owner")')" false
+}

@@ -3,13 +3,16 @@
 
 #include "order/kn_order.h"
 
-#define ORDER_COLUMNS "id, owner_id, status, payment_type, total_cents, paid_cents, note, created_at"
+#define ORDER_COLUMNS                                                                \
+	"id, owner_id, status, payment_type, total_cents, paid_cents, note, created_at," \
+	" (SELECT first_name || ' ' || last_name FROM owners o WHERE o.id = orders.owner_id)"
 
 static void order_fields(struct kn_db *db, struct kn_printer *p, sqlite3_stmt *st)
 {
 	sqlite3_stmt *items;
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_int(p, "owner_id", sqlite3_column_int64(st, 1), 1);
+	kn_put_str(p, "owner", kn_col_text(st, 8), KN_PEOPLE);
 	kn_put_str(p, "status", kn_col_text(st, 2), 1);
 	kn_put_str(p, "payment_type", kn_col_text(st, 3), 1);
 	kn_put_money(p, "total", sqlite3_column_int64(st, 4), 1);
@@ -77,13 +80,15 @@ kn_status kn_order_show(struct kn_db *db, long long id, struct kn_printer *p, st
 #define PACKAGE_COLUMNS                                                              \
 	"id, owner_id, product_id, order_id, name, type, number_left, end_date, note,"   \
 	" CASE WHEN number_left = 0 THEN 'used' WHEN end_date < ?9 THEN 'expired'"       \
-	" ELSE 'active' END"
+	" ELSE 'active' END,"                                                           \
+	" (SELECT first_name || ' ' || last_name FROM owners o WHERE o.id = packages.owner_id)"
 
 static void package_record(struct kn_printer *p, sqlite3_stmt *st)
 {
 	kn_rec_begin(p);
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_int(p, "owner_id", sqlite3_column_int64(st, 1), 1);
+	kn_put_str(p, "owner", kn_col_text(st, 10), KN_PEOPLE);
 	kn_put_int(p, "product_id", sqlite3_column_int64(st, 2), 0);
 	kn_put_col_int(p, "order_id", st, 3, 0);
 	kn_put_str(p, "name", kn_col_text(st, 4), 1);

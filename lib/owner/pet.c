@@ -9,12 +9,14 @@
 
 #define PET_COLUMNS                                                                  \
 	"id, owner_id, external_id, name, species, breed, birthday, sex, color, weight," \
-	" notes, advisory, temperament, temperament_date"
+	" notes, advisory, temperament, temperament_date,"                                \
+	" (SELECT first_name || ' ' || last_name FROM owners o WHERE o.id = pets.owner_id)"
 
 static void pet_fields(struct kn_printer *p, sqlite3_stmt *st)
 {
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_int(p, "owner_id", sqlite3_column_int64(st, 1), 1);
+	kn_put_str(p, "owner", kn_col_text(st, 14), KN_PEOPLE);
 	kn_put_str(p, "external_id", kn_col_text(st, 2), 0);
 	kn_put_str(p, "name", kn_col_text(st, 3), 1);
 	kn_put_str(p, "species", kn_col_text(st, 4), 1);

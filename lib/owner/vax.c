@@ -108,6 +108,7 @@ static void vax_record(struct kn_printer *p, sqlite3_stmt *st, int nested)
 		kn_rec_begin(p);
 	kn_put_int(p, "id", sqlite3_column_int64(st, 0), 1);
 	kn_put_int(p, "pet_id", sqlite3_column_int64(st, 1), 1);
+	kn_put_str(p, "pet", kn_col_text(st, 5), KN_PEOPLE);
 	kn_put_str(p, "type", kn_col_text(st, 2), 1);
 	kn_put_str(p, "expires_on", kn_col_text(st, 3), 1);
 	kn_put_str(p, "status", kn_col_text(st, 4), 1);
@@ -124,7 +125,8 @@ kn_status kn_vax_into(struct kn_db *db, long long pet, struct kn_printer *p, str
 	kn_status s = kn_vax_window(db, -1, today, soon, err);
 
 	if (s == KN_OK)
-		s = kn_prepare(db, "SELECT v.id, v.pet_id, v.type, v.expires_on, " STATUS_SQL
+		s = kn_prepare(db, "SELECT v.id, v.pet_id, v.type, v.expires_on, " STATUS_SQL ","
+		                   " (SELECT name FROM pets WHERE pets.id = v.pet_id)"
 		                   " FROM vaccinations v WHERE v.pet_id = ?3 ORDER BY v.type, v.expires_on",
 		               &st, err);
 	if (s != KN_OK)
@@ -148,7 +150,8 @@ kn_status kn_vax_list(struct kn_db *db, const struct kn_vax_filter *f, struct kn
 	if (s != KN_OK)
 		return s;
 	kn_date_format(kn_today() + (kn_day)(f->expiring_days > 0 ? f->expiring_days : 0), window);
-	s = kn_prepare(db, "SELECT v.id, v.pet_id, v.type, v.expires_on, " STATUS_SQL
+	s = kn_prepare(db, "SELECT v.id, v.pet_id, v.type, v.expires_on, " STATUS_SQL ","
+		                   " (SELECT name FROM pets WHERE pets.id = v.pet_id)"
 	                   " FROM vaccinations v JOIN pets p ON p.id = v.pet_id"
 	                   " WHERE (?3 = 0 OR p.owner_id = ?3) AND (?4 = 0 OR v.pet_id = ?4)"
 	                   "   AND ((?5 = 0 AND ?6 < 0)"
