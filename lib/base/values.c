@@ -192,11 +192,14 @@ const char *kn_time_display(const char *hhmm, int style, char out[KN_DATE_TEXT])
 	if (hhmm == NULL || read_number(hhmm, 2, &h) != 2 || hhmm[2] != ':' ||
 	    read_number(hhmm + 3, 2, &m) != 2 || h > 23 || m > 59)
 		return hhmm;
+	/* the ranges said again for the compiler's truncation check */
+	int hour = (int)(h % 24), minute = (int)(m % 60);
 	if (style != KN_DATES_US) {
-		snprintf(out, KN_DATE_TEXT, "%02ld:%02ld", h, m);
+		snprintf(out, KN_DATE_TEXT, "%02d:%02d", hour, minute);
 		return out;
 	}
-	snprintf(out, KN_DATE_TEXT, "%ld:%02ld %s", h % 12 == 0 ? 12 : h % 12, m, h < 12 ? "AM" : "PM");
+	snprintf(out, KN_DATE_TEXT, "%d:%02d %s", hour % 12 == 0 ? 12 : hour % 12, minute,
+	         hour < 12 ? "AM" : "PM");
 	return out;
 }
 
