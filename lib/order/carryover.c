@@ -116,12 +116,16 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	kn_status s;
 
 	kn_import_values(in, v, C_COUNT);
+	struct kn_err oerr; /* cleared, not zeroed: this runs once a row */
+	kn_err_clear(&oerr);
 	s = kn_import_owner(in, v[C_OWNER_EXT], v[C_OWNER_EMAIL],
-	                    v[C_OWNER_ID] ? v[C_OWNER_ID] : v[C_USERNAME], &owner, why, sizeof why, err);
-	if (s == KN_TEMPFAIL)
+	                    v[C_OWNER_ID] ? v[C_OWNER_ID] : v[C_USERNAME], &owner, &oerr);
+	if (s == KN_TEMPFAIL) {
+		*err = oerr;
 		return s;
+	}
 	if (s != KN_OK)
-		return kn_import_reject(in, why);
+		return kn_import_reject(in, oerr.msg);
 	char *stop = NULL;
 	left = v[C_DAYS_LEFT] ? strtoll(v[C_DAYS_LEFT], &stop, 10) : -1;
 	if (v[C_DAYS_LEFT] == NULL || *stop != '\0' || left < 0 || left > 100000) {

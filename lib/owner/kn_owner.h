@@ -21,11 +21,11 @@ kn_status kn_owner_validate(struct kn_db *db, struct kn_owner_change *c, long lo
                             char email[256], struct kn_err *err);
 
 struct kn_import;
-/* The owner a row names by owner_external_id, owner_email or owner_id;
- * KN_FAIL with the reason in why when there is none. */
+/* The owner a row names by owner_external_id, owner_email or owner_id:
+ * KN_FAIL when it names none (err says why: the row's reject reason);
+ * KN_TEMPFAIL when the database is busy (the import stops). */
 kn_status kn_import_owner(struct kn_import *in, const char *ext, const char *email,
-                          const char *id, long long *owner, char *why, size_t whylen,
-                          struct kn_err *err);
+                          const char *id, long long *owner, struct kn_err *err);
 /* Every portal session of the owner (0: everyone's) ends, with why:
  * a password change, revoked credentials, a closed account (owner/creds.c). */
 kn_status kn_sessions_end_owner(struct kn_db *db, long long owner_id, const char *why,

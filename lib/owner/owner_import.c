@@ -477,11 +477,9 @@ kn_status kn_owner_export(struct kn_db *db, enum kn_format format, FILE *out,
 
 /* The owner a row names, by whichever owner column it fills. */
 kn_status kn_import_owner(struct kn_import *in, const char *ext, const char *email,
-                          const char *id, long long *owner, char *why, size_t whylen,
-                          struct kn_err *err)
+                          const char *id, long long *owner, struct kn_err *err)
 {
 	char ref[300];
-	struct kn_err rerr = { 0 };
 
 	if (ext)
 		snprintf(ref, sizeof ref, "ext:%s", ext);
@@ -489,14 +487,7 @@ kn_status kn_import_owner(struct kn_import *in, const char *ext, const char *ema
 		snprintf(ref, sizeof ref, "%s", email);
 	else if (id)
 		snprintf(ref, sizeof ref, "%s", id);
-	else {
-		snprintf(why, whylen, "no owner given");
-		return KN_FAIL;
-	}
-	kn_status s = kn_owner_resolve(in->db, ref, owner, &rerr);
-	if (s == KN_TEMPFAIL)
-		return kn_err_set(err, s, "%s", rerr.msg);
-	if (s != KN_OK)
-		snprintf(why, whylen, "%s", rerr.msg);
-	return s;
+	else
+		return kn_err_set(err, KN_FAIL, "no owner given");
+	return kn_owner_resolve(in->db, ref, owner, err);
 }

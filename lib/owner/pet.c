@@ -355,12 +355,15 @@ static kn_status pet_row(struct kn_import *in, struct kn_err *err)
 	kn_import_values(in, v, P_COUNT);
 	if (v[P_NAME] == NULL)
 		return kn_import_reject(in, "name is empty");
-	s = kn_import_owner(in, v[P_OWNER_EXT], v[P_OWNER_EMAIL], v[P_OWNER_ID], &owner, why,
-	                    sizeof why, err);
-	if (s == KN_TEMPFAIL)
+	struct kn_err oerr; /* cleared, not zeroed: this runs once a row */
+	kn_err_clear(&oerr);
+	s = kn_import_owner(in, v[P_OWNER_EXT], v[P_OWNER_EMAIL], v[P_OWNER_ID], &owner, &oerr);
+	if (s == KN_TEMPFAIL) {
+		*err = oerr;
 		return s;
+	}
 	if (s != KN_OK)
-		return kn_import_reject(in, why);
+		return kn_import_reject(in, oerr.msg);
 	if (v[P_BIRTHDAY]) {
 		kn_day day;
 		struct kn_err derr = { 0 };

@@ -269,12 +269,15 @@ static kn_status vax_row(struct kn_import *in, struct kn_err *err)
 		st = vs->by_ext;
 		sqlite3_bind_text(st, 1, v[V_PET_EXT], -1, SQLITE_STATIC);
 	} else {
-		kn_status s = kn_import_owner(in, v[V_OWNER_EXT], v[V_OWNER_EMAIL], NULL, &owner, why,
-		                              sizeof why, err);
-		if (s == KN_TEMPFAIL)
+		struct kn_err oerr; /* cleared, not zeroed: this runs once a row */
+		kn_err_clear(&oerr);
+		kn_status s = kn_import_owner(in, v[V_OWNER_EXT], v[V_OWNER_EMAIL], NULL, &owner, &oerr);
+		if (s == KN_TEMPFAIL) {
+			*err = oerr;
 			return s;
+		}
 		if (s != KN_OK)
-			return kn_import_reject(in, why);
+			return kn_import_reject(in, oerr.msg);
 		if (v[V_PET_NAME] == NULL)
 			return kn_import_reject(in, "pet_name is empty");
 		st = vs->by_owner_name;

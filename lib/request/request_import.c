@@ -48,12 +48,15 @@ static kn_status row(struct kn_import *in, struct kn_err *err)
 	kn_status s;
 
 	kn_import_values(in, v, R_COUNT);
-	s = kn_import_owner(in, v[R_OWNER_EXT], v[R_OWNER_EMAIL], v[R_OWNER_ID], &r.owner_id, why,
-	                    sizeof why, err);
-	if (s == KN_TEMPFAIL)
+	struct kn_err oerr; /* cleared, not zeroed: this runs once a row */
+	kn_err_clear(&oerr);
+	s = kn_import_owner(in, v[R_OWNER_EXT], v[R_OWNER_EMAIL], v[R_OWNER_ID], &r.owner_id, &oerr);
+	if (s == KN_TEMPFAIL) {
+		*err = oerr;
 		return s;
+	}
 	if (s != KN_OK)
-		return kn_import_reject(in, why);
+		return kn_import_reject(in, oerr.msg);
 	const char *status = v[R_STATUS] ? v[R_STATUS] : "pending";
 	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0) {
 		snprintf(why, sizeof why, "invalid status '%s' (pending or approved)", status);
