@@ -464,23 +464,32 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
  * What a double click sends twice. */
 kn_status kn_request_same_earlier(struct kn_db *db, long long id, long long *earlier,
                                   int *approved, struct kn_err *err);
-/* The approval rules, as bits of kn_request_check's *failed. */
+/* The approval rules, as bits of a verdict's failed. */
 enum {
 	KN_RULE_CLOSED = 1, KN_RULE_BOOKED = 2, KN_RULE_VACCINATION = 4,
 	KN_RULE_TEMPERAMENT = 8, KN_RULE_CAPACITY = 16
 };
 /* Room for the reasons of every rule that refuses one request. */
 #define KN_WHY_MAX 1000
-/* Every approval rule, capacity included, on a request without deciding it:
- * *refused, the rules that refused (*failed, KN_RULE_* bits) and why, each
- * of them told, in the owner's words when owner_words.  Reads only. */
+/* What the rules found of one request: refused when any rule refused,
+ * failed the KN_RULE_* bits of each that did, why every reason (a
+ * decision's text, not an error: "; " between for staff, sentences for
+ * the owner). */
+struct kn_verdict {
+	int refused;
+	unsigned failed;
+	char why[KN_WHY_MAX];
+};
 /* A pending request that waits for the pet's vaccination papers (an owner
  * asked in 'request' mode without them): flagged for staff, with why.
  * Transaction: the caller's. */
 kn_status kn_request_papers_needed(struct kn_db *db, long long id, const char *why,
                                    struct kn_err *err);
-kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
-                           unsigned *failed, char *why, size_t whylen, struct kn_err *err);
+/* Every approval rule, capacity included, on a request without deciding
+ * it, each failing rule told, in the owner's words when owner_words.
+ * Reads only. */
+kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, struct kn_verdict *v,
+                           struct kn_err *err);
 /* action: approve, decline or cancel; text: the note or the reason.
  * approve refuses with the rule's reason unless force (then recorded).
  * Transaction: the caller's. */

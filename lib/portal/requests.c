@@ -363,28 +363,26 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		                               approved ? "booked" : "requested", earlier));
 		return KN_OK;
 	}
-	int refused = 0;
-	unsigned failed = 0;
-	char why[KN_WHY_MAX] = "";
+	struct kn_verdict v = { 0 };
 	if (s == KN_OK)
-		s = kn_request_check(db, id, 1, &refused, &failed, why, sizeof why, &ferr);
+		s = kn_request_check(db, id, 1, &v, &ferr);
 	const char *notice = "requested";
-	if (s == KN_OK && (failed & KN_RULE_VACCINATION) && strcmp(mode, "schedule") == 0) {
+	if (s == KN_OK && (v.failed & KN_RULE_VACCINATION) && strcmp(mode, "schedule") == 0) {
 		/* schedule mode never books an unvaccinated pet: refused here
 		 * and now, naming the pet, the vaccine and the date */
 		kn_tx_rollback(db);
-		kn_field_error(r, "pet", why);
+		kn_field_error(r, "pet", v.why);
 		return request_form(r, m, 422, err);
 	}
-	if (s == KN_OK && (failed & KN_RULE_VACCINATION)) {
+	if (s == KN_OK && (v.failed & KN_RULE_VACCINATION)) {
 		/* request mode: it waits for staff and for the papers, and the
 		 * owner is told what to send (a new owner's first visit is no
 		 * dead end) */
-		s = kn_request_papers_needed(db, id, why, &ferr);
+		s = kn_request_papers_needed(db, id, v.why, &ferr);
 		notice = "papers";
 	}
 	if (s == KN_OK && strcmp(mode, "schedule") == 0) {
-		if (!refused) {
+		if (!v.refused) {
 			s = kn_request_decide(db, id, "approve", "booked on the portal", 0, &ferr);
 			notice = "booked";
 		} else {
@@ -392,10 +390,10 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 			sqlite3_stmt *st;
 			if ((s = kn_prepare(db, "UPDATE requests SET reason = ? WHERE id = ?", &st,
 			                    &ferr)) == KN_OK) {
-				sqlite3_bind_text(st, 1, why, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 1, v.why, -1, SQLITE_STATIC);
 				sqlite3_bind_int64(st, 2, id);
 				if (sqlite3_step(st) != SQLITE_DONE)
-					s = KN_FAIL;
+					s = kn_sql_fail(db, &ferr, "keeping the reason");
 				sqlite3_finalize(st);
 			}
 			notice = "not-booked";

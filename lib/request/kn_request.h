@@ -11,7 +11,7 @@ struct kn_req {
 	long long pets[KN_MAX_PETS];
 	int npets;
 	int chosen;
-	char why[KN_WHY_MAX];
+	struct kn_verdict verdict;   /* request auto: the rules' findings */
 };
 
 int kn_service_ok(const char *s);
@@ -22,18 +22,15 @@ struct kn_rules {
 	int require_vaccinations, require_temperament;
 	int owner_words;            /* reasons told to the owner, not to staff: */
 	int date_style;             /* sentences, the dates in display.date */
-	unsigned failed;            /* the KN_RULE_* bits of every rule that refused */
 	struct kn_buf required[5];  /* each service's required vaccines, a JSON array */
 };
 kn_status kn_rules_load(struct kn_db *db, struct kn_rules *rules, struct kn_err *err);
 void kn_rules_free(struct kn_rules *rules);
 /* Every rule but capacity: a closed period, the pet already booked, the
- * vaccinations, the temperament test.  *refused when any refuses, and why
- * tells every one that did ("; " between, or for the owner, sentences); a
- * rule that cannot be checked
- * is an error, never an approval. */
+ * vaccinations, the temperament test, into v (each rule that refused
+ * told); a rule that cannot be checked is an error, never an approval. */
 kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
-                           int *refused, char *why, size_t whylen, struct kn_err *err);
+                           struct kn_verdict *v, struct kn_err *err);
 /* *limited 0: no capacity set for that day, so no limit (units unset). */
 kn_status kn_capacity_on(struct kn_db *db, const char *service, kn_day day, int *limited,
                          long long *units, struct kn_err *err);

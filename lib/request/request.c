@@ -304,12 +304,13 @@ static kn_status rule_row(struct kn_db *db, sqlite3_stmt *st, int *row, struct k
 
 /* One rule refuses: its reason joins the others in why (every failing
  * rule is told, so the first to trip hides none behind it). */
-static void refuse(struct kn_rules *rules, unsigned bit, int *refused, char *why, size_t whylen,
-                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void refuse(struct kn_rules *rules, unsigned bit, int *refused, char *why, size_t whylen,
-                   const char *fmt, ...)
+static void refuse(struct kn_rules *rules, unsigned bit, struct kn_verdict *v, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+static void refuse(struct kn_rules *rules, unsigned bit, struct kn_verdict *v, const char *fmt,
+                   ...)
 {
-	size_t used = strlen(why);
+	char *why = v->why;
+	size_t whylen = sizeof v->why, used = strlen(why);
 	va_list ap;
 	/* staff read one line of reasons; the owner, sentences */
 	const char *sep = rules->owner_words ? " " : "; ";
@@ -322,13 +323,12 @@ static void refuse(struct kn_rules *rules, unsigned bit, int *refused, char *why
 		vsnprintf(why + used, whylen - used, fmt, ap);
 		va_end(ap);
 	}
-	*refused = 1;
-	rules->failed |= bit;
+	v->refused = 1;
+	v->failed |= bit;
 }
 
 static kn_status rule_closed(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
-                             const char *first, const char *last, int *refused, char *why,
-                             size_t whylen, struct kn_err *err)
+                             const char *first, const char *last, struct kn_verdict *v, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	int row = 0;
@@ -344,18 +344,18 @@ static kn_status rule_closed(struct kn_db *db, struct kn_rules *rules, const str
 	if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
 		char from[KN_DATE_TEXT], to[KN_DATE_TEXT];
 		if (rules->owner_words && strcmp(kn_col_text(st, 3), kn_col_text(st, 4)) == 0)
-			refuse(rules, KN_RULE_CLOSED, refused, why, whylen,
+			refuse(rules, KN_RULE_CLOSED, v,
 			       "We are closed on %s (%s): please choose other days.",
 			       kn_date_display(kn_col_text(st, 3), rules->date_style, 0, from),
 			       kn_col_text(st, 1));
 		else if (rules->owner_words)
-			refuse(rules, KN_RULE_CLOSED, refused, why, whylen,
+			refuse(rules, KN_RULE_CLOSED, v,
 			       "We are closed from %s to %s (%s): please choose other days.",
 			       kn_date_display(kn_col_text(st, 3), rules->date_style, 0, from),
 			       kn_date_display(kn_col_text(st, 4), rules->date_style, 0, to),
 			       kn_col_text(st, 1));
 		else
-			refuse(rules, KN_RULE_CLOSED, refused, why, whylen,
+			refuse(rules, KN_RULE_CLOSED, v,
 			       "blocked by block %lld (%s) on %s", (long long)sqlite3_column_int64(st, 0),
 			       kn_col_text(st, 1), kn_col_text(st, 2));
 	}
@@ -366,8 +366,7 @@ static kn_status rule_closed(struct kn_db *db, struct kn_rules *rules, const str
 /* one pet, one place: an approved request of the same service on one of
  * these days (nights, for boarding) already has this pet */
 static kn_status rule_booked(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
-                             const char *first, const char *last, int *refused, char *why,
-                             size_t whylen, struct kn_err *err)
+                             const char *first, const char *last, struct kn_verdict *v, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	int row = 0;
@@ -386,11 +385,11 @@ static kn_status rule_booked(struct kn_db *db, struct kn_rules *rules, const str
 		if ((s = rule_row(db, st, &row, err)) == KN_OK && row) {
 			char day[KN_DATE_TEXT];
 			if (rules->owner_words)
-				refuse(rules, KN_RULE_BOOKED, refused, why, whylen,
+				refuse(rules, KN_RULE_BOOKED, v,
 				       "%s is already booked for %s on %s.", kn_col_text(st, 0), r->service,
 				       kn_date_display(kn_col_text(st, 1), rules->date_style, 0, day));
 			else
-				refuse(rules, KN_RULE_BOOKED, refused, why, whylen,
+				refuse(rules, KN_RULE_BOOKED, v,
 				       "%s is already booked for %s on %s (request %lld)", kn_col_text(st, 0),
 				       r->service, kn_col_text(st, 1), (long long)sqlite3_column_int64(st, 2));
 		}
@@ -400,8 +399,7 @@ static kn_status rule_booked(struct kn_db *db, struct kn_rules *rules, const str
 }
 
 static kn_status rule_vaccinations(struct kn_db *db, struct kn_rules *rules,
-                                   const struct kn_req *r, const char *last, int *refused,
-                                   char *why, size_t whylen, struct kn_err *err)
+                                   const struct kn_req *r, const char *last, struct kn_verdict *v, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	int row = 0;
@@ -423,20 +421,20 @@ static kn_status rule_vaccinations(struct kn_db *db, struct kn_rules *rules,
 				char ends[11], until[KN_DATE_TEXT], stay[KN_DATE_TEXT];
 				kn_date_format(strcmp(r->service, "boarding") == 0 ? r->last + 1 : r->last,
 				               ends);
-				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
+				refuse(rules, KN_RULE_VACCINATION, v,
 				       "%s's %s vaccination expires on %s, before your visit ends on %s: "
 				       "please send us the new certificate.", pet, vaccine,
 				       kn_date_display(expires, rules->date_style, 0, until),
 				       kn_date_display(ends, rules->date_style, 0, stay));
 			} else if (expires) {
-				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
+				refuse(rules, KN_RULE_VACCINATION, v,
 				       "%s's %s expires on %s, before %s", pet, vaccine, expires, last);
 			} else if (rules->owner_words) {
-				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
+				refuse(rules, KN_RULE_VACCINATION, v,
 				       "We have no %s vaccination on record for %s: please send us your "
 				       "vet's papers.", vaccine, pet);
 			} else {
-				refuse(rules, KN_RULE_VACCINATION, refused, why, whylen,
+				refuse(rules, KN_RULE_VACCINATION, v,
 				       "%s has no %s on record", pet, vaccine);
 			}
 		}
@@ -446,7 +444,7 @@ static kn_status rule_vaccinations(struct kn_db *db, struct kn_rules *rules,
 }
 
 static kn_status rule_temperament(struct kn_db *db, struct kn_rules *rules,
-                                  const struct kn_req *r, int *refused, char *why, size_t whylen,
+                                  const struct kn_req *r, struct kn_verdict *v,
                                   struct kn_err *err)
 {
 	sqlite3_stmt *st;
@@ -456,7 +454,7 @@ static kn_status rule_temperament(struct kn_db *db, struct kn_rules *rules,
 	for (int i = 0; i < r->npets && s == KN_OK; i++) {
 		sqlite3_bind_int64(st, 1, r->pets[i]);
 		if ((s = rule_row(db, st, &row, err)) == KN_OK && row)
-			refuse(rules, KN_RULE_TEMPERAMENT, refused, why, whylen,
+			refuse(rules, KN_RULE_TEMPERAMENT, v,
 			       rules->owner_words ? "%s needs to pass a temperament test first: "
 			                                            "please call us to book one."
 			                          : "%s's temperament test not passed",
@@ -467,30 +465,28 @@ static kn_status rule_temperament(struct kn_db *db, struct kn_rules *rules,
 }
 
 kn_status kn_request_rules(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
-                           int *refused, char *why, size_t whylen, struct kn_err *err)
+                           struct kn_verdict *v, struct kn_err *err)
 {
 	char first[11], last[11];
 	kn_status s;
 
-	*refused = 0;
-	rules->failed = 0;
-	why[0] = '\0';
+	memset(v, 0, sizeof *v);
 	kn_date_format(r->first, first);
 	kn_date_format(r->last, last);
-	s = rule_closed(db, rules, r, first, last, refused, why, whylen, err);
+	s = rule_closed(db, rules, r, first, last, v, err);
 	if (s == KN_OK)
-		s = rule_booked(db, rules, r, first, last, refused, why, whylen, err);
+		s = rule_booked(db, rules, r, first, last, v, err);
 	if (s == KN_OK && rules->require_vaccinations)
-		s = rule_vaccinations(db, rules, r, last, refused, why, whylen, err);
+		s = rule_vaccinations(db, rules, r, last, v, err);
 	if (s == KN_OK && rules->require_temperament &&
 	    (strcmp(r->service, "daycare") == 0 || strcmp(r->service, "boarding") == 0))
-		s = rule_temperament(db, rules, r, refused, why, whylen, err);
+		s = rule_temperament(db, rules, r, v, err);
 	return s;
 }
 
 /* The first day over capacity, added to the reasons already found. */
 static kn_status over_capacity(struct kn_db *db, struct kn_rules *rules, const struct kn_req *r,
-                               int *refused, char *why, size_t whylen, struct kn_err *err)
+                               struct kn_verdict *v, struct kn_err *err)
 {
 	kn_status s = KN_OK;
 	int full = 0;
@@ -506,11 +502,11 @@ static kn_status over_capacity(struct kn_db *db, struct kn_rules *rules, const s
 			char day[11], shown[KN_DATE_TEXT];
 			kn_date_format(d, day);
 			if (rules->owner_words)
-				refuse(rules, KN_RULE_CAPACITY, refused, why, whylen,
+				refuse(rules, KN_RULE_CAPACITY, v,
 				       "We are full on %s: please choose another day.",
 				       kn_date_display(day, rules->date_style, 0, shown));
 			else
-				refuse(rules, KN_RULE_CAPACITY, refused, why, whylen,
+				refuse(rules, KN_RULE_CAPACITY, v,
 				       "over capacity on %s (%lld of %lld taken)", day, taken, cap);
 			full = 1;
 		}
@@ -565,43 +561,38 @@ kn_status kn_request_set_status(struct kn_db *db, long long id, const char *stat
 /* Every approval rule, capacity last, on a loaded request: the one place
  * staff's approvals and the portal's checks are decided. */
 static kn_status evaluate(struct kn_db *db, const struct kn_req *r, int owner_words,
-                          int *refused, unsigned *failed, char *why, size_t whylen,
-                          struct kn_err *err)
+                          struct kn_verdict *v, struct kn_err *err)
 {
 	struct kn_rules rules;
 	kn_status s = kn_rules_load(db, &rules, err);
 
-	*refused = 0;
-	*failed = 0;
-	why[0] = '\0';
+	memset(v, 0, sizeof *v);
 	if (s == KN_OK) {
 		rules.owner_words = owner_words;
 		rules.date_style = owner_words ? kn_pref_date_style(db) : KN_DATES_ISO;
-		s = kn_request_rules(db, &rules, r, refused, why, whylen, err);
+		s = kn_request_rules(db, &rules, r, v, err);
 		if (s == KN_OK)
-			s = over_capacity(db, &rules, r, refused, why, whylen, err);
-		*failed = rules.failed;
+			s = over_capacity(db, &rules, r, v, err);
 	}
 	kn_rules_free(&rules);
 	return s;
 }
 
-kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, int *refused,
-                           unsigned *failed, char *why, size_t whylen, struct kn_err *err)
+kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, struct kn_verdict *v,
+                           struct kn_err *err)
 {
 	struct kn_req r;
 	kn_status s = kn_request_load(db, id, &r, err);
 
-	*refused = 0;
-	*failed = 0;
-	return s == KN_OK ? evaluate(db, &r, owner_words, refused, failed, why, whylen, err) : s;
+	memset(v, 0, sizeof *v);
+	return s == KN_OK ? evaluate(db, &r, owner_words, v, err) : s;
 }
 
 kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
                             const char *text, int force, struct kn_err *err)
 {
 	struct kn_req r;
-	char why[KN_WHY_MAX];
+	struct kn_verdict v;
 	kn_status s = kn_request_load(db, id, &r, err);
 
 	if (s != KN_OK)
@@ -609,13 +600,12 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 	if (strcmp(action, "approve") == 0) {
 		if (strcmp(r.status, "pending") != 0)
 			return kn_err_set(err, KN_FAIL, "request %lld is %s, not pending", id, r.status);
-		int refused = 0;
-		unsigned failed;
-		if ((s = evaluate(db, &r, 0, &refused, &failed, why, sizeof why, err)) != KN_OK)
+		if ((s = evaluate(db, &r, 0, &v, err)) != KN_OK)
 			return s;
-		if (refused && !force)
-			return kn_err_set(err, KN_FAIL, "request %lld: %s", id, why);
-		return kn_request_set_status(db, id, "approved", refused ? why : text, refused, err);
+		if (v.refused && !force)
+			return kn_err_set(err, KN_FAIL, "request %lld: %s", id, v.why);
+		return kn_request_set_status(db, id, "approved", v.refused ? v.why : text, v.refused,
+		                             err);
 	}
 	if (strcmp(action, "decline") == 0) {
 		if (strcmp(r.status, "pending") != 0 && strcmp(r.status, "approved") != 0)

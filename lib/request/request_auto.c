@@ -122,10 +122,8 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 		struct kn_rules rules;
 		s = kn_rules_load(db, &rules, err);
 		for (size_t i = 0; s == KN_OK && i < n; i++) {
-			int refused = 0;
-			s = kn_request_rules(db, &rules, &reqs[i], &refused, reqs[i].why,
-			                     sizeof reqs[i].why, err);
-			reqs[i].chosen = refused ? -1 : 0;
+			s = kn_request_rules(db, &rules, &reqs[i], &reqs[i].verdict, err);
+			reqs[i].chosen = reqs[i].verdict.refused ? -1 : 0;
 		}
 		kn_rules_free(&rules);
 		if (s != KN_OK)
@@ -172,7 +170,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 				}
 			const struct kn_req *other = fits ? booked_overlap(&booked, reqs, r) : NULL;
 			if (other) {
-				snprintf(r->why, sizeof r->why, "a pet of it is already booked for %s in "
+				snprintf(r->verdict.why, sizeof r->verdict.why, "a pet of it is already booked for %s in "
 				         "request %lld, approved in this run", r->service, other->id);
 				r->chosen = -1;
 			} else if (fits) {
@@ -183,7 +181,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 			} else {
 				char day[11];
 				kn_date_format(full, day);
-				snprintf(r->why, sizeof r->why, "over capacity on %s", day);
+				snprintf(r->verdict.why, sizeof r->verdict.why, "over capacity on %s", day);
 				r->chosen = -1;
 			}
 		}
@@ -209,7 +207,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 		if (reqs[i].chosen != 1) {
 			kn_obj_begin(p, NULL);
 			kn_put_int(p, "id", reqs[i].id, 1);
-			kn_put_str(p, "reason", reqs[i].why, 1);
+			kn_put_str(p, "reason", reqs[i].verdict.why, 1);
 			kn_nest_end(p);
 			if (o->decline_rest)
 				s = kn_request_set_status(db, reqs[i].id, "declined", o->reason, 0, err);
