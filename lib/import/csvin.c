@@ -547,20 +547,18 @@ kn_status kn_csv_header(struct kn_csv *r, const struct kn_csv_field *fields, siz
 	return KN_OK;
 }
 
-int kn_csv_next(struct kn_csv *r, struct kn_err *err)
+kn_status kn_csv_next(struct kn_csv *r, int *row, struct kn_err *err)
 {
 	r->row_error[0] = '\0';
-	int got = read_record(r);
-	if (got == 0 && ferror(r->in))
-		return kn_err_set(err, KN_FAIL, "reading '%s': %s", r->name, strerror(errno)), -1;
-	if (got == 0)
-		return 0;
-	if (r->row_error[0] != '\0')
-		return 1;
+	*row = read_record(r);
+	if (*row == 0 && ferror(r->in))
+		return kn_err_set(err, KN_FAIL, "reading '%s': %s", r->name, strerror(errno));
+	if (*row == 0 || r->row_error[0] != '\0')
+		return KN_OK;
 	if (r->ncells != r->nheader) {
 		snprintf(r->row_error, sizeof r->row_error, "%zu fields, the header has %zu",
 		         r->ncells, r->nheader);
-		return 1;
+		return KN_OK;
 	}
 	for (size_t c = 0; c < r->ncells; c++) {
 		const char *v = r->text.data + r->offsets[c];
@@ -569,10 +567,10 @@ int kn_csv_next(struct kn_csv *r, struct kn_err *err)
 		if (!kn_utf8_valid(v, len)) {
 			snprintf(r->row_error, sizeof r->row_error, "invalid UTF-8 in column '%s'",
 			         r->header[c]);
-			return 1;
+			return KN_OK;
 		}
 	}
-	return 1;
+	return KN_OK;
 }
 
 const char *kn_csv_get(const struct kn_csv *r, size_t field)

@@ -81,7 +81,7 @@ kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
 	if (kind->setup && (s = kind->setup(&im, err)) != KN_OK)
 		goto done;
 	kn_now_text(im.now);
-	while ((got = kn_csv_next(im.csv, err)) == 1) {
+	while ((s = kn_csv_next(im.csv, &got, err)) == KN_OK && got) {
 		sum->rows++;
 		if (kn_csv_row_error(im.csv))
 			kn_import_reject(&im, kn_csv_row_error(im.csv));
@@ -93,10 +93,8 @@ kn_status kn_import_run(struct kn_db *db, const struct kn_import_options *o,
 			o->progress(o->ud, sum->rows, bytes, total);
 		}
 	}
-	if (got < 0) {
-		s = KN_FAIL;
+	if (s != KN_OK)
 		goto done;
-	}
 	if (im.notices > 5 && o->notice) {
 		char line[128];
 		snprintf(line, sizeof line, "... and %d more rejected rows", im.notices - 5);

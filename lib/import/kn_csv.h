@@ -20,9 +20,9 @@ void kn_csv_close(struct kn_csv *r);
 kn_status kn_csv_header(struct kn_csv *r, const struct kn_csv_field *fields, size_t nfields,
                         const char *const *maps, kn_line_cb notice, void *ud,
                         struct kn_err *err);
-/* 1: a row (check kn_csv_row_error), 0: end, -1: error that stops the file
- * (a read error) */
-int kn_csv_next(struct kn_csv *r, struct kn_err *err);
+/* The next record: *row 1 and a row (check kn_csv_row_error), or 0 at the
+ * end; a read error that stops the file is KN_FAIL. */
+kn_status kn_csv_next(struct kn_csv *r, int *row, struct kn_err *err);
 const char *kn_csv_get(const struct kn_csv *r, size_t field);
 int kn_csv_has(const struct kn_csv *r, size_t field);
 /* The physical lines of the last record: first (where it starts) and last;

@@ -203,14 +203,19 @@ static int same(const char *a, const char *b)
 	return b != NULL && strcmp(a, b) == 0;
 }
 
-/* Finds the owner a row stands for: 1 found (row in *hit), 0 none, -1 error,
- * -2 ambiguous (reason written). */
-static int match(struct kn_import *in, struct owner_state *im, const char *v[], sqlite3_stmt **hit, char *why,
-                 size_t whylen, struct kn_err *err)
+enum match { MATCH_NONE, MATCH_ONE, MATCH_SEVERAL };
+
+/* Finds the owner a row stands for: MATCH_ONE (the row under *hit's
+ * cursor), MATCH_NONE, or MATCH_SEVERAL (why says which: the row's reject
+ * reason); a statement that fails is the error. */
+static kn_status match(struct kn_import *in, struct owner_state *im, const char *v[],
+                       sqlite3_stmt **hit, enum match *m, char *why, size_t whylen,
+                       struct kn_err *err)
 {
 	sqlite3_stmt *tries[2] = { NULL, NULL };
 	int n = 0;
 
+	*m = MATCH_NONE;
 	if (v[F_EXTERNAL_ID]) {
 		sqlite3_bind_text(im->by_ext, 1, v[F_EXTERNAL_ID], -1, SQLITE_STATIC);
 		tries[n++] = im->by_ext;
@@ -243,23 +248,26 @@ static int match(struct kn_import *in, struct owner_state *im, const char *v[], 
 			continue;
 		}
 		if (rc != SQLITE_ROW) {
+			kn_status s = kn_sql_fail(in->db, err, "matching owners");
 			sqlite3_reset(st);
-			return kn_sql_fail(in->db, err, "matching owners"), -1;
+			return s;
 		}
 		long long first = sqlite3_column_int64(st, 0);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			snprintf(why, whylen, "matches several owners (%lld and %lld): give an external_id",
 			         first, (long long)sqlite3_column_int64(st, 0));
 			sqlite3_reset(st);
-			return -2;
+			*m = MATCH_SEVERAL;
+			return KN_OK;
 		}
 		/* step again to put the matched row back under the cursor */
 		sqlite3_reset(st);
 		sqlite3_step(st);
 		*hit = st;
-		return 1;
+		*m = MATCH_ONE;
+		return KN_OK;
 	}
-	return 0;
+	return KN_OK;
 }
 
 static kn_status bind_values(sqlite3_stmt *st, const char *v[], int opt_out, int active,
@@ -324,13 +332,14 @@ static kn_status one_row(struct kn_import *in, struct kn_err *err)
 		snprintf(why, sizeof why, "invalid active '%s' (use true or false)", v[F_ACTIVE]);
 		return reject(im, why);
 	}
-	int m = match(in, im, v, &hit, why, sizeof why, err);
-	if (m == -1)
-		return KN_FAIL;
-	if (m == -2)
+	enum match m;
+	kn_status ms = match(in, im, v, &hit, &m, why, sizeof why, err);
+	if (ms != KN_OK)
+		return ms;
+	if (m == MATCH_SEVERAL)
 		return reject(im, why);
-	long long self = m ? sqlite3_column_int64(hit, 0) : 0;
-	if (m && self > im->max_id_before) {
+	long long self = m == MATCH_ONE ? sqlite3_column_int64(hit, 0) : 0;
+	if (m == MATCH_ONE && self > im->max_id_before) {
 		sqlite3_reset(hit);
 		if (v[F_EXTERNAL_ID])
 			snprintf(why, sizeof why, "external_id '%s' appears earlier in this file",
@@ -349,7 +358,7 @@ static kn_status one_row(struct kn_import *in, struct kn_err *err)
 			return reject(im, uerr.msg);
 		}
 	}
-	if (m) {
+	if (m == MATCH_ONE) {
 		int changed = 0;
 		for (int f = 0; f < TEXT_FIELDS && !changed; f++)
 			if (kn_csv_has(in->csv, (size_t)f) && !same(v[f], kn_col_text(hit, f + 1)))
