@@ -49,6 +49,10 @@ enum { KN_DATES_US, KN_DATES_ISO, KN_DATES_DAY_MONTH };
 #define KN_DATE_TEXT 32
 int kn_date_style_parse(const char *name);
 const char *kn_date_display(const char *iso, int style, int table, char out[KN_DATE_TEXT]);
+/* HH:MM from 00:00 to 23:59, nothing after it: 1, else 0. */
+int kn_clock_ok(const char *hhmm);
+/* 0 Sunday to 6 Saturday. */
+int kn_weekday(kn_day day);
 /* HH:MM as people read it: "8:30 AM" in the us style, 08:30 otherwise. */
 const char *kn_time_display(const char *hhmm, int style, char out[KN_DATE_TEXT]);
 void kn_date_format(kn_day day, char out[11]);

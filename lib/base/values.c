@@ -186,12 +186,32 @@ int kn_date_style_parse(const char *name)
 	return KN_DATES_US;
 }
 
-const char *kn_time_display(const char *hhmm, int style, char out[KN_DATE_TEXT])
+int kn_clock_ok(const char *hhmm)
 {
 	long h, m;
-	if (hhmm == NULL || read_number(hhmm, 2, &h) != 2 || hhmm[2] != ':' ||
-	    read_number(hhmm + 3, 2, &m) != 2 || h > 23 || m > 59)
+	return hhmm && read_number(hhmm, 2, &h) == 2 && hhmm[2] == ':' &&
+	       read_number(hhmm + 3, 2, &m) == 2 && hhmm[5] == '\0' && h <= 23 && m <= 59;
+}
+
+int kn_weekday(kn_day day)
+{
+	/* 1970-01-01, day 0, was a Thursday */
+	return (int)(((day % 7) + 7 + 4) % 7);
+}
+
+const char *kn_time_display(const char *hhmm, int style, char out[KN_DATE_TEXT])
+{
+	long h = 0, m = 0;
+	/* a time as stored, HH:MM; anything else is shown as it is */
+	if (hhmm == NULL || strlen(hhmm) < 5)
 		return hhmm;
+	char clock[6];
+	memcpy(clock, hhmm, 5);
+	clock[5] = '\0';
+	if (!kn_clock_ok(clock))
+		return hhmm;
+	read_number(hhmm, 2, &h);
+	read_number(hhmm + 3, 2, &m);
 	/* the ranges said again for the compiler's truncation check */
 	int hour = (int)(h % 24), minute = (int)(m % 60);
 	if (style != KN_DATES_US) {
@@ -220,8 +240,7 @@ const char *kn_date_display(const char *iso, int style, int table, char out[KN_D
 	if (kn_date_parse(date, &day, NULL) != KN_OK)
 		return iso;
 	civil_from_days(day, &y, &m, &d);
-	/* 1970-01-01, day 0, was a Thursday */
-	const char *w = wday[((day % 7) + 7 + 4) % 7];
+	const char *w = wday[kn_weekday(day)];
 	if (style == KN_DATES_ISO)
 		memcpy(out, date, 11);
 	else if (style == KN_DATES_DAY_MONTH && table)

@@ -90,12 +90,12 @@ static kn_status calendar_page(struct kn_page_req *r, const char *fresh_feed,
 		free(b);
 		return kn_sql_fail(db, err, "reading the calendar");
 	}
-	/* a grid of weeks, Sunday first (1970-01-01, day 0, was a Thursday),
-	 * and the same days as a list for a phone */
+	/* a grid of weeks, Sunday first, and the same days as a list for a
+	 * phone */
 	int style = kn_pref_date_style(db);
 	kn_h_list(r->page, "weeks");
 	kn_h_list(r->page, "days");
-	kn_day grid = start - ((start % 7 + 7 + 4) % 7);
+	kn_day grid = start - kn_weekday(start);
 	struct kn_hctx *week = NULL;
 	for (kn_day d = grid; d < stop || (d - grid) % 7 != 0; d++) {
 		if ((d - grid) % 7 == 0) {

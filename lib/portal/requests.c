@@ -41,14 +41,6 @@ static const char *status_words(const char *status)
 	return status;
 }
 
-/* HH:MM, 00:00 to 23:59 (what a browser's time field sends) */
-static int clock_time_ok(const char *t)
-{
-	return strlen(t) == 5 && t[2] == ':' && t[0] >= '0' && t[0] <= '2' && t[1] >= '0' &&
-	       t[1] <= '9' && t[3] >= '0' && t[3] <= '5' && t[4] >= '0' && t[4] <= '9' &&
-	       !(t[0] == '2' && t[1] > '3');
-}
-
 static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *today, int style)
 {
 	const char *status = kn_col_text(st, 4), *end = kn_col_text(st, 3);
@@ -269,12 +261,12 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	} else {
 		day_ok = 1;
 	}
-	if (time && *time && !clock_time_ok(time)) {
+	if (time && *time && !kn_clock_ok(time)) {
 		kn_field_error(r, "start_time", "Enter the time like 08:30.");
 		bad = 1;
 	}
 	const char *end_time = kn_field(r, "end_time", &bad);
-	if (end_time && *end_time && !clock_time_ok(end_time)) {
+	if (end_time && *end_time && !kn_clock_ok(end_time)) {
 		kn_field_error(r, "end_time", "Enter the time like 17:00.");
 		bad = 1;
 	}

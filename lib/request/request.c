@@ -44,14 +44,11 @@ static kn_status parse_day(const char *text, const char *what, kn_day *day, char
                            struct kn_err *err)
 {
 	char date[11];
-	if (time)
-		time[0] = '\0';
+	time[0] = '\0';
 	if (!text || strlen(text) <= 10 || text[10] != 'T')
 		return kn_date_parse(text, day, err);
 	const char *t = text + 11;
-	int digits = strlen(t) == 5 && t[2] == ':' && strspn(t, "0123456789") == 2 &&
-	             strspn(t + 3, "0123456789") == 2;
-	if (!digits || (t[0] - '0') * 10 + (t[1] - '0') > 23 || t[3] > '5')
+	if (!kn_clock_ok(t))
 		return kn_err_set(err, KN_FAIL, "invalid %s '%s' (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
 		                  what, text);
 	memcpy(date, text, 10);
