@@ -92,7 +92,7 @@ static kn_status calendar_page(struct kn_page_req *r, const char *fresh_feed,
 	}
 	/* a grid of weeks, Sunday first, and the same days as a list for a
 	 * phone */
-	int style = kn_pref_date_style(db);
+	int style = r->set.date_style;
 	kn_h_list(r->page, "weeks");
 	kn_h_list(r->page, "days");
 	kn_day grid = start - kn_weekday(start);

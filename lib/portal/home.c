@@ -65,10 +65,11 @@ static kn_status each_row(struct kn_db *db, sqlite3_stmt *st, const char *what,
  * ("@start": a date, "~start_time" a time, shown in the style of
  * display.date); the statement is reset after. */
 static kn_status rows_into(struct kn_db *db, sqlite3_stmt *st, struct kn_hctx *c,
-                           const char *list, const char *const *cols, struct kn_err *err)
+                           const char *list, const char *const *cols, int style,
+                           struct kn_err *err)
 {
 	kn_status s;
-	int rc, style = kn_pref_date_style(db);
+	int rc;
 	kn_h_list(c, list);
 	while ((s = each_row(db, st, list, err, &rc)) == KN_OK && rc == SQLITE_ROW) {
 		struct kn_hctx *item = kn_h_item(c, list);
@@ -87,7 +88,7 @@ static kn_status rows_into(struct kn_db *db, sqlite3_stmt *st, struct kn_hctx *c
 	return s;
 }
 
-kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
+kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id, int style,
                        struct kn_hctx *c, struct kn_err *err)
 {
 	struct kn_company co;
@@ -131,7 +132,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		struct kn_hctx *n = kn_h_item(c, "notes");
 		kn_h_set(n, "text", kn_col_text(st, 0));
 		kn_h_safe(n, "html", kn_markdown_html(a, kn_col_text(st, 0)));
-		kn_h_date(n, "date", kn_col_text(st, 1), kn_pref_date_style(db), 0);
+		kn_h_date(n, "date", kn_col_text(st, 1), style, 0);
 	}
 	sqlite3_reset(st);
 	if (s != KN_OK)
@@ -162,7 +163,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		kn_h_set(v, "vaccine", kn_col_text(st, 2));
 		const char *until = kn_col_text(st, 3);
 		kn_h_set(v, "status", until ? "expired" : "missing");
-		kn_h_date(v, "since", until ? until : "", kn_pref_date_style(db), 0);
+		kn_h_date(v, "since", until ? until : "", style, 0);
 	}
 	sqlite3_reset(st);
 	kn_buf_free(&req);
@@ -180,7 +181,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
 	static const char *const conflict_cols[] = { "request", "service", "@start", "@end",
 	                                             "@closed_from", "@closed_to", "reason", NULL };
-	if ((s = rows_into(db, st, c, "conflicts", conflict_cols, err)) != KN_OK)
+	if ((s = rows_into(db, st, c, "conflicts", conflict_cols, style, err)) != KN_OK)
 		return s;
 
 	/* what the owner has coming, first on the page: the approved visits
@@ -196,7 +197,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
 	static const char *const upcoming_cols[] = { "id", "service", "@start", "@end", "~start_time",
 	                                             "pets", NULL };
-	if ((s = rows_into(db, st, c, "upcoming", upcoming_cols, err)) != KN_OK)
+	if ((s = rows_into(db, st, c, "upcoming", upcoming_cols, style, err)) != KN_OK)
 		return s;
 
 	/* an owner with no pet yet: adding one is the first step */
@@ -216,7 +217,7 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		return s;
 	sqlite3_bind_int64(st, 1, owner_id);
 	static const char *const pending_cols[] = { "id", "service", "@start", "@end", NULL };
-	if ((s = rows_into(db, st, c, "pending", pending_cols, err)) != KN_OK)
+	if ((s = rows_into(db, st, c, "pending", pending_cols, style, err)) != KN_OK)
 		return s;
 
 	/* the modules the preferences leave on */
@@ -247,7 +248,7 @@ kn_status kn_route_home(struct kn_page_req *r, struct kn_err *err)
 		struct kn_db *db = kn_req_db(r, err);
 		if (db == NULL)
 			return err->status;
-		kn_status s = kn_home_fill(db, &r->arena, r->owner_id, r->page, err);
+		kn_status s = kn_home_fill(db, &r->arena, r->owner_id, r->set.date_style, r->page, err);
 		if (s == KN_OK)
 			s = kn_render_part(r, "home.html", &body, err);
 		if (s != KN_OK)
@@ -268,7 +269,7 @@ kn_status kn_portal_preview(struct kn_db *db, long long owner_id, struct kn_prin
 {
 	struct kn_arena a = { 0 };
 	struct kn_hctx *c = kn_h_new(&a);
-	kn_status s = kn_home_fill(db, &a, owner_id, c, err);
+	kn_status s = kn_home_fill(db, &a, owner_id, kn_pref_date_style(db), c, err);
 	if (s == KN_OK) {
 		static const char *const paths[] = { "/", "/account", "/pets", "/requests",
 		                                     "/calendar", "/packages", "/purchases",

@@ -37,6 +37,7 @@ struct kn_settings {
 	/* the footer and the header of every page */
 	char company_phone[64], company_address[256], company_hours[256];
 	int has_logo;
+	int date_style;               /* display.date, a KN_DATES_* style */
 };
 
 struct kn_page_req {
@@ -215,7 +216,7 @@ kn_status kn_module_mode(struct kn_db *db, const char *service, char *mode, size
                          struct kn_err *err);
 /* The menu of the modules portal.* leaves on, as the list "menu". */
 kn_status kn_menu_fill(struct kn_db *db, struct kn_hctx *c, struct kn_err *err);
-kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
+kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id, int date_style,
                        struct kn_hctx *c, struct kn_err *err);
 
 /* ---- answers kept between page views (cache.c) ----------------- */

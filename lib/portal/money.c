@@ -22,7 +22,7 @@ kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 	if (db == NULL)
 		return err->status;
 	kn_date_format(kn_today(), today);
-	int style = kn_pref_date_style(db);
+	int style = r->set.date_style;
 	/* days already booked: the days (nights, for boarding) times the pets
 	 * of the approved requests not over yet, of the package's service */
 	kn_status s = kn_prepare(db,
@@ -97,7 +97,7 @@ kn_status kn_route_purchases(struct kn_page_req *r, struct kn_err *err)
 	sqlite3_stmt *st, *items;
 	if (db == NULL)
 		return err->status;
-	int style = kn_pref_date_style(db);
+	int style = r->set.date_style;
 	kn_status s = kn_prepare(db, "SELECT id, substr(created_at, 1, 10), status, payment_type,"
 	                             " total_cents, paid_cents FROM orders WHERE owner_id = ?"
 	                             " ORDER BY created_at DESC, id DESC", &st, err);

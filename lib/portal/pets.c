@@ -66,7 +66,7 @@ static kn_status load_pet(struct kn_page_req *r, struct kn_db *db, long long id,
 		return KN_OK;
 	kn_h_int(r->page, "pet_id", id);
 	kn_date_format(kn_today(), today);
-	int style = kn_pref_date_style(db);
+	int style = r->set.date_style;
 	kn_h_list(r->page, "vaccinations");
 	if ((s = kn_prepare(db, "SELECT type, max(expires_on) FROM vaccinations WHERE pet_id = ?"
 	                        " GROUP BY type ORDER BY type", &st, err)) != KN_OK)

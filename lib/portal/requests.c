@@ -86,7 +86,7 @@ kn_status kn_route_requests(struct kn_page_req *r, struct kn_err *err)
 		return s;
 	sqlite3_bind_int64(st, 1, r->owner_id);
 	kn_h_list(r->page, "requests");
-	int style = kn_pref_date_style(db);
+	int style = r->set.date_style;
 	while (sqlite3_step(st) == SQLITE_ROW)
 		put_request(kn_h_item(r->page, "requests"), st, today, style);
 	sqlite3_finalize(st);
@@ -424,7 +424,7 @@ kn_status kn_route_request_cancel_form(struct kn_page_req *r, struct kn_err *err
 	sqlite3_bind_int64(st, 2, r->owner_id);
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	if (found)
-		put_request(r->page, st, today, kn_pref_date_style(db));
+		put_request(r->page, st, today, r->set.date_style);
 	sqlite3_finalize(st);
 	if (!found)
 		return kn_not_found(r, err);

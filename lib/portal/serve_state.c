@@ -303,6 +303,7 @@ kn_status kn_settings_read(struct kn_db *db, struct kn_settings *set, struct kn_
 	int row = 0;
 	st = kn_step_row(db, lst, &row, "reading the company", err);
 	set->has_logo = st == KN_OK && row && sqlite3_column_int(lst, 0);
+	set->date_style = kn_pref_date_style(db);
 	sqlite3_finalize(lst);
 	if (st != KN_OK)
 		return st;
