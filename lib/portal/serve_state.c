@@ -303,7 +303,6 @@ kn_status kn_settings_read(struct kn_db *db, struct kn_settings *set, struct kn_
 	int row = 0;
 	st = kn_step_row(db, lst, &row, "reading the company", err);
 	set->has_logo = st == KN_OK && row && sqlite3_column_int(lst, 0);
-	set->date_style = kn_pref_date_style(db);
 	sqlite3_finalize(lst);
 	if (st != KN_OK)
 		return st;
@@ -319,6 +318,7 @@ kn_status kn_settings_read(struct kn_db *db, struct kn_settings *set, struct kn_
 		return st;
 	set->self_register = strcmp(v, "true") == 0;
 	free(v);
+	set->date_style = kn_pref_date_style(db);
 	return KN_OK;
 }
 
