@@ -40,6 +40,14 @@ kn_status kn_step_row(struct kn_db *db, sqlite3_stmt *st, int *row, const char *
 	return kn_sql_fail(db, err, what);
 }
 
+kn_status kn_step_done(struct kn_db *db, sqlite3_stmt *st, const char *what, struct kn_err *err)
+{
+	int rc = sqlite3_step(st);
+	kn_status s = rc == SQLITE_DONE ? KN_OK : kn_sql_fail(db, err, what);
+	sqlite3_reset(st);
+	return s;
+}
+
 kn_status kn_prepare(struct kn_db *db, const char *sql, sqlite3_stmt **st,
                      struct kn_err *err)
 {
@@ -132,11 +140,36 @@ static kn_status mkdir_parent(const char *path, struct kn_err *err)
 	return st;
 }
 
+/* A migration may rebuild a table (a CHECK cannot be altered), so the
+ * foreign keys are off while it runs, as SQLite's ALTER TABLE page
+ * prescribes: with them on, dropping the old table would empty it and
+ * renaming would repoint its children.  They are checked before the
+ * commit instead; the pragma is a no-op inside a transaction, hence
+ * outside it here. */
+static kn_status foreign_keys_hold(struct kn_db *db, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_prepare(db, "PRAGMA foreign_key_check", &st, err);
+	if (s != KN_OK)
+		return s;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		s = kn_err_set(err, KN_FAIL, "schema upgrade would break a reference of table %s "
+		               "(row %lld): nothing changed", sqlite3_column_text(st, 0),
+		               (long long)sqlite3_column_int64(st, 1));
+	else if (rc != SQLITE_DONE)
+		s = kn_sql_fail(db, err, "checking references");
+	sqlite3_finalize(st);
+	return s;
+}
+
 static kn_status migrate(struct kn_db *db, int from, struct kn_err *err)
 {
-	kn_status st = kn_exec(db, "BEGIN IMMEDIATE", err);
+	kn_status st = kn_exec(db, "PRAGMA foreign_keys = OFF", err);
 	if (st != KN_OK)
 		return st;
+	if ((st = kn_exec(db, "BEGIN IMMEDIATE", err)) != KN_OK)
+		goto fk_on;
 	for (int v = from; v < kn_migration_count; v++) {
 		char pragma[64];
 		st = kn_exec(db, kn_migrations[v], err);
@@ -148,9 +181,15 @@ static kn_status migrate(struct kn_db *db, int from, struct kn_err *err)
 			break;
 	}
 	if (st == KN_OK)
+		st = foreign_keys_hold(db, err);
+	if (st == KN_OK)
 		st = kn_exec(db, "COMMIT", err);
 	if (st != KN_OK)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+fk_on:
+	if (st == KN_OK)
+		return kn_exec(db, "PRAGMA foreign_keys = ON", err);
+	sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return st;
 }
 
@@ -431,6 +470,7 @@ static kn_status audit_row(struct kn_db *db, const char *entity, long long id, l
 		                         "  WHEN 'request' THEN (SELECT owner_id FROM requests WHERE id = ?5)"
 		                         "  WHEN 'order' THEN (SELECT owner_id FROM orders WHERE id = ?5)"
 		                         "  WHEN 'package' THEN (SELECT owner_id FROM packages WHERE id = ?5)"
+		                         "  WHEN 'visit' THEN (SELECT owner_id FROM visits WHERE id = ?5)"
 		                         " END)", &db->audit_stmt, err);
 		if (s != KN_OK)
 			return s;
