@@ -21,6 +21,8 @@ const struct group groups[] = {
 	{ "request", cmd_request, request_verbs, "service requests: approve, decline, auto-approve" },
 	{ "capacity", cmd_capacity, capacity_verbs, "units per service and day" },
 	{ "block", cmd_block, block_verbs, "closed periods" },
+	{ "desk", cmd_desk, desk_verbs, "the day at the front desk: board, sign in, sign out" },
+	{ "area", cmd_area, area_verbs, "play areas and their capacity" },
 	{ "report", cmd_report, report_verbs, "vaccination and advisory reports" },
 	{ "doctor", cmd_doctor, doctor_verbs, "data health before a launch or after a migration" },
 	{ "creds", cmd_creds, creds_verbs, "owner portal usernames, passwords and reset links" },

@@ -11,7 +11,7 @@ static int show_flag;
 static const struct kn_opt add_opts[] = {
 	{ "name", 0, KN_OPT_STR, &o.in.name, "NAME", NULL },
 	{ "type", 0, KN_OPT_STR, &o.in.type, "TYPE", "boarding|daycare|grooming|training|service|"
-	  "daycare-package|boarding-package|other-package|retail" },
+	  "daycare-package|boarding-package|other-package|retail|fee" },
 	{ "price", 0, KN_OPT_STR, &o.in.price, "MONEY", NULL },
 	{ "quantity", 0, KN_OPT_INT, &o.in.quantity, "N", NULL },
 	{ "days", 0, KN_OPT_INT, &o.in.days, "N", NULL },
@@ -21,7 +21,7 @@ static const struct kn_opt add_opts[] = {
 };
 static const struct kn_opt list_opts[] = {
 	{ "type", 0, KN_OPT_STR, &o.in.type, "TYPE", "boarding|daycare|grooming|training|service|"
-	  "daycare-package|boarding-package|other-package|retail" },
+	  "daycare-package|boarding-package|other-package|retail|fee" },
 	{ "shown", 0, KN_OPT_BOOL, &o.shown, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };

@@ -167,6 +167,9 @@ void kn_nest_end(struct kn_printer *p);
  * there too but in text only, for a name beside an id (SPEC 1: scripts
  * have the id, a person reads the name) */
 #define KN_PEOPLE 2
+/* or'ed in: in text and CSV rows only, where JSON has the same value
+ * nested (a flat package_id beside JSON's "package" object) */
+#define KN_ROWS 4
 void kn_put_str(struct kn_printer *p, const char *key, const char *value, int brief);
 void kn_put_int(struct kn_printer *p, const char *key, long long value, int brief);
 void kn_put_bool(struct kn_printer *p, const char *key, int value, int brief);
@@ -543,6 +546,65 @@ kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *temp
 kn_status kn_block_list(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
 /* Transaction: the caller's. */
 kn_status kn_block_rm(struct kn_db *db, long long id, struct kn_err *err);
+
+/* ---- the front desk: visits and play areas ------------------------ */
+
+/* A visit is one pet signed in to one service (SPEC desk).  Pets are
+ * named as kn_pet_resolve takes them. */
+struct kn_desk_in {
+	const char *const *pets;
+	int npets;
+	const char *service;   /* a walk-in's; or which booking when several */
+	long long request_id;  /* 0: the approved booking covering today */
+	const char *area, *at, *note;
+	int force;             /* a walk-in past the rules, a full area */
+};
+/* *visits (malloc'd, *nvisits of them): the visits made, to print once
+ * committed.  Transaction: the caller's. */
+kn_status kn_desk_in(struct kn_db *db, const struct kn_desk_in *in, long long **visits,
+                     int *nvisits, struct kn_err *err);
+struct kn_desk_out {
+	const char *const *pets;
+	int npets;
+	const char *at, *product, *card;
+	const char *pay, *amount; /* check the carts out at once */
+	int no_package;
+};
+/* Signs out and settles: package days, else the cart.
+ * Transaction: the caller's. */
+kn_status kn_desk_out(struct kn_db *db, const struct kn_desk_out *o, long long **visits,
+                      int *nvisits, struct kn_err *err);
+/* Transaction: the caller's. */
+kn_status kn_desk_undo(struct kn_db *db, long long visit, const char *note, struct kn_err *err);
+/* Transaction: the caller's. */
+kn_status kn_desk_move(struct kn_db *db, const char *pet, const char *area, int force,
+                       long long *visit, struct kn_err *err);
+/* Stores the visit's report card (text).  Transaction: the caller's. */
+kn_status kn_desk_card(struct kn_db *db, long long visit, const char *text, struct kn_err *err);
+/* Queues the visit's report card to its owner (template report-card),
+ * once per visit: *queued 0 when it was mailed already or the owner has
+ * no address.  Transaction: the caller's. */
+kn_status kn_card_notify(struct kn_db *db, long long visit, const char *template_dir,
+                         int *queued, struct kn_err *err);
+/* The visits of ids, one record each. */
+kn_status kn_visits_print(struct kn_db *db, const long long *ids, int n, struct kn_printer *p,
+                          struct kn_err *err);
+/* date NULL: today; service NULL: all. */
+kn_status kn_desk_board(struct kn_db *db, const char *date, const char *service,
+                        struct kn_printer *p, struct kn_err *err);
+struct kn_visit_filter {
+	long long owner_id, pet_id;
+	const char *from, *to, *state;
+};
+kn_status kn_desk_list(struct kn_db *db, const struct kn_visit_filter *f, struct kn_printer *p,
+                       struct kn_err *err);
+/* capacity -1: none.  Transaction: the caller's (so are rename and rm). */
+kn_status kn_area_add(struct kn_db *db, const char *name, long long capacity,
+                      const char *service, struct kn_err *err);
+kn_status kn_area_rename(struct kn_db *db, const char *old_name, const char *new_name,
+                         struct kn_err *err);
+kn_status kn_area_rm(struct kn_db *db, const char *name, struct kn_err *err);
+kn_status kn_area_list(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
 
 /* ---- reports and doctor ------------------------------------------- */
 

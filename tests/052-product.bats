@@ -14,7 +14,7 @@ load test_helper
 @test "product add refuses a bad type, a bad price, a package without days" {
 	init_db
 	run -2 --separate-stderr kennel product add --name X --type kennel --price 1
-	assert_equal "${stderr_lines[0]}" "kennel: invalid value 'kennel' for --type (choose boarding|daycare|grooming|training|service|daycare-package|boarding-package|other-package|retail)"
+	assert_equal "${stderr_lines[0]}" "kennel: invalid value 'kennel' for --type (choose boarding|daycare|grooming|training|service|daycare-package|boarding-package|other-package|retail|fee)"
 	run -1 --separate-stderr kennel product add --name X --type retail --price 1.999
 	assert_equal "$stderr" "kennel: invalid amount '1.999' (use 12.50)"
 	run -1 --separate-stderr kennel product add --name X --type boarding-package --price 10

@@ -43,6 +43,11 @@ kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what);
  * database must not read as "not found". */
 kn_status kn_step_row(struct kn_db *db, sqlite3_stmt *st, int *row, const char *what,
                       struct kn_err *err);
+/* A JSON printer: a record grouped where a table would be flat. */
+int kn_printer_is_json(const struct kn_printer *p);
+/* Steps a statement that returns no row (INSERT, UPDATE, DELETE) and
+ * resets it, as a cached statement wants. */
+kn_status kn_step_done(struct kn_db *db, sqlite3_stmt *st, const char *what, struct kn_err *err);
 kn_status kn_prepare(struct kn_db *db, const char *sql, sqlite3_stmt **st,
                      struct kn_err *err);
 kn_status kn_exec(struct kn_db *db, const char *sql, struct kn_err *err);

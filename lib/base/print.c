@@ -52,6 +52,11 @@ struct kn_printer *kn_printer_new(enum kn_format format, FILE *out)
 	return p;
 }
 
+int kn_printer_is_json(const struct kn_printer *p)
+{
+	return p->format == KN_FMT_JSON;
+}
+
 kn_status kn_printer_free(struct kn_printer *p)
 {
 	kn_status st = KN_OK;
@@ -367,10 +372,12 @@ static void header_cell(struct kn_printer *p, const char *key)
 static void put_scalar(struct kn_printer *p, const char *key, json_t *jv, const char *text,
                        int brief, int is_text)
 {
-	if (brief == KN_PEOPLE && p->format != KN_FMT_TEXT) {
+	if ((brief == KN_PEOPLE && p->format != KN_FMT_TEXT) ||
+	    ((brief & KN_ROWS) && p->format == KN_FMT_JSON)) {
 		json_decref(jv);
 		return;
 	}
+	brief &= 1 | KN_PEOPLE; /* the rest says where, not whether a column */
 	switch (p->format) {
 	case KN_FMT_JSON: {
 		json_t *top = p->stack[p->depth - 1];

@@ -194,11 +194,16 @@ static const char *const steps_sql[] = {
 	 * then need no lookup by key */
 	"UPDATE temp.carry_rows SET order_id = n.id FROM (SELECT line, :last_order + row_number()"
 	" OVER (ORDER BY line) AS id FROM temp.carry_rows) n WHERE n.line = carry_rows.line",
-	/* step 2: the $0 purchase, paid at once with no-payment */
+	/* step 2: the $0 purchase, paid at once with no-payment; for an owner
+	 * with a pet signed in, placed in a cart instead (the vendor's
+	 * "Purchase and Place in Cart"), processed when the pet signs out */
 	"INSERT INTO orders (id, owner_id, status, total_cents, note, created_at, carryover_key,"
 	" payment_type, paid_cents, paid_at)"
-	" SELECT order_id, owner_id, 'paid', :price, order_note, :now, key, 'no-payment', 0, :now"
-	" FROM temp.carry_rows ORDER BY order_id",
+	" SELECT order_id, owner_id, CASE WHEN i.owner_id IS NULL THEN 'paid' ELSE 'cart' END,"
+	" :price, order_note, :now, key, CASE WHEN i.owner_id IS NULL THEN 'no-payment' END, 0,"
+	" CASE WHEN i.owner_id IS NULL THEN :now END FROM temp.carry_rows c LEFT JOIN"
+	" (SELECT DISTINCT owner_id FROM visits WHERE state = 'in') i USING (owner_id)"
+	" ORDER BY order_id",
 	"INSERT INTO order_items (order_id, product_id, qty, price_cents)"
 	" SELECT order_id, :product, 1, :price FROM temp.carry_rows ORDER BY order_id",
 	/* the package, and step 3: modified to what the other system said */

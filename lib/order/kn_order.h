@@ -9,4 +9,19 @@ kn_status kn_package_history_add(struct kn_db *db, long long pkg, const char *ac
                                  const char *end_before, const char *end_after, const char *note,
                                  struct kn_err *err);
 
+/* The owner's open cart, made when there is none.
+ * Transaction: the caller's (so are all below). */
+kn_status kn_cart_open(struct kn_db *db, long long owner, long long *order, struct kn_err *err);
+/* A line of qty x price_cents; visit 0: not a visit's. */
+kn_status kn_cart_add(struct kn_db *db, long long order, long long product, long long qty,
+                      long long price_cents, long long visit, struct kn_err *err);
+kn_status kn_cart_total(struct kn_db *db, long long order, long long *total, struct kn_err *err);
+/* The lines a visit put in the cart, taken out again. */
+kn_status kn_cart_drop_visit(struct kn_db *db, long long order, long long visit,
+                             struct kn_err *err);
+/* days taken from a package (negative: given back), with action and note
+ * in its history; never below 0. */
+kn_status kn_package_days(struct kn_db *db, long long pkg, long long days, const char *action,
+                          const char *note, struct kn_err *err);
+
 #endif

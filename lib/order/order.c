@@ -26,14 +26,6 @@ static int payment_ok(const char *p)
 	return 0;
 }
 
-static kn_status step_done(struct kn_db *db, sqlite3_stmt *st, const char *what,
-                           struct kn_err *err)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? KN_OK : kn_sql_fail(db, err, what);
-}
-
 kn_status kn_package_history_add(struct kn_db *db, long long pkg, const char *action,
                                  long long left_before, long long left_after,
                                  const char *end_before, const char *end_after, const char *note,
@@ -57,7 +49,7 @@ kn_status kn_package_history_add(struct kn_db *db, long long pkg, const char *ac
 	kn_bind_text(st, 7, end_before);
 	kn_bind_text(st, 8, end_after);
 	kn_bind_text(st, 9, note);
-	return step_done(db, st, "recording package history", err);
+	return kn_step_done(db, st, "recording package history", err);
 }
 
 /* The packages a paid order's package products become. */
@@ -69,7 +61,10 @@ static kn_status make_packages(struct kn_db *db, long long order, struct kn_err 
 	                             " p.days_active, i.price_cents * i.qty FROM order_items i"
 	                             " JOIN orders o ON o.id = i.order_id"
 	                             " JOIN products p ON p.id = i.product_id"
-	                             " WHERE i.order_id = ? AND p.type LIKE '%-package'", &st, err);
+	                             " WHERE i.order_id = ?1 AND p.type LIKE '%-package'"
+	                             /* a carry-over placed in a cart has its package already */
+	                             " AND NOT EXISTS (SELECT 1 FROM packages k WHERE k.order_id = ?1"
+	                             "  AND k.product_id = i.product_id)", &st, err);
 	if (s != KN_OK)
 		return s;
 	kn_now_text(now);
@@ -92,7 +87,7 @@ static kn_status make_packages(struct kn_db *db, long long order, struct kn_err 
 		sqlite3_bind_int64(ins, 8, days);
 		sqlite3_bind_text(ins, 9, end, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 10, now, -1, SQLITE_STATIC);
-		if ((s = step_done(db, ins, "creating package", err)) != KN_OK)
+		if ((s = kn_step_done(db, ins, "creating package", err)) != KN_OK)
 			break;
 		s = kn_package_history_add(db, sqlite3_last_insert_rowid(db->h), "purchased", -1, days,
 		                           NULL, end, NULL, err);
@@ -145,7 +140,7 @@ kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payme
 	sqlite3_bind_int64(st, 2, paid);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, order);
-	if ((s = step_done(db, st, "checking out", err)) != KN_OK ||
+	if ((s = kn_step_done(db, st, "checking out", err)) != KN_OK ||
 	    (s = make_packages(db, order, err)) != KN_OK)
 		return s;
 	return kn_audit(db, "order", order, err, "checked out, %s", payment);
@@ -196,7 +191,7 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	kn_bind_text(st, 5, p->carryover_key);
 	kn_bind_text(st, 6, p->payment);
 	sqlite3_bind_int64(st, 7, paid);
-	if ((s = step_done(db, st, "creating order", err)) != KN_OK)
+	if ((s = kn_step_done(db, st, "creating order", err)) != KN_OK)
 		return s;
 	*order = sqlite3_last_insert_rowid(db->h);
 	if ((s = kn_cached(db, "INSERT INTO order_items (order_id, product_id, qty, price_cents)"
@@ -206,7 +201,7 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	sqlite3_bind_int64(st, 2, p->product_id);
 	sqlite3_bind_int64(st, 3, p->qty);
 	sqlite3_bind_int64(st, 4, price);
-	if ((s = step_done(db, st, "adding order item", err)) != KN_OK)
+	if ((s = kn_step_done(db, st, "adding order item", err)) != KN_OK)
 		return s;
 	if (!p->quiet_audit &&
 	    (s = kn_audit(db, "order", *order, err, "purchase by owner %lld", p->owner_id)) != KN_OK)
@@ -232,7 +227,7 @@ kn_status kn_order_void(struct kn_db *db, long long order, const char *note, str
 		return s;
 	sqlite3_bind_text(st, 1, note, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, order);
-	if ((s = step_done(db, st, "voiding order", err)) != KN_OK)
+	if ((s = kn_step_done(db, st, "voiding order", err)) != KN_OK)
 		return s;
 	if (sqlite3_changes(db->h) == 0)
 		return kn_err_set(err, KN_FAIL, "order %lld not found, or already void", order);
@@ -249,7 +244,7 @@ kn_status kn_order_void(struct kn_db *db, long long order, const char *note, str
 		if (s == KN_OK && (s = kn_cached(db, "UPDATE packages SET number_left = 0 WHERE id = ?",
 		                                  &up, err)) == KN_OK) {
 			sqlite3_bind_int64(up, 1, pkg);
-			s = step_done(db, up, "voiding package", err);
+			s = kn_step_done(db, up, "voiding package", err);
 		}
 	}
 	sqlite3_reset(st);
@@ -298,7 +293,7 @@ kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, con
 	kn_bind_text(st, 3, package_note);
 	sqlite3_bind_int(st, 5, package_note != NULL);
 	sqlite3_bind_int64(st, 4, pkg);
-	if ((s = step_done(db, st, "modifying package", err)) != KN_OK)
+	if ((s = kn_step_done(db, st, "modifying package", err)) != KN_OK)
 		return s;
 	return kn_package_history_add(db, pkg, "modified", before_left, left >= 0 ? left : before_left,
 	                              before_end, end ? end : before_end, note, err);
@@ -335,7 +330,7 @@ kn_status kn_package_use(struct kn_db *db, long long pkg, const char *date, stru
 	                    &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, pkg);
-	if ((s = step_done(db, st, "using package", err)) != KN_OK)
+	if ((s = kn_step_done(db, st, "using package", err)) != KN_OK)
 		return s;
 	char note[32];
 	snprintf(note, sizeof note, "used on %s", day_text);

@@ -7,7 +7,7 @@
 
 static const char *const types[] = {
 	"boarding", "daycare", "grooming", "training", "service", "daycare-package",
-	"boarding-package", "other-package", "retail",
+	"boarding-package", "other-package", "retail", "fee",
 };
 
 static int is_package(const char *type)
@@ -22,7 +22,7 @@ kn_status kn_product_check_type(const char *type, struct kn_err *err)
 			return KN_OK;
 	return kn_err_set(err, KN_USAGE, "invalid product type '%s' (choose boarding, daycare, "
 	                  "grooming, training, service, daycare-package, boarding-package, "
-	                  "other-package, retail)", type);
+	                  "other-package, retail, fee)", type);
 }
 
 static void put_product(struct kn_printer *p, sqlite3_stmt *st)

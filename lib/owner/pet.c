@@ -36,7 +36,7 @@ kn_status kn_pet_resolve(struct kn_db *db, const char *ref, long long *id, struc
 	sqlite3_stmt *st;
 	const char *slash = strrchr(ref, '/');
 	kn_status s;
-	int n = 0;
+	int n = 0, by_name = 0;
 
 	if (strncmp(ref, "ext:", 4) == 0) {
 		s = kn_prepare(db, "SELECT id FROM pets WHERE external_id = ?", &st, err);
@@ -57,30 +57,43 @@ kn_status kn_pet_resolve(struct kn_db *db, const char *ref, long long *id, struc
 			return s;
 		sqlite3_bind_int64(st, 1, owner);
 		sqlite3_bind_text(st, 2, slash + 1, -1, SQLITE_STATIC);
-	} else {
-		for (const char *c = ref; *c; c++)
-			if (!isdigit((unsigned char)*c))
-				return kn_err_set(err, KN_FAIL, "pet '%s' not found (use an id, ext:ID or "
-				                  "OWNER/NAME)", ref);
+	} else if (ref[strspn(ref, "0123456789")] == '\0' && *ref) {
 		s = kn_prepare(db, "SELECT id FROM pets WHERE id = ?", &st, err);
 		if (s != KN_OK)
 			return s;
 		sqlite3_bind_int64(st, 1, strtoll(ref, NULL, 10));
+	} else {
+		/* a name alone, as the desk says it: found when one pet has it */
+		by_name = 1;
+		s = kn_prepare(db, "SELECT p.id, o.last_name FROM pets p JOIN owners o ON o.id ="
+		               " p.owner_id WHERE p.name = ? COLLATE NOCASE ORDER BY p.id", &st, err);
+		if (s != KN_OK)
+			return s;
+		sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	}
 	int row = 0;
+	struct kn_buf which = { 0 };
 	while ((s = kn_step_row(db, st, &row, "finding the pet", err)) == KN_OK && row) {
 		if (n++ == 0)
 			*id = sqlite3_column_int64(st, 0);
+		if (n <= 5 && by_name)
+			kn_buf_addf(&which, "%s%lld (%s %s)", n > 1 ? ", " : "",
+			            (long long)sqlite3_column_int64(st, 0), ref, kn_col_text(st, 1));
 	}
 	sqlite3_finalize(st);
-	if (s != KN_OK)
-		return s;
-	if (n == 0)
-		return kn_err_set(err, KN_FAIL, "pet '%s' not found", ref);
-	if (n > 1)
-		return kn_err_set(err, KN_FAIL, "pet '%s' is ambiguous: %d pets have that name (use an id)",
-		                  ref, n);
-	return KN_OK;
+	if (s == KN_OK && n == 0 && by_name)
+		s = kn_err_set(err, KN_FAIL, "pet '%s' not found (use an id, a name, ext:ID or "
+		               "OWNER/NAME)", ref);
+	else if (s == KN_OK && n == 0)
+		s = kn_err_set(err, KN_FAIL, "pet '%s' not found", ref);
+	else if (s == KN_OK && n > 1 && which.len)
+		s = kn_err_set(err, KN_FAIL, "pet '%s' is ambiguous: matches pets %s%s (use an id or "
+		               "OWNER/NAME)", ref, which.data, n > 5 ? ", ..." : "");
+	else if (s == KN_OK && n > 1)
+		s = kn_err_set(err, KN_FAIL, "pet '%s' is ambiguous: %d pets have that name (use an "
+		               "id)", ref, n);
+	kn_buf_free(&which);
+	return s;
 }
 
 /* A weight as people write it: a number above 0 and at most 1,000, with

@@ -6,7 +6,8 @@
 
 #include "base/kn_internal.h"
 
-/* type: bool, int, list, url, email, money-or-percent, or a|b|c choices */
+/* type: bool, int, list, url, email, money, money-or-percent, time-or-none, or a|b|c
+ * choices */
 static const struct kn_pref prefs[] = {
 	{ "portal.self_register", "bool", "true", "owners may register themselves" },
 	{ "portal.session_idle_minutes", "int", "30",
@@ -40,6 +41,11 @@ static const struct kn_pref prefs[] = {
 	  "how the portal and mail show dates: Fri, Dec 4, 2026; 2026-12-04; Fri 4 Dec 2026" },
 	{ "owner.require_email", "bool", "false",
 	  "owners without an email are refused (add, edit, import, registration)" },
+	{ "desk.use_package", "auto|never", "auto",
+	  "a sign-out uses a day of the owner's package of the service's type" },
+	{ "desk.late_after", "time-or-none", "none",
+	  "a day visit signed out after this time (HH:MM) is charged desk.late_fee" },
+	{ "desk.late_fee", "money", "0", "the late pick-up fee" },
 	{ "mail.url", "url", "", "where mail goes: smtp://, smtps:// or file:///dir" },
 	{ "mail.from", "email", "", "sender address (default: the company email)" },
 	{ "mail.starttls", "off|try|required", "try", "STARTTLS on smtp://" },
@@ -132,6 +138,15 @@ static kn_status normalise(const struct kn_pref *p, const char *v, char *out, si
 			return kn_err_set(err, KN_FAIL, "invalid value '%s' for %s (allowed: an email "
 			                  "address)", v, p->key);
 		return KN_OK;
+	} else if (strcmp(t, "time-or-none") == 0) {
+		if (strcmp(v, "none") != 0 && !kn_clock_ok(v))
+			return kn_err_set(err, KN_FAIL, "invalid value '%s' for %s (allowed: none, or a "
+			                  "time HH:MM such as 18:00)", v, p->key);
+	} else if (strcmp(t, "money") == 0) {
+		long long cents;
+		if (kn_money_parse(v, &cents, NULL) != KN_OK || cents < 0 || cents > KN_MAX_CENTS)
+			return kn_err_set(err, KN_FAIL, "invalid value '%s' for %s (allowed: an amount "
+			                  "such as 15.00)", v, p->key);
 	} else if (strcmp(t, "money-or-percent") == 0) {
 		size_t n = strlen(v);
 		long long cents;

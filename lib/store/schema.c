@@ -233,6 +233,52 @@ const char *const kn_migrations[] = {
 	"ALTER TABLE requests ADD COLUMN end_time TEXT;",
 	/* 15: a request that waits for the pet's vaccination papers */
 	"ALTER TABLE requests ADD COLUMN papers_needed INTEGER NOT NULL DEFAULT 0;",
+	/* 16: the front desk.  A visit is one pet signed in to one service;
+	 * one visit in per pet (the index), so two desks signing the same pet
+	 * in at once make one.  A sign-out's package days and charges name
+	 * their visit, so an undo finds them.  Products gain the type fee (the
+	 * late pick-up fee): a CHECK cannot be altered, so the table is
+	 * rebuilt in SQLite's order (new table, copy, drop, rename), with the
+	 * foreign keys off (migrate()). */
+	("CREATE TABLE areas ("
+	 "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (name <> ''),"
+	 "  capacity INTEGER CHECK (capacity >= 0), service TEXT);"
+	 "CREATE TABLE visits ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  pet_id INTEGER NOT NULL REFERENCES pets (id),"
+	 "  owner_id INTEGER NOT NULL REFERENCES owners (id),"
+	 "  service TEXT NOT NULL CHECK (service IN ('boarding', 'daycare', 'grooming', 'training',"
+	 "    'service')),"
+	 "  request_id INTEGER REFERENCES requests (id),"
+	 "  area_id INTEGER REFERENCES areas (id),"
+	 "  day TEXT NOT NULL, in_at TEXT NOT NULL, out_at TEXT,"
+	 "  state TEXT NOT NULL DEFAULT 'in' CHECK (state IN ('in', 'out')),"
+	 "  units INTEGER, charge_cents INTEGER NOT NULL DEFAULT 0 CHECK (charge_cents >= 0),"
+	 "  order_id INTEGER REFERENCES orders (id),"
+	 "  forced INTEGER NOT NULL DEFAULT 0, note TEXT, card TEXT, card_sent_at TEXT);"
+	 "CREATE UNIQUE INDEX visits_one_in ON visits (pet_id) WHERE state = 'in';"
+	 "CREATE INDEX visits_day ON visits (day);"
+	 "CREATE INDEX visits_out ON visits (out_at) WHERE out_at IS NOT NULL;"
+	 "CREATE INDEX visits_request ON visits (request_id, pet_id);"
+	 "CREATE INDEX visits_owner ON visits (owner_id);"
+	 "CREATE TABLE visit_package_uses ("
+	 "  visit_id INTEGER NOT NULL REFERENCES visits (id),"
+	 "  package_id INTEGER NOT NULL REFERENCES packages (id),"
+	 "  days INTEGER NOT NULL CHECK (days > 0),"
+	 "  PRIMARY KEY (visit_id, package_id)) WITHOUT ROWID;"
+	 "ALTER TABLE order_items ADD COLUMN visit_id INTEGER REFERENCES visits (id);"
+	 "CREATE INDEX order_items_visit ON order_items (visit_id) WHERE visit_id IS NOT NULL;"
+	 "CREATE TABLE products_with_fee ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  name TEXT NOT NULL CHECK (name <> ''),"
+	 "  type TEXT NOT NULL CHECK (type IN ('boarding', 'daycare', 'grooming', 'training',"
+	 "    'service', 'daycare-package', 'boarding-package', 'other-package', 'retail', 'fee')),"
+	 "  price_cents INTEGER NOT NULL CHECK (price_cents >= 0),"
+	 "  quantity INTEGER, days INTEGER, days_active INTEGER,"
+	 "  show_to_owner INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1);"
+	 "INSERT INTO products_with_fee SELECT * FROM products;"
+	 "DROP TABLE products;"
+	 "ALTER TABLE products_with_fee RENAME TO products;"),
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
