@@ -24,7 +24,7 @@ pages_db() {
 	start_portal
 	assert_equal "$(login ann 'a fine password 1')" 303
 	for path in / /account /pets /pets/1 /pets/new /requests "/requests/new?service=boarding" \
-		"/requests/new?service=daycare" /calendar "/calendar?month=2026-12" /packages /purchases /contact; do
+		"/requests/new?service=daycare" /calendar "/calendar?month=2026-12" /packages /purchases /visits /contact; do
 		run -0 curl -s -o /dev/null -D - -b "$(JAR)" "$URL$path"
 		assert_line --partial "HTTP/1.1 200"
 		assert_line --regexp '^Cache-Control: no-store'
@@ -671,4 +671,30 @@ for i in range(100000):
 	assert_output 404
 	run -0 curl -s "$URL/login"
 	refute_output --partial '/logo'
+}
+
+@test "the home page says who is signed in now; /visits lists visits with what settled them and the report card" {
+	pages_db
+	kennel -q prefs set display.date us
+	kennel -q product add --name Daycare --type daycare --price 30
+	kennel -q pet add 1 --name Mia
+	kennel -q prefs set vaccines.required.daycare ""
+	KENNEL_NOW=2026-11-22T08:00 kennel -q desk in Rex --service daycare
+	KENNEL_NOW=2026-11-22T17:00 kennel -q desk out Rex --card "Rex <b>played</b> all day."
+	KENNEL_NOW=2026-11-23T08:02 kennel -q desk in Mia --service daycare
+	KENNEL_NOW=2026-11-23T08:05 kennel -q desk in Fido --service daycare
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /
+	assert_output --partial "Mia is at daycare since 8:02 AM."
+	refute_output --partial "Fido"
+	run -0 get /visits
+	assert_output --partial "<h2>Mia: daycare</h2>"
+	assert_output --partial "here now"
+	assert_output --partial "Charged \$30.00"
+	assert_output --partial "out at 5:00 PM"
+	assert_output --partial "Rex &lt;b&gt;played&lt;/b&gt; all day."
+	refute_output --partial "Fido"
+	# the first visit is listed last: newest first
+	[[ "$output" == *"Mia: daycare"*"Rex: daycare"* ]]
 }

@@ -200,6 +200,19 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 	if ((s = rows_into(db, st, c, "upcoming", upcoming_cols, style, err)) != KN_OK)
 		return s;
 
+	/* the pets at the business now ("Rex is at daycare since 8:02 AM");
+	 * the day only for a guest signed in before today */
+	if ((s = kn_cached(db, "SELECT p.name, v.service, CASE WHEN v.day < ?2 THEN v.day END,"
+	                       " substr(v.in_at, 12, 5) FROM visits v JOIN pets p ON p.id = v.pet_id"
+	                       " WHERE v.owner_id = ?1 AND v.state = 'in' ORDER BY v.in_at, v.id",
+	                   &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	static const char *const here_cols[] = { "pet", "service", "@day", "~time", NULL };
+	if ((s = rows_into(db, st, c, "here", here_cols, style, err)) != KN_OK)
+		return s;
+
 	/* an owner with no pet yet: adding one is the first step */
 	if ((s = kn_cached(db, "SELECT EXISTS (SELECT 1 FROM pets WHERE owner_id = ?)", &st,
 	                   err)) != KN_OK)
@@ -273,7 +286,7 @@ kn_status kn_portal_preview(struct kn_db *db, long long owner_id, struct kn_prin
 	if (s == KN_OK) {
 		static const char *const paths[] = { "/", "/account", "/pets", "/requests",
 		                                     "/calendar", "/packages", "/purchases",
-		                                     "/contact" };
+		                                     "/visits", "/contact" };
 		for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
 			kn_h_set(kn_h_item(c, "paths"), "path", paths[i]);
 		kn_h_print(c, p);

@@ -93,7 +93,7 @@ extern const struct kn_route kn_routes[];
 	X(account) X(account_save) X(account_password) \
 	X(pets) X(pet) X(pet_new_form) X(pet_new) X(pet_save) \
 	X(requests) X(request_new) X(request_create) X(request_cancel_form) X(request_cancel) \
-	X(calendar) X(calendar_key) X(calendar_ics) X(packages) X(purchases) \
+	X(calendar) X(calendar_key) X(calendar_ics) X(packages) X(purchases) X(visits) \
 	X(contact_form) X(contact)
 #define KN_ROUTE_DECLARE(name) kn_status kn_route_##name(struct kn_page_req *r, struct kn_err *err);
 KN_ROUTE_HANDLERS(KN_ROUTE_DECLARE)

@@ -247,7 +247,7 @@ def journey_accessible(d):
            "/no-such-page"]
     inside = ["/", "/account", "/pets", "/pets/1", "/pets/new", "/requests",
               "/requests/new?service=boarding", "/requests/new?service=daycare", "/calendar",
-              "/calendar?month=2026-12", "/packages", "/purchases", "/contact",
+              "/calendar?month=2026-12", "/packages", "/purchases", "/visits", "/contact",
               "/requests/1/cancel"]
     found = []
     for width, height in ((390, 844), (1280, 900)):
