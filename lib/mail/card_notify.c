@@ -62,16 +62,15 @@ kn_status kn_card_notify(struct kn_db *db, long long visit, const char *template
 	                         .subject = subject, .body = body, .dedupe_key = dedupe };
 	if ((s = kn_mail_queue(db, &snd, &m, queued, err)) != KN_OK || !*queued)
 		goto done;
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((s = kn_cached(db, "UPDATE visits SET card_sent_at = ? WHERE id = ?", &st, err)) ==
+	/* st stays open: o.email points into its row */
+	sqlite3_stmt *mark;
+	if ((s = kn_cached(db, "UPDATE visits SET card_sent_at = ? WHERE id = ?", &mark, err)) ==
 	    KN_OK) {
 		char now[20];
 		kn_now_text(now);
-		sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, visit);
-		s = kn_step_done(db, st, "marking the card sent", err);
-		st = NULL; /* cached: not ours to finalize */
+		sqlite3_bind_text(mark, 1, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(mark, 2, visit);
+		s = kn_step_done(db, mark, "marking the card sent", err);
 	}
 	if (s == KN_OK)
 		s = kn_audit(db, "visit", visit, err, "report card queued to %s", o.email);
