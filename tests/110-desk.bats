@@ -33,9 +33,20 @@ day() {
 	printf 'owner_email,days_left,end_date,note\nann@example.com,7,03/01/2027,Use for Rex and Mia only\n' > c.csv
 	kennel -q package carryover c.csv
 	run -0 kennel desk
-	assert_line --index 0 --regexp '^STATE +SERVICE +TIME +PET +OWNER +PHONE +REQUEST ID +VISIT ID +AREA +NOTES$'
-	assert_line --index 1 --regexp '^expected +boarding +- +Tom +Bo Kim +- +2 +- +- +-$'
-	assert_line --index 3 --regexp '^expected +daycare +- +Rex +Ann Lee +555-0101 +1 +- +- +! bites when fed; Carry Over Package \(7 left\): Use for Rex and Mia only$'
+	assert_line --index 0 "Expected, boarding"
+	assert_line --index 1 --regexp '^TIME +PET +OWNER +PHONE +VISIT ID +AREA +NOTES$'
+	assert_line --index 2 --regexp '^- +Tom +Bo Kim +- +- +- +-$'
+	assert_line --index 3 "Expected, daycare"
+	assert_line --index 6 --regexp '^- +Rex +Ann Lee +555-0101 +- +- +! bites when fed; Carry Over Package \(7 left\): Use for Rex and Mia only$'
+	# a person's board fits an 80-column terminal: what runs past is the
+	# NOTES cell, which starts before column 50
+	kennel desk > board.txt
+	[ "$(grep -c '^$' board.txt)" -eq 1 ]
+	run -0 awk '/NOTES$/ { print index($0, "NOTES") < 50 }' board.txt
+	assert_output "1
+1"
+	KENNEL_TODAY=2026-12-30 run -0 kennel desk
+	assert_output "Nobody expected, in or out on 2026-12-30."
 	run -0 kennel desk --json
 	assert_equal "$(echo "$output" | jq -c '[.date, (.expected | length), .in, .out]')" '["2026-11-23",3,[],[]]'
 	assert_equal "$(echo "$output" | jq -c '.expected[2] | [.pet, .owner, .phone, .service, .request_id, .visit_id, .advisory, .package.name, .package.number_left, .package.note, .balance_cents]')" \

@@ -45,6 +45,9 @@ kn_status kn_step_row(struct kn_db *db, sqlite3_stmt *st, int *row, const char *
                       struct kn_err *err);
 /* A JSON printer: a record grouped where a table would be flat. */
 int kn_printer_is_json(const struct kn_printer *p);
+int kn_printer_is_text(const struct kn_printer *p);
+/* A line above a table, in text only; a blank line before all but the first. */
+void kn_print_heading(struct kn_printer *p, const char *text);
 /* Steps a statement that returns no row (INSERT, UPDATE, DELETE) and
  * resets it, as a cached statement wants. */
 kn_status kn_step_done(struct kn_db *db, sqlite3_stmt *st, const char *what, struct kn_err *err);

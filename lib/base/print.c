@@ -41,6 +41,7 @@ struct kn_printer {
 	int in_item;               /* an object inside an array: one line */
 	struct kn_buf line;
 	struct kn_buf clean;       /* a value made safe to print */
+	int headings;              /* printed so far: a blank line between */
 };
 
 struct kn_printer *kn_printer_new(enum kn_format format, FILE *out)
@@ -55,6 +56,22 @@ struct kn_printer *kn_printer_new(enum kn_format format, FILE *out)
 int kn_printer_is_json(const struct kn_printer *p)
 {
 	return p->format == KN_FMT_JSON;
+}
+
+int kn_printer_is_text(const struct kn_printer *p)
+{
+	return p->format == KN_FMT_TEXT;
+}
+
+static const char *printable(struct kn_printer *p, const char *v, int escape_controls);
+
+/* A line of its own above a table, for a person: the board's groups.
+ * CSV and JSON carry the same in the rows' fields. */
+void kn_print_heading(struct kn_printer *p, const char *text)
+{
+	if (p->format != KN_FMT_TEXT)
+		return;
+	fprintf(p->out, "%s%s\n", p->headings++ ? "\n" : "", printable(p, text, 1));
 }
 
 kn_status kn_printer_free(struct kn_printer *p)

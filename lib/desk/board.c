@@ -71,17 +71,20 @@ static void board_notes(struct kn_printer *p, sqlite3_stmt *st)
 	kn_buf_free(&b);
 }
 
-static void board_line(struct kn_printer *p, sqlite3_stmt *st)
+/* grouped: under a heading naming the state and service (a person's
+ * board), so those columns and the request id stay out of the table,
+ * which then fits 80 columns */
+static void board_line(struct kn_printer *p, sqlite3_stmt *st, int grouped)
 {
-	kn_put_str(p, "state", kn_col_text(st, 0), 1);
-	kn_put_str(p, "service", kn_col_text(st, 1), 1);
+	kn_put_str(p, "state", kn_col_text(st, 0), !grouped);
+	kn_put_str(p, "service", kn_col_text(st, 1), !grouped);
 	kn_put_str(p, "time", kn_col_text(st, 2), KN_PEOPLE);
 	kn_put_int(p, "pet_id", sqlite3_column_int64(st, 3), 0);
 	kn_put_str(p, "pet", kn_col_text(st, 4), 1);
 	kn_put_int(p, "owner_id", sqlite3_column_int64(st, 5), 0);
 	kn_put_str(p, "owner", kn_col_text(st, 6), 1);
 	kn_put_str(p, "phone", kn_col_text(st, 7), 1);
-	kn_put_col_int(p, "request_id", st, 8, 1);
+	kn_put_col_int(p, "request_id", st, 8, !grouped);
 	kn_put_col_int(p, "visit_id", st, 9, 1);
 	kn_put_str(p, "in_at", kn_col_text(st, 10), 0);
 	kn_put_str(p, "out_at", kn_col_text(st, 11), 0);
@@ -141,18 +144,44 @@ kn_status kn_desk_board(struct kn_db *db, const char *date, const char *service,
 			kn_arr_begin(p, states[i]);
 			while (s == KN_OK && row && strcmp(kn_col_text(st, 0), states[i]) == 0) {
 				kn_obj_begin(p, NULL);
-				board_line(p, st);
+				board_line(p, st, 0);
 				kn_nest_end(p);
 				s = kn_step_row(db, st, &row, "reading the board", err);
 			}
 			kn_nest_end(p);
 		}
 		kn_rec_end(p);
+	} else if (kn_printer_is_text(p)) {
+		/* a table per state and service, under its heading */
+		char group[48] = "", now[48];
+		int open = 0;
+		while ((s = kn_step_row(db, st, &row, "reading the board", err)) == KN_OK && row) {
+			const char *state = kn_col_text(st, 0);
+			snprintf(now, sizeof now, "%c%s, %s", state[0] - 'a' + 'A', state + 1,
+			         kn_col_text(st, 1));
+			if (strcmp(now, group) != 0) {
+				if (open)
+					kn_list_end(p);
+				kn_print_heading(p, now);
+				kn_list_begin(p);
+				open = 1;
+				memcpy(group, now, sizeof group);
+			}
+			kn_rec_begin(p);
+			board_line(p, st, 1);
+			kn_rec_end(p);
+		}
+		if (open) {
+			kn_list_end(p);
+		} else if (s == KN_OK) {
+			snprintf(now, sizeof now, "Nobody expected, in or out on %s.", day);
+			kn_print_heading(p, now);
+		}
 	} else {
 		kn_list_begin(p);
 		while ((s = kn_step_row(db, st, &row, "reading the board", err)) == KN_OK && row) {
 			kn_rec_begin(p);
-			board_line(p, st);
+			board_line(p, st, 0);
 			kn_rec_end(p);
 		}
 		kn_list_end(p);
