@@ -1,32 +1,7 @@
 #!/usr/bin/env bats
-# kennel desk and kennel area: a day at the front desk, morning to evening.
+# kennel desk: a day at the front desk, morning to evening (areas: 111-area.bats).
 load test_helper
-
-# Ann (Rex, Mia) with a 10-day daycare package, Bo (Tom) boarding from
-# the 22nd to the 25th, Cy (Kit) with no booking; all vaccinated.
-day() {
-	init_db
-	kennel owner add --first Ann --last Lee --email ann@example.com --phone 555-0101 >/dev/null
-	kennel owner add --first Bo --last Kim --email bo@example.com >/dev/null
-	kennel owner add --first Cy --last Park --email cy@example.com >/dev/null
-	kennel pet add 1 --name Rex --species dog --advisory "bites when fed" >/dev/null
-	kennel pet add 1 --name Mia --species dog >/dev/null
-	kennel pet add 2 --name Tom --species cat >/dev/null
-	kennel pet add 3 --name Kit --species dog >/dev/null
-	for p in 1 2 3 4; do
-		for v in rabies distemper bordetella; do
-			kennel vax add "$p" "$v" --expires 2027-10-01 >/dev/null
-		done
-	done
-	kennel product add --name Daycare --type daycare --price 30 >/dev/null
-	kennel product add --name "Boarding night" --type boarding --price 55 >/dev/null
-	kennel product add --name "10 Day Pack" --type daycare-package --price 250 --days 10 --days-active 180 >/dev/null
-	kennel product add --name Bath --type retail --price 15 --show-to-owner >/dev/null
-	kennel order purchase 1 "10 Day Pack" --checkout --payment card >/dev/null
-	kennel request add 1 --service daycare --pet Rex,Mia --start 2026-11-23 >/dev/null
-	kennel request add 2 --service boarding --pet Tom --start 2026-11-22 --end 2026-11-25 >/dev/null
-	kennel -q request approve 1 2
-}
+load desk_helper
 
 @test "the board: expected pets with phone, advisory flagged, the package a sign-out would use" {
 	day
@@ -232,28 +207,6 @@ day() {
 	run -1 --separate-stderr kennel desk undo 1
 	assert_equal "$stderr" "kennel: visit 1 was paid in order 2: a paid charge does not leave its order (kennel order void 2 --note TEXT, then undo)"
 	assert_equal "$(sql 'SELECT state FROM visits')" "out"
-}
-
-@test "areas: add, list, rename, full and unknown areas refused, rm refused while in use, move" {
-	day
-	run -0 kennel area add "Big yrad" --capacity 1
-	kennel -q area add "Small yard" --capacity 5 --service daycare
-	run -0 kennel area rename "Big yrad" "Big yard"
-	run -1 --separate-stderr kennel desk in Rex --area Nowhere
-	assert_equal "$stderr" "kennel: area 'Nowhere' not found (kennel area list shows them)"
-	run -1 --separate-stderr kennel desk in Rex Mia --area "Big yard"
-	assert_equal "$stderr" "kennel: area 'Big yard' is full (1 of 1); --force puts the pet in it anyway"
-	assert_equal "$(sql 'SELECT count(*) FROM visits')" "0"
-	kennel -q desk in Rex --area "Big yard"
-	run -1 --separate-stderr kennel area rm "Big yard"
-	assert_equal "$stderr" "kennel: area 'Big yard' has 1 pet signed in: move it first (kennel desk move PET --area AREA)"
-	run -0 kennel desk move Rex --area "Small yard" --json
-	assert_equal "$(echo "$output" | jq -r '.[0].area')" "Small yard"
-	run -0 kennel area list --json
-	assert_equal "$(echo "$output" | jq -c 'map([.name, .capacity, .in])')" '[["Big yard",1,0],["Small yard",5,1]]'
-	run -0 kennel area rm "Big yard"
-	run -0 kennel log
-	assert_output --partial "Rex moved to Small yard"
 }
 
 @test "bad input at the desk: one clear line, exit 1 or 2, nothing changed" {

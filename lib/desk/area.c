@@ -28,22 +28,30 @@ kn_status kn_area_find(struct kn_db *db, const char *name, long long *id, long l
 	return s;
 }
 
-kn_status kn_area_room(struct kn_db *db, long long area, long long capacity, const char *name,
-                       int force, struct kn_err *err)
+/* The pets signed in to area now. */
+static kn_status pets_in(struct kn_db *db, long long area, long long *in, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	int row = 0;
-	long long in = 0;
-	if (capacity < 0 || force)
-		return KN_OK;
 	kn_status s = kn_cached(db, "SELECT count(*) FROM visits WHERE state = 'in' AND area_id = ?",
 	                        &st, err);
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, area);
+	*in = 0;
 	if ((s = kn_step_row(db, st, &row, "counting the area's pets", err)) == KN_OK && row)
-		in = sqlite3_column_int64(st, 0);
+		*in = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	return s;
+}
+
+kn_status kn_area_room(struct kn_db *db, long long area, long long capacity, const char *name,
+                       int force, struct kn_err *err)
+{
+	long long in = 0;
+	if (capacity < 0 || force)
+		return KN_OK;
+	kn_status s = pets_in(db, area, &in, err);
 	if (s == KN_OK && in >= capacity)
 		s = kn_err_set(err, KN_FAIL, "area '%s' is full (%lld of %lld); --force puts the pet "
 		               "in it anyway", name, in, capacity);
@@ -64,9 +72,8 @@ kn_status kn_area_add(struct kn_db *db, const char *name, long long capacity,
 	kn_status s;
 	if ((s = name_ok(name, err)) != KN_OK)
 		return s;
-	if (service && !kn_service_ok(service))
-		return kn_err_set(err, KN_USAGE, "invalid service '%s' (choose boarding, daycare, "
-		                  "grooming, training, service)", service);
+	if (service && (s = kn_service_check(service, err)) != KN_OK)
+		return s;
 	if ((s = kn_cached(db, "INSERT INTO areas (name, capacity, service) VALUES (?, ?, ?)"
 	                        " ON CONFLICT (name) DO NOTHING", &st, err)) != KN_OK)
 		return s;
@@ -105,19 +112,10 @@ kn_status kn_area_rename(struct kn_db *db, const char *old_name, const char *new
 kn_status kn_area_rm(struct kn_db *db, const char *name, struct kn_err *err)
 {
 	sqlite3_stmt *st;
-	long long id, capacity;
-	int row = 0;
+	long long id, capacity, in = 0;
 	kn_status s = kn_area_find(db, name, &id, &capacity, err);
-	if (s != KN_OK)
-		return s;
-	if ((s = kn_cached(db, "SELECT count(*) FROM visits WHERE state = 'in' AND area_id = ?",
-	                    &st, err)) != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, id);
-	long long in = 0;
-	if ((s = kn_step_row(db, st, &row, "counting the area's pets", err)) == KN_OK && row)
-		in = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if (s == KN_OK)
+		s = pets_in(db, id, &in, err);
 	if (s == KN_OK && in > 0)
 		s = kn_err_set(err, KN_FAIL, "area '%s' has %lld pet%s signed in: move %s first "
 		               "(kennel desk move PET --area AREA)", name, in, in == 1 ? "" : "s",

@@ -22,8 +22,12 @@ struct kn_desk_pet {
 };
 kn_status kn_desk_pet(struct kn_db *db, const char *ref, struct kn_desk_pet *pt,
                       struct kn_err *err);
-/* The pet's visit that is in now: *visit 0 when there is none. */
-kn_status kn_desk_visit_in(struct kn_db *db, const struct kn_desk_pet *pt, long long *visit,
-                           char service[16], char in_at[20], struct kn_err *err);
+/* The pet's visit that is in now; id 0 when there is none. */
+struct kn_desk_visit {
+	long long id, request;
+	char service[16], day[11], in_at[20];
+};
+kn_status kn_desk_visit_in(struct kn_db *db, const struct kn_desk_pet *pt,
+                           struct kn_desk_visit *v, struct kn_err *err);
 
 #endif

@@ -108,15 +108,16 @@ static kn_status sign_in_one(struct kn_db *db, const struct kn_desk_in *in, cons
                              struct kn_err *err)
 {
 	struct kn_desk_pet pt;
-	char day[11], service[16] = "", since[20];
-	long long req = 0, now_in;
+	struct kn_desk_visit now_in;
+	char day[11], service[16] = "";
+	long long req = 0;
 	int forced = 0;
 	kn_status s = kn_desk_pet(db, ref, &pt, err);
-	if (s != KN_OK || (s = kn_desk_visit_in(db, &pt, &now_in, service, since, err)) != KN_OK)
+	if (s != KN_OK || (s = kn_desk_visit_in(db, &pt, &now_in, err)) != KN_OK)
 		return s;
-	if (now_in)
+	if (now_in.id)
 		return kn_err_set(err, KN_FAIL, "%s is already signed in to %s since %.5s (visit %lld)",
-		                  pt.name, service, since + 11, now_in);
+		                  pt.name, now_in.service, now_in.in_at + 11, now_in.id);
 	snprintf(day, sizeof day, "%.10s", in_at);
 	if ((s = booking(db, &pt, day, in->service, in->request_id, &req, service, err)) != KN_OK)
 		return s;
@@ -191,9 +192,8 @@ kn_status kn_desk_in(struct kn_db *db, const struct kn_desk_in *in, long long **
 
 	*visits = NULL;
 	*nvisits = 0;
-	if (in->service && !kn_service_ok(in->service))
-		return kn_err_set(err, KN_USAGE, "invalid service '%s' (choose boarding, daycare, "
-		                  "grooming, training, service)", in->service);
+	if (in->service && (s = kn_service_check(in->service, err)) != KN_OK)
+		return s;
 	if (npets == 0 && in->request_id == 0)
 		return kn_err_set(err, KN_USAGE, "desk in needs a PET (or --request REQ)");
 	if ((s = kn_desk_time(in->at, in_at, err)) != KN_OK)
@@ -225,12 +225,13 @@ kn_status kn_desk_move(struct kn_db *db, const char *ref, const char *area_name,
                        long long *visit, struct kn_err *err)
 {
 	struct kn_desk_pet pt;
-	char service[16], since[20];
+	struct kn_desk_visit v;
 	long long area, capacity;
 	sqlite3_stmt *st;
 	kn_status s = kn_desk_pet(db, ref, &pt, err);
-	if (s != KN_OK || (s = kn_desk_visit_in(db, &pt, visit, service, since, err)) != KN_OK)
+	if (s != KN_OK || (s = kn_desk_visit_in(db, &pt, &v, err)) != KN_OK)
 		return s;
+	*visit = v.id;
 	if (*visit == 0)
 		return kn_err_set(err, KN_FAIL, "%s is not signed in (kennel desk in %s)", pt.name,
 		                  pt.name);

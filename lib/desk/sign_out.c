@@ -14,30 +14,14 @@
 
 /* ---- signing out --------------------------------------------------- */
 
-struct visit {
-	long long id, request, area;
-	char service[16], day[11], in_at[20];
-};
-
-static kn_status visit_of_pet(struct kn_db *db, const struct kn_desk_pet *pt, struct visit *v,
-                              struct kn_err *err)
+/* The pet's visit in, or an error saying why there is none. */
+static kn_status visit_of_pet(struct kn_db *db, const struct kn_desk_pet *pt,
+                              struct kn_desk_visit *v, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	int row = 0;
-	kn_status s = kn_cached(db, "SELECT id, coalesce(request_id, 0), service, day, in_at"
-	                            " FROM visits WHERE pet_id = ? AND state = 'in'", &st, err);
-	if (s != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, pt->id);
-	if ((s = kn_step_row(db, st, &row, "finding the visit", err)) == KN_OK && row) {
-		v->id = sqlite3_column_int64(st, 0);
-		v->request = sqlite3_column_int64(st, 1);
-		snprintf(v->service, sizeof v->service, "%s", kn_col_text(st, 2));
-		snprintf(v->day, sizeof v->day, "%s", kn_col_text(st, 3));
-		snprintf(v->in_at, sizeof v->in_at, "%s", kn_col_text(st, 4));
-	}
-	sqlite3_reset(st);
-	if (s != KN_OK || row)
+	kn_status s = kn_desk_visit_in(db, pt, v, err);
+	if (s != KN_OK || v->id)
 		return s;
 	/* not in: said with the last sign-out, the usual reason */
 	char today[11];
@@ -61,7 +45,7 @@ static kn_status visit_of_pet(struct kn_db *db, const struct kn_desk_pet *pt, st
 }
 
 /* Package days for units, the package ending first; *covered the days. */
-static kn_status use_packages(struct kn_db *db, long long owner, const struct visit *v,
+static kn_status use_packages(struct kn_db *db, long long owner, const struct kn_desk_visit *v,
                               const char *out_day, long long units, long long *covered,
                               struct kn_err *err)
 {
@@ -86,7 +70,7 @@ static kn_status use_packages(struct kn_db *db, long long owner, const struct vi
 	snprintf(note, sizeof note, "visit %lld (%s, %s)", v->id, v->service, v->day);
 	for (int i = 0; i < n && s == KN_OK && *covered < units; i++) {
 		long long take = units - *covered < left[i] ? units - *covered : left[i];
-		if ((s = kn_package_days(db, ids[i], take, "used", note, err)) != KN_OK ||
+		if ((s = kn_package_days(db, ids[i], take, NULL, "used", note, err)) != KN_OK ||
 		    (s = kn_cached(db, "INSERT INTO visit_package_uses (visit_id, package_id, days)"
 		                        " VALUES (?, ?, ?)", &st, err)) != KN_OK)
 			break;
@@ -102,7 +86,7 @@ static kn_status use_packages(struct kn_db *db, long long owner, const struct vi
 /* The product a visit is charged at: --product, else the only active
  * product of the service's type; else refused with the candidates. */
 static kn_status visit_product(struct kn_db *db, const char *ref, const struct kn_desk_pet *pt,
-                               const struct visit *v, long long *product, long long *price,
+                               const struct kn_desk_visit *v, long long *product, long long *price,
                                struct kn_err *err)
 {
 	sqlite3_stmt *st;
@@ -218,7 +202,7 @@ static kn_status cart_of(struct kn_db *db, struct out_run *run, long long owner,
 
 /* The booking's add-ons, charged once: with its first pet signed out. */
 static kn_status charge_addons(struct kn_db *db, struct out_run *run, long long owner,
-                               const struct visit *v, long long *cart, long long *charged,
+                               const struct kn_desk_visit *v, long long *cart, long long *charged,
                                struct kn_err *err)
 {
 	sqlite3_stmt *st;
@@ -251,7 +235,7 @@ static kn_status sign_out_one(struct kn_db *db, struct out_run *run, const char 
                               long long *visit, struct kn_err *err)
 {
 	struct kn_desk_pet pt;
-	struct visit v = { 0 };
+	struct kn_desk_visit v;
 	long long units = 1, covered = 0, charged = 0, cart = 0;
 	kn_status s = kn_desk_pet(db, ref, &pt, err);
 	if (s != KN_OK || (s = visit_of_pet(db, &pt, &v, err)) != KN_OK)
@@ -439,7 +423,7 @@ kn_status kn_desk_undo(struct kn_db *db, long long visit, const char *note, stru
 	}
 	sqlite3_reset(st);
 	for (int i = 0; i < n && s == KN_OK; i++)
-		s = kn_package_days(db, pkgs[i], -days[i], "sign-out undone", why, err);
+		s = kn_package_days(db, pkgs[i], -days[i], NULL, "sign-out undone", why, err);
 	if (s == KN_OK && (s = kn_cached(db, "DELETE FROM visit_package_uses WHERE visit_id = ?",
 	                                  &st, err)) == KN_OK) {
 		sqlite3_bind_int64(st, 1, visit);

@@ -48,24 +48,25 @@ kn_status kn_desk_pet(struct kn_db *db, const char *ref, struct kn_desk_pet *pt,
 	return s;
 }
 
-/* The pet's visit that is in now: *visit 0 when there is none. */
-kn_status kn_desk_visit_in(struct kn_db *db, const struct kn_desk_pet *pt, long long *visit,
-                          char service[16], char in_at[20], struct kn_err *err)
+/* The pet's visit that is in now: v->id 0 when there is none. */
+kn_status kn_desk_visit_in(struct kn_db *db, const struct kn_desk_pet *pt,
+                           struct kn_desk_visit *v, struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	int row = 0;
-	kn_status s = kn_cached(db, "SELECT id, service, in_at FROM visits WHERE pet_id = ?"
-	                            " AND state = 'in'", &st, err);
+	kn_status s = kn_cached(db, "SELECT id, coalesce(request_id, 0), service, day, in_at"
+	                            " FROM visits WHERE pet_id = ? AND state = 'in'", &st, err);
 	if (s != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, pt->id);
-	*visit = 0;
+	*v = (struct kn_desk_visit){ 0 };
 	if ((s = kn_step_row(db, st, &row, "finding the pet's visit", err)) == KN_OK && row) {
-		*visit = sqlite3_column_int64(st, 0);
-		snprintf(service, 16, "%s", kn_col_text(st, 1));
-		snprintf(in_at, 20, "%s", kn_col_text(st, 2));
+		v->id = sqlite3_column_int64(st, 0);
+		v->request = sqlite3_column_int64(st, 1);
+		snprintf(v->service, sizeof v->service, "%s", kn_col_text(st, 2));
+		snprintf(v->day, sizeof v->day, "%s", kn_col_text(st, 3));
+		snprintf(v->in_at, sizeof v->in_at, "%s", kn_col_text(st, 4));
 	}
 	sqlite3_reset(st);
 	return s;
 }
-

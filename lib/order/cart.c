@@ -1,9 +1,7 @@
 /*
  * The owner's cart as the front desk fills it: one open cart per owner,
  * made when a charge needs it; every line a sign-out adds names its visit,
- * so an undone sign-out takes exactly its own lines back out.  And package
- * days taken or given back by a visit, each change in the package's
- * history.
+ * so an undone sign-out takes exactly its own lines back out.
  */
 #include <string.h>
 
@@ -100,37 +98,4 @@ kn_status kn_cart_drop_visit(struct kn_db *db, long long order, long long visit,
 	if ((s = kn_step_done(db, st, "taking the visit's charges out of the cart", err)) != KN_OK)
 		return s;
 	return total_again(db, order, err);
-}
-
-kn_status kn_package_days(struct kn_db *db, long long pkg, long long days, const char *action,
-                          const char *note, struct kn_err *err)
-{
-	sqlite3_stmt *st;
-	int row = 0;
-	long long left = 0;
-	char end[11] = "";
-	kn_status s = kn_cached(db, "SELECT number_left, end_date FROM packages WHERE id = ?", &st,
-	                        err);
-	if (s != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, pkg);
-	if ((s = kn_step_row(db, st, &row, "reading the package", err)) == KN_OK && row) {
-		left = sqlite3_column_int64(st, 0);
-		snprintf(end, sizeof end, "%s", kn_col_text(st, 1));
-	} else if (s == KN_OK) {
-		s = kn_err_set(err, KN_FAIL, "package %lld not found", pkg);
-	}
-	sqlite3_reset(st);
-	if (s != KN_OK)
-		return s;
-	if (left - days < 0)
-		return kn_err_set(err, KN_FAIL, "package %lld has %lld days left, not %lld", pkg, left,
-		                  days);
-	if ((s = kn_cached(db, "UPDATE packages SET number_left = ? WHERE id = ?", &st, err)) != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, left - days);
-	sqlite3_bind_int64(st, 2, pkg);
-	if ((s = kn_step_done(db, st, "changing the package's days", err)) != KN_OK)
-		return s;
-	return kn_package_history_add(db, pkg, action, left, left - days, end, end, note, err);
 }

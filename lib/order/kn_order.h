@@ -20,8 +20,9 @@ kn_status kn_cart_total(struct kn_db *db, long long order, long long *total, str
 kn_status kn_cart_drop_visit(struct kn_db *db, long long order, long long visit,
                              struct kn_err *err);
 /* days taken from a package (negative: given back), with action and note
- * in its history; never below 0. */
-kn_status kn_package_days(struct kn_db *db, long long pkg, long long days, const char *action,
-                          const char *note, struct kn_err *err);
+ * in its history; never below 0, and refused past its end when valid_on
+ * (YYYY-MM-DD) is given.  'package use' and the desk both go through it. */
+kn_status kn_package_days(struct kn_db *db, long long pkg, long long days, const char *valid_on,
+                          const char *action, const char *note, struct kn_err *err);
 
 #endif

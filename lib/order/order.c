@@ -299,40 +299,51 @@ kn_status kn_package_modify(struct kn_db *db, long long pkg, long long left, con
 	                              before_end, end ? end : before_end, note, err);
 }
 
-kn_status kn_package_use(struct kn_db *db, long long pkg, const char *date, struct kn_err *err)
+kn_status kn_package_days(struct kn_db *db, long long pkg, long long days, const char *valid_on,
+                          const char *action, const char *note, struct kn_err *err)
 {
 	sqlite3_stmt *st;
-	char day_text[11];
+	int row = 0;
+	long long left = 0;
+	char end[11] = "";
+	kn_status s = kn_cached(db, "SELECT number_left, end_date FROM packages WHERE id = ?", &st,
+	                        err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, pkg);
+	if ((s = kn_step_row(db, st, &row, "reading the package", err)) == KN_OK && row) {
+		left = sqlite3_column_int64(st, 0);
+		snprintf(end, sizeof end, "%s", kn_col_text(st, 1));
+	} else if (s == KN_OK) {
+		s = kn_err_set(err, KN_FAIL, "package %lld not found", pkg);
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+	if (days > 0 && left == 0)
+		return kn_err_set(err, KN_FAIL, "package %lld has no days left", pkg);
+	if (left - days < 0)
+		return kn_err_set(err, KN_FAIL, "package %lld has %lld days left, not %lld", pkg, left,
+		                  days);
+	if (valid_on && strcmp(end, valid_on) < 0)
+		return kn_err_set(err, KN_FAIL, "package %lld ended on %s", pkg, end);
+	if ((s = kn_cached(db, "UPDATE packages SET number_left = ? WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, left - days);
+	sqlite3_bind_int64(st, 2, pkg);
+	if ((s = kn_step_done(db, st, "changing the package's days", err)) != KN_OK)
+		return s;
+	return kn_package_history_add(db, pkg, action, left, left - days, end, end, note, err);
+}
+
+kn_status kn_package_use(struct kn_db *db, long long pkg, const char *date, struct kn_err *err)
+{
+	char day_text[11], note[32];
 	kn_day day = kn_today();
-	kn_status s;
 
 	if (date && kn_date_parse(date, &day, err) != KN_OK)
 		return KN_FAIL;
 	kn_date_format(day, day_text);
-	if ((s = kn_cached(db, "SELECT number_left, end_date FROM packages WHERE id = ?", &st, err)) != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, pkg);
-	int row = 0;
-	s = kn_step_row(db, st, &row, "reading the package", err);
-	if (s == KN_OK && !row)
-		s = kn_err_set(err, KN_FAIL, "package %lld not found", pkg);
-	else if (s == KN_OK && sqlite3_column_int64(st, 0) == 0)
-		s = kn_err_set(err, KN_FAIL, "package %lld has no days left", pkg);
-	else if (s == KN_OK && strcmp(kn_col_text(st, 1), day_text) < 0)
-		s = kn_err_set(err, KN_FAIL, "package %lld ended on %s", pkg, kn_col_text(st, 1));
-	long long left = sqlite3_column_int64(st, 0);
-	char end[11];
-	snprintf(end, sizeof end, "%s", s == KN_OK ? kn_col_text(st, 1) : "");
-	sqlite3_reset(st);
-	if (s != KN_OK)
-		return s;
-	if ((s = kn_cached(db, "UPDATE packages SET number_left = number_left - 1 WHERE id = ?",
-	                    &st, err)) != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, pkg);
-	if ((s = kn_step_done(db, st, "using package", err)) != KN_OK)
-		return s;
-	char note[32];
 	snprintf(note, sizeof note, "used on %s", day_text);
-	return kn_package_history_add(db, pkg, "used", left, left - 1, end, end, note, err);
+	return kn_package_days(db, pkg, 1, day_text, "used", note, err);
 }

@@ -15,6 +15,8 @@ struct kn_req {
 };
 
 int kn_service_ok(const char *s);
+/* KN_USAGE naming the value and the choices unless service is one. */
+kn_status kn_service_check(const char *service, struct kn_err *err);
 void kn_request_days(const char *service, kn_day start, kn_day end, kn_day *first, kn_day *last);
 kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, struct kn_err *err);
 /* The preferences the approval rules read, read once per run. */

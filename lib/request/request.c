@@ -31,6 +31,14 @@ int kn_service_ok(const char *s)
 	return service_index(s) >= 0;
 }
 
+kn_status kn_service_check(const char *service, struct kn_err *err)
+{
+	if (kn_service_ok(service))
+		return KN_OK;
+	return kn_err_set(err, KN_USAGE, "invalid service '%s' (choose boarding, daycare, "
+	                  "grooming, training, service)", service);
+}
+
 /* the occupied days, first and last inclusive */
 void kn_request_days(const char *service, kn_day start, kn_day end, kn_day *first, kn_day *last)
 {
@@ -101,9 +109,8 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	sqlite3_stmt *st;
 	kn_status s;
 
-	if (!kn_service_ok(in->service))
-		return kn_err_set(err, KN_USAGE, "invalid service '%s' (choose boarding, daycare, "
-		                  "grooming, training, service)", in->service);
+	if ((s = kn_service_check(in->service, err)) != KN_OK)
+		return s;
 	if (in->npets < 1)
 		return kn_err_set(err, KN_USAGE, "a request needs --pet");
 	if ((s = parse_day(in->start, "start", &s_day, start_time, err)) != KN_OK)

@@ -125,9 +125,8 @@ kn_status kn_capacity_set(struct kn_db *db, const char *service, long long units
 	sqlite3_stmt *st;
 	kn_status s;
 
-	if (!kn_service_ok(service))
-		return kn_err_set(err, KN_USAGE, "invalid service '%s' (choose boarding, daycare, "
-		                  "grooming, training, service)", service);
+	if ((s = kn_service_check(service, err)) != KN_OK)
+		return s;
 	if ((from == NULL) != (to == NULL))
 		return kn_err_set(err, KN_USAGE, "give both --from and --to, or neither");
 	if (from && (kn_date_parse(from, &a, err) != KN_OK || kn_date_parse(to, &b, err) != KN_OK))
