@@ -7,7 +7,7 @@
 static struct {
 	long long qty;
 	const char *note, *payment, *amount, *owner, *status;
-	int cart, checkout;
+	int cart, checkout, on_account;
 } o = { .qty = 1 };
 
 #define PAYMENTS "cash|check|card|no-payment|other"
@@ -18,16 +18,18 @@ static const struct kn_opt purchase_opts[] = {
 	{ "checkout", 0, KN_OPT_BOOL, &o.checkout, NULL, NULL },
 	{ "payment", 0, KN_OPT_STR, &o.payment, "TYPE", PAYMENTS },
 	{ "amount", 0, KN_OPT_STR, &o.amount, "MONEY", NULL },
+	{ "on-account", 0, KN_OPT_BOOL, &o.on_account, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt list_opts[] = {
 	{ "owner", 0, KN_OPT_STR, &o.owner, "OWNER", NULL },
-	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "cart|paid|void" },
+	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "cart|due|paid|void" },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt checkout_opts[] = {
 	{ "payment", 0, KN_OPT_STR, &o.payment, "TYPE", PAYMENTS },
 	{ "amount", 0, KN_OPT_STR, &o.amount, "MONEY", NULL },
+	{ "on-account", 0, KN_OPT_BOOL, &o.on_account, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt void_opts[] = {
@@ -53,13 +55,15 @@ static int purchase(struct session *s, int argc, char **argv)
 	struct kn_purchase p = { .qty = o.qty, .note = o.note };
 	long long order;
 
-	if (argc != 2 || o.cart == o.checkout || (o.checkout && o.payment == NULL))
+	if (argc != 2 || o.cart == o.checkout || (o.checkout && (o.payment == NULL) == !o.on_account))
 		return usage_error("order", NULL, "usage: kennel order purchase OWNER PRODUCT [--qty N] "
-		                   "[--note TEXT] (--cart | --checkout --payment TYPE [--amount MONEY])");
+		                   "[--note TEXT] (--cart | --checkout (--payment TYPE [--amount MONEY] | "
+		                   "--on-account))");
 	if (kn_owner_resolve(s->db, argv[0], &p.owner_id, &err) != KN_OK ||
 	    kn_product_resolve(s->db, argv[1], &p.product_id, &err) != KN_OK)
 		return fail(s, &err);
 	if (o.checkout) {
+		p.checkout = 1;
 		p.payment = o.payment;
 		p.amount = o.amount;
 	}
@@ -94,8 +98,9 @@ static int checkout(struct session *s, int argc, char **argv)
 	struct kn_err err = { 0 };
 	long long id;
 
-	if (argc != 1 || !order_id(argv[0], &id) || o.payment == NULL)
-		return usage_error("order", NULL, "usage: kennel order checkout ORDER --payment TYPE [--amount MONEY]");
+	if (argc != 1 || !order_id(argv[0], &id) || (o.payment == NULL) == !o.on_account)
+		return usage_error("order", NULL, "usage: kennel order checkout ORDER "
+		                   "(--payment TYPE [--amount MONEY] | --on-account)");
 	if (kn_tx_begin(s->db, &err) != KN_OK ||
 	    kn_order_checkout(s->db, id, o.payment, o.amount, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
@@ -118,12 +123,14 @@ static int void_order(struct session *s, int argc, char **argv)
 
 const struct verb order_verbs[] = {
 	{ "purchase", purchase, purchase_opts,
-	  "OWNER PRODUCT [--qty N] [--note TEXT] (--cart | --checkout --payment TYPE [--amount MONEY])",
-	  "An owner purchase; a package product becomes the owner's package when paid.", NULL, 1 },
-	{ "list", list, list_opts, "[--owner OWNER] [--status cart|paid|void]", "List orders.", NULL, 1 },
+	  "OWNER PRODUCT [--qty N] [--note TEXT] (--cart | --checkout (--payment TYPE [--amount MONEY]"
+	  " | --on-account))",
+	  "An owner purchase; a package product becomes the owner's package at checkout.", NULL, 1 },
+	{ "list", list, list_opts, "[--owner OWNER] [--status cart|due|paid|void]", "List orders.", NULL, 1 },
 	{ "show", show, NULL, "ORDER", "One order with its items.", NULL, 1 },
-	{ "checkout", checkout, checkout_opts, "ORDER --payment TYPE [--amount MONEY]",
-	  "Pay a cart.", NULL, 1 },
+	{ "checkout", checkout, checkout_opts, "ORDER (--payment TYPE [--amount MONEY] | --on-account)",
+	  "Check a cart out: an invoice, paid by the owner's credit and the payment, else due.",
+	  NULL, 1 },
 	{ "void", void_order, void_opts, "ORDER --note TEXT",
 	  "Void an order; its packages are emptied, with the note in their history.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },

@@ -71,6 +71,18 @@ static int balances(struct session *s, int argc, char **argv)
 	return printed(s, p, kn_report_balances(s->db, p, &err), &err);
 }
 
+static int unbalanced(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	int found = 0;
+	(void)argc, (void)argv;
+	struct kn_printer *p = printer(s);
+	int rc = printed(s, p, kn_report_unbalanced(s->db, p, &found, &err), &err);
+	if (rc == 0 && found == 0)
+		say(s, "every order and payment adds up");
+	return rc;
+}
+
 const struct verb report_verbs[] = {
 	{ "vaccinations", vaccinations, vax_opts, "[--expiring DAYS] [--expired]",
 	  "Each required vaccination of each pet: current, expiring, expired or missing.", NULL, 1 },
@@ -81,7 +93,11 @@ const struct verb report_verbs[] = {
 	{ "occupancy", occupancy, occupancy_opts, "--service SERVICE --from DATE --to DATE",
 	  "Per day: capacity, approved, pending, free.", NULL, 1 },
 	{ "balances", balances, NULL, "",
-	  "Owners whose charges and payments differ: charged, paid, balance.", NULL, 1 },
+	  "Owners whose balance is not 0, aged (current, 31-60, 61-90, over 90 days), with phone "
+	  "and email.", NULL, 1 },
+	{ "unbalanced", unbalanced, NULL, "",
+	  "Each order or payment the ledger does not add up for, with the reason; changes nothing.",
+	  NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 

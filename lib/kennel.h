@@ -407,15 +407,19 @@ kn_status kn_product_show_to_owner(struct kn_db *db, const char *pattern, int on
 struct kn_purchase {
 	long long owner_id, product_id, qty;
 	const char *note;
-	const char *payment;        /* NULL: leave it in the cart */
-	const char *amount;         /* NULL: the total (0 for no-payment) */
+	int checkout;               /* 0: leave it in the cart */
+	const char *payment;        /* at checkout; NULL: on account */
+	const char *amount;         /* NULL: what is due after the credit */
 	const char *carryover_key;  /* what identifies a migrated row */
 	int quiet_audit;            /* a batch logs once */
 };
 /* Transaction: the caller's. */
 kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long long *order,
                             struct kn_err *err);
-/* Transaction: the caller's. */
+/* A cart becomes an invoice: due, the owner's credit applied first, then
+ * a payment of amount (NULL: what is left) by payment; payment NULL (on
+ * account) or no-payment records none.  Paid when covered.  Packages are
+ * made at once.  Transaction: the caller's. */
 kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payment,
                             const char *amount, struct kn_err *err);
 /* Transaction: the caller's. */
@@ -437,7 +441,6 @@ kn_status kn_package_list(struct kn_db *db, long long owner_id, int active, long
 kn_status kn_package_history(struct kn_db *db, long long pkg, struct kn_printer *p,
                              struct kn_err *err);
 kn_status kn_report_packages(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
-kn_status kn_report_balances(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
 
 struct kn_carryover_options {
 	struct kn_import_options import;
@@ -546,6 +549,42 @@ kn_status kn_block_notify(struct kn_db *db, long long block_id, const char *temp
 kn_status kn_block_list(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
 /* Transaction: the caller's. */
 kn_status kn_block_rm(struct kn_db *db, long long id, struct kn_err *err);
+
+/* ---- money: payments, accounts, statements (SPEC payment) --------- */
+
+/* Money received (add) or paid out of the owner's credit (refund):
+ * amount text, more than 0; method cash, check, card or other; date NULL:
+ * today; order 0: applied to the owner's due orders, oldest first. */
+struct kn_payment_in {
+	long long owner_id, order_id;
+	const char *amount, *method, *ref, *date, *note;
+};
+/* Records and applies it; *applied is what it paid of orders, the rest
+ * is credit.  Transaction: the caller's (so are refund and void). */
+kn_status kn_payment_add(struct kn_db *db, const struct kn_payment_in *in, long long *id,
+                         long long *applied, struct kn_err *err);
+/* Refused above the owner's credit; note required. */
+kn_status kn_payment_refund(struct kn_db *db, const struct kn_payment_in *in, long long *id,
+                            struct kn_err *err);
+/* A mistake undone: the orders it paid are due again; note required. */
+kn_status kn_payment_void(struct kn_db *db, long long id, const char *note, struct kn_err *err);
+kn_status kn_payment_show(struct kn_db *db, long long id, struct kn_printer *p,
+                          struct kn_err *err);
+struct kn_payment_filter {
+	long long owner_id; /* 0: all */
+	const char *from, *to, *method;
+};
+kn_status kn_payment_list(struct kn_db *db, const struct kn_payment_filter *f,
+                          struct kn_printer *p, struct kn_err *err);
+/* charged, paid, credit, balance, the due orders with their age, the
+ * last payments. */
+kn_status kn_account_show(struct kn_db *db, long long owner, struct kn_printer *p,
+                          struct kn_err *err);
+/* Owners whose balance is not 0, aged, with phone and email. */
+kn_status kn_report_balances(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
+/* Each order and payment the ledger does not add up for; *found counts. */
+kn_status kn_report_unbalanced(struct kn_db *db, struct kn_printer *p, int *found,
+                               struct kn_err *err);
 
 /* ---- the front desk: visits and play areas ------------------------ */
 

@@ -23,10 +23,10 @@ shop() {
 	kennel order purchase 1 "10 Day Pack" --cart >/dev/null
 	assert_equal "$(sql 'SELECT count(*) FROM packages')" "0"
 	run -0 kennel order checkout 1 --payment cash --amount 200 --json
-	assert_equal "$(echo "$output" | jq -c '[.status, .paid_cents]')" '["paid",20000]'
+	assert_equal "$(echo "$output" | jq -c '[.status, .paid_cents, .due_cents]')" '["due",20000,5000]'
 	assert_equal "$(sql 'SELECT number_left FROM packages')" "10"
 	run -1 --separate-stderr kennel order checkout 1 --payment cash
-	assert_equal "$stderr" "kennel: order 1 is paid, not a cart"
+	assert_equal "$stderr" "kennel: order 1 is due, not a cart"
 }
 
 @test "order purchase needs --cart or --checkout with a payment" {
@@ -75,7 +75,9 @@ shop() {
 	kennel order purchase 1 "10 Day Pack" --checkout --payment card --amount 200 >/dev/null
 	kennel order purchase 2 "Bully Stick" --checkout --payment cash >/dev/null
 	run -0 kennel report balances --json
-	assert_equal "$(echo "$output" | jq -c 'map([.owner, .charged_cents, .paid_cents, .balance_cents])')" '[["Ann Lee",25000,20000,5000]]'
+	assert_equal "$(echo "$output" | jq -c 'map([.owner, .balance_cents, .current_cents, .credit_cents])')" '[["Ann Lee",5000,5000,0]]'
+	# the order is due, not paid below its total: the doctor finds nothing wrong with it
+	sql "UPDATE orders SET status = 'paid' WHERE id = 1"
 	kennel package modify 1 --left 4 --note "used 6 at the old place" >/dev/null
 	run -0 kennel report packages --json
 	assert_equal "$(echo "$output" | jq -c 'map([.name, .number_left, .value_remaining_cents])')" '[["10 Day Pack",4,10000]]'

@@ -1,12 +1,14 @@
 /*
- * Orders and packages.  An order is a cart until it is checked out (paid);
- * a package product bought in a paid order becomes the owner's package:
+ * Orders and packages.  An order is a cart until it is checked out; then
+ * it is an invoice, due until its payments cover it (money/ledger.c).  A
+ * package product bought becomes the owner's package at checkout:
  * days x qty uses, ending days_active after the purchase.  Every change to
  * a package is kept in its history, with the note that explains it.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "money/kn_money.h"
 #include "order/kn_order.h"
 
 static const char *const payments = "cash|check|card|no-payment|other";
@@ -96,54 +98,92 @@ static kn_status make_packages(struct kn_db *db, long long order, struct kn_err 
 	return s;
 }
 
-static kn_status paid_amount(const char *payment, const char *amount, long long total,
-                             long long *paid, struct kn_err *err)
+/* The money handed over at checkout, recorded as a payment applied to
+ * the order after the owner's credit; what it pays beyond the order is
+ * applied to her other due orders, then kept as credit.  no-payment (and
+ * on account, payment NULL) records nothing: a priced order is left due. */
+static kn_status take_payment(struct kn_db *db, long long owner, long long order,
+                              const char *payment, const char *amount, struct kn_err *err)
 {
-	if (payment == NULL || !payment_ok(payment))
+	long long cents = -1, due = 0, pay, applied;
+	sqlite3_stmt *st;
+	int row = 0;
+	kn_status s;
+
+	if (payment && !payment_ok(payment))
 		return kn_err_set(err, KN_USAGE, "invalid payment '%s' (choose cash, check, card, "
-		                  "no-payment, other)", payment ? payment : "");
-	*paid = strcmp(payment, "no-payment") == 0 ? 0 : total;
-	if (amount && kn_money_parse(amount, paid, err) != KN_OK)
-		return KN_FAIL;
-	return KN_OK;
+		                  "no-payment, other)", payment);
+	if (amount) {
+		if (payment == NULL || strcmp(payment, "no-payment") == 0)
+			return kn_err_set(err, KN_USAGE, "--amount is money received: it needs --payment "
+			                  "cash, check, card or other");
+		if (kn_money_parse(amount, &cents, err) != KN_OK)
+			return KN_FAIL;
+		if (cents < 0)
+			return kn_err_set(err, KN_USAGE, "invalid amount '%s': it must be $0.00 or more",
+			                  amount);
+	}
+	if ((s = kn_ledger_settle(db, owner, order, err)) != KN_OK)
+		return s;
+	if (payment == NULL || strcmp(payment, "no-payment") == 0)
+		return KN_OK;
+	if ((s = kn_cached(db, "SELECT total_cents - paid_cents FROM orders WHERE id = ?", &st,
+	                   err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order);
+	if ((s = kn_step_row(db, st, &row, "reading the order", err)) == KN_OK && row)
+		due = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (s != KN_OK)
+		return s;
+	if (cents < 0)
+		cents = due; /* no --amount: what is left to pay */
+	if (cents == 0)
+		return KN_OK;
+	char note[64];
+	snprintf(note, sizeof note, "at the checkout of order %lld", order);
+	struct kn_ledger_row row_in = { .owner_id = owner, .amount_cents = cents, .order_id = order,
+	                                .kind = "payment", .method = payment, .note = note };
+	if ((s = kn_ledger_record(db, &row_in, &pay, err)) != KN_OK ||
+	    (s = kn_ledger_apply(db, pay, order, cents, &applied, err)) != KN_OK)
+		return s;
+	return kn_ledger_settle(db, owner, 0, err);
 }
 
 kn_status kn_order_checkout(struct kn_db *db, long long order, const char *payment,
                             const char *amount, struct kn_err *err)
 {
 	sqlite3_stmt *st;
-	long long total = 0, paid;
+	long long owner = 0;
 	char now[20];
+	int row = 0;
 	kn_status s;
 
-	if ((s = kn_cached(db, "SELECT status, total_cents FROM orders WHERE id = ?", &st, err)) != KN_OK)
+	if ((s = kn_cached(db, "SELECT status, owner_id FROM orders WHERE id = ?", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, order);
-	int row = 0;
 	s = kn_step_row(db, st, &row, "reading the order", err);
 	if (s == KN_OK && !row)
 		s = kn_err_set(err, KN_FAIL, "order %lld not found", order);
 	else if (s == KN_OK && strcmp(kn_col_text(st, 0), "cart") != 0)
 		s = kn_err_set(err, KN_FAIL, "order %lld is %s, not a cart", order, kn_col_text(st, 0));
 	else if (s == KN_OK)
-		total = sqlite3_column_int64(st, 1);
+		owner = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 	if (s != KN_OK)
 		return s;
-	if ((s = paid_amount(payment, amount, total, &paid, err)) != KN_OK)
-		return s;
 	kn_now_text(now);
-	if ((s = kn_cached(db, "UPDATE orders SET status = 'paid', payment_type = ?, paid_cents = ?,"
-	                        " paid_at = ? WHERE id = ?", &st, err)) != KN_OK)
+	if ((s = kn_cached(db, "UPDATE orders SET status = 'due', checked_out_at = ? WHERE id = ?",
+	                   &st, err)) != KN_OK)
 		return s;
-	sqlite3_bind_text(st, 1, payment, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, paid);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, order);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, order);
 	if ((s = kn_step_done(db, st, "checking out", err)) != KN_OK ||
+	    (s = kn_ledger_refresh(db, order, err)) != KN_OK ||
+	    (s = take_payment(db, owner, order, payment, amount, err)) != KN_OK ||
 	    (s = make_packages(db, order, err)) != KN_OK)
 		return s;
-	return kn_audit(db, "order", order, err, "checked out, %s", payment);
+	return kn_audit(db, "order", order, err, "checked out, %s", payment ? payment : "on account");
 }
 
 kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long long *order,
@@ -168,29 +208,19 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	sqlite3_reset(st);
 	if (s != KN_OK)
 		return s;
-	long long paid = 0, total;
+	long long total;
 	if (__builtin_mul_overflow(price, p->qty, &total))
 		return kn_err_set(err, KN_FAIL, "the total of %lld x %lld cents is too large", p->qty,
 		                  price);
-	if (p->payment && (s = paid_amount(p->payment, p->amount, total, &paid, err)) != KN_OK)
-		return s;
 	kn_now_text(now);
-	/* paid at once: inserted as paid, because an UPDATE of orders (a table
-	 * foreign keys point at) runs through temporary tables, which cost a
-	 * migration of 100,000 rows most of its time */
 	if ((s = kn_cached(db, "INSERT INTO orders (owner_id, status, total_cents, note, created_at,"
-	                        " carryover_key, payment_type, paid_cents, paid_at)"
-	                        " VALUES (?1, CASE WHEN ?6 IS NULL THEN 'cart' ELSE 'paid' END, ?2, ?3,"
-	                        " ?4, ?5, ?6, ?7, CASE WHEN ?6 IS NULL THEN NULL ELSE ?4 END)",
-	                   &st, err)) != KN_OK)
+	                        " carryover_key) VALUES (?1, 'cart', ?2, ?3, ?4, ?5)", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, p->owner_id);
 	sqlite3_bind_int64(st, 2, total);
 	kn_bind_text(st, 3, p->note);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	kn_bind_text(st, 5, p->carryover_key);
-	kn_bind_text(st, 6, p->payment);
-	sqlite3_bind_int64(st, 7, paid);
 	if ((s = kn_step_done(db, st, "creating order", err)) != KN_OK)
 		return s;
 	*order = sqlite3_last_insert_rowid(db->h);
@@ -206,12 +236,8 @@ kn_status kn_order_purchase(struct kn_db *db, const struct kn_purchase *p, long 
 	if (!p->quiet_audit &&
 	    (s = kn_audit(db, "order", *order, err, "purchase by owner %lld", p->owner_id)) != KN_OK)
 		return s;
-	if (p->payment) {
-		if ((s = make_packages(db, *order, err)) != KN_OK)
-			return s;
-		if (!p->quiet_audit)
-			return kn_audit(db, "order", *order, err, "checked out, %s", p->payment);
-	}
+	if (p->checkout)
+		return kn_order_checkout(db, *order, p->payment, p->amount, err);
 	return KN_OK;
 }
 
@@ -231,6 +257,18 @@ kn_status kn_order_void(struct kn_db *db, long long order, const char *note, str
 		return s;
 	if (sqlite3_changes(db->h) == 0)
 		return kn_err_set(err, KN_FAIL, "order %lld not found, or already void", order);
+	/* what was paid on it is credit again, applied to what else is due */
+	long long owner = 0;
+	int row = 0;
+	if ((s = kn_cached(db, "SELECT owner_id FROM orders WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order);
+	if ((s = kn_step_row(db, st, &row, "reading the order", err)) == KN_OK && row)
+		owner = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (s != KN_OK || (s = kn_ledger_release(db, order, err)) != KN_OK ||
+	    (s = kn_ledger_settle(db, owner, 0, err)) != KN_OK)
+		return s;
 	/* its packages are emptied, with the reason in their history */
 	if ((s = kn_cached(db, "SELECT id, number_left, end_date FROM packages WHERE order_id = ?",
 	                    &st, err)) != KN_OK)

@@ -1,11 +1,12 @@
-/* Showing orders and packages, and the package and balance reports. */
+/* Showing orders and packages, and the package report. */
 #include <string.h>
 
 #include "order/kn_order.h"
 
 #define ORDER_COLUMNS                                                                \
 	"id, owner_id, status, payment_type, total_cents, paid_cents, note, created_at," \
-	" (SELECT first_name || ' ' || last_name FROM owners o WHERE o.id = orders.owner_id)"
+	" (SELECT first_name || ' ' || last_name FROM owners o WHERE o.id = orders.owner_id)," \
+	" checked_out_at"
 
 static void order_fields(struct kn_db *db, struct kn_printer *p, sqlite3_stmt *st)
 {
@@ -17,8 +18,12 @@ static void order_fields(struct kn_db *db, struct kn_printer *p, sqlite3_stmt *s
 	kn_put_str(p, "payment_type", kn_col_text(st, 3), 1);
 	kn_put_money(p, "total", sqlite3_column_int64(st, 4), 1);
 	kn_put_money(p, "paid", sqlite3_column_int64(st, 5), 1);
+	/* what is left to pay: 0 unless the invoice is due */
+	kn_put_money(p, "due", strcmp(kn_col_text(st, 2), "due") == 0
+	                           ? sqlite3_column_int64(st, 4) - sqlite3_column_int64(st, 5) : 0, 1);
 	kn_put_str(p, "note", kn_col_text(st, 6), 0);
 	kn_put_str(p, "created_at", kn_col_text(st, 7), 0);
+	kn_put_str(p, "checked_out_at", kn_col_text(st, 9), 0);
 	kn_arr_begin(p, "items");
 	if (kn_prepare(db, "SELECT i.product_id, p.name, i.qty, i.price_cents FROM order_items i"
 	                   " JOIN products p ON p.id = i.product_id WHERE i.order_id = ? ORDER BY i.id",
@@ -30,6 +35,25 @@ static void order_fields(struct kn_db *db, struct kn_printer *p, sqlite3_stmt *s
 			kn_put_str(p, "name", kn_col_text(items, 1), 1);
 			kn_put_int(p, "qty", sqlite3_column_int64(items, 2), 1);
 			kn_put_money(p, "price", sqlite3_column_int64(items, 3), 1);
+			kn_nest_end(p);
+		}
+		sqlite3_finalize(items);
+	}
+	kn_nest_end(p);
+	/* what paid it: each payment, credit or refund applied, with its part */
+	kn_arr_begin(p, "payments");
+	if (kn_prepare(db, "SELECT p.id, p.kind, p.method, p.date, sum(a.amount_cents)"
+	                   " FROM payment_applications a JOIN payments p ON p.id = a.payment_id"
+	                   " WHERE a.order_id = ? AND a.released_at IS NULL GROUP BY p.id"
+	                   " ORDER BY min(a.id)", &items, NULL) == KN_OK) {
+		sqlite3_bind_int64(items, 1, sqlite3_column_int64(st, 0));
+		while (sqlite3_step(items) == SQLITE_ROW) {
+			kn_obj_begin(p, NULL);
+			kn_put_int(p, "payment_id", sqlite3_column_int64(items, 0), 1);
+			kn_put_str(p, "kind", kn_col_text(items, 1), 1);
+			kn_put_str(p, "method", kn_col_text(items, 2), 1);
+			kn_put_str(p, "date", kn_col_text(items, 3), 1);
+			kn_put_money(p, "amount", sqlite3_column_int64(items, 4), 1);
 			kn_nest_end(p);
 		}
 		sqlite3_finalize(items);
@@ -191,33 +215,6 @@ kn_status kn_report_packages(struct kn_db *db, struct kn_printer *p, struct kn_e
 		kn_put_str(p, "end_date", kn_col_text(st, 6), 1);
 		kn_put_money(p, "price_paid", sqlite3_column_int64(st, 7), 0);
 		kn_put_money(p, "value_remaining", sqlite3_column_int64(st, 8), 1);
-		kn_rec_end(p);
-	}
-	kn_list_end(p);
-	sqlite3_finalize(st);
-	return KN_OK;
-}
-
-kn_status kn_report_balances(struct kn_db *db, struct kn_printer *p, struct kn_err *err)
-{
-	sqlite3_stmt *st;
-	kn_status s = kn_prepare(db, "SELECT o.id, o.first_name || ' ' || o.last_name,"
-	                             " sum(r.total_cents), sum(r.paid_cents)"
-	                             " FROM orders r JOIN owners o ON o.id = r.owner_id"
-	                             " WHERE r.status = 'paid' GROUP BY o.id"
-	                             " HAVING sum(r.total_cents) <> sum(r.paid_cents) ORDER BY o.id",
-	                         &st, err);
-	if (s != KN_OK)
-		return s;
-	kn_list_begin(p);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		long long charged = sqlite3_column_int64(st, 2), paid = sqlite3_column_int64(st, 3);
-		kn_rec_begin(p);
-		kn_put_int(p, "owner_id", sqlite3_column_int64(st, 0), 1);
-		kn_put_str(p, "owner", kn_col_text(st, 1), 1);
-		kn_put_money(p, "charged", charged, 1);
-		kn_put_money(p, "paid", paid, 1);
-		kn_put_money(p, "balance", charged - paid, 1);
 		kn_rec_end(p);
 	}
 	kn_list_end(p);

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/kn_internal.h"
+#include "money/kn_money.h"
 
 kn_status kn_report_vaccinations(struct kn_db *db, int expired, long long expiring_days,
                                  struct kn_printer *p, struct kn_err *err)
@@ -151,10 +151,13 @@ static const struct check checks[] = {
 	{ "package-past-end", "warning", "package",
 	  "SELECT id, name || ': ' || number_left || ' left, ended ' || end_date FROM packages"
 	  " WHERE number_left > 0 AND end_date < ?2 ORDER BY id" },
-	{ "unbalanced-order", "warning", "order",
-	  "SELECT id, 'total ' || printf('%.2f', total_cents / 100.0) || ', paid '"
-	  " || printf('%.2f', paid_cents / 100.0) FROM orders WHERE status = 'paid'"
-	  " AND total_cents <> paid_cents ORDER BY id" },
+	/* report unbalanced, in the doctor's words */
+	{ "unbalanced-order", "warning", "order", KN_UNBALANCED_ORDERS_SQL },
+	{ "unbalanced-payment", "warning", "payment", KN_UNBALANCED_PAYMENTS_SQL },
+	/* what a schema upgrade changed in the data (migration 17's orders) */
+	{ "upgrade-changed", "info", "order",
+	  "SELECT entity_id, 'schema ' || version || ': ' || note FROM upgrade_notes"
+	  " ORDER BY id" },
 };
 
 static void finding(struct kn_printer *p, const char *check, const char *severity,

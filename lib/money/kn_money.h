@@ -1,0 +1,82 @@
+/*
+ * The ledger, shared inside the library (SPEC payment).  Every cent that
+ * settles an order is a row: a payment (money received), a credit (given
+ * back by the business, as by 'desk undo') or a refund (credit paid out),
+ * applied to orders by payment_applications.  orders.paid_cents is the sum
+ * of an order's live applications and its status follows from it; only
+ * these functions write either.  Transactions: always the caller's.
+ */
+#ifndef KN_MONEY_H
+#define KN_MONEY_H
+
+#include "base/kn_internal.h"
+
+/* A row of payments.  kind: payment, credit or refund; method NULL for a
+ * credit; date YYYY-MM-DD (NULL: today); order and visit 0: none. */
+struct kn_ledger_row {
+	long long owner_id, amount_cents, order_id, visit_id;
+	const char *kind, *method, *ref, *date, *note;
+};
+kn_status kn_ledger_record(struct kn_db *db, const struct kn_ledger_row *row, long long *id,
+                           struct kn_err *err);
+/* The owner's credit: payments and credits not applied, less refunds. */
+kn_status kn_ledger_credit(struct kn_db *db, long long owner, long long *credit,
+                           struct kn_err *err);
+/* Applies up to max cents of payment pay to order (its due at most);
+ * *applied says how much. */
+kn_status kn_ledger_apply(struct kn_db *db, long long pay, long long order, long long max,
+                          long long *applied, struct kn_err *err);
+/* The owner's credit applied to her due orders: first (0: none) before
+ * the others, then the oldest checked out first. */
+kn_status kn_ledger_settle(struct kn_db *db, long long owner, long long first,
+                           struct kn_err *err);
+/* paid_cents, status and payment_type of order from its live
+ * applications; applications above its total (a line left it) are
+ * released, the newest first, so the excess is credit again. */
+kn_status kn_ledger_refresh(struct kn_db *db, long long order, struct kn_err *err);
+/* Releases every live application of order (it is being voided). */
+kn_status kn_ledger_release(struct kn_db *db, long long order, struct kn_err *err);
+/* An amount of money received or paid out: more than 0, within the
+ * parser's range; what names it in the error ("payment amount"). */
+kn_status kn_amount_parse(const char *text, const char *what, long long *cents,
+                          struct kn_err *err);
+
+/* Each order (and payment) the ledger does not add up for, with the
+ * reason: (id, reason) rows, shared by 'report unbalanced' and doctor. */
+#define KN_UNBALANCED_ORDERS_SQL                                                             \
+	"WITH a AS (SELECT order_id, sum(amount_cents) AS paid FROM payment_applications"       \
+	"  WHERE released_at IS NULL GROUP BY order_id),"                                       \
+	" i AS (SELECT order_id, sum(qty * price_cents) AS items FROM order_items"               \
+	"  GROUP BY order_id)"                                                                  \
+	" SELECT o.id, CASE"                                                                    \
+	"  WHEN coalesce(i.items, 0) <> o.total_cents THEN 'items sum to '"                     \
+	"   || printf('$%.2f', coalesce(i.items, 0) / 100.0) || ', total is '"                 \
+	"   || printf('$%.2f', o.total_cents / 100.0)"                                          \
+	"  WHEN o.status = 'void' AND coalesce(a.paid, 0) > 0 THEN 'void, holding payments of '" \
+	"   || printf('$%.2f', a.paid / 100.0)"                                                 \
+	"  WHEN coalesce(a.paid, 0) > o.total_cents THEN 'payments of '"                        \
+	"   || printf('$%.2f', a.paid / 100.0) || ' applied beyond its total of '"              \
+	"   || printf('$%.2f', o.total_cents / 100.0)"                                          \
+	"  WHEN o.status = 'paid' AND coalesce(a.paid, 0) < o.total_cents THEN 'paid, with '"   \
+	"   || printf('$%.2f', coalesce(a.paid, 0) / 100.0) || ' of '"                          \
+	"   || printf('$%.2f', o.total_cents / 100.0) || ' paid'"                               \
+	"  WHEN o.status = 'due' AND coalesce(a.paid, 0) >= o.total_cents THEN 'due, with '"    \
+	"   || printf('$%.2f', coalesce(a.paid, 0) / 100.0) || ' of '"                          \
+	"   || printf('$%.2f', o.total_cents / 100.0) || ' paid'"                               \
+	"  WHEN coalesce(a.paid, 0) <> o.paid_cents THEN 'shows '"                              \
+	"   || printf('$%.2f', o.paid_cents / 100.0) || ' paid, its payments say '"             \
+	"   || printf('$%.2f', coalesce(a.paid, 0) / 100.0)"                                    \
+	"  END AS reason"                                                                       \
+	" FROM orders o LEFT JOIN a ON a.order_id = o.id LEFT JOIN i ON i.order_id = o.id"      \
+	" WHERE reason IS NOT NULL ORDER BY o.id"
+#define KN_UNBALANCED_PAYMENTS_SQL                                                           \
+	"SELECT p.id, CASE WHEN p.voided_at IS NOT NULL THEN 'void, still applied: '"           \
+	"  WHEN p.kind = 'refund' THEN 'a refund, applied to orders: '"                         \
+	"  ELSE 'applied beyond its amount of ' || printf('$%.2f', p.amount_cents / 100.0)"     \
+	"  || ': ' END || printf('$%.2f', sum(a.amount_cents) / 100.0)"                         \
+	" FROM payments p JOIN payment_applications a ON a.payment_id = p.id"                   \
+	"  AND a.released_at IS NULL GROUP BY p.id"                                             \
+	" HAVING p.voided_at IS NOT NULL OR p.kind = 'refund'"                                  \
+	"  OR sum(a.amount_cents) > p.amount_cents ORDER BY p.id"
+
+#endif

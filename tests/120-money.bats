@@ -1,0 +1,224 @@
+#!/usr/bin/env bats
+# Money: invoices that are due until paid, payments applied oldest first,
+# credit, voids, refunds, balances and the ledger's own check.
+load test_helper
+
+shop() {
+	init_db
+	kennel owner add --first Ann --last Lee --email ann@example.com --phone 555-0101 >/dev/null
+	kennel owner add --first Bo --last Kim --email bo@example.com >/dev/null
+	kennel product add --name Bath --type grooming --price 40 >/dev/null
+	kennel product add --name Stick --type retail --price 5 >/dev/null
+	kennel product add --name "10 Day Pack" --type daycare-package --price 250 --days 10 --days-active 180 >/dev/null
+}
+
+# the ledger adds up: report unbalanced finds nothing
+balanced() {
+	run -0 --separate-stderr kennel report unbalanced
+	assert_output ""
+	assert_equal "$stderr" "every order and payment adds up"
+}
+
+@test "an underpaid checkout is due with its balance; a later payment pays it; the rest is credit" {
+	shop
+	kennel order purchase Ann Bath --cart >/dev/null
+	run -0 kennel order checkout 1 --payment cash --amount 30 --json
+	assert_equal "$(echo "$output" | jq -c '[.status, .payment_type, .total_cents, .paid_cents, .due_cents]')" '["due","cash",4000,3000,1000]'
+	assert_equal "$(echo "$output" | jq -c '.payments | map([.payment_id, .method, .amount_cents])')" '[[1,"cash",3000]]'
+	run -0 --separate-stderr kennel payment add Ann 25 --method card --ref 4411 --json
+	assert_equal "$stderr" 'payment 2: $10.00 applied to orders, $15.00 kept as account credit'
+	assert_equal "$(echo "$output" | jq -c '[.id, .amount_cents, .method, .ref, .credit_cents, .applied]')" \
+		'[2,2500,"card","4411",1500,[{"order_id":1,"amount_cents":1000}]]'
+	assert_equal "$(sql 'SELECT status, paid_cents FROM orders WHERE id = 1')" "paid|4000"
+	# the credit is applied first at the next checkout: a $5 stick needs no cash
+	run -0 kennel order purchase Ann Stick --checkout --payment cash --json
+	assert_equal "$(echo "$output" | jq -c '[.status, .paid_cents, .payments[0].payment_id]')" '["paid",500,2]'
+	assert_equal "$(sql "SELECT count(*) FROM payments")" "2"
+	run -0 kennel account show Ann --json
+	assert_equal "$(echo "$output" | jq -c '[.owner_id, .charged_cents, .paid_cents, .credit_cents, .balance_cents, (.due | length), (.payments | map(.id))]')" \
+		'[1,4500,5500,1000,-1000,0,[2,1]]'
+	balanced
+}
+
+@test "payments go to the named order, else to the oldest due orders first" {
+	shop
+	kennel order purchase Ann Bath --checkout --on-account >/dev/null
+	kennel order purchase Ann Stick --checkout --on-account >/dev/null
+	kennel order purchase Ann Bath --checkout --on-account >/dev/null
+	assert_equal "$(sql "SELECT group_concat(status) FROM orders")" "due,due,due"
+	# --order: the stick first, the rest to the oldest
+	run -0 --separate-stderr kennel payment add 1 50 --method check --ref 1001 --order 2 --json
+	assert_equal "$(echo "$output" | jq -c '.applied')" '[{"order_id":2,"amount_cents":500},{"order_id":1,"amount_cents":4000},{"order_id":3,"amount_cents":500}]'
+	assert_equal "$(sql "SELECT group_concat(status || ':' || paid_cents) FROM orders")" "paid:4000,paid:500,due:500"
+	run -0 kennel account show 1 --json
+	assert_equal "$(echo "$output" | jq -c '[.balance_cents, (.due | map([.order_id, .due_cents, .age_days]))]')" '[3500,[[3,3500,0]]]'
+	run -0 kennel account show Ann
+	assert_line --index 0 "owner_id: 1"
+	assert_output --partial "balance: 35.00"
+	# nothing due for Bo: it is credit, and said so
+	run -0 --separate-stderr kennel payment add Bo 20 --method cash --json
+	assert_equal "$stderr" 'payment 2: nothing is due: $20.00 kept as account credit'
+	assert_equal "$(echo "$output" | jq -c '[.credit_cents, .applied]')" '[2000,[]]'
+	run -1 --separate-stderr kennel payment add Ann 5 --method cash --order 2
+	assert_equal "$stderr" "kennel: order 2 is paid: nothing is due on it"
+	run -1 --separate-stderr kennel payment add Bo 5 --method cash --order 3
+	assert_equal "$stderr" "kennel: order 3 not found for owner 2"
+	kennel order purchase Ann Bath --cart >/dev/null
+	run -1 --separate-stderr kennel payment add Ann 5 --method cash --order 4
+	assert_equal "$stderr" "kennel: order 4 is a cart: check it out first (kennel order checkout 4 --payment TYPE)"
+	balanced
+}
+
+@test "a payment voided by mistake makes its orders due again; other credit then pays them" {
+	shop
+	kennel order purchase Ann Bath --checkout --payment card >/dev/null
+	kennel payment add Ann 10 --method cash >/dev/null
+	assert_equal "$(sql "SELECT status FROM orders")" "paid"
+	run -2 --separate-stderr kennel payment void 1
+	assert_equal "$stderr" "kennel: a note is required: --note TEXT says why the payment is void"
+	run -0 kennel payment void 1 --note "card declined" --json
+	assert_equal "$(echo "$output" | jq -c '[.voided, .void_note, .applied]')" '[true,"card declined",[]]'
+	# the $10 credit pays part of it again
+	assert_equal "$(sql "SELECT status, paid_cents FROM orders")" "due|1000"
+	run -1 --separate-stderr kennel payment void 1 --note again
+	assert_equal "$stderr" "kennel: payment 1 is void already"
+	run -1 --separate-stderr kennel payment void 9 --note x
+	assert_equal "$stderr" "kennel: payment 9 not found"
+	run -0 kennel payment list --owner Ann --json
+	assert_equal "$(echo "$output" | jq -c 'map([.id, .kind, .voided])')" '[[1,"payment",true],[2,"payment",false]]'
+	run -0 kennel log --owner 1
+	assert_output --partial "voided: card declined"
+	balanced
+}
+
+@test "a refund pays out credit, never more than the credit" {
+	shop
+	kennel payment add Bo 30 --method cash >/dev/null
+	run -1 --separate-stderr kennel payment refund Bo 31 --method cash --note "moving away"
+	assert_equal "$stderr" 'kennel: owner 2 has $30.00 of credit: a refund of $31.00 is more than that'
+	run -2 --separate-stderr kennel payment refund Bo 10 --method cash
+	assert_equal "$stderr" "kennel: a note is required: --note TEXT says why the money is paid back"
+	run -0 kennel payment refund Bo 30 --method check --ref 2002 --note "moving away" --json
+	assert_equal "$(echo "$output" | jq -c '[.kind, .amount_cents, .credit_cents]')" '["refund",3000,0]'
+	run -0 kennel account show Bo --json
+	assert_equal "$(echo "$output" | jq -c '[.paid_cents, .credit_cents, .balance_cents]')" '[0,0,0]'
+	# the money went out: the payment it came from cannot be voided now
+	run -1 --separate-stderr kennel payment void 1 --note oops
+	assert_equal "$stderr" "kennel: payment 1's money was refunded to the owner already: void the refund first"
+	assert_equal "$(sql 'SELECT count(*) FROM payments WHERE voided_at IS NOT NULL')" "0"
+	kennel -q payment void 2 --note "check not sent"
+	kennel -q payment void 1 --note "never paid"
+	run -0 kennel account show Bo --json
+	assert_equal "$(echo "$output" | jq -c '[.paid_cents, .credit_cents]')" '[0,0]'
+	balanced
+}
+
+@test "bad amounts, methods and dates: one clear line each, nothing recorded" {
+	shop
+	run -2 --separate-stderr kennel payment add Ann 0 --method cash
+	assert_equal "$stderr" "kennel: invalid payment amount '0': it must be more than \$0.00"
+	run -2 --separate-stderr kennel payment add Ann --method cash -- -5
+	assert_equal "$stderr" "kennel: invalid amount '-5': an amount is never negative"
+	run -2 --separate-stderr kennel payment add Ann 12x --method cash
+	assert_equal "$stderr" "kennel: invalid amount '12x' (use 12.50)"
+	run -2 --separate-stderr kennel payment add Ann 10000000.01 --method cash
+	assert_equal "$stderr" "kennel: amount '10000000.01' is over \$10,000,000"
+	run -2 kennel payment add Ann 5 --method bitcoin
+	assert_line --index 0 "kennel: invalid value 'bitcoin' for --method (choose cash|check|card|other)"
+	run -1 --separate-stderr kennel payment add Ann 5 --method cash --date 2026-13-01
+	[[ "$stderr" == *"2026-13-01"* ]]
+	run -2 --separate-stderr kennel payment add Ann 5
+	[[ "$stderr" == *"usage: kennel payment add OWNER AMOUNT --method"* ]]
+	run -1 --separate-stderr kennel payment add Nobody 5 --method cash
+	[[ "$stderr" == *"Nobody"* ]]
+	run -2 --separate-stderr kennel order checkout 1
+	[[ "$stderr" == *"(--payment TYPE [--amount MONEY] | --on-account)"* ]]
+	assert_equal "$(sql 'SELECT count(*) FROM payments')" "0"
+}
+
+@test "voiding a paid order gives its money back as credit, which pays the next due order" {
+	shop
+	kennel order purchase Ann "10 Day Pack" --checkout --payment card >/dev/null
+	kennel order purchase Ann Bath --checkout --on-account >/dev/null
+	run -0 kennel order void 1 --note "wrong pack" --json
+	assert_equal "$(echo "$output" | jq -c '[.status, .paid_cents, .payments]')" '["void",0,[]]'
+	assert_equal "$(sql "SELECT status, paid_cents FROM orders WHERE id = 2")" "paid|4000"
+	run -0 kennel account show Ann --json
+	assert_equal "$(echo "$output" | jq -c '[.charged_cents, .paid_cents, .credit_cents, .balance_cents]')" '[4000,25000,21000,-21000]'
+	balanced
+}
+
+@test "report balances: aged by checkout day, a call list; credit shown apart" {
+	shop
+	KENNEL_TODAY=2026-08-01 kennel order purchase Ann Bath --checkout --on-account >/dev/null
+	KENNEL_TODAY=2026-10-20 kennel order purchase Ann Stick --checkout --on-account >/dev/null
+	KENNEL_TODAY=2026-11-25 kennel order purchase Ann Bath --checkout --payment cash --amount 30 >/dev/null
+	kennel payment add Bo 12.50 --method cash >/dev/null
+	KENNEL_TODAY=2026-12-01 run -0 kennel report balances --json
+	assert_equal "$(echo "$output" | jq -c 'map([.owner, .balance_cents, .current_cents, .days_31_60_cents, .days_61_90_cents, .over_90_cents, .credit_cents, .phone, .email])')" \
+		'[["Ann Lee",5500,1000,500,0,4000,0,"555-0101","ann@example.com"],["Bo Kim",-1250,0,0,0,0,1250,null,"bo@example.com"]]'
+	KENNEL_TODAY=2026-12-01 run -0 kennel report balances
+	assert_line --index 0 --regexp '^OWNER ID +OWNER +BALANCE +CURRENT'
+	assert_line --index 1 --regexp '^1 +Ann Lee +55.00 +10.00 +5.00 +0.00 +40.00 +0.00 +555-0101 +ann@example.com$'
+}
+
+@test "report unbalanced and the doctor find each kind of ledger that does not add up" {
+	shop
+	for i in 1 2 3 4 5 6; do kennel order purchase Ann Bath --checkout --payment cash >/dev/null; done
+	sql "UPDATE orders SET total_cents = 3500 WHERE id = 1"             # items disagree
+	sql "UPDATE orders SET status = 'void' WHERE id = 2"                # void, holding a payment
+	sql "UPDATE payment_applications SET amount_cents = 5000 WHERE order_id = 3; UPDATE payments SET amount_cents = 5000 WHERE id = 3" # beyond the total
+	sql "UPDATE payment_applications SET amount_cents = 1000 WHERE order_id = 4; UPDATE orders SET paid_cents = 1000 WHERE id = 4" # paid, below
+	sql "UPDATE orders SET status = 'due' WHERE id = 5"                 # due, but covered
+	sql "UPDATE orders SET paid_cents = 3900 WHERE id = 6"              # the sum disagrees
+	run -0 kennel report unbalanced --json
+	assert_equal "$(echo "$output" | jq -c 'map([.entity, .id, .reason])')" \
+		'[["order",1,"items sum to $40.00, total is $35.00"],["order",2,"void, holding payments of $40.00"],["order",3,"payments of $50.00 applied beyond its total of $40.00"],["order",4,"paid, with $10.00 of $40.00 paid"],["order",5,"due, with $40.00 of $40.00 paid"],["order",6,"shows $39.00 paid, its payments say $40.00"]]'
+	assert_equal "$(sql 'SELECT sum(total_cents), sum(paid_cents) FROM orders')" "23500|20900"
+	run -0 --separate-stderr kennel doctor --json
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "unbalanced-order") | .id]')" '[1,2,3,4,5,6]'
+}
+
+@test "a database of schema 16 moves its orders to the new statuses exactly, and the doctor says what changed" {
+	shop
+	kennel order purchase Ann Bath --cart >/dev/null
+	# back to schema 16, with the old statuses and a checkout's paid_cents
+	sql "$DROP_MONEY"
+	sql "CREATE TABLE o16 AS SELECT id, owner_id, status, payment_type, total_cents, paid_cents, note, created_at, paid_at, carryover_key FROM orders; DROP TABLE orders;
+		CREATE TABLE orders (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL REFERENCES owners (id), status TEXT NOT NULL CHECK (status IN ('cart', 'paid', 'void')), payment_type TEXT, total_cents INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0, note TEXT, created_at TEXT NOT NULL, paid_at TEXT, carryover_key TEXT UNIQUE);
+		INSERT INTO orders SELECT * FROM o16; DROP TABLE o16;
+		INSERT INTO orders (owner_id, status, payment_type, total_cents, paid_cents, created_at, paid_at) VALUES
+		 (1, 'paid', 'card', 4000, 4000, '2026-10-01T10:00:00', '2026-10-01T10:00:00'),
+		 (1, 'paid', 'cash', 4000, 3000, '2026-10-02T10:00:00', '2026-10-02T10:00:00'),
+		 (2, 'paid', 'cash', 500, 2000, '2026-10-03T10:00:00', '2026-10-03T10:00:00'),
+		 (2, 'void', 'card', 4000, 4000, '2026-10-04T10:00:00', '2026-10-04T10:00:00'),
+		 (2, 'paid', 'no-payment', 0, 0, '2026-10-05T10:00:00', '2026-10-05T10:00:00');
+		INSERT INTO order_items (order_id, product_id, qty, price_cents) VALUES (2, 1, 1, 4000), (3, 1, 1, 4000), (4, 2, 1, 500), (5, 1, 1, 4000);
+		PRAGMA user_version = 16"
+	run -0 --separate-stderr kennel init
+	assert_equal "$(sql 'PRAGMA user_version')" "$(latest_schema)"
+	run -0 sqlite3 "$KENNEL_DB" 'PRAGMA foreign_key_check'
+	assert_output ""
+	assert_equal "$(sql "SELECT group_concat(id || ':' || status || ':' || paid_cents || ':' || coalesce(substr(checked_out_at, 1, 10), '-'), ' ') FROM orders")" \
+		"1:cart:0:- 2:paid:4000:2026-10-01 3:due:3000:2026-10-02 4:paid:500:2026-10-03 5:void:0:2026-10-04 6:paid:0:2026-10-05"
+	assert_equal "$(sql "SELECT group_concat(owner_id || ':' || amount_cents || ':' || method || ':' || date, ' ') FROM payments")" \
+		"1:4000:card:2026-10-01 1:3000:cash:2026-10-02 2:2000:cash:2026-10-03"
+	run -0 kennel account show Bo --json
+	assert_equal "$(echo "$output" | jq -c '[.charged_cents, .paid_cents, .credit_cents, .balance_cents]')" '[500,2000,1500,-1500]'
+	run -0 --separate-stderr kennel doctor --json
+	assert_equal "$(echo "$output" | jq -c '[.[] | select(.check == "upgrade-changed") | [.severity, .id, .detail]]')" \
+		'[["info",3,"schema 17: was paid with $30.00 of $40.00: now due $10.00"],["info",4,"schema 17: $15.00 paid above its total of $5.00: now account credit"],["info",5,"schema 17: void, with $40.00 paid at checkout: no payment recorded for it (record a payment or refund if money is owed)"]]'
+	balanced
+}
+
+@test "concurrent payments for one owner lose nothing" {
+	shop
+	for i in 1 2 3 4; do kennel order purchase Ann Bath --checkout --on-account >/dev/null; done
+	for i in 1 2 3 4 5 6 7 8; do kennel -q payment add Ann 25 --method cash & done
+	wait
+	assert_equal "$(sql 'SELECT count(*), sum(amount_cents) FROM payments')" "8|20000"
+	assert_equal "$(sql "SELECT group_concat(status) FROM orders")" "paid,paid,paid,paid"
+	run -0 kennel account show Ann --json
+	assert_equal "$(echo "$output" | jq -c '[.balance_cents, .credit_cents]')" '[-4000,4000]'
+	balanced
+}
