@@ -200,13 +200,25 @@ load desk_helper
 	assert_output --partial "sign-out of Rex undone: still in the yard"
 }
 
-@test "desk undo of a paid charge is refused, naming the order" {
+@test "desk undo of a paid charge credits the account, and the credit pays the next visit" {
 	day
 	kennel -q desk in Rex
 	kennel -q desk out Rex --no-package --pay cash
-	run -1 --separate-stderr kennel desk undo 1
-	assert_equal "$stderr" "kennel: visit 1 was paid in order 2: a paid charge does not leave its order (kennel order void 2 --note TEXT, then undo)"
-	assert_equal "$(sql 'SELECT state FROM visits')" "out"
+	assert_equal "$(sql 'SELECT status, total_cents, paid_cents FROM orders WHERE id = 2')" "paid|3000|3000"
+	run -0 kennel desk undo 1 --note "wrong pet"
+	assert_equal "$(sql 'SELECT state, order_id IS NULL FROM visits')" "in|1"
+	# the invoice was issued: it keeps its line; the owner gets the amount back as credit
+	assert_equal "$(sql 'SELECT status, total_cents, paid_cents FROM orders WHERE id = 2')" "paid|3000|3000"
+	assert_equal "$(sql "SELECT kind, amount_cents, method IS NULL, visit_id, note FROM payments WHERE kind = 'credit'")" "credit|3000|1|1|visit 1: wrong pet"
+	run -0 kennel account show 1 --json
+	assert_equal "$(echo "$output" | jq -c '[.charged_cents, .paid_cents, .credits_cents, .credit_cents, .balance_cents]')" '[28000,28000,3000,3000,-3000]'
+	# signed out again (no --pay): the cart is checked out by hand, the credit first
+	kennel -q desk out Rex --no-package
+	run -0 kennel order checkout 3 --on-account --json
+	assert_equal "$(echo "$output" | jq -c '[.status, .paid_cents, .payments[0].kind]')" '["paid",3000,"credit"]'
+	run -0 --separate-stderr kennel report unbalanced
+	assert_output ""
+	assert_equal "$stderr" "every order and payment adds up"
 }
 
 @test "bad input at the desk: one clear line, exit 1 or 2, nothing changed" {

@@ -37,7 +37,7 @@ static const char *const services[] = { "boarding", "daycare", "grooming", "trai
 	"   WHERE x.e IS NULL OR x.e < ?1)," \
 	"  k.id, k.name, k.number_left, k.end_date, k.note," \
 	"  (SELECT coalesce(sum(total_cents - paid_cents), 0) FROM orders d" \
-	"   WHERE d.owner_id = l.owner_id AND d.status = 'paid' AND d.paid_cents < d.total_cents)" \
+	"   WHERE d.owner_id = l.owner_id AND d.status = 'due')" \
 	" FROM lines l JOIN pets p ON p.id = l.pet_id JOIN owners o ON o.id = l.owner_id" \
 	" LEFT JOIN areas a ON a.id = l.area_id" \
 	" LEFT JOIN packages k ON k.id = (SELECT id FROM packages WHERE owner_id = l.owner_id" \

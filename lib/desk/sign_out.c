@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "desk/kn_desk.h"
+#include "money/kn_money.h"
 #include "order/kn_order.h"
 
 /* ---- signing out --------------------------------------------------- */
@@ -374,6 +375,37 @@ kn_status kn_desk_out(struct kn_db *db, const struct kn_desk_out *o, long long *
 	return s;
 }
 
+/* A charge on an invoice already checked out stays on it (the invoice
+ * was issued); the same amount is credited to the owner's account, and
+ * so pays what she owes, that invoice first. */
+static kn_status credit_back(struct kn_db *db, long long order, long long visit,
+                             const char *why, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	long long owner = 0, charged = 0, credit;
+	kn_status s = kn_cached(db, "SELECT o.owner_id, coalesce(sum(i.qty * i.price_cents), 0)"
+	                            " FROM orders o LEFT JOIN order_items i ON i.order_id = o.id"
+	                            " AND i.visit_id = ?2 WHERE o.id = ?1 GROUP BY o.id", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, order);
+	sqlite3_bind_int64(st, 2, visit);
+	if ((s = kn_step_row(db, st, &row, "reading the visit's charges", err)) == KN_OK && row) {
+		owner = sqlite3_column_int64(st, 0);
+		charged = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (s != KN_OK || charged == 0)
+		return s;
+	struct kn_ledger_row credit_row = { .owner_id = owner, .amount_cents = charged,
+	                                    .order_id = order, .visit_id = visit, .kind = "credit",
+	                                    .note = why };
+	if ((s = kn_ledger_record(db, &credit_row, &credit, err)) != KN_OK)
+		return s;
+	return kn_ledger_settle(db, owner, order, err);
+}
+
 /* ---- undo, move ---------------------------------------------------- */
 
 kn_status kn_desk_undo(struct kn_db *db, long long visit, const char *note, struct kn_err *err)
@@ -404,10 +436,6 @@ kn_status kn_desk_undo(struct kn_db *db, long long visit, const char *note, stru
 	if (strcmp(state, "in") == 0)
 		return kn_err_set(err, KN_FAIL, "visit %lld is signed in: there is no sign-out to undo",
 		                  visit);
-	if (strcmp(order_status, "paid") == 0)
-		return kn_err_set(err, KN_FAIL, "visit %lld was paid in order %lld: a paid charge does "
-		                  "not leave its order (kennel order void %lld --note TEXT, then undo)",
-		                  visit, order, order);
 	/* the package days come back, each in its package's history */
 	char why[300];
 	snprintf(why, sizeof why, "visit %lld%s%s", visit, note ? ": " : "", note ? note : "");
@@ -431,6 +459,8 @@ kn_status kn_desk_undo(struct kn_db *db, long long visit, const char *note, stru
 	}
 	if (s == KN_OK && order && strcmp(order_status, "cart") == 0)
 		s = kn_cart_drop_visit(db, order, visit, err);
+	else if (s == KN_OK && order && strcmp(order_status, "void") != 0)
+		s = credit_back(db, order, visit, why, err);
 	if (s == KN_OK && (s = kn_cached(db, "UPDATE visits SET state = 'in', out_at = NULL,"
 	                                      " units = NULL, charge_cents = 0, order_id = NULL"
 	                                      " WHERE id = ? AND state = 'out'", &st, err)) == KN_OK) {
