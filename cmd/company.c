@@ -5,7 +5,7 @@
 
 static struct {
 	const char *name, *email, *phone, *timezone, *portal_url, *reset_url, *webcam_url,
-		*address, *hours, *logo, *message_file, *file;
+		*address, *hours, *logo, *message_file, *file, *pay_url;
 } o;
 
 static const struct kn_opt set_opts[] = {
@@ -18,6 +18,7 @@ static const struct kn_opt set_opts[] = {
 	{ "webcam-url", 0, KN_OPT_STR, &o.webcam_url, "URL", NULL },
 	{ "address", 0, KN_OPT_STR, &o.address, "TEXT", NULL },
 	{ "hours", 0, KN_OPT_STR, &o.hours, "TEXT", NULL },
+	{ "pay-url", 0, KN_OPT_STR, &o.pay_url, "URL", NULL },
 	{ "logo", 0, KN_OPT_STR, &o.logo, "FILE", NULL },
 	{ "message-file", 0, KN_OPT_STR, &o.message_file, "FILE", NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -57,6 +58,7 @@ static int set(struct session *s, int argc, char **argv)
 		.timezone = (char *)o.timezone, .portal_url = (char *)o.portal_url,
 		.reset_url = (char *)o.reset_url, .webcam_url = (char *)o.webcam_url,
 		.address = (char *)o.address, .hours = (char *)o.hours, .message = message,
+		.pay_url = (char *)o.pay_url,
 	};
 	/* the fields and the logo are one change */
 	kn_status st = kn_tx_begin(s->db, &err);
@@ -116,7 +118,8 @@ static int instr_show(struct session *s, int argc, char **argv)
 
 static const struct verb instr_verbs[] = {
 	{ "set", instr_set, instr_opts, "MODULE --file FILE|-",
-	  "Set the owner instructions of boarding, daycare, grooming, training or service.", NULL, 1 },
+	  "Set the owner instructions of boarding, daycare, grooming, training or service, or how "
+	  "to pay (billing).", NULL, 1 },
 	{ "show", instr_show, NULL, "[MODULE]", "Show the owner instructions.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
@@ -125,9 +128,10 @@ const struct verb company_verbs[] = {
 	{ "show", show, NULL, "", "Show the business.", NULL, 1 },
 	{ "set", set, set_opts,
 	  "[--name NAME] [--email ADDR] [--phone PHONE] [--timezone TZ] [--portal-url URL] "
-	  "[--reset-url URL] [--webcam-url URL] [--address TEXT] [--hours TEXT] [--logo FILE] "
-	  "[--message-file FILE|-]",
-	  "Set the business's details; --reset-url needs {token} in it.", NULL, 1 },
+	  "[--reset-url URL] [--webcam-url URL] [--address TEXT] [--hours TEXT] [--pay-url URL] "
+	  "[--logo FILE] [--message-file FILE|-]",
+	  "Set the business's details; --reset-url needs {token} in it, --pay-url {order}.", NULL,
+	  1 },
 	{ "instructions", NULL, NULL, NULL, "Owner instructions per module.", instr_verbs, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };

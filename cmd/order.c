@@ -7,7 +7,7 @@
 static struct {
 	long long qty;
 	const char *note, *payment, *amount, *owner, *status;
-	int cart, checkout, on_account;
+	int cart, checkout, on_account, send;
 } o = { .qty = 1 };
 
 #define PAYMENTS "cash|check|card|no-payment|other"
@@ -30,6 +30,7 @@ static const struct kn_opt checkout_opts[] = {
 	{ "payment", 0, KN_OPT_STR, &o.payment, "TYPE", PAYMENTS },
 	{ "amount", 0, KN_OPT_STR, &o.amount, "MONEY", NULL },
 	{ "on-account", 0, KN_OPT_BOOL, &o.on_account, NULL, NULL },
+	{ "send", 0, KN_OPT_BOOL, &o.send, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt void_opts[] = {
@@ -100,11 +101,15 @@ static int checkout(struct session *s, int argc, char **argv)
 
 	if (argc != 1 || !order_id(argv[0], &id) || (o.payment == NULL) == !o.on_account)
 		return usage_error("order", NULL, "usage: kennel order checkout ORDER "
-		                   "(--payment TYPE [--amount MONEY] | --on-account)");
+		                   "(--payment TYPE [--amount MONEY] | --on-account) [--send]");
+	int queued = 0;
 	if (kn_tx_begin(s->db, &err) != KN_OK ||
 	    kn_order_checkout(s->db, id, o.payment, o.amount, &err) != KN_OK ||
+	    (o.send && kn_invoice_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &queued, &err) != KN_OK) ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
+	if (queued)
+		say(s, "invoice %lld queued to the owner ('kennel mail send' sends it)", id);
 	return show_order(s, id);
 }
 
@@ -121,6 +126,25 @@ static int void_order(struct session *s, int argc, char **argv)
 	return show_order(s, id);
 }
 
+static int send(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	long long id;
+	int queued = 0;
+
+	if (argc != 1 || !order_id(argv[0], &id))
+		return usage_error("order", NULL, "usage: kennel order send ORDER");
+	if (kn_tx_begin(s->db, &err) != KN_OK ||
+	    kn_invoice_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &queued, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	if (queued)
+		say(s, "invoice %lld queued to the owner ('kennel mail send' sends it)", id);
+	else
+		say(s, "invoice %lld was queued a moment ago: not queued twice", id);
+	return 0;
+}
+
 const struct verb order_verbs[] = {
 	{ "purchase", purchase, purchase_opts,
 	  "OWNER PRODUCT [--qty N] [--note TEXT] (--cart | --checkout (--payment TYPE [--amount MONEY]"
@@ -128,9 +152,12 @@ const struct verb order_verbs[] = {
 	  "An owner purchase; a package product becomes the owner's package at checkout.", NULL, 1 },
 	{ "list", list, list_opts, "[--owner OWNER] [--status cart|due|paid|void]", "List orders.", NULL, 1 },
 	{ "show", show, NULL, "ORDER", "One order with its items.", NULL, 1 },
-	{ "checkout", checkout, checkout_opts, "ORDER (--payment TYPE [--amount MONEY] | --on-account)",
+	{ "checkout", checkout, checkout_opts,
+	  "ORDER (--payment TYPE [--amount MONEY] | --on-account) [--send]",
 	  "Check a cart out: an invoice, paid by the owner's credit and the payment, else due.",
 	  NULL, 1 },
+	{ "send", send, NULL, "ORDER", "Mail the invoice to the owner (template invoice).", NULL,
+	  1 },
 	{ "void", void_order, void_opts, "ORDER --note TEXT",
 	  "Void an order; its packages are emptied, with the note in their history.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },

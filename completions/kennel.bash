@@ -8,7 +8,7 @@
 # pet: add list show edit rm temperament import
 # vax: add list import
 # product: add list edit show-to-owner addons
-# order: purchase list show checkout void
+# order: purchase list show checkout send void
 # payment: add list show void refund
 # account: show
 # package: list show history modify use carryover

@@ -217,7 +217,7 @@ kn_status kn_pref_reset(struct kn_db *db, const char *key, struct kn_err *err);
 
 #define KN_COMPANY_FIELDS(X) \
 	X(name) X(email) X(phone) X(timezone) X(portal_url) X(reset_url) \
-	X(webcam_url) X(message) X(address) X(hours)
+	X(webcam_url) X(message) X(address) X(hours) X(pay_url)
 struct kn_company {
 #define KN_FIELD_DECL(f) char *f;
 	KN_COMPANY_FIELDS(KN_FIELD_DECL)
@@ -623,6 +623,11 @@ kn_status kn_desk_card(struct kn_db *db, long long visit, const char *text, stru
 /* Queues the visit's report card to its owner (template report-card),
  * once per visit: *queued 0 when it was mailed already or the owner has
  * no address.  Transaction: the caller's. */
+/* Queues the invoice of a checked-out order to its owner (template
+ * invoice): its lines, paid and due, and the pay link or the billing
+ * instructions.  Transaction: the caller's. */
+kn_status kn_invoice_notify(struct kn_db *db, long long order, const char *template_dir,
+                            int *queued, struct kn_err *err);
 kn_status kn_card_notify(struct kn_db *db, long long visit, const char *template_dir,
                          int *queued, struct kn_err *err);
 /* The visits of ids, one record each. */

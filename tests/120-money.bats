@@ -222,3 +222,30 @@ balanced() {
 	assert_equal "$(echo "$output" | jq -c '[.balance_cents, .credit_cents]')" '[-4000,4000]'
 	balanced
 }
+
+@test "the invoice is mailed at checkout (--send) and later (order send), with the pay link or the billing instructions" {
+	shop
+	kennel order purchase Ann Bath --cart >/dev/null
+	kennel -q company instructions set billing --file - <<< "Pay at the front desk, or by check to Happy Tails."
+	run -0 --separate-stderr kennel order checkout 1 --payment cash --amount 10 --send
+	assert_equal "$stderr" "invoice 1 queued to the owner ('kennel mail send' sends it)"
+	assert_equal "$(sql "SELECT kind, to_addr, subject FROM outbox")" 'invoice|ann@example.com|Invoice 1 from Happy Tails: $30.00 due'
+	kennel -q company set --pay-url 'https://pay.example/happy?invoice={order}&amount={amount}&c={owner}'
+	KENNEL_NOW=2026-11-23T10:00:01 run -0 --separate-stderr kennel order send 1
+	start_sink
+	kennel -q prefs set mail.url "smtp://127.0.0.1:$SINK_PORT"
+	kennel -q mail send
+	wait_until test "$(ls "$SINK_DIR"/*.eml 2>/dev/null | wc -l)" -eq 2
+	stop_sink
+	run -0 cat "$SINK_DIR"/*.eml
+	assert_output --partial "  Bath x 1: \$40.00"
+	assert_output --partial "Due: \$30.00"
+	assert_output --partial "Pay at the front desk, or by check to Happy Tails."
+	assert_output --partial "Pay online: https://pay.example/happy?invoice=1&amount=30.00&c=1"
+	# a cart or a void order is no invoice to send
+	kennel order purchase Bo Bath --cart >/dev/null
+	run -1 --separate-stderr kennel order send 2
+	assert_equal "$stderr" "kennel: order 2 is cart: only a checked-out order is an invoice to send"
+	run -0 kennel log --owner 1
+	assert_output --partial "invoice queued to ann@example.com"
+}

@@ -41,6 +41,11 @@ kn_status kn_ledger_release(struct kn_db *db, long long order, struct kn_err *er
 kn_status kn_amount_parse(const char *text, const char *what, long long *cents,
                           struct kn_err *err);
 
+/* pattern (company pay_url) with {order}, {amount} (what is due, 12.50)
+ * and {owner} filled in; "" when there is no pattern. */
+void kn_pay_url(const char *pattern, long long order, long long due_cents, long long owner,
+                char *out, size_t outlen);
+
 /* Each order (and payment) the ledger does not add up for, with the
  * reason: (id, reason) rows, shared by 'report unbalanced' and doctor. */
 #define KN_UNBALANCED_ORDERS_SQL                                                             \

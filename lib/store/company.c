@@ -16,7 +16,7 @@ kn_status kn_company_get(struct kn_db *db, struct kn_company *c, struct kn_err *
 	memset(c, 0, sizeof *c);
 	/* cached: every queued message reads it */
 	s = kn_cached(db, "SELECT name, email, phone, timezone, portal_url, reset_url,"
-	                  " webcam_url, message, address, hours FROM company WHERE id = 1", &st, err);
+	                  " webcam_url, message, address, hours, pay_url FROM company WHERE id = 1", &st, err);
 	if (s != KN_OK)
 		return s;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -87,6 +87,18 @@ kn_status kn_company_set(struct kn_db *db, const struct kn_company *c, struct kn
 		return KN_FAIL;
 	if (c->reset_url && *c->reset_url && strstr(c->reset_url, "{token}") == NULL)
 		return kn_err_set(err, KN_FAIL, "reset URL '%s' has no {token} in it", c->reset_url);
+	/* where owners pay: their card details go to the business's processor
+	 * over TLS, never through kennel; {order} says which invoice */
+	if (c->pay_url && *c->pay_url) {
+		if (strncasecmp(c->pay_url, "https://", 8) != 0)
+			return kn_err_set(err, KN_FAIL, "--pay-url '%s': a payment page must be https://",
+			                  c->pay_url);
+		if (url_check("pay-url", c->pay_url, err) != KN_OK)
+			return err->status;
+		if (strstr(c->pay_url, "{order}") == NULL)
+			return kn_err_set(err, KN_FAIL, "--pay-url '%s' has no {order} in it (also "
+			                  "{amount} and {owner})", c->pay_url);
+	}
 	/* one statement per field keeps every value a bound parameter */
 #define KN_FIELD_SET(f)                                                          \
 	if (s == KN_OK && c->f) {                                                \
@@ -194,7 +206,9 @@ void kn_company_print(struct kn_printer *p, const struct kn_company *c)
 	kn_rec_end(p);
 }
 
-static const char *const modules[] = { "boarding", "daycare", "grooming", "training", "service" };
+/* the services' modules, and billing: how to pay when there is no pay URL */
+static const char *const modules[] = { "boarding", "daycare", "grooming", "training", "service",
+                                       "billing" };
 
 static kn_status check_module(const char *module, struct kn_err *err)
 {
@@ -202,7 +216,8 @@ static kn_status check_module(const char *module, struct kn_err *err)
 		if (strcmp(modules[i], module) == 0)
 			return KN_OK;
 	return kn_err_set(err, KN_USAGE,
-	                  "unknown module '%s' (choose boarding, daycare, grooming, training, service)",
+	                  "unknown module '%s' (choose boarding, daycare, grooming, training, service, "
+	                  "billing)",
 	                  module);
 }
 

@@ -354,6 +354,7 @@ const char *const kn_migrations[] = {
 	 "INSERT INTO payment_applications (payment_id, order_id, amount_cents, at)"
 	 " SELECT p.id, p.order_id, min(p.amount_cents, o.total_cents), p.created_at"
 	 " FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.total_cents > 0;"
+	 "ALTER TABLE company ADD COLUMN pay_url TEXT;"
 	 "CREATE TABLE statements_sent (owner_id INTEGER NOT NULL REFERENCES owners (id),"
 	 "  month TEXT NOT NULL, outbox_id INTEGER, created_at TEXT NOT NULL,"
 	 "  PRIMARY KEY (owner_id, month)) WITHOUT ROWID;"),
