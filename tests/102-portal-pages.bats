@@ -24,7 +24,7 @@ pages_db() {
 	start_portal
 	assert_equal "$(login ann 'a fine password 1')" 303
 	for path in / /account /pets /pets/1 /pets/new /requests "/requests/new?service=boarding" \
-		"/requests/new?service=daycare" /calendar "/calendar?month=2026-12" /packages /purchases /visits /contact; do
+		"/requests/new?service=daycare" /calendar "/calendar?month=2026-12" /packages /billing /visits /contact; do
 		run -0 curl -s -o /dev/null -D - -b "$(JAR)" "$URL$path"
 		assert_line --partial "HTTP/1.1 200"
 		assert_line --regexp '^Cache-Control: no-store'
@@ -441,7 +441,7 @@ pages_db() {
 	done
 }
 
-@test "packages: days left, days already booked, end date and history; purchases with items" {
+@test "packages: days left, days already booked, end date and history; the invoice with items" {
 	pages_db
 	kennel -q product add --name "10 Days of Daycare" --type daycare-package --price 200 --days 10 --days-active 365
 	kennel -q order purchase 1 "10 Days of Daycare" --checkout --payment card
@@ -454,9 +454,59 @@ pages_db() {
 	assert_output --partial '<strong>10</strong> of 10 left'
 	assert_output --partial 'Already booked on upcoming approved requests: 3'
 	assert_output --partial '<td>purchased</td><td>10 left'
-	run -0 get /purchases
-	assert_output --partial '<td>10 Days of Daycare</td><td>× 1</td><td>200.00</td>'
-	assert_output --partial 'Total 200.00 · paid 200.00'
+	run -0 get /billing/orders/1
+	assert_output --partial '<tr><td>10 Days of Daycare</td><td>1</td><td>$200.00</td><td>$200.00</td></tr>'
+	assert_output --partial 'Total $200.00 · paid $200.00</p>'
+	assert_output --partial '<p>Mon, Nov 23, 2026 · Payment, card · $200.00</p>'
+}
+
+@test "billing: balance due and credit, due invoices with their age and the pay link, paid ones, payments" {
+	pages_db
+	KENNEL_TODAY=2026-11-01 kennel -q order purchase 1 "Nail trim" --checkout --payment cash --amount 5
+	kennel -q order purchase 1 "Nail trim" --checkout --payment card
+	kennel -q order purchase 2 "Nail trim" --checkout --on-account
+	kennel -q company instructions set billing --file - <<< "Pay at the **front desk**."
+	start_portal
+	assert_equal "$(login ann 'a fine password 1')" 303
+	run -0 get /billing
+	assert_output --partial '<strong>Balance due: $10.00</strong>'
+	assert_output --partial '<a href="/billing/orders/1"><strong>Invoice 1</strong></a> · Sun, Nov 1, 2026 (22 days ago) · total $15.00 · <strong>$10.00 due</strong>'
+	# no pay URL: the billing instructions, as Markdown made safe
+	assert_output --partial '<h3>How to pay</h3><p>Pay at the <strong>front desk</strong>.</p>'
+	assert_output --partial '<p><a href="/billing/orders/2">Invoice 2</a> · Mon, Nov 23, 2026 · $15.00</p>'
+	assert_output --partial '<p>Sun, Nov 1, 2026 · Payment, cash · $5.00</p>'
+	run -0 get /
+	assert_output --partial 'Balance due: <strong>$10.00</strong>'
+	# the business's payment page, filled in per invoice
+	kennel -q company set --pay-url 'https://pay.example/happy?invoice={order}&amount={amount}&c={owner}'
+	run -0 get /billing
+	assert_output --partial '<a class="button" href="https://pay.example/happy?invoice=1&amp;amount=10.00&amp;c=1" rel="noopener">Pay $10.00</a>'
+	refute_output --partial 'How to pay'
+	run -0 get /billing/orders/1
+	assert_output --partial '<strong>Due</strong>'
+	assert_output --partial 'Pay $10.00</a>'
+	# another owner's invoice does not exist for her; /purchases is the bill now
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/billing/orders/3"
+	assert_output 404
+	run -0 curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "$(JAR)" "$URL/purchases"
+	assert_output "301 $URL/billing"
+	# paid in full by a later payment: nothing due, the rest is credit
+	kennel -q payment add 1 25 --method cash
+	run -0 get /billing
+	assert_output --partial 'Nothing is due. Thank you!'
+	assert_output --partial 'Credit on your account: <strong>$15.00</strong>'
+	run -0 get /
+	assert_output --partial 'Credit on your account: $15.00'
+}
+
+@test "the pay URL must be https and say which invoice" {
+	portal_db
+	run -1 --separate-stderr kennel company set --pay-url 'http://pay.example/{order}'
+	assert_equal "$stderr" "kennel: --pay-url 'http://pay.example/{order}': a payment page must be https://"
+	run -1 --separate-stderr kennel company set --pay-url 'https://pay.example/x'
+	assert_equal "$stderr" "kennel: --pay-url 'https://pay.example/x' has no {order} in it (also {amount} and {owner})"
+	run -0 kennel company show --json
+	assert_equal "$(echo "$output" | jq -r .pay_url)" "null"
 }
 
 @test "packages: a carried-over package shows what was carried over, not the \$0 product's steps" {

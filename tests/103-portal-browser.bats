@@ -43,6 +43,16 @@ journey() {
 	journey blocked
 }
 
+@test "browser: an owner sees her balance, her due invoice and the business's pay link; paid, nothing is due" {
+	portal_db
+	kennel -q product add --name Bath --type grooming --price 40
+	kennel -q order purchase 1 Bath --checkout --payment cash --amount 15
+	kennel -q company set --pay-url 'https://pay.example/happy?invoice={order}&amount={amount}'
+	start_portal
+	journey billing
+	assert_equal "$(sql "SELECT status FROM orders")" "paid"
+}
+
 @test "browser: axe-core finds no accessibility violation on any page, logged out or in, phone or desktop" {
 	portal_db
 	kennel -q company set --phone 555-0100 --address "12 Elm St" --hours "Mon-Fri 7am-7pm"

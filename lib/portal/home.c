@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "money/kn_money.h"
 #include "portal/kn_portal.h"
 
 /* The request modules and their words, in the order of the menu. */
@@ -213,6 +214,23 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 	if ((s = rows_into(db, st, c, "here", here_cols, style, err)) != KN_OK)
 		return s;
 
+	/* the balance, when it is not 0: what is due, or the credit */
+	if ((s = kn_cached(db, "SELECT coalesce(sum(total_cents - paid_cents), 0) FROM orders"
+	                       " WHERE owner_id = ? AND status = 'due'", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, owner_id);
+	long long due = 0, credit = 0;
+	if ((s = each_row(db, st, "reading the balance", err, &rc)) == KN_OK && rc == SQLITE_ROW)
+		due = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (s != KN_OK || (s = kn_ledger_credit(db, owner_id, &credit, err)) != KN_OK)
+		return s;
+	char money[32];
+	kn_money_format(due, money);
+	kn_h_setf(c, "balance_due", "%s%s", due > 0 ? "$" : "", due > 0 ? money : "");
+	kn_money_format(credit, money);
+	kn_h_setf(c, "balance_credit", "%s%s", credit > 0 ? "$" : "", credit > 0 ? money : "");
+
 	/* an owner with no pet yet: adding one is the first step */
 	if ((s = kn_cached(db, "SELECT EXISTS (SELECT 1 FROM pets WHERE owner_id = ?)", &st,
 	                   err)) != KN_OK)
@@ -285,7 +303,7 @@ kn_status kn_portal_preview(struct kn_db *db, long long owner_id, struct kn_prin
 	kn_status s = kn_home_fill(db, &a, owner_id, kn_pref_date_style(db), c, err);
 	if (s == KN_OK) {
 		static const char *const paths[] = { "/", "/account", "/pets", "/requests",
-		                                     "/calendar", "/packages", "/purchases",
+		                                     "/calendar", "/packages", "/billing",
 		                                     "/visits", "/contact" };
 		for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
 			kn_h_set(kn_h_item(c, "paths"), "path", paths[i]);

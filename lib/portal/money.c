@@ -1,7 +1,7 @@
 /*
- * Packages and purchases on the portal (PORTAL.md 3): what is left, what
- * upcoming bookings will use, the history of each package, and every
- * order with its items and payments.  Read only.
+ * Packages on the portal (PORTAL.md 3): what is left, what upcoming
+ * bookings will use, the history of each package.  Read only.  The bill
+ * is billing.c's.
  *
  * A package carried over from another system was made the vendor's way,
  * a purchase of a one-day $0 product with a made-up end, then modified
@@ -89,51 +89,4 @@ kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 	sqlite3_finalize(st);
 	sqlite3_finalize(hist);
 	return kn_page(r, 200, "packages.html", "Your packages", err);
-}
-
-kn_status kn_route_purchases(struct kn_page_req *r, struct kn_err *err)
-{
-	struct kn_db *db = kn_req_db(r, err);
-	sqlite3_stmt *st, *items;
-	if (db == NULL)
-		return err->status;
-	int style = r->set.date_style;
-	kn_status s = kn_prepare(db, "SELECT id, substr(created_at, 1, 10), status, payment_type,"
-	                             " total_cents, paid_cents FROM orders WHERE owner_id = ?"
-	                             " ORDER BY created_at DESC, id DESC", &st, err);
-	if (s != KN_OK)
-		return s;
-	if ((s = kn_prepare(db, "SELECT p.name, i.qty, i.price_cents FROM order_items i JOIN"
-	                        " products p ON p.id = i.product_id WHERE i.order_id = ?"
-	                        " ORDER BY i.id", &items, err)) != KN_OK) {
-		sqlite3_finalize(st);
-		return s;
-	}
-	sqlite3_bind_int64(st, 1, r->owner_id);
-	kn_h_list(r->page, "orders");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct kn_hctx *o = kn_h_item(r->page, "orders");
-		char money[32];
-		kn_h_int(o, "id", sqlite3_column_int64(st, 0));
-		kn_h_date(o, "date", kn_col_text(st, 1), style, 1);
-		kn_h_set(o, "status", kn_col_text(st, 2));
-		kn_h_set(o, "payment", kn_col_text(st, 3));
-		kn_money_format(sqlite3_column_int64(st, 4), money);
-		kn_h_set(o, "total", money);
-		kn_money_format(sqlite3_column_int64(st, 5), money);
-		kn_h_set(o, "paid", money);
-		kn_h_list(o, "items");
-		sqlite3_bind_int64(items, 1, sqlite3_column_int64(st, 0));
-		while (sqlite3_step(items) == SQLITE_ROW) {
-			struct kn_hctx *i = kn_h_item(o, "items");
-			kn_h_set(i, "product", kn_col_text(items, 0));
-			kn_h_int(i, "qty", sqlite3_column_int64(items, 1));
-			kn_money_format(sqlite3_column_int64(items, 2), money);
-			kn_h_set(i, "price", money);
-		}
-		sqlite3_reset(items);
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(items);
-	return kn_page(r, 200, "purchases.html", "Your purchases", err);
 }

@@ -43,6 +43,8 @@ const struct kn_route kn_routes[] = {
 	{ "GET",  "/calendar.ics",       kn_route_calendar_ics,          0, 0 },
 	{ "GET",  "/packages",           kn_route_packages,              1, 0 },
 	{ "GET",  "/purchases",          kn_route_purchases,             1, 0 },
+	{ "GET",  "/billing",            kn_route_billing,               1, 0 },
+	{ "GET",  "/billing/orders/#",   kn_route_billing_order,         1, 0 },
 	{ "GET",  "/visits",             kn_route_visits,                1, 0 },
 	{ "GET",  "/contact",            kn_route_contact_form,          1, 0 },
 	{ "POST", "/contact",            kn_route_contact,               1, 1 },

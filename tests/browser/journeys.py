@@ -247,7 +247,8 @@ def journey_accessible(d):
            "/no-such-page"]
     inside = ["/", "/account", "/pets", "/pets/1", "/pets/new", "/requests",
               "/requests/new?service=boarding", "/requests/new?service=daycare", "/calendar",
-              "/calendar?month=2026-12", "/packages", "/purchases", "/visits", "/contact",
+              "/calendar?month=2026-12", "/packages", "/billing", "/billing/orders/1", "/visits",
+              "/contact",
               "/requests/1/cancel"]
     found = []
     for width, height in ((390, 844), (1280, 900)):
@@ -263,7 +264,30 @@ def journey_accessible(d):
                                 for w, p, v in found))
 
 
+def journey_billing(d):
+    """The bill: the balance on home, the due invoice on /billing, the
+    printable invoice with the business's pay link; paid at the desk, the
+    bill says nothing is due."""
+    log_in(d, "ann", "a fine password 1")
+    wait_for(d, lambda drv: "Balance due: $25.00" in text(drv), "the balance on home")
+    old = d.find_element(By.TAG_NAME, "html")
+    d.find_element(By.PARTIAL_LINK_TEXT, "Balance due").click()
+    WebDriverWait(d, 30).until(gone(old))
+    expect(d.current_url == URL + "/billing", f"the balance leads to {d.current_url}")
+    expect("Invoice 1" in text(d) and "$25.00 due" in text(d), "the due invoice on /billing")
+    old = d.find_element(By.TAG_NAME, "html")
+    d.find_element(By.PARTIAL_LINK_TEXT, "Invoice 1").click()
+    WebDriverWait(d, 30).until(gone(old))
+    pay = d.find_element(By.PARTIAL_LINK_TEXT, "Pay $25.00").get_attribute("href")
+    expect(pay == "https://pay.example/happy?invoice=1&amount=25.00",
+           f"the pay link is {pay}")
+    kennel("-q", "payment", "add", "1", "25", "--method", "card")
+    d.get(URL + "/billing")
+    expect("Nothing is due. Thank you!" in text(d), "the bill after the payment")
+
+
 JOURNEYS = {
+    "billing": journey_billing,
     "bulk-to-booking": journey_bulk_to_booking,
     "wrong-case": journey_wrong_case,
     "register": journey_register,
