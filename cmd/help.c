@@ -58,6 +58,7 @@ static const struct meaning meanings[] = {
 	{ "payment add", "note", "a note kept with the payment" },
 	{ "payment void", "note", "why the payment is void (required)" },
 	{ "payment refund", "note", "why the money is paid back (required)" },
+	{ NULL, "month", "the month, YYYY-MM (default last month)" },
 	{ "payment list", "method", "only payments made this way" },
 	{ NULL, "birthday", "the pet's birthday" },
 	{ NULL, "breed", "the breed" },

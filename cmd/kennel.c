@@ -19,6 +19,7 @@ const struct group groups[] = {
 	{ "order", cmd_order, order_verbs, "owner purchases and invoices: carts, checkout, void" },
 	{ "payment", cmd_payment, payment_verbs, "money received, mistakes voided, credit refunded" },
 	{ "account", cmd_account, account_verbs, "an owner's charges, payments, credit and balance" },
+	{ "statement", cmd_statement, statement_verbs, "monthly statements, shown or mailed" },
 	{ "package", cmd_package, package_verbs, "prepaid packages, their history, and carry-over" },
 	{ "request", cmd_request, request_verbs, "service requests: approve, decline, auto-approve" },
 	{ "capacity", cmd_capacity, capacity_verbs, "units per service and day" },

@@ -582,6 +582,17 @@ kn_status kn_account_show(struct kn_db *db, long long owner, struct kn_printer *
                           struct kn_err *err);
 /* Owners whose balance is not 0, aged, with phone and email. */
 kn_status kn_report_balances(struct kn_db *db, struct kn_printer *p, struct kn_err *err);
+/* The month's statement (YYYY-MM; NULL: last month): opening balance,
+ * each invoice and payment with the running balance, closing balance. */
+kn_status kn_statement_print(struct kn_db *db, long long owner, const char *month,
+                             struct kn_printer *p, struct kn_err *err);
+struct kn_statement_summary {
+	long long queued, already, no_email;
+};
+/* Queues template statement to each owner with activity in the month or
+ * a balance, once per owner and month.  Transaction: its own. */
+kn_status kn_statement_send(struct kn_db *db, const char *month, const char *template_dir,
+                            struct kn_statement_summary *sum, struct kn_err *err);
 /* Each order and payment the ledger does not add up for; *found counts. */
 kn_status kn_report_unbalanced(struct kn_db *db, struct kn_printer *p, int *found,
                                struct kn_err *err);

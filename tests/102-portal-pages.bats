@@ -24,7 +24,7 @@ pages_db() {
 	start_portal
 	assert_equal "$(login ann 'a fine password 1')" 303
 	for path in / /account /pets /pets/1 /pets/new /requests "/requests/new?service=boarding" \
-		"/requests/new?service=daycare" /calendar "/calendar?month=2026-12" /packages /billing /visits /contact; do
+		"/requests/new?service=daycare" /calendar "/calendar?month=2026-12" /packages /billing /billing/statement /visits /contact; do
 		run -0 curl -s -o /dev/null -D - -b "$(JAR)" "$URL$path"
 		assert_line --partial "HTTP/1.1 200"
 		assert_line --regexp '^Cache-Control: no-store'
@@ -497,6 +497,17 @@ pages_db() {
 	assert_output --partial 'Credit on your account: <strong>$15.00</strong>'
 	run -0 get /
 	assert_output --partial 'Credit on your account: $15.00'
+	# a statement per month with something in it
+	run -0 get /billing
+	assert_output --partial '<p><a href="/billing/statement?month=2026-11">November 2026</a></p>'
+	run -0 get "/billing/statement?month=2026-11"
+	assert_output --partial '<h1>Statement for November 2026</h1>'
+	assert_output --partial '<p>Balance on the 1st: <strong>$0.00</strong></p>'
+	assert_output --partial '<p>Sun, Nov 1, 2026 · Invoice 1 · charge $15.00 · balance $15.00</p>'
+	assert_output --partial '<p>Sun, Nov 1, 2026 · Payment, cash · paid $5.00 · balance $10.00</p>'
+	assert_output --partial '<p>Balance at the end of the month: <strong>-$15.00</strong></p>'
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR)" "$URL/billing/statement?month=2026-13"
+	assert_output 404
 }
 
 @test "the pay URL must be https and say which invoice" {

@@ -46,6 +46,23 @@ kn_status kn_amount_parse(const char *text, const char *what, long long *cents,
 void kn_pay_url(const char *pattern, long long order, long long due_cents, long long owner,
                 char *out, size_t outlen);
 
+/* A month's statement: first and next are YYYY-MM-01 of the month and
+ * of the one after; month NULL: last month. */
+kn_status kn_statement_month(const char *month, char first[11], char next[11],
+                             struct kn_err *err);
+struct kn_statement {
+	long long opening, charges, payments, closing, lines;
+};
+struct kn_statement_line {
+	const char *date, *what;
+	long long charge, payment, balance;
+};
+typedef kn_status (*kn_statement_line_cb)(void *ud, const struct kn_statement_line *l);
+/* The month's totals, and each line to line (NULL: totals only). */
+kn_status kn_statement_read(struct kn_db *db, long long owner, const char *first,
+                            const char *next, struct kn_statement *out,
+                            kn_statement_line_cb line, void *ud, struct kn_err *err);
+
 /* Each order (and payment) the ledger does not add up for, with the
  * reason: (id, reason) rows, shared by 'report unbalanced' and doctor. */
 #define KN_UNBALANCED_ORDERS_SQL                                                             \

@@ -41,8 +41,67 @@ static kn_status how_to_pay(struct kn_page_req *r, struct kn_db *db, char *patte
 static void put_money(struct kn_hctx *c, const char *key, long long cents)
 {
 	char money[32];
-	kn_money_format(cents, money);
-	kn_h_setf(c, key, "$%s", money);
+	kn_money_format(cents < 0 ? -cents : cents, money);
+	kn_h_setf(c, key, "%s$%s", cents < 0 ? "-" : "", money);
+}
+
+/* "November 2026" for YYYY-MM-01 */
+static const char *month_name(const char *first, char out[KN_DATE_TEXT])
+{
+	static const char *const months[] = { "January", "February", "March", "April", "May",
+	                                      "June", "July", "August", "September", "October",
+	                                      "November", "December" };
+	int m = (first[5] - '0') * 10 + (first[6] - '0');
+	snprintf(out, KN_DATE_TEXT, "%s %.4s", months[(m + 11) % 12], first);
+	return out;
+}
+
+struct statement_page {
+	struct kn_page_req *r;
+	int style;
+};
+
+static kn_status statement_line(void *ud, const struct kn_statement_line *l)
+{
+	struct statement_page *sp = ud;
+	struct kn_hctx *c = kn_h_item(sp->r->page, "lines");
+	kn_h_date(c, "date", l->date, sp->style, 0);
+	kn_h_set(c, "what", l->what);
+	if (l->charge)
+		put_money(c, "charge", l->charge);
+	if (l->payment)
+		put_money(c, "payment", l->payment);
+	put_money(c, "balance", l->balance);
+	return KN_OK;
+}
+
+/* GET /billing/statement?month=YYYY-MM (default last month) */
+kn_status kn_route_billing_statement(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	struct kn_err why = { 0 };
+	struct kn_statement sum;
+	char first[11], next[11], shown[KN_DATE_TEXT];
+	if (db == NULL)
+		return err->status;
+	const char *month = kn_form_one(&r->query, "month", NULL);
+	if (kn_statement_month(month && *month ? month : NULL, first, next, &why) != KN_OK)
+		return kn_not_found(r, err);
+	struct statement_page sp = { r, r->set.date_style };
+	kn_h_list(r->page, "lines");
+	kn_h_default(r->page, "charge", "");
+	kn_h_default(r->page, "payment", "");
+	kn_status s = kn_statement_read(db, r->owner_id, first, next, &sum, statement_line, &sp,
+	                                err);
+	if (s != KN_OK)
+		return s;
+	put_money(r->page, "opening", sum.opening);
+	put_money(r->page, "charges", sum.charges);
+	put_money(r->page, "payments", sum.payments);
+	put_money(r->page, "closing", sum.closing);
+	char title[64];
+	snprintf(title, sizeof title, "Statement for %s", month_name(first, shown));
+	return kn_page(r, 200, "statement.html", kn_arena_strdup(&r->arena, title), err);
 }
 
 kn_status kn_route_billing(struct kn_page_req *r, struct kn_err *err)
@@ -109,6 +168,24 @@ kn_status kn_route_billing(struct kn_page_req *r, struct kn_err *err)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return kn_sql_fail(db, err, "reading the payments");
+	/* a statement for each month with something in it, the newest first */
+	if ((s = kn_prepare(db, "SELECT m FROM (SELECT substr(checked_out_at, 1, 7) AS m FROM orders"
+	                        " WHERE owner_id = ?1 AND status IN ('due', 'paid')"
+	                        " UNION SELECT substr(date, 1, 7) FROM payments WHERE owner_id = ?1"
+	                        " AND voided_at IS NULL) ORDER BY m DESC LIMIT 24", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	kn_h_list(r->page, "months");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kn_hctx *m = kn_h_item(r->page, "months");
+		char day[11], shown[KN_DATE_TEXT];
+		snprintf(day, sizeof day, "%.7s-01", kn_col_text(st, 0));
+		kn_h_set(m, "month", kn_col_text(st, 0));
+		kn_h_set(m, "name", month_name(day, shown));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kn_sql_fail(db, err, "reading the statements");
 	put_money(r->page, "balance", due_total);
 	kn_h_set(r->page, "owes", due_total > 0 ? "1" : "");
 	put_money(r->page, "credit", credit);

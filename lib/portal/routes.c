@@ -45,6 +45,7 @@ const struct kn_route kn_routes[] = {
 	{ "GET",  "/purchases",          kn_route_purchases,             1, 0 },
 	{ "GET",  "/billing",            kn_route_billing,               1, 0 },
 	{ "GET",  "/billing/orders/#",   kn_route_billing_order,         1, 0 },
+	{ "GET",  "/billing/statement",  kn_route_billing_statement,     1, 0 },
 	{ "GET",  "/visits",             kn_route_visits,                1, 0 },
 	{ "GET",  "/contact",            kn_route_contact_form,          1, 0 },
 	{ "POST", "/contact",            kn_route_contact,               1, 1 },

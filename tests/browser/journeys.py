@@ -247,7 +247,8 @@ def journey_accessible(d):
            "/no-such-page"]
     inside = ["/", "/account", "/pets", "/pets/1", "/pets/new", "/requests",
               "/requests/new?service=boarding", "/requests/new?service=daycare", "/calendar",
-              "/calendar?month=2026-12", "/packages", "/billing", "/billing/orders/1", "/visits",
+              "/calendar?month=2026-12", "/packages", "/billing", "/billing/orders/1",
+              "/billing/statement?month=2026-11", "/visits",
               "/contact",
               "/requests/1/cancel"]
     found = []

@@ -1,0 +1,215 @@
+/* kennel statement send, for cron on the 1st: the month's statement to
+ * each owner with activity in it or a balance, once per owner and month
+ * (statements_sent, and the outbox's dedupe key).  Statements are about
+ * her account, not a newsletter: sent to owners who opted out of blasts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/kn_mail.h"
+#include "money/kn_money.h"
+
+#define MAX_LINES 200
+
+struct lines {
+	int n, date_style;
+	char dates[MAX_LINES][KN_DATE_TEXT];
+	char text[MAX_LINES][4][24];
+	const char *values[MAX_LINES][5];
+	struct kn_tvars vars[MAX_LINES];
+	int more; /* lines past MAX_LINES: in the portal's statement */
+};
+static const char *const line_names[] = { "date", "what", "charge", "payment", "balance" };
+
+static kn_status keep_line(void *ud, const struct kn_statement_line *l)
+{
+	struct lines *ls = ud;
+	if (ls->n == MAX_LINES) {
+		ls->more++;
+		return KN_OK;
+	}
+	int i = ls->n++;
+	kn_date_display(l->date, ls->date_style, 0, ls->dates[i]);
+	ls->text[i][1][0] = ls->text[i][2][0] = '\0';
+	if (l->charge) {
+		ls->text[i][1][0] = '$';
+		kn_money_format(l->charge, ls->text[i][1] + 1);
+	}
+	if (l->payment) {
+		ls->text[i][2][0] = '-';
+		ls->text[i][2][1] = '$';
+		kn_money_format(l->payment, ls->text[i][2] + 2);
+	}
+	kn_money_format(l->balance, ls->text[i][3]);
+	ls->values[i][0] = ls->dates[i];
+	ls->values[i][1] = kn_xstrdup(l->what);
+	ls->values[i][2] = ls->text[i][1];
+	ls->values[i][3] = ls->text[i][2];
+	ls->values[i][4] = ls->text[i][3];
+	ls->vars[i] = (struct kn_tvars){ line_names, ls->values[i], 5 };
+	return KN_OK;
+}
+
+static void lines_free(struct lines *ls)
+{
+	for (int i = 0; i < ls->n; i++)
+		free((char *)ls->values[i][1]);
+	ls->n = ls->more = 0;
+}
+
+static kn_status first_instructions(void *ud, const char *module, const char *text)
+{
+	(void)module;
+	char **out = ud;
+	if (*out == NULL)
+		*out = kn_xstrdup(text);
+	return KN_OK;
+}
+
+/* One owner's statement, queued unless it was sent or says nothing. */
+static kn_status send_one(struct kn_db *db, const struct kn_sender *snd, const char *text,
+                          const char *billing, const char *first, const char *next,
+                          const char *month_name, sqlite3_stmt *who, struct lines *ls,
+                          struct kn_statement_summary *sum, struct kn_err *err)
+{
+	struct kn_owner o = { .id = sqlite3_column_int64(who, 0), .first_name = kn_col_text(who, 1),
+	                      .last_name = kn_col_text(who, 2), .email = kn_col_text(who, 3),
+	                      .username = kn_col_text(who, 4) };
+	struct kn_statement st;
+	sqlite3_stmt *q;
+	int row = 0, queued = 0;
+	char *subject = NULL, *body = NULL, dedupe[64], now[20], pay[1024] = "";
+	char opening[32], charges[32], payments[32], closing[32];
+
+	if (sqlite3_column_int(who, 5)) {
+		sum->already++;
+		return KN_OK;
+	}
+	kn_status s = kn_statement_read(db, o.id, first, next, &st, keep_line, ls, err);
+	if (s != KN_OK || (st.lines == 0 && st.closing == 0))
+		goto done;
+	if (o.email == NULL) {
+		sum->no_email++;
+		goto done;
+	}
+	if (st.closing > 0 && snd->company.pay_url && *snd->company.pay_url) {
+		if ((s = kn_cached(db, "SELECT id FROM orders WHERE owner_id = ? AND status = 'due'"
+		                       " ORDER BY checked_out_at, id LIMIT 1", &q, err)) != KN_OK)
+			goto done;
+		sqlite3_bind_int64(q, 1, o.id);
+		if ((s = kn_step_row(db, q, &row, "reading the due orders", err)) == KN_OK && row)
+			kn_pay_url(snd->company.pay_url, sqlite3_column_int64(q, 0), st.closing, o.id,
+			           pay, sizeof pay);
+		sqlite3_reset(q);
+		if (s != KN_OK)
+			goto done;
+	}
+	kn_money_format(st.opening, opening);
+	kn_money_format(st.charges, charges);
+	kn_money_format(st.payments, payments);
+	kn_money_format(st.closing, closing);
+	struct kn_owner_vars ov;
+	kn_owner_vars_fill(&ov, &o, &snd->company, NULL);
+	kn_owner_vars_add(&ov, "statement.month", month_name);
+	kn_owner_vars_add(&ov, "statement.opening", opening);
+	kn_owner_vars_add(&ov, "statement.charges", charges);
+	kn_owner_vars_add(&ov, "statement.payments", payments);
+	kn_owner_vars_add(&ov, "statement.closing", closing);
+	kn_owner_vars_add(&ov, "statement.pay_url", pay);
+	kn_owner_vars_add(&ov, "billing", pay[0] || st.closing <= 0 ? "" : billing);
+	struct kn_tctx ctx = { .vars = ov.vars, .items = ls->vars, .nitems = (size_t)ls->n,
+	                       .item_names = line_names, .nitem_names = 5 };
+	if ((s = kn_template_render("statement", text, &ctx, &subject, &body, err)) != KN_OK)
+		goto done;
+	snprintf(dedupe, sizeof dedupe, "statement:%lld:%.7s", o.id, first);
+	struct kn_mail_msg m = { .kind = "statement", .owner_id = o.id, .to = o.email,
+	                         .subject = subject, .body = body, .dedupe_key = dedupe };
+	if ((s = kn_mail_queue(db, snd, &m, &queued, err)) != KN_OK)
+		goto done;
+	if (!queued) {
+		sum->already++;
+		goto done;
+	}
+	sum->queued++;
+	if ((s = kn_cached(db, "INSERT INTO statements_sent (owner_id, month, outbox_id, created_at)"
+	                       " VALUES (?, ?, ?, ?)", &q, err)) != KN_OK)
+		goto done;
+	kn_now_text(now);
+	sqlite3_bind_int64(q, 1, o.id);
+	sqlite3_bind_text(q, 2, first, 7, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, sqlite3_last_insert_rowid(db->h));
+	sqlite3_bind_text(q, 4, now, -1, SQLITE_STATIC);
+	s = kn_step_done(db, q, "marking the statement sent", err);
+done:
+	lines_free(ls);
+	free(subject);
+	free(body);
+	return s;
+}
+
+kn_status kn_statement_send(struct kn_db *db, const char *month, const char *template_dir,
+                            struct kn_statement_summary *sum, struct kn_err *err)
+{
+	static const char *const months[] = { "January", "February", "March", "April", "May",
+	                                      "June", "July", "August", "September", "October",
+	                                      "November", "December" };
+	char first[11], next[11], month_name[32];
+	struct kn_sender snd;
+	sqlite3_stmt *who = NULL;
+	char *text = NULL, *billing = NULL;
+	struct lines *ls = kn_xcalloc(1, sizeof *ls);
+	int row = 0;
+
+	memset(sum, 0, sizeof *sum);
+	kn_status s = kn_statement_month(month, first, next, err);
+	if (s != KN_OK) {
+		free(ls);
+		return s;
+	}
+	int m = (first[5] - '0') * 10 + (first[6] - '0');
+	snprintf(month_name, sizeof month_name, "%s %.4s", months[(m - 1) % 12], first);
+	if ((s = kn_sender_load(db, &snd, err)) != KN_OK) {
+		free(ls);
+		return s;
+	}
+	ls->date_style = snd.date_style;
+	if ((text = kn_template_load("statement", template_dir, NULL, err)) == NULL) {
+		s = err->status;
+		goto done;
+	}
+	if ((s = kn_tx_begin(db, err)) != KN_OK ||
+	    (s = kn_instructions_each(db, "billing", first_instructions, &billing, err)) != KN_OK)
+		goto done;
+	/* who: activity in the month, or a balance or credit now */
+	if ((s = kn_prepare(db, "SELECT o.id, o.first_name, o.last_name, o.email, o.username,"
+	                        " EXISTS (SELECT 1 FROM statements_sent t WHERE t.owner_id = o.id"
+	                        "  AND t.month = substr(?1, 1, 7))"
+	                        " FROM owners o WHERE o.id IN ("
+	                        "  SELECT owner_id FROM orders WHERE status IN ('due', 'paid')"
+	                        "   AND checked_out_at >= ?1 AND checked_out_at < ?2"
+	                        "  UNION SELECT owner_id FROM orders WHERE status = 'due'"
+	                        "  UNION SELECT owner_id FROM payments WHERE voided_at IS NULL)"
+	                        " ORDER BY o.id", &who, err)) != KN_OK)
+		goto done;
+	sqlite3_bind_text(who, 1, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(who, 2, next, -1, SQLITE_STATIC);
+	while ((s = kn_step_row(db, who, &row, "reading the owners", err)) == KN_OK && row)
+		if ((s = send_one(db, &snd, text, billing ? billing : "", first, next, month_name, who,
+		                  ls, sum, err)) != KN_OK)
+			break;
+	sqlite3_finalize(who);
+	who = NULL;
+	if (s == KN_OK && sum->queued)
+		s = kn_audit(db, "statement", 0, err, "%lld statements for %.7s queued", sum->queued,
+		             first);
+	if (s == KN_OK)
+		s = kn_tx_commit(db, err);
+done:
+	sqlite3_finalize(who);
+	if (s != KN_OK)
+		kn_tx_rollback(db);
+	free(billing);
+	free(text);
+	free(ls);
+	kn_sender_free(&snd);
+	return s;
+}
