@@ -49,6 +49,7 @@ static const struct meaning meanings[] = {
 	{ NULL, "all-generated", "also every owner whose password was generated and never set" },
 	{ NULL, "amount", "the amount paid, if not what is due after the owner's credit" },
 	{ "order checkout", "send", "mail the invoice to the owner (template invoice)" },
+	{ NULL, "void-deposit", "void the deposit invoiced for the request (paid: credit)" },
 	{ NULL, "on-account", "check out with no payment: the invoice is due" },
 	{ NULL, "method", "how the money was paid or paid back" },
 	{ NULL, "ref", "the check number or card slip, for the books" },

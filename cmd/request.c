@@ -9,7 +9,7 @@
 static struct {
 	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to,
 		*rejects;
-	int force, decline_rest, notify;
+	int force, decline_rest, notify, void_deposit;
 	struct kn_strlist addons;
 } o;
 
@@ -44,6 +44,7 @@ static const struct kn_opt decline_opts[] = {
 };
 static const struct kn_opt cancel_opts[] = {
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ "void-deposit", 0, KN_OPT_BOOL, &o.void_deposit, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt import_opts[] = {
@@ -166,6 +167,8 @@ static int decide(struct session *s, const char *action, const char *text, int a
 			st = kn_request_decide(s->db, id, action, text, o.force, &err);
 		if (st == KN_OK && o.notify)
 			st = kn_request_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &err);
+		if (st == KN_OK && o.void_deposit)
+			st = kn_deposit_void(s->db, id, &err);
 		if (st == KN_OK)
 			st = kn_tx_commit(s->db, &err);
 		if (st != KN_OK) {
@@ -227,7 +230,8 @@ static int decline(struct session *s, int argc, char **argv)
 static int cancel(struct session *s, int argc, char **argv)
 {
 	if (argc != 1)
-		return usage_error("request", NULL, "usage: kennel request cancel REQ [--note TEXT]");
+		return usage_error("request", NULL, "usage: kennel request cancel REQ [--note TEXT] "
+		                   "[--void-deposit]");
 	return decide(s, "cancel", o.note, argc, argv);
 }
 
@@ -284,7 +288,8 @@ const struct verb request_verbs[] = {
 	{ "approve", approve, approve_opts, "REQ... [--note TEXT] [--force] [--notify]",
 	  "Approve, unless a rule refuses (the reason named); --force records the override.", NULL, 1 },
 	{ "decline", decline, decline_opts, "REQ... --reason TEXT [--notify]", "Decline with a reason.", NULL, 1 },
-	{ "cancel", cancel, cancel_opts, "REQ [--note TEXT]", "Cancel a request.", NULL, 1 },
+	{ "cancel", cancel, cancel_opts, "REQ [--note TEXT] [--void-deposit]",
+	  "Cancel a request; its deposit stays invoiced unless --void-deposit.", NULL, 1 },
 	{ "auto", auto_approve, auto_opts,
 	  "[--service SERVICE] [--from DATE] [--to DATE] [--decline-rest --reason TEXT] [--notify] "
 	  "[--dry-run]",

@@ -505,6 +505,9 @@ kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, stru
  * Transaction: the caller's. */
 kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
                             const char *text, int force, struct kn_err *err);
+/* The deposit invoiced for a cancelled request, voided: what was paid on
+ * it is the owner's credit.  Transaction: the caller's. */
+kn_status kn_deposit_void(struct kn_db *db, long long request, struct kn_err *err);
 struct kn_request_filter {
 	const char *status, *service, *from, *to;
 	long long owner_id, id;

@@ -294,3 +294,41 @@ balanced() {
 	KENNEL_TODAY=2026-12-01 run -0 --separate-stderr kennel statement send --month 2026-11 --queue-only
 	assert_equal "$stderr" "statements: 0 queued, 1 sent already, 1 owners without email; mailed 0, failed 0"
 }
+
+@test "deposits: approving a stay invoices its deposit; its sign-out charges the price less the deposit" {
+	shop
+	kennel product add --name "Boarding night" --type boarding --price 50 >/dev/null
+	kennel pet add 1 --name Rex >/dev/null
+	kennel pet add 1 --name Mia >/dev/null
+	kennel -q prefs set vaccines.required ""
+	kennel -q prefs set portal.boarding_deposit 20%
+	kennel request add Ann --service boarding --pet Rex,Mia --start 2026-11-23 --end 2026-11-26 >/dev/null
+	kennel -q request approve 1
+	# 3 nights x 2 pets x $50 = $300: a 20% deposit of $60, due
+	assert_equal "$(sql "SELECT id, status, total_cents, note, deposit_request_id FROM orders")" "1|due|6000|Deposit for request 1|1"
+	kennel -q payment add Ann 60 --method card
+	assert_equal "$(sql "SELECT status FROM orders WHERE id = 1")" "paid"
+	kennel -q desk in Rex Mia
+	KENNEL_TODAY=2026-11-26 kennel -q desk out Rex Mia
+	# the cart: 3 nights for each pet, and the deposit off once, naming its order
+	assert_equal "$(sql "SELECT p.name, i.qty, i.price_cents, coalesce(i.deposit_of, '-') FROM order_items i JOIN products p ON p.id = i.product_id WHERE i.order_id = 2 ORDER BY i.id" | tr '\n' ' ')" \
+		"Boarding night|3|5000|- Boarding deposit|1|-6000|1 Boarding night|3|5000|- "
+	assert_equal "$(sql "SELECT status, total_cents FROM orders WHERE id = 2")" "cart|24000"
+	balanced
+	# a money deposit, and a cancellation that voids it: paid, it is credit
+	kennel -q prefs set portal.boarding_deposit 25
+	kennel request add Ann --service boarding --pet Rex --start 2026-12-10 --end 2026-12-12 >/dev/null
+	kennel -q request approve 2
+	assert_equal "$(sql "SELECT total_cents, status FROM orders WHERE deposit_request_id = 2")" "2500|due"
+	kennel -q payment add Ann 25 --method cash
+	kennel -q request cancel 2 --void-deposit
+	assert_equal "$(sql "SELECT status FROM orders WHERE deposit_request_id = 2")" "void"
+	run -0 kennel account show Ann --json
+	assert_equal "$(echo "$output" | jq -r .credit_cents)" "2500"
+	# without --void-deposit the deposit stays as it is
+	kennel request add Ann --service boarding --pet Mia --start 2026-12-20 --end 2026-12-21 >/dev/null
+	kennel -q request approve 3
+	kennel -q request cancel 3
+	assert_equal "$(sql "SELECT status, paid_cents FROM orders WHERE deposit_request_id = 3")" "paid|2500"
+	balanced
+}

@@ -268,6 +268,9 @@ static kn_status sign_out_one(struct kn_db *db, struct out_run *run, const char 
 		    (s = kn_cart_add(db, cart, product, units - covered, price, v.id, err)) != KN_OK)
 			return s;
 		charged += price * (units - covered);
+		if (strcmp(v.service, "boarding") == 0 &&
+		    (s = kn_deposit_deduct(db, v.request, cart, v.id, &charged, err)) != KN_OK)
+			return s;
 	}
 	if ((s = charge_addons(db, run, pt.owner, &v, &cart, &charged, err)) != KN_OK)
 		return s;

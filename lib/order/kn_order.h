@@ -25,4 +25,14 @@ kn_status kn_cart_drop_visit(struct kn_db *db, long long order, long long visit,
 kn_status kn_package_days(struct kn_db *db, long long pkg, long long days, const char *valid_on,
                           const char *action, const char *note, struct kn_err *err);
 
+/* A boarding request just approved: its deposit invoiced (a due order
+ * "Deposit for request N") when portal.boarding_deposit asks for one and
+ * it has none yet. */
+kn_status kn_deposit_invoice(struct kn_db *db, long long request, struct kn_err *err);
+/* A sign-out of the request's stay: the deposit invoiced for it comes off
+ * (at most *charged) in a line of cart naming the deposit's order, once
+ * per stay; *charged is lowered by it. */
+kn_status kn_deposit_deduct(struct kn_db *db, long long request, long long cart,
+                            long long visit, long long *charged, struct kn_err *err);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "order/kn_order.h"
 #include "request/kn_request.h"
 
 static const char *const services[5] = { "boarding", "daycare", "grooming", "training",
@@ -182,8 +183,13 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	}
 	if (s == KN_OK)
 		s = add_addons(db, *id, in, err);
-	return s == KN_OK ? kn_audit(db, "request", *id, err, "%s requested by owner %lld",
-	                             in->service, in->owner_id) : s;
+	if (s == KN_OK)
+		s = kn_audit(db, "request", *id, err, "%s requested by owner %lld", in->service,
+		             in->owner_id);
+	/* booked at once (the portal's schedule mode, staff's --approve) */
+	if (s == KN_OK && in->status && strcmp(in->status, "approved") == 0)
+		s = kn_deposit_invoice(db, *id, err);
+	return s;
 }
 
 kn_status kn_request_load(struct kn_db *db, long long id, struct kn_req *r, struct kn_err *err)
@@ -559,6 +565,8 @@ kn_status kn_request_set_status(struct kn_db *db, long long id, const char *stat
 	if (s == KN_OK)
 		s = kn_audit(db, "request", id, err, "%s%s%s%s", status, forced ? " (forced)" : "",
 		             reason ? ": " : "", reason ? reason : "");
+	if (s == KN_OK && strcmp(status, "approved") == 0)
+		s = kn_deposit_invoice(db, id, err);
 	return s;
 }
 

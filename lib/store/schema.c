@@ -337,7 +337,8 @@ const char *const kn_migrations[] = {
 	 "  total_cents INTEGER NOT NULL DEFAULT 0 CHECK (total_cents >= 0),"
 	 "  paid_cents INTEGER NOT NULL DEFAULT 0 CHECK (paid_cents >= 0),"
 	 "  note TEXT, created_at TEXT NOT NULL, paid_at TEXT,"
-	 "  carryover_key TEXT UNIQUE, checked_out_at TEXT);"
+	 "  carryover_key TEXT UNIQUE, checked_out_at TEXT,"
+	 "  deposit_request_id INTEGER REFERENCES requests (id));"
 	 "INSERT INTO orders_v17 (id, owner_id, status, payment_type, total_cents, paid_cents, note,"
 	 "  created_at, paid_at, carryover_key, checked_out_at)"
 	 " SELECT id, owner_id,"
@@ -354,7 +355,12 @@ const char *const kn_migrations[] = {
 	 "INSERT INTO payment_applications (payment_id, order_id, amount_cents, at)"
 	 " SELECT p.id, p.order_id, min(p.amount_cents, o.total_cents), p.created_at"
 	 " FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.total_cents > 0;"
-	 "ALTER TABLE company ADD COLUMN pay_url TEXT;"
+	 ),
+	/* 18: how owners pay (the business's payment page), the line of a
+	 * stay's invoice that takes its deposit off, and the statements sent,
+	 * once per owner and month */
+	("ALTER TABLE company ADD COLUMN pay_url TEXT;"
+	 "ALTER TABLE order_items ADD COLUMN deposit_of INTEGER REFERENCES orders (id);"
 	 "CREATE TABLE statements_sent (owner_id INTEGER NOT NULL REFERENCES owners (id),"
 	 "  month TEXT NOT NULL, outbox_id INTEGER, created_at TEXT NOT NULL,"
 	 "  PRIMARY KEY (owner_id, month)) WITHOUT ROWID;"),
