@@ -759,3 +759,42 @@ for i in range(100000):
 	# the first visit is listed last: newest first
 	[[ "$output" == *"Mia: daycare"*"Rex: daycare"* ]]
 }
+
+@test "packages/buy: off by default (404); on, a shown package is bought on invoice, the company told" {
+	pages_db
+	kennel -q product add --name "10 Days of Daycare" --type daycare-package --price 200 --days 10 --days-active 365 --show-to-owner
+	kennel -q product add --name "Staff pack" --type daycare-package --price 100 --days 5 --days-active 30
+	start_portal
+	assert_equal "$(login ann 'a fine password 1' jar)" 303
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR jar)" "$URL/packages/buy"
+	assert_output 404
+	run -0 get /packages jar
+	refute_output --partial 'Buy a package'
+	kennel -q prefs set portal.purchase invoice
+	run -0 get /packages jar
+	assert_output --partial '<a class="button" href="/packages/buy">Buy a package</a>'
+	run -0 get /packages/buy jar
+	assert_output --partial '<label for="product-3">10 Days of Daycare: $200.00, 10 days, for use within 365 days</label>'
+	refute_output --partial 'Staff pack'
+	csrf=$(csrf_of /packages/buy jar)
+	# a product not shown to owners is refused like any bad field
+	run post /packages/buy jar "csrf=$csrf" product=4
+	assert_output 422
+	grep -q 'That package is not offered any more. Choose another.' "$BATS_TEST_TMPDIR/b.txt"
+	run post /packages/buy jar "csrf=$csrf" product=3
+	assert_output 303
+	assert_equal "$(header Location)" "/billing/orders/1?notice=bought"
+	assert_equal "$(sql "SELECT status, total_cents, note FROM orders")" "due|20000|bought on the owner portal"
+	assert_equal "$(sql "SELECT name, number_left FROM packages")" "10 Days of Daycare|10"
+	run -0 get "/billing/orders/1?notice=bought" jar
+	assert_output --partial 'Bought: the package is yours now, and this invoice is on your bill.'
+	assert_output --partial '<strong>$200.00 due</strong>'
+	wait_mail 1
+	run -0 mail_to frontdesk@happytails.example
+	assert_output --partial "Subject: Package bought on the portal by Ann"
+	assert_output --partial "invoice 1 is due"
+	# a forged form without the csrf field changes nothing
+	run post /packages/buy jar product=3
+	assert_output 403
+	assert_equal "$(sql "SELECT count(*) FROM orders")" "1"
+}

@@ -64,6 +64,8 @@ journey() {
 	kennel -q owner note add 1 --show-to-owner "Bring **two** leashes."
 	kennel -q product add --name "10 Day Pack" --type daycare-package --price 250 --days 10 --days-active 180
 	kennel -q order purchase 1 "10 Day Pack" --checkout --payment card
+	kennel -q product add --name "5 Day Pack" --type daycare-package --price 130 --days 5 --days-active 90 --show-to-owner
+	kennel -q prefs set portal.purchase invoice
 	start_portal
 	journey accessible
 }

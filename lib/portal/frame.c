@@ -171,6 +171,7 @@ const char *kn_notice(struct kn_page_req *r)
 		                "The reason is shown below." },
 		{ "cancelled", "Your request was canceled." },
 		{ "sent", "Your message was sent. We will answer by email." },
+		{ "bought", "Bought: the package is yours now, and this invoice is on your bill." },
 		{ "key", "Your calendar link was replaced: the old one no longer works." },
 	};
 	const char *code = kn_form_one(&r->query, "notice", NULL);

@@ -94,7 +94,7 @@ extern const struct kn_route kn_routes[];
 	X(pets) X(pet) X(pet_new_form) X(pet_new) X(pet_save) \
 	X(requests) X(request_new) X(request_create) X(request_cancel_form) X(request_cancel) \
 	X(calendar) X(calendar_key) X(calendar_ics) X(packages) X(purchases) X(visits) \
-	X(billing) X(billing_order) X(billing_statement) \
+	X(billing) X(billing_order) X(billing_statement) X(packages_buy_form) X(packages_buy) \
 	X(contact_form) X(contact)
 #define KN_ROUTE_DECLARE(name) kn_status kn_route_##name(struct kn_page_req *r, struct kn_err *err);
 KN_ROUTE_HANDLERS(KN_ROUTE_DECLARE)

@@ -88,5 +88,11 @@ kn_status kn_route_packages(struct kn_page_req *r, struct kn_err *err)
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(hist);
+	char *buy = NULL;
+	int dflt = 0;
+	if ((s = kn_pref_get(db, "portal.purchase", &buy, &dflt, err)) != KN_OK)
+		return s;
+	kn_h_set(r->page, "can_buy", buy && strcmp(buy, "invoice") == 0 ? "1" : "");
+	free(buy);
 	return kn_page(r, 200, "packages.html", "Your packages", err);
 }

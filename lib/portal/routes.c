@@ -42,6 +42,8 @@ const struct kn_route kn_routes[] = {
 	{ "POST", "/calendar/key",       kn_route_calendar_key,          1, 1 },
 	{ "GET",  "/calendar.ics",       kn_route_calendar_ics,          0, 0 },
 	{ "GET",  "/packages",           kn_route_packages,              1, 0 },
+	{ "GET",  "/packages/buy",       kn_route_packages_buy_form,     1, 0 },
+	{ "POST", "/packages/buy",       kn_route_packages_buy,          1, 1 },
 	{ "GET",  "/purchases",          kn_route_purchases,             1, 0 },
 	{ "GET",  "/billing",            kn_route_billing,               1, 0 },
 	{ "GET",  "/billing/orders/#",   kn_route_billing_order,         1, 0 },

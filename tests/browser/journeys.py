@@ -248,7 +248,7 @@ def journey_accessible(d):
     inside = ["/", "/account", "/pets", "/pets/1", "/pets/new", "/requests",
               "/requests/new?service=boarding", "/requests/new?service=daycare", "/calendar",
               "/calendar?month=2026-12", "/packages", "/billing", "/billing/orders/1",
-              "/billing/statement?month=2026-11", "/visits",
+              "/billing/statement?month=2026-11", "/packages/buy", "/visits",
               "/contact",
               "/requests/1/cancel"]
     found = []
