@@ -36,7 +36,7 @@ load test_helper
 	run -0 kennel company instructions show daycare --json
 	assert_equal "$(echo "$output" | jq -r '.[0].text')" "Drop-off 7-9am."
 	run -2 --separate-stderr kennel company instructions set kennels --file d.txt
-	assert_equal "$stderr" "kennel: unknown module 'kennels' (choose boarding, daycare, grooming, training, service)"
+	assert_equal "$stderr" "kennel: unknown module 'kennels' (choose boarding, daycare, grooming, training, service, billing)"
 }
 
 @test "prefs list shows every key of the contract with its default" {

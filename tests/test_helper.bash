@@ -104,7 +104,7 @@ owners() {
 # SQL that takes away what schema 17 (money) added, for the upgrade tests
 # that rebuild an older database: the orders table keeps its columns, and
 # migration 17 rebuilds it from them.
-DROP_MONEY="DROP TABLE payment_applications; DROP TABLE payments; DROP TABLE upgrade_notes; DROP TABLE statements_sent; DROP INDEX orders_due; ALTER TABLE company DROP COLUMN pay_url; ALTER TABLE order_items DROP COLUMN deposit_of;"
+DROP_MONEY="DROP TABLE payment_applications; DROP TABLE payments; DROP TABLE upgrade_notes; DROP TABLE statements_sent; DROP INDEX orders_due; DROP INDEX orders_checked_out; ALTER TABLE company DROP COLUMN pay_url; ALTER TABLE order_items DROP COLUMN deposit_of;"
 
 # The schema version this kennel creates.
 latest_schema() {

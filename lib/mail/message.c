@@ -225,12 +225,15 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_sender *snd,
 	if (qp) {
 		quoted_printable(&raw, m->body);
 	} else {
-		for (const char *p = m->body; *p; p++) {
-			if (*p == '\r')
-				continue;
+		/* line by line: CR LF for each LF, a stray CR dropped */
+		for (const char *p = m->body; *p;) {
+			size_t run = strcspn(p, "\r\n");
+			kn_buf_add(&raw, p, run);
+			p += run;
 			if (*p == '\n')
-				kn_buf_add(&raw, "\r", 1);
-			kn_buf_add(&raw, p, 1);
+				kn_buf_add(&raw, "\r\n", 2);
+			if (*p)
+				p++;
 		}
 	}
 	if (raw.len < 2 || raw.data[raw.len - 1] != '\n')

@@ -67,25 +67,25 @@ static kn_status first_instructions(void *ud, const char *module, const char *te
 
 /* One owner's statement, queued unless it was sent or says nothing. */
 static kn_status send_one(struct kn_db *db, const struct kn_sender *snd, const char *text,
-                          const char *billing, const char *first, const char *next,
-                          const char *month_name, sqlite3_stmt *who, struct lines *ls,
+                          const char *billing, const char *first, const char *month_name,
+                          sqlite3_stmt *who, const struct kn_statement *sm, struct lines *ls,
                           struct kn_statement_summary *sum, struct kn_err *err)
 {
 	struct kn_owner o = { .id = sqlite3_column_int64(who, 0), .first_name = kn_col_text(who, 1),
 	                      .last_name = kn_col_text(who, 2), .email = kn_col_text(who, 3),
 	                      .username = kn_col_text(who, 4) };
-	struct kn_statement st;
+	struct kn_statement st = *sm;
 	sqlite3_stmt *q;
 	int row = 0, queued = 0;
 	char *subject = NULL, *body = NULL, dedupe[64], now[20], pay[1024] = "";
 	char opening[32], charges[32], payments[32], closing[32];
 
+	kn_status s = KN_OK;
 	if (sqlite3_column_int(who, 5)) {
 		sum->already++;
-		return KN_OK;
+		goto done;
 	}
-	kn_status s = kn_statement_read(db, o.id, first, next, &st, keep_line, ls, err);
-	if (s != KN_OK || (st.lines == 0 && st.closing == 0))
+	if (st.lines == 0 && st.closing == 0)
 		goto done;
 	if (o.email == NULL) {
 		sum->no_email++;
@@ -154,7 +154,7 @@ kn_status kn_statement_send(struct kn_db *db, const char *month, const char *tem
 	                                      "November", "December" };
 	char first[11], next[11], month_name[32];
 	struct kn_sender snd;
-	sqlite3_stmt *who = NULL;
+	sqlite3_stmt *who = NULL, *lines = NULL;
 	char *text = NULL, *billing = NULL;
 	struct lines *ls = kn_xcalloc(1, sizeof *ls);
 	int row = 0;
@@ -179,11 +179,20 @@ kn_status kn_statement_send(struct kn_db *db, const char *month, const char *tem
 	if ((s = kn_tx_begin(db, err)) != KN_OK ||
 	    (s = kn_instructions_each(db, "billing", first_instructions, &billing, err)) != KN_OK)
 		goto done;
-	/* who: activity in the month, or a balance or credit now */
-	if ((s = kn_prepare(db, "SELECT o.id, o.first_name, o.last_name, o.email, o.username,"
+	/* who: activity in the month, or a balance or credit now; with the
+	 * balance each month opened with, summed in one pass for all of them */
+	if ((s = kn_prepare(db, "WITH c AS (SELECT owner_id, sum(total_cents) AS v FROM orders"
+	                        "  WHERE status IN ('due', 'paid') AND checked_out_at < ?1"
+	                        "  GROUP BY owner_id),"
+	                        " p AS (SELECT owner_id, sum(CASE kind WHEN 'refund' THEN -amount_cents"
+	                        "  ELSE amount_cents END) AS v FROM payments WHERE voided_at IS NULL"
+	                        "  AND date < ?1 GROUP BY owner_id)"
+	                        " SELECT o.id, o.first_name, o.last_name, o.email, o.username,"
 	                        " EXISTS (SELECT 1 FROM statements_sent t WHERE t.owner_id = o.id"
-	                        "  AND t.month = substr(?1, 1, 7))"
-	                        " FROM owners o WHERE o.id IN ("
+	                        "  AND t.month = substr(?1, 1, 7)),"
+	                        " coalesce(c.v, 0) - coalesce(p.v, 0)"
+	                        " FROM owners o LEFT JOIN c ON c.owner_id = o.id"
+	                        " LEFT JOIN p ON p.owner_id = o.id WHERE o.id IN ("
 	                        "  SELECT owner_id FROM orders WHERE status IN ('due', 'paid')"
 	                        "   AND checked_out_at >= ?1 AND checked_out_at < ?2"
 	                        "  UNION SELECT owner_id FROM orders WHERE status = 'due'"
@@ -192,12 +201,36 @@ kn_status kn_statement_send(struct kn_db *db, const char *month, const char *tem
 		goto done;
 	sqlite3_bind_text(who, 1, first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(who, 2, next, -1, SQLITE_STATIC);
-	while ((s = kn_step_row(db, who, &row, "reading the owners", err)) == KN_OK && row)
-		if ((s = send_one(db, &snd, text, billing ? billing : "", first, next, month_name, who,
-		                  ls, sum, err)) != KN_OK)
-			break;
+	/* the month's lines of every owner in one pass, beside the owners in
+	 * the same order: one sort, not a query per owner */
+	if ((s = kn_prepare(db, KN_STATEMENT_LINES_SQL " ORDER BY owner_id, d, k, id", &lines,
+	                    err)) != KN_OK)
+		goto done;
+	sqlite3_bind_text(lines, 2, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(lines, 3, next, -1, SQLITE_STATIC);
+	int have = 0;
+	s = kn_step_row(db, lines, &have, "reading the month", err);
+	while (s == KN_OK && (s = kn_step_row(db, who, &row, "reading the owners", err)) == KN_OK &&
+	       row) {
+		long long owner = sqlite3_column_int64(who, 0);
+		struct kn_statement sm = { .opening = sqlite3_column_int64(who, 6) };
+		sm.closing = sm.opening;
+		while (s == KN_OK && have && sqlite3_column_int64(lines, 0) < owner)
+			s = kn_step_row(db, lines, &have, "reading the month", err);
+		while (s == KN_OK && have && sqlite3_column_int64(lines, 0) == owner) {
+			struct kn_statement_line l;
+			char what[160];
+			kn_statement_add(&sm, lines, 1, &l, what);
+			keep_line(ls, &l);
+			s = kn_step_row(db, lines, &have, "reading the month", err);
+		}
+		if (s == KN_OK)
+			s = send_one(db, &snd, text, billing ? billing : "", first, month_name, who, &sm,
+			             ls, sum, err);
+	}
 	sqlite3_finalize(who);
-	who = NULL;
+	sqlite3_finalize(lines);
+	who = lines = NULL;
 	if (s == KN_OK && sum->queued)
 		s = kn_audit(db, "statement", 0, err, "%lld statements for %.7s queued", sum->queued,
 		             first);
@@ -205,6 +238,7 @@ kn_status kn_statement_send(struct kn_db *db, const char *month, const char *tem
 		s = kn_tx_commit(db, err);
 done:
 	sqlite3_finalize(who);
+	sqlite3_finalize(lines);
 	if (s != KN_OK)
 		kn_tx_rollback(db);
 	free(billing);

@@ -58,10 +58,24 @@ struct kn_statement_line {
 	long long charge, payment, balance;
 };
 typedef kn_status (*kn_statement_line_cb)(void *ud, const struct kn_statement_line *l);
-/* The month's totals, and each line to line (NULL: totals only). */
+/* The lines of a month (?2 to ?3), every owner's: owner_id, then the
+ * columns kn_statement_add reads. */
+#define KN_STATEMENT_LINES_SQL                                                              \
+	"SELECT owner_id, substr(checked_out_at, 1, 10) AS d, 0 AS k, id, total_cents AS cents," \
+	"  'invoice' AS kind, NULL AS method, NULL AS ref, note FROM orders"                     \
+	"  WHERE status IN ('due', 'paid') AND checked_out_at >= ?2 AND checked_out_at < ?3"     \
+	" UNION ALL SELECT owner_id, date, 1, id, amount_cents, kind, method, ref, note"          \
+	"  FROM payments WHERE voided_at IS NULL AND date >= ?2 AND date < ?3"
+/* One line of such a row (its date column at base) added to out; l and
+ * what hold it until the next. */
+void kn_statement_add(struct kn_statement *out, sqlite3_stmt *st, int base,
+                      struct kn_statement_line *l, char what[160]);
+/* The month's totals, and each line to line (NULL: totals only);
+ * opening, when the caller read it already (a batch, set-based). */
 kn_status kn_statement_read(struct kn_db *db, long long owner, const char *first,
-                            const char *next, struct kn_statement *out,
-                            kn_statement_line_cb line, void *ud, struct kn_err *err);
+                            const char *next, const long long *opening,
+                            struct kn_statement *out, kn_statement_line_cb line, void *ud,
+                            struct kn_err *err);
 
 /* Each order (and payment) the ledger does not add up for, with the
  * reason: (id, reason) rows, shared by 'report unbalanced' and doctor. */

@@ -43,14 +43,51 @@ kn_status kn_statement_month(const char *month, char first[11], char next[11],
 	return KN_OK;
 }
 
+void kn_statement_add(struct kn_statement *out, sqlite3_stmt *st, int base,
+                      struct kn_statement_line *l, char what[160])
+{
+	const char *kind = kn_col_text(st, base + 4), *method = kn_col_text(st, base + 5);
+	const char *ref = kn_col_text(st, base + 6), *note = kn_col_text(st, base + 7);
+	long long id = sqlite3_column_int64(st, base + 2), cents = sqlite3_column_int64(st, base + 3);
+	memset(l, 0, sizeof *l);
+	l->date = kn_col_text(st, base);
+	if (strcmp(kind, "invoice") == 0) {
+		snprintf(what, 160, "Invoice %lld", id);
+		l->charge = cents;
+	} else if (strcmp(kind, "refund") == 0) {
+		snprintf(what, 160, "Refund, %s%s%s", method ? method : "", ref ? " " : "",
+		         ref ? ref : "");
+		l->charge = cents; /* money paid out raises what she owes */
+	} else if (strcmp(kind, "credit") == 0) {
+		snprintf(what, 160, "Credit%s%.120s", note ? ": " : "", note ? note : "");
+		l->payment = cents;
+	} else {
+		snprintf(what, 160, "Payment, %s%s%s", method ? method : "", ref ? " " : "",
+		         ref ? ref : "");
+		l->payment = cents;
+	}
+	l->what = what;
+	out->charges += l->charge;
+	out->payments += l->payment;
+	out->closing += l->charge - l->payment;
+	l->balance = out->closing;
+	out->lines++;
+}
+
 kn_status kn_statement_read(struct kn_db *db, long long owner, const char *first,
-                            const char *next, struct kn_statement *out,
-                            kn_statement_line_cb line, void *ud, struct kn_err *err)
+                            const char *next, const long long *opening,
+                            struct kn_statement *out, kn_statement_line_cb line, void *ud,
+                            struct kn_err *err)
 {
 	sqlite3_stmt *st;
 	int row = 0;
+	kn_status s = KN_OK;
 	memset(out, 0, sizeof *out);
-	kn_status s = kn_cached(db,
+	if (opening) {
+		out->opening = *opening;
+		goto lines;
+	}
+	s = kn_cached(db,
 		"SELECT (SELECT coalesce(sum(total_cents), 0) FROM orders WHERE owner_id = ?1"
 		"  AND status IN ('due', 'paid') AND checked_out_at < ?2)"
 		" - (SELECT coalesce(sum(CASE kind WHEN 'refund' THEN -amount_cents"
@@ -65,46 +102,19 @@ kn_status kn_statement_read(struct kn_db *db, long long owner, const char *first
 	sqlite3_reset(st);
 	if (s != KN_OK)
 		return s;
+lines:
 	out->closing = out->opening;
-	if ((s = kn_cached(db,
-		"SELECT substr(checked_out_at, 1, 10) AS d, 0 AS k, id, total_cents, 'invoice', NULL,"
-		"  NULL, note FROM orders WHERE owner_id = ?1 AND status IN ('due', 'paid')"
-		"  AND checked_out_at >= ?2 AND checked_out_at < ?3"
-		" UNION ALL SELECT date, 1, id, amount_cents, kind, method, ref, note FROM payments"
-		"  WHERE owner_id = ?1 AND voided_at IS NULL AND date >= ?2 AND date < ?3"
-		" ORDER BY d, k, id", &st, err)) != KN_OK)
+	if ((s = kn_cached(db, "SELECT d, k, id, cents, kind, method, ref, note FROM ("
+	                       KN_STATEMENT_LINES_SQL ") WHERE owner_id = ?1 ORDER BY d, k, id",
+	                   &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, owner);
 	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, next, -1, SQLITE_STATIC);
 	while ((s = kn_step_row(db, st, &row, "reading the month", err)) == KN_OK && row) {
-		struct kn_statement_line l = { .date = kn_col_text(st, 0) };
-		const char *kind = kn_col_text(st, 4), *method = kn_col_text(st, 5);
-		const char *ref = kn_col_text(st, 6);
-		long long id = sqlite3_column_int64(st, 2), cents = sqlite3_column_int64(st, 3);
+		struct kn_statement_line l;
 		char what[160];
-		if (strcmp(kind, "invoice") == 0) {
-			snprintf(what, sizeof what, "Invoice %lld", id);
-			l.charge = cents;
-		} else if (strcmp(kind, "refund") == 0) {
-			snprintf(what, sizeof what, "Refund, %s%s%s", method ? method : "",
-			         ref ? " " : "", ref ? ref : "");
-			l.charge = cents; /* money paid out raises what she owes */
-		} else if (strcmp(kind, "credit") == 0) {
-			snprintf(what, sizeof what, "Credit%s%s", kn_col_text(st, 7) ? ": " : "",
-			         kn_col_text(st, 7) ? kn_col_text(st, 7) : "");
-			l.payment = cents;
-		} else {
-			snprintf(what, sizeof what, "Payment, %s%s%s", method ? method : "",
-			         ref ? " " : "", ref ? ref : "");
-			l.payment = cents;
-		}
-		l.what = what;
-		out->charges += l.charge;
-		out->payments += l.payment;
-		out->closing += l.charge - l.payment;
-		l.balance = out->closing;
-		out->lines++;
+		kn_statement_add(out, st, 0, &l, what);
 		if (line && (s = line(ud, &l)) != KN_OK)
 			break;
 	}
@@ -138,7 +148,7 @@ kn_status kn_statement_print(struct kn_db *db, long long owner, const char *mont
 	struct print_ud ud = { p };
 	kn_status s = kn_statement_month(month, first, next, err);
 	/* read once for the totals, which come first, then for the lines */
-	if (s != KN_OK || (s = kn_statement_read(db, owner, first, next, &sum, NULL, NULL, err)) !=
+	if (s != KN_OK || (s = kn_statement_read(db, owner, first, next, NULL, &sum, NULL, NULL, err)) !=
 	                      KN_OK)
 		return s;
 	snprintf(month_text, sizeof month_text, "%.7s", first);
@@ -150,7 +160,7 @@ kn_status kn_statement_print(struct kn_db *db, long long owner, const char *mont
 	kn_put_money(p, "payments", sum.payments, 1);
 	kn_put_money(p, "closing", sum.closing, 1);
 	kn_arr_begin(p, "lines");
-	s = kn_statement_read(db, owner, first, next, &sum, print_line, &ud, err);
+	s = kn_statement_read(db, owner, first, next, NULL, &sum, print_line, &ud, err);
 	kn_nest_end(p);
 	kn_rec_end(p);
 	return s;

@@ -91,7 +91,7 @@ kn_status kn_route_billing_statement(struct kn_page_req *r, struct kn_err *err)
 	kn_h_list(r->page, "lines");
 	kn_h_default(r->page, "charge", "");
 	kn_h_default(r->page, "payment", "");
-	kn_status s = kn_statement_read(db, r->owner_id, first, next, &sum, statement_line, &sp,
+	kn_status s = kn_statement_read(db, r->owner_id, first, next, NULL, &sum, statement_line, &sp,
 	                                err);
 	if (s != KN_OK)
 		return s;

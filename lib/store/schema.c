@@ -360,6 +360,8 @@ const char *const kn_migrations[] = {
 	 * stay's invoice that takes its deposit off, and the statements sent,
 	 * once per owner and month */
 	("ALTER TABLE company ADD COLUMN pay_url TEXT;"
+	 /* a statement reads an owner's invoices by the day checked out */
+	 "CREATE INDEX orders_checked_out ON orders (owner_id, checked_out_at);"
 	 "ALTER TABLE order_items ADD COLUMN deposit_of INTEGER REFERENCES orders (id);"
 	 "CREATE TABLE statements_sent (owner_id INTEGER NOT NULL REFERENCES owners (id),"
 	 "  month TEXT NOT NULL, outbox_id INTEGER, created_at TEXT NOT NULL,"
