@@ -14,7 +14,7 @@ load portal_helper
 	export KENNEL_DB="$BATS_TEST_TMPDIR/kennel.db"
 	# the business: message, instructions, capacity, a closed period, a price list
 	assert_equal "$(sql 'SELECT message IS NOT NULL AND address IS NOT NULL AND hours IS NOT NULL FROM company')" 1
-	assert_equal "$(sql 'SELECT count(*) FROM instructions')" 3
+	assert_equal "$(sql 'SELECT count(*) FROM instructions')" 4
 	assert_equal "$(sql "SELECT group_concat(service) FROM (SELECT service FROM capacity ORDER BY service)")" "boarding,daycare"
 	assert_equal "$(sql 'SELECT count(*) FROM blocks')" 1
 	assert_equal "$(sql "SELECT count(*) FROM products WHERE name <> 'Carry Over Package'")" 6
@@ -43,4 +43,7 @@ load portal_helper
 	assert_output --partial '10 Day Daycare Pack'
 	run -0 get /requests
 	assert_output --partial 'Waiting for approval'
+	run -0 get /billing
+	assert_output --partial '<strong>Balance due: $15.00</strong>'
+	assert_output --partial 'Pay at the front desk by card or cash'
 }

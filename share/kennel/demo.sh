@@ -76,6 +76,10 @@ done
 "$kennel" -q pet temperament dana/Pepper pass
 "$kennel" -q order purchase dana '10 Day Daycare Pack' --checkout --payment card
 "$kennel" -q package use "$("$kennel" package list --owner dana --csv | sed -n 2p | cut -d, -f1)"
+# a groom paid in part: a bill with $15 due, and how to pay it
+"$kennel" -q order purchase dana 'Bath and brush' --checkout --payment cash --amount 20
+printf 'Pay at the front desk by card or cash, or call us with a card.\n' |
+	"$kennel" -q company instructions set billing --file -
 "$kennel" -q request add dana --service boarding --pet Biscuit,Pepper --start +5T08:00 \
 	--end +8T17:00 --note 'Pepper takes her pill at dinner.'
 "$kennel" -q request approve "$("$kennel" request list --owner dana --csv | sed -n 2p | cut -d, -f1)"
@@ -90,8 +94,8 @@ The owner portal of the demo. Serve it (Ctrl-C stops it):
 
 then open this link in a browser: it sets the password of the demo owner
 Dana Demo (username dana; it works once, for 72 hours), and then you log
-in with it and see her two dogs, her package, a booked stay and a
-request waiting for approval:
+in with it and see her two dogs, her package, a booked stay, a bill with
+$15 due and a request waiting for approval:
 
   $link
 EOF
