@@ -240,6 +240,9 @@ kn_status kn_company_logo_get(struct kn_db *db, unsigned char **data, size_t *le
 kn_status kn_instructions_set(struct kn_db *db, const char *module, const char *text,
                               struct kn_err *err);
 typedef kn_status (*kn_instr_cb)(void *ud, const char *module, const char *text);
+/* One module's instructions, malloc'd; *text NULL when there are none. */
+kn_status kn_instructions_get(struct kn_db *db, const char *module, char **text,
+                              struct kn_err *err);
 kn_status kn_instructions_each(struct kn_db *db, const char *module, kn_instr_cb cb,
                                void *ud, struct kn_err *err);
 

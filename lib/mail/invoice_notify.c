@@ -10,15 +10,6 @@
 
 #define MAX_LINES 64
 
-static kn_status first_instructions(void *ud, const char *module, const char *text)
-{
-	(void)module;
-	char **out = ud;
-	if (*out == NULL)
-		*out = kn_xstrdup(text);
-	return KN_OK;
-}
-
 kn_status kn_invoice_notify(struct kn_db *db, long long order, const char *template_dir,
                             int *queued, struct kn_err *err)
 {
@@ -74,7 +65,7 @@ kn_status kn_invoice_notify(struct kn_db *db, long long order, const char *templ
 	kn_pay_url(total_cents > paid_cents ? snd.company.pay_url : NULL, order,
 	           total_cents - paid_cents, o.id, pay, sizeof pay);
 	if (pay[0] == '\0' && total_cents > paid_cents &&
-	    (s = kn_instructions_each(db, "billing", first_instructions, &billing, err)) != KN_OK)
+	    (s = kn_instructions_get(db, "billing", &billing, err)) != KN_OK)
 		goto done;
 	char id[24];
 	snprintf(id, sizeof id, "%lld", order);

@@ -56,15 +56,6 @@ static void lines_free(struct lines *ls)
 	ls->n = ls->more = 0;
 }
 
-static kn_status first_instructions(void *ud, const char *module, const char *text)
-{
-	(void)module;
-	char **out = ud;
-	if (*out == NULL)
-		*out = kn_xstrdup(text);
-	return KN_OK;
-}
-
 /* One owner's statement, queued unless it was sent or says nothing. */
 static kn_status send_one(struct kn_db *db, const struct kn_sender *snd, const char *text,
                           const char *billing, const char *first, const char *month_name,
@@ -149,9 +140,6 @@ done:
 kn_status kn_statement_send(struct kn_db *db, const char *month, const char *template_dir,
                             struct kn_statement_summary *sum, struct kn_err *err)
 {
-	static const char *const months[] = { "January", "February", "March", "April", "May",
-	                                      "June", "July", "August", "September", "October",
-	                                      "November", "December" };
 	char first[11], next[11], month_name[32];
 	struct kn_sender snd;
 	sqlite3_stmt *who = NULL, *lines = NULL;
@@ -165,8 +153,7 @@ kn_status kn_statement_send(struct kn_db *db, const char *month, const char *tem
 		free(ls);
 		return s;
 	}
-	int m = (first[5] - '0') * 10 + (first[6] - '0');
-	snprintf(month_name, sizeof month_name, "%s %.4s", months[(m - 1) % 12], first);
+	kn_statement_month_name(first, month_name);
 	if ((s = kn_sender_load(db, &snd, err)) != KN_OK) {
 		free(ls);
 		return s;
@@ -177,7 +164,7 @@ kn_status kn_statement_send(struct kn_db *db, const char *month, const char *tem
 		goto done;
 	}
 	if ((s = kn_tx_begin(db, err)) != KN_OK ||
-	    (s = kn_instructions_each(db, "billing", first_instructions, &billing, err)) != KN_OK)
+	    (s = kn_instructions_get(db, "billing", &billing, err)) != KN_OK)
 		goto done;
 	/* who: activity in the month, or a balance or credit now; with the
 	 * balance each month opened with, summed in one pass for all of them */

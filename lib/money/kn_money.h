@@ -50,6 +50,8 @@ void kn_pay_url(const char *pattern, long long order, long long due_cents, long 
  * of the one after; month NULL: last month. */
 kn_status kn_statement_month(const char *month, char first[11], char next[11],
                              struct kn_err *err);
+/* "November 2026" for YYYY-MM-01 */
+const char *kn_statement_month_name(const char *first, char out[32]);
 struct kn_statement {
 	long long opening, charges, payments, closing, lines;
 };

@@ -74,6 +74,16 @@ void kn_statement_add(struct kn_statement *out, sqlite3_stmt *st, int base,
 	out->lines++;
 }
 
+const char *kn_statement_month_name(const char *first, char out[32])
+{
+	static const char *const months[] = { "January", "February", "March", "April", "May",
+	                                      "June", "July", "August", "September", "October",
+	                                      "November", "December" };
+	int m = (first[5] - '0') * 10 + (first[6] - '0');
+	snprintf(out, 32, "%s %.4s", months[(m + 11) % 12], first);
+	return out;
+}
+
 kn_status kn_statement_read(struct kn_db *db, long long owner, const char *first,
                             const char *next, const long long *opening,
                             struct kn_statement *out, kn_statement_line_cb line, void *ud,

@@ -45,17 +45,6 @@ static void put_money(struct kn_hctx *c, const char *key, long long cents)
 	kn_h_setf(c, key, "%s$%s", cents < 0 ? "-" : "", money);
 }
 
-/* "November 2026" for YYYY-MM-01 */
-static const char *month_name(const char *first, char out[KN_DATE_TEXT])
-{
-	static const char *const months[] = { "January", "February", "March", "April", "May",
-	                                      "June", "July", "August", "September", "October",
-	                                      "November", "December" };
-	int m = (first[5] - '0') * 10 + (first[6] - '0');
-	snprintf(out, KN_DATE_TEXT, "%s %.4s", months[(m + 11) % 12], first);
-	return out;
-}
-
 struct statement_page {
 	struct kn_page_req *r;
 	int style;
@@ -81,7 +70,7 @@ kn_status kn_route_billing_statement(struct kn_page_req *r, struct kn_err *err)
 	struct kn_db *db = kn_req_db(r, err);
 	struct kn_err why = { 0 };
 	struct kn_statement sum;
-	char first[11], next[11], shown[KN_DATE_TEXT];
+	char first[11], next[11], shown[32];
 	if (db == NULL)
 		return err->status;
 	const char *month = kn_form_one(&r->query, "month", NULL);
@@ -100,7 +89,7 @@ kn_status kn_route_billing_statement(struct kn_page_req *r, struct kn_err *err)
 	put_money(r->page, "payments", sum.payments);
 	put_money(r->page, "closing", sum.closing);
 	char title[64];
-	snprintf(title, sizeof title, "Statement for %s", month_name(first, shown));
+	snprintf(title, sizeof title, "Statement for %s", kn_statement_month_name(first, shown));
 	return kn_page(r, 200, "statement.html", kn_arena_strdup(&r->arena, title), err);
 }
 
@@ -178,10 +167,10 @@ kn_status kn_route_billing(struct kn_page_req *r, struct kn_err *err)
 	kn_h_list(r->page, "months");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kn_hctx *m = kn_h_item(r->page, "months");
-		char day[11], shown[KN_DATE_TEXT];
+		char day[11], shown[32];
 		snprintf(day, sizeof day, "%.7s-01", kn_col_text(st, 0));
 		kn_h_set(m, "month", kn_col_text(st, 0));
-		kn_h_set(m, "name", month_name(day, shown));
+		kn_h_set(m, "name", kn_statement_month_name(day, shown));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -260,3 +260,19 @@ kn_status kn_instructions_each(struct kn_db *db, const char *module, kn_instr_cb
 	sqlite3_finalize(st);
 	return s;
 }
+
+static kn_status keep_first(void *ud, const char *module, const char *text)
+{
+	(void)module;
+	char **out = ud;
+	if (*out == NULL)
+		*out = kn_xstrdup(text);
+	return KN_OK;
+}
+
+kn_status kn_instructions_get(struct kn_db *db, const char *module, char **text,
+                              struct kn_err *err)
+{
+	*text = NULL;
+	return kn_instructions_each(db, module, keep_first, text, err);
+}

@@ -9,17 +9,6 @@ w=$BENCH_WORK
 . "$here/lib.sh"
 day=2026-11-23
 export KENNEL_TODAY=$day KENNEL_ACTOR=bench
-# best CMD...: the fastest of three runs of CMD, in seconds
-best() {
-	b=
-	for _ in 1 2 3; do
-		t0=$(date +%s.%N)
-		"$@" > /dev/null
-		t=$(elapsed "$t0")
-		b=$(awk -v a="$t" -v b="${b:-$t}" 'BEGIN { print (a < b) ? a : b }')
-	done
-	echo "$b"
-}
 board_sql="
 WITH req (v) AS (SELECT json_array('rabies', 'distemper', 'bordetella'))
 SELECT 'expected', r.service, p.name, o.first_name || ' ' || o.last_name, o.phone, r.id,

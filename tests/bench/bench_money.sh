@@ -10,16 +10,6 @@ w=$BENCH_WORK
 . "$here/lib.sh"
 n=${BENCH_STATEMENTS:-20000}
 export KENNEL_TODAY=2026-12-01 KENNEL_ACTOR=bench
-best() {
-	b=
-	for _ in 1 2 3; do
-		t0=$(date +%s.%N)
-		"$@" > /dev/null
-		t=$(elapsed "$t0")
-		b=$(awk -v a="$t" -v b="${b:-$t}" 'BEGIN { print (a < b) ? a : b }')
-	done
-	echo "$b"
-}
 db="$w/money.db"
 KENNEL_DB="$db" "$KENNEL" init -q --company "Happy Tails" --email frontdesk@happytails.example
 KENNEL_DB="$db" "$KENNEL" -q company set --phone 555-0100 --portal-url https://happytails.example/portal

@@ -2,6 +2,17 @@
 # tests/bench/run prints. Peak RSS is read from $BENCH_WORK/rss, where each
 # script has /usr/bin/time write it.
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
+# best CMD...: the fastest of three runs of CMD, in seconds
+best() {
+	b=
+	for _ in 1 2 3; do
+		t0=$(date +%s.%N)
+		"$@" > /dev/null
+		t=$(elapsed "$t0")
+		b=$(awk -v a="$t" -v b="${b:-$t}" 'BEGIN { print (a < b) ? a : b }')
+	done
+	echo "$b"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
 # row NAME SECONDS REFERENCE_SECONDS
 row() {
