@@ -22,6 +22,7 @@ const struct group groups[] = {
 	{ "statement", cmd_statement, statement_verbs, "monthly statements, shown or mailed" },
 	{ "package", cmd_package, package_verbs, "prepaid packages, their history, and carry-over" },
 	{ "request", cmd_request, request_verbs, "service requests: approve, decline, auto-approve" },
+	{ "series", cmd_series, series_verbs, "standing bookings of regulars: list, skip, end, extend" },
 	{ "capacity", cmd_capacity, capacity_verbs, "units per service and day" },
 	{ "block", cmd_block, block_verbs, "closed periods" },
 	{ "desk", cmd_desk, desk_verbs, "the day at the front desk: board, sign in, sign out" },

@@ -1,4 +1,4 @@
-/* kennel request: add, list, show, approve, decline, cancel, auto. */
+/* kennel request: add, recur, list, show, approve, decline, cancel, auto. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,8 +8,9 @@
 
 static struct {
 	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to,
-		*rejects;
-	int force, decline_rest, notify, void_deposit;
+		*rejects, *product, *days, *until, *time, *series;
+	long long every;
+	int force, decline_rest, notify, void_deposit, approve;
 	struct kn_strlist addons;
 } o;
 
@@ -20,7 +21,21 @@ static const struct kn_opt add_opts[] = {
 	{ "end", 0, KN_OPT_WHEN, &o.end, "DATE[THH:MM]", NULL },
 	{ "addon", 0, KN_OPT_LIST, &o.addons, "PRODUCT", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ "product", 0, KN_OPT_STR, &o.product, "PRODUCT", NULL },
 	{ "force", 0, KN_OPT_BOOL, &o.force, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
+static const struct kn_opt recur_opts[] = {
+	{ "service", 0, KN_OPT_STR, &o.service, "S", "daycare|grooming|training|service" },
+	{ "pet", 0, KN_OPT_STR, &o.pet, "PET[,PET...]", NULL },
+	{ "days", 0, KN_OPT_STR, &o.days, "mon,wed,fri", NULL },
+	{ "from", 0, KN_OPT_DATE, &o.from, "DATE", NULL },
+	{ "until", 0, KN_OPT_DATE, &o.until, "DATE", NULL },
+	{ "every", 0, KN_OPT_INT, &o.every, "N", NULL },
+	{ "time", 0, KN_OPT_STR, &o.time, "HH:MM", NULL },
+	{ "product", 0, KN_OPT_STR, &o.product, "PRODUCT", NULL },
+	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ "approve", 0, KN_OPT_BOOL, &o.approve, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt list_opts[] = {
@@ -33,6 +48,7 @@ static const struct kn_opt list_opts[] = {
 };
 static const struct kn_opt approve_opts[] = {
 	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
+	{ "series", 0, KN_OPT_STR, &o.series, "SERIES", NULL },
 	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
 	{ "force", 0, KN_OPT_BOOL, &o.force, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
@@ -77,36 +93,49 @@ static int show_request(struct session *s, long long id)
 	return printed(s, p, kn_request_list(s->db, &f, p, &err), &err);
 }
 
+/* --pet a,b: each a pet of the owner (a bare name is one of hers) */
+static int owner_pets(struct session *s, long long owner, const char *list,
+                      long long pets[KN_MAX_PETS], int *npets)
+{
+	struct kn_err err = { 0 };
+	char ref[300];
+	*npets = 0;
+	for (const char *tok = list; *tok;) {
+		size_t n = strcspn(tok, ",");
+		if (*npets == KN_MAX_PETS)
+			return usage_error("request", NULL, "a request has at most %d pets", KN_MAX_PETS);
+		char one[256];
+		snprintf(one, sizeof one, "%.*s", (int)(n < 255 ? n : 255), tok);
+		if (strchr(one, '/') || strncmp(one, "ext:", 4) == 0 ||
+		    strspn(one, "0123456789") == strlen(one))
+			snprintf(ref, sizeof ref, "%s", one);
+		else
+			snprintf(ref, sizeof ref, "%lld/%s", owner, one);
+		if (kn_pet_resolve(s->db, ref, &pets[(*npets)++], &err) != KN_OK)
+			return fail(s, &err);
+		tok += n;
+		if (*tok == ',')
+			tok++;
+	}
+	return 0;
+}
+
 static int add_request(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
 	struct kn_request_in in = { .service = o.service, .start = o.start, .end = o.end,
-	                            .note = o.note, .addons = o.addons.items, .force = o.force };
+	                            .note = o.note, .addons = o.addons.items, .force = o.force,
+	                            .product = o.product };
 	long long id;
+	int rc;
 
 	if (argc != 1 || !o.service || !o.pet || !o.start)
 		return usage_error("request", &request_verbs[0], "request add needs OWNER, --service, "
 		                   "--pet and --start");
 	if (kn_owner_resolve(s->db, argv[0], &in.owner_id, &err) != KN_OK)
 		return fail(s, &err);
-	char *pets = strdup(o.pet);
-	for (char *tok = strtok(pets, ","); tok; tok = strtok(NULL, ",")) {
-		char ref[300];
-		if (in.npets == KN_MAX_PETS) {
-			free(pets);
-			return usage_error("request", NULL, "a request has at most %d pets", KN_MAX_PETS);
-		}
-		/* a bare name is one of the owner's pets */
-		if (strchr(tok, '/') || strncmp(tok, "ext:", 4) == 0 || strspn(tok, "0123456789") == strlen(tok))
-			snprintf(ref, sizeof ref, "%s", tok);
-		else
-			snprintf(ref, sizeof ref, "%lld/%s", in.owner_id, tok);
-		if (kn_pet_resolve(s->db, ref, &in.pets[in.npets++], &err) != KN_OK) {
-			free(pets);
-			return fail(s, &err);
-		}
-	}
-	free(pets);
+	if ((rc = owner_pets(s, in.owner_id, o.pet, in.pets, &in.npets)) != 0)
+		return rc;
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_request_add(s->db, &in, &id, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
@@ -210,10 +239,66 @@ static int decide(struct session *s, const char *action, const char *text, int a
 	return argc == 1 ? KN_FAIL : KN_PARTIAL;
 }
 
+/* the occurrences the rules refused, each on a line of its own */
+static void say_refused(void *ud, long long request, const char *why)
+{
+	say(ud, "request %lld not approved: %s", request, why);
+}
+
+static int recur(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct kn_series_in in = { .service = o.service, .days = o.days, .from = o.from,
+	                           .until = o.until, .every = o.every, .time = o.time,
+	                           .product = o.product, .note = o.note, .approve = o.approve };
+	struct kn_series_result res;
+	long long id;
+	int rc;
+
+	if (argc != 1 || !o.service || !o.pet || !o.days || !o.from)
+		return usage_error("request", NULL, "usage: kennel request recur OWNER --service S "
+		                   "--pet PET[,PET...] --days mon,wed,fri --from DATE [--until DATE] "
+		                   "[--every N] [--time HH:MM] [--product PRODUCT] [--note TEXT] "
+		                   "[--approve]");
+	if (kn_owner_resolve(s->db, argv[0], &in.owner_id, &err) != KN_OK)
+		return fail(s, &err);
+	if ((rc = owner_pets(s, in.owner_id, o.pet, in.pets, &in.npets)) != 0)
+		return rc;
+	if (kn_tx_begin(s->db, &err) != KN_OK ||
+	    kn_series_create(s->db, &in, &id, &res, say_refused, s, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	say(s, "series %lld: %lld occurrences made%s", id, res.made,
+	    o.approve ? "" : ", pending (kennel request approve --series)");
+	if (o.approve)
+		say(s, "series %lld: %lld approved, %lld left pending", id, res.approved,
+		    res.made - res.approved);
+	struct kn_printer *p = printer(s);
+	return printed(s, p, kn_series_list(s->db, 0, id, p, &err), &err);
+}
+
+static int approve_series(struct session *s)
+{
+	struct kn_err err = { 0 };
+	struct kn_series_result res;
+	long long id;
+	if (kn_id_parse(o.series, "series id", &id, &err) != KN_OK)
+		return fail(s, &err);
+	if (kn_tx_begin(s->db, &err) != KN_OK ||
+	    kn_series_approve(s->db, id, &res, say_refused, s, &err) != KN_OK ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	say(s, "series %lld: %lld approved", id, res.approved);
+	return 0;
+}
+
 static int approve(struct session *s, int argc, char **argv)
 {
+	if (o.series && argc == 0)
+		return approve_series(s);
 	if (argc < 1)
-		return usage_error("request", NULL, "usage: kennel request approve REQ... [--note TEXT] [--force]");
+		return usage_error("request", NULL, "usage: kennel request approve (REQ... | --series "
+		                   "SERIES) [--note TEXT] [--force]");
 	return decide(s, "approve", o.note, argc, argv);
 }
 
@@ -279,13 +364,19 @@ static int import(struct session *s, int argc, char **argv)
 const struct verb request_verbs[] = {
 	{ "add", add, add_opts,
 	  "OWNER --service SERVICE --pet PET[,PET...] --start DATE[THH:MM] [--end DATE[THH:MM]] "
-	  "[--addon PRODUCT ...] [--note TEXT] [--force]",
+	  "[--addon PRODUCT ...] [--note TEXT] [--product PRODUCT] [--force]",
 	  "Record an owner's request; it waits as pending.", NULL, 1 },
+	{ "recur", recur, recur_opts,
+	  "OWNER --service S --pet PET[,PET...] --days mon,wed,fri --from DATE [--until DATE] "
+	  "[--every N] [--time HH:MM] [--product PRODUCT] [--note TEXT] [--approve]",
+	  "A standing booking: its weekly occurrences are requests, made recur.horizon_days ahead.",
+	  NULL, 1 },
 	{ "list", list, list_opts,
 	  "[--status STATUS] [--service SERVICE] [--owner OWNER] [--from DATE] [--to DATE]",
 	  "List requests.", NULL, 1 },
 	{ "show", show, NULL, "REQ", "One request.", NULL, 1 },
-	{ "approve", approve, approve_opts, "REQ... [--note TEXT] [--force] [--notify]",
+	{ "approve", approve, approve_opts,
+	  "(REQ... | --series SERIES) [--note TEXT] [--force] [--notify]",
 	  "Approve, unless a rule refuses (the reason named); --force records the override.", NULL, 1 },
 	{ "decline", decline, decline_opts, "REQ... --reason TEXT [--notify]", "Decline with a reason.", NULL, 1 },
 	{ "cancel", cancel, cancel_opts, "REQ [--note TEXT] [--void-deposit]",

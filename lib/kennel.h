@@ -466,6 +466,8 @@ struct kn_request_in {
 	const char *status;        /* NULL: pending */
 	const char *requested_at;  /* NULL: now */
 	int force;                 /* a stay past portal.max_nights (staff, imports) */
+	const char *product;       /* grooming, training, service: the one wanted */
+	long long series_id;       /* an occurrence of a standing booking; 0: none */
 };
 /* A pet named twice is refused.
  * Transaction: the caller's. */
@@ -511,6 +513,38 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 /* The deposit invoiced for a cancelled request, voided: what was paid on
  * it is the owner's credit.  Transaction: the caller's. */
 kn_status kn_deposit_void(struct kn_db *db, long long request, struct kn_err *err);
+/* ---- standing bookings (SPEC series) ---- */
+struct kn_series_in {
+	long long owner_id, every; /* every 0: 1 week */
+	const char *service, *days, *from, *until, *time, *product, *note;
+	long long pets[KN_MAX_PETS];
+	int npets, approve;        /* approve: each occurrence decided by the rules */
+};
+struct kn_series_result {
+	long long made, approved, series;
+};
+/* An occurrence the rules refused: it stays pending. */
+typedef void (*kn_refused_cb)(void *ud, long long request, const char *why);
+/* The series and its occurrences through recur.horizon_days.
+ * Transaction: the caller's (so are all below). */
+kn_status kn_series_create(struct kn_db *db, const struct kn_series_in *in, long long *id,
+                           struct kn_series_result *res, kn_refused_cb refused, void *ud,
+                           struct kn_err *err);
+/* Every active series' occurrences made through the horizon; made twice,
+ * nothing twice (cron). */
+kn_status kn_series_extend(struct kn_db *db, struct kn_series_result *res, kn_refused_cb refused,
+                           void *ud, struct kn_err *err);
+/* Each pending occurrence approved by the rules; the refused named. */
+kn_status kn_series_approve(struct kn_db *db, long long id, struct kn_series_result *res,
+                            kn_refused_cb refused, void *ud, struct kn_err *err);
+kn_status kn_series_skip(struct kn_db *db, long long id, const char *date, const char *note,
+                         struct kn_err *err);
+/* from NULL: today; the occurrences from that day on are cancelled. */
+kn_status kn_series_end(struct kn_db *db, long long id, const char *from, long long *cancelled,
+                        struct kn_err *err);
+/* id 0: a listing (owner 0: all); else that series with its occurrences. */
+kn_status kn_series_list(struct kn_db *db, long long owner, long long id, struct kn_printer *p,
+                         struct kn_err *err);
 struct kn_request_filter {
 	const char *status, *service, *from, *to;
 	long long owner_id, id;

@@ -251,6 +251,7 @@ CSV
 	init_db
 	kennel owner add --first Ann --last Lee >/dev/null
 	# what schema 1 was: the later migrations' tables did not exist
+	sql "$DROP_SERIES"
 	sql "$DROP_MONEY"
 	sql 'DROP TABLE visit_package_uses; DROP INDEX order_items_visit; ALTER TABLE order_items DROP COLUMN visit_id; DROP TABLE visits; DROP TABLE areas; DROP TABLE portal_mail_asks; DROP TABLE portal_sessions; DROP TABLE portal_failures; DROP TABLE portal_registrations; DROP TABLE portal_keys; DROP TABLE portal_calendar_keys; DROP TABLE request_addons; DROP TABLE request_pets; DROP TABLE requests; DROP TABLE capacity; DROP TABLE blocks; DROP TABLE package_history; DROP TABLE packages; DROP TABLE order_items; DROP TABLE orders; DROP TABLE reminders; DROP TABLE vaccinations; DROP TABLE pets; DROP TABLE products; DROP TABLE outbox; DROP TABLE blasts; DROP TABLE reset_tokens; DROP INDEX audit_owner; ALTER TABLE audit DROP COLUMN owner_id; ALTER TABLE company DROP COLUMN address; ALTER TABLE company DROP COLUMN hours; ALTER TABLE company DROP COLUMN logo; ALTER TABLE company DROP COLUMN logo_type; PRAGMA user_version = 1'
 	run -1 --separate-stderr kennel creds check x --password-stdin <<< "x"

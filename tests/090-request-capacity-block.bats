@@ -38,7 +38,7 @@ kennels() {
 	assert_equal "$(awk -v c="$col" 'NR > 1 { print substr($0, c, 7) }' <<< "$output" | tr '\n' ' ')" "boardin daycare "
 	# scripts keep the ids and no more
 	run -0 kennel request list --csv
-	assert_equal "$(tr -d '\r' <<< "${lines[0]}")" "id,owner_id,service,start,start_time,end,end_time,status,requested_at,decided_at,decided_by,reason,forced,papers_needed,note"
+	assert_equal "$(tr -d '\r' <<< "${lines[0]}")" "id,owner_id,service,start,start_time,end,end_time,status,requested_at,decided_at,decided_by,reason,forced,papers_needed,note,product_id,product,series_id"
 	run -0 kennel request list --json
 	assert_equal "$(echo "$output" | jq -c '.[0] | [has("owner"), has("pet_names"), .pets]')" '[false,false,[1,2]]'
 	# the pick-up time beside the drop-off time
@@ -287,6 +287,7 @@ CSV
 @test "a schema 7 database gets start_time and add-ons from kennel init, keeping its requests" {
 	kennels
 	kennel request add 1 --service boarding --pet Rex --start 2026-12-01 --end 2026-12-03 >/dev/null
+	sql "$DROP_SERIES"
 	sql "$DROP_MONEY"
 	sql 'DROP TABLE visit_package_uses; DROP INDEX order_items_visit; ALTER TABLE order_items DROP COLUMN visit_id; DROP TABLE visits; DROP TABLE areas; DROP TABLE portal_mail_asks; DROP TABLE portal_sessions; DROP TABLE portal_failures; DROP TABLE portal_registrations; DROP TABLE portal_keys; DROP TABLE portal_calendar_keys; ALTER TABLE outbox DROP COLUMN reply_to; DROP TABLE request_addons; ALTER TABLE requests DROP COLUMN start_time; DROP INDEX audit_owner; ALTER TABLE audit DROP COLUMN owner_id; ALTER TABLE outbox DROP COLUMN claimed_by; ALTER TABLE company DROP COLUMN address; ALTER TABLE company DROP COLUMN hours; ALTER TABLE company DROP COLUMN logo; ALTER TABLE company DROP COLUMN logo_type; ALTER TABLE requests DROP COLUMN end_time; ALTER TABLE requests DROP COLUMN papers_needed; PRAGMA user_version = 7'
 	run -1 --separate-stderr kennel request list

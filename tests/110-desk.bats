@@ -293,6 +293,7 @@ load desk_helper
 	day
 	kennel request add 2 --service boarding --pet Tom --start 2026-12-01 --end 2026-12-03 --addon Bath >/dev/null
 	# back to schema 15: no desk tables, products without the type fee
+	sql "$DROP_SERIES"
 	sql "$DROP_MONEY"
 	sql "DROP TABLE visit_package_uses; DROP INDEX order_items_visit; ALTER TABLE order_items DROP COLUMN visit_id; DROP TABLE visits; DROP TABLE areas; CREATE TABLE p15 AS SELECT * FROM products; DROP TABLE products; CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL CHECK (name <> ''), type TEXT NOT NULL CHECK (type IN ('boarding', 'daycare', 'grooming', 'training', 'service', 'daycare-package', 'boarding-package', 'other-package', 'retail')), price_cents INTEGER NOT NULL CHECK (price_cents >= 0), quantity INTEGER, days INTEGER, days_active INTEGER, show_to_owner INTEGER NOT NULL DEFAULT 0, active INTEGER NOT NULL DEFAULT 1); INSERT INTO products SELECT * FROM p15; DROP TABLE p15; PRAGMA user_version = 15"
 	run -1 --separate-stderr kennel desk

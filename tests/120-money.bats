@@ -183,6 +183,7 @@ balanced() {
 	shop
 	kennel order purchase Ann Bath --cart >/dev/null
 	# back to schema 16, with the old statuses and a checkout's paid_cents
+	sql "$DROP_SERIES"
 	sql "$DROP_MONEY"
 	sql "CREATE TABLE o16 AS SELECT id, owner_id, status, payment_type, total_cents, paid_cents, note, created_at, paid_at, carryover_key FROM orders; DROP TABLE orders;
 		CREATE TABLE orders (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL REFERENCES owners (id), status TEXT NOT NULL CHECK (status IN ('cart', 'paid', 'void')), payment_type TEXT, total_cents INTEGER NOT NULL DEFAULT 0, paid_cents INTEGER NOT NULL DEFAULT 0, note TEXT, created_at TEXT NOT NULL, paid_at TEXT, carryover_key TEXT UNIQUE);

@@ -97,6 +97,19 @@ static kn_status visit_product(struct kn_db *db, const char *ref, const struct k
 	kn_status s;
 	if (ref && (s = kn_product_resolve(db, ref, &wanted, err)) != KN_OK)
 		return s;
+	/* the product the request asked for (request --product), unless the
+	 * desk says otherwise */
+	if (!ref && v->request) {
+		if ((s = kn_cached(db, "SELECT coalesce(product_id, 0) FROM requests WHERE id = ?", &st,
+		                   err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, v->request);
+		if ((s = kn_step_row(db, st, &row, "reading the request", err)) == KN_OK && row)
+			wanted = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (s != KN_OK)
+			return s;
+	}
 	if ((s = kn_cached(db, "SELECT id, name, price_cents FROM products WHERE active"
 	                        " AND (CASE WHEN ?2 > 0 THEN id = ?2 ELSE type = ?1 END) ORDER BY id",
 	                   &st, err)) != KN_OK)
@@ -115,7 +128,7 @@ static kn_status visit_product(struct kn_db *db, const char *ref, const struct k
 	}
 	sqlite3_reset(st);
 	if (s == KN_OK && wanted && n == 0)
-		s = kn_err_set(err, KN_FAIL, "product '%s' is not active", ref);
+		s = kn_err_set(err, KN_FAIL, "product '%s' is not active", ref ? ref : "of the request");
 	else if (s == KN_OK && n == 0)
 		s = kn_err_set(err, KN_FAIL, "%s's %s visit has no product to charge: add one (kennel "
 		               "product add --type %s) or give --product", pt->name, v->service,

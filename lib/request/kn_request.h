@@ -41,4 +41,9 @@ kn_status kn_units_taken(struct kn_db *db, const char *service, kn_day day, cons
 kn_status kn_request_set_status(struct kn_db *db, long long id, const char *status,
                                 const char *reason, int forced, struct kn_err *err);
 
+/* The product of a grooming, training or service request: ref an id or
+ * a name, active and of the request's service. */
+kn_status kn_request_product(struct kn_db *db, const char *service, const char *ref,
+                             long long *product, struct kn_err *err);
+
 #endif

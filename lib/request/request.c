@@ -102,6 +102,32 @@ static kn_status add_addons(struct kn_db *db, long long id, const struct kn_requ
 	return s;
 }
 
+kn_status kn_request_product(struct kn_db *db, const char *service, const char *ref,
+                             long long *product, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	if (strcmp(service, "grooming") != 0 && strcmp(service, "training") != 0 &&
+	    strcmp(service, "service") != 0)
+		return kn_err_set(err, KN_FAIL, "--product '%s': only a grooming, training or service "
+		                  "request names its product", ref);
+	kn_status s = kn_product_resolve(db, ref, product, err);
+	if (s != KN_OK)
+		return s;
+	if ((s = kn_cached(db, "SELECT type, active FROM products WHERE id = ?", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, *product);
+	if ((s = kn_step_row(db, st, &row, "reading the product", err)) == KN_OK && row) {
+		if (!sqlite3_column_int(st, 1))
+			s = kn_err_set(err, KN_FAIL, "product '%s' is not active", ref);
+		else if (strcmp(kn_col_text(st, 0), service) != 0)
+			s = kn_err_set(err, KN_FAIL, "product '%s' is a %s product, not %s", ref,
+			               kn_col_text(st, 0), service);
+	}
+	sqlite3_reset(st);
+	return s;
+}
+
 kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long long *id,
                          struct kn_err *err)
 {
@@ -138,6 +164,10 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 		for (int j = 0; j < i; j++)
 			if (in->pets[i] == in->pets[j])
 				return kn_err_set(err, KN_FAIL, "pet %lld is named twice", in->pets[i]);
+	long long product = 0;
+	if (in->product && (s = kn_request_product(db, in->service, in->product, &product, err)) !=
+	                       KN_OK)
+		return s;
 	for (int i = 0; i < in->npets; i++) {
 		if ((s = kn_prepare(db, "SELECT owner_id FROM pets WHERE id = ?", &st, err)) != KN_OK)
 			return s;
@@ -152,10 +182,13 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	kn_date_format(e_day, end);
 	kn_now_text(now);
 	if ((s = kn_prepare(db, "INSERT INTO requests (owner_id, service, start, end, requested_at,"
-	                        " note, status, start_time, end_time) VALUES (?, ?, ?, ?, ?, ?,"
-	                        " coalesce(?, 'pending'), nullif(?, ''), nullif(?, ''))",
+	                        " note, status, start_time, end_time, product_id, series_id)"
+	                        " VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 'pending'), nullif(?, ''),"
+	                        " nullif(?, ''), nullif(?, 0), nullif(?, 0))",
 	                    &st, err)) != KN_OK)
 		return s;
+	sqlite3_bind_int64(st, 10, product);
+	sqlite3_bind_int64(st, 11, in->series_id);
 	sqlite3_bind_int64(st, 1, in->owner_id);
 	sqlite3_bind_text(st, 2, in->service, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, start, -1, SQLITE_STATIC);

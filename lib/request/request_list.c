@@ -13,7 +13,8 @@
 	" (SELECT first_name || ' ' || last_name FROM owners WHERE id = r.owner_id),"    \
 	" (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM request_pets rp"      \
 	"   JOIN pets p ON p.id = rp.pet_id WHERE rp.request_id = r.id ORDER BY p.name)),"   \
-	" r.end_time, r.papers_needed"
+	" r.end_time, r.papers_needed, r.product_id, r.series_id,"                        \
+	" (SELECT name FROM products WHERE id = r.product_id)"
 
 /* the ids in a json_group_array of integers */
 static void put_ids(struct kn_printer *p, const char *name, const char *json)
@@ -49,6 +50,10 @@ static void request_fields(struct kn_printer *p, sqlite3_stmt *st)
 	kn_put_bool(p, "papers_needed", sqlite3_column_int(st, 18), 0);
 	put_ids(p, "addons", kn_col_text(st, 14));
 	kn_put_str(p, "note", kn_col_text(st, 11), 0);
+	/* after note: the CSV columns scripts read keep their places */
+	kn_put_col_int(p, "product_id", st, 19, 0);
+	kn_put_str(p, "product", kn_col_text(st, 21), 0);
+	kn_put_col_int(p, "series_id", st, 20, 0);
 }
 
 static void request_record(struct kn_printer *p, sqlite3_stmt *st)

@@ -472,6 +472,7 @@ static kn_status audit_row(struct kn_db *db, const char *entity, long long id, l
 		                         "  WHEN 'package' THEN (SELECT owner_id FROM packages WHERE id = ?5)"
 		                         "  WHEN 'visit' THEN (SELECT owner_id FROM visits WHERE id = ?5)"
 		                         "  WHEN 'payment' THEN (SELECT owner_id FROM payments WHERE id = ?5)"
+		                         "  WHEN 'series' THEN (SELECT owner_id FROM series WHERE id = ?5)"
 		                         " END)", &db->audit_stmt, err);
 		if (s != KN_OK)
 			return s;

@@ -25,6 +25,8 @@ static const struct kn_pref prefs[] = {
 	  "daycare and boarding need a passed temperament test" },
 	{ "portal.boarding_deposit", "money-or-percent", "none",
 	  "deposit an approved boarding request asks for" },
+	{ "recur.horizon_days", "int", "56",
+	  "how far ahead a standing booking's occurrences are made (series extend)" },
 	{ "portal.purchase", "off|invoice", "off",
 	  "owners may buy shown packages on the portal, billed as a due invoice" },
 	{ "portal.max_nights", "int", "30",

@@ -366,6 +366,27 @@ const char *const kn_migrations[] = {
 	 "CREATE TABLE statements_sent (owner_id INTEGER NOT NULL REFERENCES owners (id),"
 	 "  month TEXT NOT NULL, outbox_id INTEGER, created_at TEXT NOT NULL,"
 	 "  PRIMARY KEY (owner_id, month)) WITHOUT ROWID;"),
+	/* 19: standing bookings (SPEC series) and the product a request
+	 * asks for.  A series' occurrences are ordinary requests naming it;
+	 * one per series and day (the index), so 'series extend' run twice,
+	 * or at once, makes each day once. */
+	("CREATE TABLE series ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  owner_id INTEGER NOT NULL REFERENCES owners (id),"
+	 "  service TEXT NOT NULL CHECK (service IN ('daycare', 'grooming', 'training', 'service')),"
+	 "  days TEXT NOT NULL, every INTEGER NOT NULL DEFAULT 1 CHECK (every BETWEEN 1 AND 8),"
+	 "  from_date TEXT NOT NULL, until_date TEXT, start_time TEXT,"
+	 "  product_id INTEGER REFERENCES products (id), note TEXT,"
+	 "  approve INTEGER NOT NULL DEFAULT 0, made_through TEXT,"
+	 "  created_at TEXT NOT NULL, ended_at TEXT);"
+	 "CREATE INDEX series_owner ON series (owner_id);"
+	 "CREATE TABLE series_pets (series_id INTEGER NOT NULL REFERENCES series (id),"
+	 "  pet_id INTEGER NOT NULL REFERENCES pets (id), PRIMARY KEY (series_id, pet_id))"
+	 "  WITHOUT ROWID;"
+	 "ALTER TABLE requests ADD COLUMN series_id INTEGER REFERENCES series (id);"
+	 "ALTER TABLE requests ADD COLUMN product_id INTEGER REFERENCES products (id);"
+	 "CREATE UNIQUE INDEX requests_series_day ON requests (series_id, start)"
+	 "  WHERE series_id IS NOT NULL;"),
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
