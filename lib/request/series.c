@@ -122,6 +122,44 @@ static kn_status approve_one(struct kn_db *db, long long req, kn_refused_cb refu
 	return s;
 }
 
+/* One occurrence: a request of the series on day, with its pets; *made 0
+ * when the series has that day already (the unique index: made before,
+ * or skipped).  The series was checked whole when it was made, so this is
+ * two cached statements, not a request add per day. */
+static kn_status add_occurrence(struct kn_db *db, const struct series *sr, const char *day,
+                                const char *now, long long *req, int *made, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_cached(db, "INSERT INTO requests (owner_id, service, start, end,"
+	                            " requested_at, note, status, start_time, product_id, series_id)"
+	                            " VALUES (?1, ?2, ?3, ?3, ?4, nullif(?5, ''), 'pending',"
+	                            " nullif(?6, ''), nullif(?7, 0), ?8) ON CONFLICT DO NOTHING",
+	                        &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, sr->owner);
+	sqlite3_bind_text(st, 2, sr->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, day, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, sr->note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, sr->time, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, sr->product);
+	sqlite3_bind_int64(st, 8, sr->id);
+	if ((s = kn_step_done(db, st, "making an occurrence", err)) != KN_OK)
+		return s;
+	*made = sqlite3_changes(db->h) == 1;
+	if (!*made)
+		return KN_OK;
+	*req = sqlite3_last_insert_rowid(db->h);
+	if ((s = kn_cached(db, "INSERT INTO request_pets (request_id, pet_id)"
+	                        " SELECT ?1, pet_id FROM series_pets WHERE series_id = ?2", &st,
+	                   err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, *req);
+	sqlite3_bind_int64(st, 2, sr->id);
+	return kn_step_done(db, st, "making an occurrence", err);
+}
+
 /* The occurrences of sr on the days after sr->made through `through`. */
 static kn_status make_through(struct kn_db *db, struct series *sr, kn_day through,
                               struct kn_series_result *res, kn_refused_cb refused, void *ud,
@@ -147,44 +185,34 @@ static kn_status make_through(struct kn_db *db, struct series *sr, kn_day throug
 		if (u < until)
 			until = u;
 	}
+	long long made_here = 0;
+	char now[20];
+	kn_now_text(now);
 	/* weeks counted from the Monday of the first week */
 	kn_day week0 = first - (kn_weekday(first) + 6) % 7;
 	for (kn_day d = start; d <= until && sr->mask; d++) {
 		if (!(sr->mask & (1u << kn_weekday(d))) || ((d - week0) / 7) % sr->every != 0)
 			continue;
-		char day[11], when[20];
-		sqlite3_stmt *st;
-		int row = 0;
-		kn_date_format(d, day);
-		if ((s = kn_cached(db, "SELECT 1 FROM requests WHERE series_id = ? AND start = ?", &st,
-		                   err)) != KN_OK)
-			return s;
-		sqlite3_bind_int64(st, 1, sr->id);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-		s = kn_step_row(db, st, &row, "reading the series", err);
-		sqlite3_reset(st);
-		if (s != KN_OK)
-			return s;
-		if (row)
-			continue; /* made already: an extend run twice, or skipped */
-		snprintf(when, sizeof when, "%s%s%s", day, sr->time[0] ? "T" : "", sr->time);
-		char product[24];
-		snprintf(product, sizeof product, "%lld", sr->product);
-		struct kn_request_in in = { .owner_id = sr->owner, .service = sr->service,
-		                            .start = when, .note = sr->note[0] ? sr->note : NULL,
-		                            .npets = sr->npets, .series_id = sr->id,
-		                            .product = sr->product ? product : NULL };
-		memcpy(in.pets, sr->pets, sizeof in.pets);
+		char day[11];
 		long long req;
-		if ((s = kn_request_add(db, &in, &req, err)) != KN_OK)
+		int made = 0;
+		kn_date_format(d, day);
+		if ((s = add_occurrence(db, sr, day, now, &req, &made, err)) != KN_OK)
 			return s;
+		if (!made)
+			continue; /* made already: an extend run twice, or skipped */
 		res->made++;
+		made_here++;
 		if (sr->approve && (s = approve_one(db, req, refused, ud, &res->approved, err)) != KN_OK)
 			return s;
 	}
 	char through_text[11];
 	kn_date_format(until < start ? start - 1 : until, through_text);
 	sqlite3_stmt *st;
+	if (made_here &&
+	    (s = kn_audit(db, "series", sr->id, err, "%lld occurrences made through %s", made_here,
+	                  through_text)) != KN_OK)
+		return s;
 	if ((s = kn_cached(db, "UPDATE series SET made_through = max(coalesce(made_through, ''), ?)"
 	                        " WHERE id = ?", &st, err)) != KN_OK)
 		return s;
