@@ -513,6 +513,15 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 /* The deposit invoiced for a cancelled request, voided: what was paid on
  * it is the owner's credit.  Transaction: the caller's. */
 kn_status kn_deposit_void(struct kn_db *db, long long request, struct kn_err *err);
+/* The booking windows (portal.max_days_ahead, portal.min_notice_hours,
+ * portal.max_pending): refused in the owner's words or staff's.  Reads
+ * only. */
+kn_status kn_request_window(struct kn_db *db, long long owner, const char *start_date,
+                            const char *start_time, int owner_words, struct kn_err *err);
+/* portal.cancel_notice_hours: an approved booking starting sooner is not
+ * the owner's to cancel on the portal (the owner's words). */
+kn_status kn_request_cancel_window(struct kn_db *db, long long id, struct kn_err *err);
+
 /* ---- standing bookings (SPEC series) ---- */
 struct kn_series_in {
 	long long owner_id, every; /* every 0: 1 week */

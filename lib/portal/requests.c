@@ -339,6 +339,15 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	}
 	in.note = note && *note ? note : NULL;
 	in.addons = naddons ? addon_ids : NULL;
+	/* how far ahead, how soon, how many waiting: in the owner's words */
+	if ((s = kn_request_window(db, r->owner_id, ymd, time && *time ? time : "", 1, &ferr)) ==
+	    KN_TEMPFAIL) {
+		*err = ferr;
+		return s;
+	} else if (s != KN_OK) {
+		kn_field_error(r, "start", ferr.msg);
+		return request_form(r, m, 422, err);
+	}
 
 	kn_req_act_as_owner(r);
 	if ((s = kn_tx_begin(db, err)) != KN_OK)
@@ -457,6 +466,16 @@ kn_status kn_route_request_cancel(struct kn_page_req *r, struct kn_err *err)
 	if (!open) {
 		kn_h_set(r->page, "message", "This request is over or decided already: it cannot be "
 		         "canceled here. Please contact us.");
+		kn_h_set(r->page, "link", "/requests");
+		kn_h_set(r->page, "link_text", "Back to your requests");
+		return kn_page(r, 422, "message.html", "Cannot cancel", err);
+	}
+	struct kn_err late = { 0 };
+	if ((s = kn_request_cancel_window(db, r->id, &late)) == KN_TEMPFAIL) {
+		*err = late;
+		return s;
+	} else if (s != KN_OK) {
+		kn_h_set(r->page, "message", late.msg);
 		kn_h_set(r->page, "link", "/requests");
 		kn_h_set(r->page, "link_text", "Back to your requests");
 		return kn_page(r, 422, "message.html", "Cannot cancel", err);
