@@ -38,6 +38,16 @@ static const struct kn_opt recur_opts[] = {
 	{ "approve", 0, KN_OPT_BOOL, &o.approve, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
+static const struct kn_opt modify_opts[] = {
+	{ "start", 0, KN_OPT_WHEN, &o.start, "DATE[THH:MM]", NULL },
+	{ "end", 0, KN_OPT_WHEN, &o.end, "DATE[THH:MM]", NULL },
+	{ "pet", 0, KN_OPT_STR, &o.pet, "PET[,PET...]", NULL },
+	{ "addon", 0, KN_OPT_LIST, &o.addons, "PRODUCT", NULL },
+	{ "product", 0, KN_OPT_STR, &o.product, "PRODUCT", NULL },
+	{ "note", 0, KN_OPT_STR, &o.note, "TEXT", NULL },
+	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL },
+};
 static const struct kn_opt list_opts[] = {
 	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "pending|approved|declined|cancelled" },
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
@@ -239,6 +249,40 @@ static int decide(struct session *s, const char *action, const char *text, int a
 	return argc == 1 ? KN_FAIL : KN_PARTIAL;
 }
 
+static int modify_request(struct session *s, int argc, char **argv)
+{
+	struct kn_err err = { 0 };
+	struct kn_request_change c = { .start = o.start, .end = o.end, .note = o.note,
+	                               .product = o.product, .addons = o.addons.items,
+	                               .addons_given = o.addons.count > 0 };
+	long long id, owner;
+	int rc;
+	if (argc != 1 || !request_id(argv[0], &id))
+		return usage_error("request", NULL, "usage: kennel request modify REQ [--start "
+		                   "DATE[THH:MM]] [--end DATE] [--pet PET,...] [--addon PRODUCT ...] "
+		                   "[--product PRODUCT] [--note TEXT] [--notify]");
+	if (kn_request_owner(s->db, id, &owner, &err) != KN_OK)
+		return fail(s, &err);
+	if (o.pet && (rc = owner_pets(s, owner, o.pet, c.pets, &c.npets)) != 0)
+		return rc;
+	if (kn_tx_begin(s->db, &err) != KN_OK || kn_request_modify(s->db, id, &c, &err) != KN_OK ||
+	    (o.notify && kn_request_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &err) != KN_OK) ||
+	    kn_tx_commit(s->db, &err) != KN_OK)
+		return fail(s, &err);
+	if (o.notify && !s->dry_run) {
+		struct kn_send_summary sum;
+		deliver(s, 0, &sum);
+	}
+	return show_request(s, id);
+}
+
+static int modify(struct session *s, int argc, char **argv)
+{
+	int rc = modify_request(s, argc, argv);
+	kn_strlist_free(&o.addons);
+	return rc;
+}
+
 /* the occurrences the rules refused, each on a line of its own */
 static void say_refused(void *ud, long long request, const char *why)
 {
@@ -375,6 +419,11 @@ const struct verb request_verbs[] = {
 	  "[--status STATUS] [--service SERVICE] [--owner OWNER] [--from DATE] [--to DATE]",
 	  "List requests.", NULL, 1 },
 	{ "show", show, NULL, "REQ", "One request.", NULL, 1 },
+	{ "modify", modify, modify_opts,
+	  "REQ [--start DATE[THH:MM]] [--end DATE] [--pet PET,...] [--addon PRODUCT ...] "
+	  "[--product PRODUCT] [--note TEXT] [--notify]",
+	  "Change a request; an approved one keeps its spot unless the change passes every rule.",
+	  NULL, 1 },
 	{ "approve", approve, approve_opts,
 	  "(REQ... | --series SERIES) [--note TEXT] [--force] [--notify]",
 	  "Approve, unless a rule refuses (the reason named); --force records the override.", NULL, 1 },

@@ -13,7 +13,7 @@
 # account: show
 # statement: show send
 # package: list show history modify use carryover
-# request: add recur list show approve decline cancel auto import
+# request: add recur list show modify approve decline cancel auto import
 # series: list show skip end extend
 # capacity: set show
 # block: add list rm

@@ -522,6 +522,22 @@ kn_status kn_request_window(struct kn_db *db, long long owner, const char *start
  * the owner's to cancel on the portal (the owner's words). */
 kn_status kn_request_cancel_window(struct kn_db *db, long long id, struct kn_err *err);
 
+/* What request modify changes: NULL (npets 0, addons_given 0) leaves it. */
+struct kn_request_change {
+	const char *start, *end, *note, *product;
+	long long pets[KN_MAX_PETS];
+	int npets;
+	const char *const *addons;
+	int addons_given;
+};
+/* A pending request changed in place; an approved one only when the
+ * change passes every approval rule counted without itself, else left as
+ * it was (the rule named).  Audited with old and new.  Transaction: the
+ * caller's. */
+kn_status kn_request_modify(struct kn_db *db, long long id, const struct kn_request_change *c,
+                            struct kn_err *err);
+kn_status kn_request_owner(struct kn_db *db, long long id, long long *owner, struct kn_err *err);
+
 /* ---- standing bookings (SPEC series) ---- */
 struct kn_series_in {
 	long long owner_id, every; /* every 0: 1 week */

@@ -41,6 +41,14 @@ kn_status kn_units_taken(struct kn_db *db, const char *service, kn_day day, cons
 kn_status kn_request_set_status(struct kn_db *db, long long id, const char *status,
                                 const char *reason, int forced, struct kn_err *err);
 
+/* Add-ons (product names or ids) of a boarding request, each shown to
+ * owners and neither boarding nor daycare. */
+kn_status kn_request_addons(struct kn_db *db, long long id, const char *service,
+                            const char *const *addons, struct kn_err *err);
+/* DATE or DATETHH:MM: *day, and time "HH:MM" when given ("" if not);
+ * what names the option in the error. */
+kn_status kn_request_when(const char *text, const char *what, kn_day *day, char time[6],
+                          struct kn_err *err);
 /* The product of a grooming, training or service request: ref an id or
  * a name, active and of the request's service. */
 kn_status kn_request_product(struct kn_db *db, const char *service, const char *ref,
