@@ -64,6 +64,11 @@ static int appointments(struct session *s, int argc, char **argv)
 	return remind(s, "appointments", argc, argv);
 }
 
+static int closures(struct session *s, int argc, char **argv)
+{
+	return remind(s, "closures", argc, argv);
+}
+
 static int all(struct session *s, int argc, char **argv)
 {
 	return remind(s, "all", argc, argv);
@@ -77,8 +82,11 @@ const struct verb remind_verbs[] = {
 	  "One message per owner with approved requests starting within N days.", NULL, 1 },
 	{ "packages", packages, remind_opts, "[--days N] [--queue-only] [--dry-run]",
 	  "One message per owner whose packages end within N days or have one day left.", NULL, 1 },
+	{ "closures", closures, remind_opts, "[--days N] [--queue-only] [--dry-run]",
+	  "One message per owner and closed period starting within N days that holds her "
+	  "bookings; pending requests in it are declined with its reason.", NULL, 1 },
 	{ "all", all, remind_opts, "[--days N] [--queue-only] [--dry-run]",
-	  "Every reminder: vaccinations, appointments and packages.", NULL, 1 },
+	  "Every reminder: vaccinations, appointments, packages and closures.", NULL, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
 

@@ -23,7 +23,7 @@
 # creds: bulk-generate set check reset redeem revoke
 # mail: send list show retry cancel
 # blast: email
-# remind: vaccinations appointments packages all
+# remind: vaccinations appointments packages closures all
 # portal: sessions logout preview
 _kennel() {
 	local cur=${COMP_WORDS[COMP_CWORD]} IFS=$'\n'

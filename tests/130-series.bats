@@ -119,3 +119,30 @@ regulars() {
 	kennel -q request recur Ann --service grooming --pet Mia --days fri --every 4 --from 2026-11-23 --product Bath
 	assert_equal "$(sql "SELECT DISTINCT product_id FROM requests WHERE series_id = 1")" "1"
 }
+
+@test "remind closures: each owner told once per closed period, pending requests in it declined" {
+	regulars
+	kennel -q request recur Ann --service daycare --pet Rex --days fri --from 2026-11-23 --approve
+	kennel -q request add Bo --service daycare --pet Tom --start 2026-12-03
+	kennel -q request add Bo --service boarding --pet Tom --start 2026-12-01 --end 2026-12-03
+	kennel -q request approve 10
+	kennel -q block add --from 2026-12-03 --to 2026-12-04 --reason "staff training"
+	# not yet: the closure starts in 10 days, the window is 7
+	run -0 kennel remind closures --days 7 --queue-only --json
+	assert_equal "$(echo "$output" | jq -r .queued)" "0"
+	run -0 kennel remind closures --queue-only --json
+	assert_equal "$(echo "$output" | jq -r .queued)" "2"
+	# Ann's Friday occurrence; Bo's pending day declined with the reason, his stay's
+	# nights (1st, 2nd) end before the closure
+	assert_equal "$(sql "SELECT status, reason FROM requests WHERE id = 9")" "declined|staff training"
+	assert_equal "$(sql "SELECT status FROM requests WHERE id = 10")" "approved"
+	run -0 sqlite3 "$KENNEL_DB" "SELECT raw FROM outbox WHERE to_addr = 'ann@example.com'"
+	assert_output --partial "Subject: Happy Tails is closed Thu, Dec 3, 2026 to Fri, Dec 4, 2026"
+	assert_output --partial "- daycare for Rex on Fri, Dec 4, 2026: your booking is inside the closure: please call us"
+	run -0 sqlite3 "$KENNEL_DB" "SELECT raw FROM outbox WHERE to_addr = 'bo@example.com'"
+	assert_output --partial "- daycare for Tom on Thu, Dec 3, 2026: your request is declined, as we are closed"
+	refute_output --partial "boarding"
+	# nothing twice, alone or in remind all
+	run -0 kennel remind all --queue-only --json
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE kind = 'closure-notice'")" "2"
+}

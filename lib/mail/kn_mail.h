@@ -68,4 +68,10 @@ kn_status kn_mail_queue(struct kn_db *db, const struct kn_sender *snd,
 kn_status kn_mail_dedupe_exists(struct kn_db *db, const char *key, int *exists,
                                 struct kn_err *err);
 
+/* remind closures (closure_notify.c), in kn_remind's transaction */
+struct kn_remind_options;
+struct kn_remind_summary;
+kn_status kn_remind_closures(struct kn_db *db, const struct kn_remind_options *o,
+                             struct kn_remind_summary *sum, struct kn_err *err);
+
 #endif

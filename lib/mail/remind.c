@@ -239,6 +239,11 @@ kn_status kn_remind(struct kn_db *db, const char *what, const struct kn_remind_o
 		any = 1;
 		s = remind_kind(db, &kinds[i], o, sum, err);
 	}
+	/* closed periods told ahead: in 'all' too */
+	if (s == KN_OK && (strcmp(what, "all") == 0 || strcmp(what, "closures") == 0)) {
+		any = 1;
+		s = kn_remind_closures(db, o, sum, err);
+	}
 	if (s == KN_OK && !any)
 		s = kn_err_set(err, KN_USAGE, "unknown reminder '%s'", what);
 	if (s == KN_OK)

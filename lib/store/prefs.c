@@ -47,6 +47,7 @@ static const struct kn_pref prefs[] = {
 	{ "remind.vaccination_days", "int", "30", "days ahead a vaccination reminder looks" },
 	{ "remind.appointment_days", "int", "1", "days ahead an appointment reminder looks" },
 	{ "remind.package_days", "int", "14", "days ahead a package reminder looks" },
+	{ "remind.closure_days", "int", "14", "days ahead a closed period is told to owners" },
 	{ "creds.lowercase_usernames", "bool", "true", "generated usernames are the lowercased email" },
 	{ "display.date", "us|iso|day-month", "us",
 	  "how the portal and mail show dates: Fri, Dec 4, 2026; 2026-12-04; Fri 4 Dec 2026" },
