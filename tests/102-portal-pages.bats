@@ -798,3 +798,40 @@ for i in range(100000):
 	assert_output 403
 	assert_equal "$(sql "SELECT count(*) FROM orders")" "1"
 }
+
+@test "request form: the grooming asked for (a radio per shown product), and a weekly repeat as a pending series" {
+	pages_db
+	kennel -q prefs set vaccines.required ""
+	kennel -q product add --name "Full groom" --type grooming --price 70 --show-to-owner
+	kennel -q product add --name "Secret groom" --type grooming --price 99
+	start_portal
+	assert_equal "$(login ann 'a fine password 1' jar)" 303
+	run -0 get "/requests/new?service=grooming" jar
+	assert_output --partial '<label><input type="radio" name="product" value="3"> Full groom ($70.00)</label>'
+	assert_output --partial '<label><input type="radio" name="product" value="1"> Nail trim ($15.00)</label>'
+	refute_output --partial 'Secret groom'
+	refute_output --partial 'Repeat every week'
+	csrf=$(csrf_of "/requests/new?service=grooming" jar)
+	# a product not offered is no product at all
+	run post /requests jar "csrf=$csrf" service=grooming pet=1 start=2026-12-05 product=4
+	assert_output 404
+	run post /requests jar "csrf=$csrf" service=grooming pet=1 start=2026-12-05 product=3
+	assert_output 303
+	assert_equal "$(sql "SELECT service, product_id FROM requests")" "grooming|3"
+	# daycare: the weekly repeat
+	run -0 get "/requests/new?service=daycare" jar
+	assert_output --partial '<label><input type="checkbox" name="repeat" value="mon"> Mon</label>'
+	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2026-11-30 repeat=mon repeat=thu
+	assert_output 422
+	grep -q "Enter the last day of the repeat." "$BATS_TEST_TMPDIR/b.txt"
+	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2026-11-30 repeat=mon repeat=funday until=2026-12-31
+	assert_output 404
+	run post /requests jar "csrf=$csrf" service=daycare pet=1 start=2026-11-30 start_time=08:00 repeat=mon repeat=thu until=2026-12-14
+	assert_output 303
+	assert_equal "$(header Location)" "/requests?notice=repeat"
+	assert_equal "$(sql "SELECT days, from_date, until_date, start_time, approve FROM series")" "mon,thu|2026-11-30|2026-12-14|08:00|0"
+	assert_equal "$(sql "SELECT group_concat(start || ':' || status, ' ') FROM requests WHERE series_id = 1")" \
+		"2026-11-30:pending 2026-12-03:pending 2026-12-07:pending 2026-12-10:pending 2026-12-14:pending"
+	run -0 get "/requests?notice=repeat" jar
+	assert_output --partial 'Your repeating booking was sent'
+}

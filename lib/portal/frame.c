@@ -171,6 +171,8 @@ const char *kn_notice(struct kn_page_req *r)
 		                "The reason is shown below." },
 		{ "cancelled", "Your request was canceled." },
 		{ "sent", "Your message was sent. We will answer by email." },
+		{ "repeat", "Your repeating booking was sent: each day waits for us to approve it, "
+		            "and you will find them below." },
 		{ "bought", "Bought: the package is yours now, and this invoice is on your bill." },
 		{ "key", "Your calendar link was replaced: the old one no longer works." },
 	};

@@ -170,7 +170,51 @@ static kn_status request_form(struct kn_page_req *r, const struct kn_module *m, 
 		}
 		sqlite3_finalize(st);
 	}
-	static const char *const fields[] = { "start", "start_time", "end", "end_time", "note" };
+	/* grooming, training, service: the shown products of the type, one
+	 * radio each; daycare, training, service: a weekly repeat */
+	const char *product = kn_form_one(&r->form, "product", NULL);
+	kn_h_list(r->page, "products");
+	kn_h_set(r->page, "has_products", "");
+	int typed = strcmp(m->service, "grooming") == 0 || strcmp(m->service, "training") == 0 ||
+	            strcmp(m->service, "service") == 0;
+	if (typed) {
+		if ((s = kn_prepare(db, "SELECT id, name, price_cents FROM products WHERE active AND"
+		                        " show_to_owner AND type = ? ORDER BY name COLLATE NOCASE, id",
+		                    &st, err)) != KN_OK)
+			return s;
+		sqlite3_bind_text(st, 1, m->service, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct kn_hctx *a = kn_h_item(r->page, "products");
+			char price[32];
+			kn_h_set(r->page, "has_products", "1");
+			kn_money_format(sqlite3_column_int64(st, 2), price);
+			kn_h_set(a, "id", kn_col_text(st, 0));
+			kn_h_set(a, "name", kn_col_text(st, 1));
+			kn_h_setf(a, "price", "$%s", price);
+			kn_h_set(a, "checked", product && strcmp(product, kn_col_text(st, 0)) == 0 ? "1" : "");
+		}
+		sqlite3_finalize(st);
+	}
+	int repeats = strcmp(m->service, "daycare") == 0 || strcmp(m->service, "training") == 0 ||
+	              strcmp(m->service, "service") == 0;
+	kn_h_set(r->page, "repeats", repeats ? "1" : "");
+	kn_h_list(r->page, "weekdays");
+	static const char *const wd[][2] = { { "mon", "Mon" }, { "tue", "Tue" }, { "wed", "Wed" },
+	                                     { "thu", "Thu" }, { "fri", "Fri" }, { "sat", "Sat" },
+	                                     { "sun", "Sun" } };
+	const char *repeat[8];
+	size_t nrepeat = kn_form_all(&r->form, "repeat", repeat, 8);
+	for (size_t i = 0; repeats && i < 7; i++) {
+		struct kn_hctx *w = kn_h_item(r->page, "weekdays");
+		int on = 0;
+		for (size_t j = 0; j < nrepeat && j < 8; j++)
+			on |= strcmp(repeat[j], wd[i][0]) == 0;
+		kn_h_set(w, "day", wd[i][0]);
+		kn_h_set(w, "label", wd[i][1]);
+		kn_h_set(w, "checked", on ? "1" : "");
+	}
+	static const char *const fields[] = { "start", "start_time", "end", "end_time", "note",
+	                                      "until", "product" };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		char k[32];
 		const char *v = kn_form_one(&r->form, fields[i], NULL);
@@ -200,6 +244,64 @@ kn_status kn_route_request_new(struct kn_page_req *r, struct kn_err *err)
 	if (strcmp(mode, "off") == 0)
 		return kn_not_found(r, err); /* a module that is off does not exist */
 	return request_form(r, m, 200, err);
+}
+
+#define SERIES_PER_OWNER 5
+
+/* The weekly repeat of the form: a pending series (SPEC request recur),
+ * its occurrences waiting for staff like any request. */
+static kn_status create_series(struct kn_page_req *r, const struct kn_module *m,
+                               const struct kn_request_in *req, const char *start,
+                               const char *time, const char *days, const char *until,
+                               struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	sqlite3_stmt *st;
+	struct kn_err ferr = { 0 };
+	int active = 0;
+	if (db == NULL)
+		return err->status;
+	kn_status s = kn_prepare(db, "SELECT count(*) FROM series WHERE owner_id = ? AND"
+	                             " ended_at IS NULL AND (until_date IS NULL OR until_date >= ?)",
+	                         &st, err);
+	if (s != KN_OK)
+		return s;
+	char today[11];
+	kn_date_format(kn_today(), today);
+	sqlite3_bind_int64(st, 1, r->owner_id);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		active = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (active >= SERIES_PER_OWNER) {
+		kn_field_error(r, "form", "You have 5 repeating bookings already, the most the portal "
+		               "takes: please call us to add another.");
+		return request_form(r, m, 422, err);
+	}
+	struct kn_series_in in = { .owner_id = r->owner_id, .service = m->service, .days = days,
+	                           .from = start, .until = until, .time = time && *time ? time : NULL,
+	                           .product = req->product, .note = req->note, .npets = req->npets };
+	memcpy(in.pets, req->pets, sizeof in.pets);
+	struct kn_series_result res;
+	long long id;
+	kn_req_act_as_owner(r);
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	s = kn_series_create(db, &in, &id, &res, NULL, NULL, &ferr);
+	if (s == KN_OK)
+		s = kn_tx_commit(db, &ferr);
+	if (s == KN_TEMPFAIL) {
+		*err = ferr;
+		return s;
+	}
+	if (s != KN_OK) {
+		kn_tx_rollback(db);
+		kn_field_error(r, "form", "We could not make that repeat. Please check the days and "
+		               "dates, or call us.");
+		return request_form(r, m, 422, err);
+	}
+	kn_redirect(r, "/requests?notice=repeat");
+	return KN_OK;
 }
 
 kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
@@ -323,8 +425,57 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 			return kn_not_found(r, err);
 	}
 	addon_ids[naddons < 32 ? naddons : 32] = NULL;
+	/* the product: one the form offered, of the module's type */
+	const char *product = kn_field(r, "product", &bad);
+	if (product && *product) {
+		sqlite3_stmt *st;
+		long long id;
+		struct kn_err e = { 0 };
+		if (kn_id_parse(product, "product", &id, &e) != KN_OK)
+			return kn_not_found(r, err);
+		if ((s = kn_prepare(db, "SELECT 1 FROM products WHERE id = ? AND active AND"
+		                        " show_to_owner AND type = ?", &st, err)) != KN_OK)
+			return s;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, m->service, -1, SQLITE_STATIC);
+		int offered = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (!offered)
+			return kn_not_found(r, err);
+		in.product = product;
+	}
+	/* a weekly repeat: the days checked, until a day */
+	const char *repeat[8];
+	size_t nrepeat = kn_form_all(&r->form, "repeat", repeat, 8);
+	const char *until = kn_field(r, "until", &bad);
+	char days[40] = "";
+	if (nrepeat > 7 || (nrepeat && strcmp(m->service, "boarding") == 0) ||
+	    (nrepeat && strcmp(m->service, "grooming") == 0))
+		return kn_not_found(r, err);
+	for (size_t i = 0; i < nrepeat; i++) {
+		if (strlen(repeat[i]) != 3 || strchr(repeat[i], ',') || strstr(days, repeat[i]))
+			return kn_not_found(r, err);
+		snprintf(days + strlen(days), sizeof days - strlen(days), "%s%s", i ? "," : "",
+		         repeat[i]);
+	}
+	kn_day until_day;
+	if (nrepeat && (until == NULL || *until == '\0')) {
+		kn_field_error(r, "until", "Enter the last day of the repeat.");
+		bad = 1;
+	} else if (nrepeat && kn_date_parse(until, &until_day, &ferr) != KN_OK) {
+		kn_field_error(r, "until", "Enter the last day, like 2027-03-31.");
+		bad = 1;
+	} else if (nrepeat && day_ok && until_day < day) {
+		kn_field_error(r, "until", "The last day must be on or after the first day.");
+		bad = 1;
+	} else if (nrepeat && day_ok && until_day - day > 365) {
+		kn_field_error(r, "until", "A repeat can run a year at most here; call us for longer.");
+		bad = 1;
+	}
 	if (bad)
 		return request_form(r, m, 422, err);
+	if (nrepeat)
+		return create_series(r, m, &in, start, time, days, until, err);
 	char ymd[11];
 	kn_date_format(day, ymd);
 	snprintf(start_at, sizeof start_at, "%s%s%s", ymd, time && *time ? "T" : "",

@@ -246,7 +246,8 @@ def journey_accessible(d):
     out = ["/login", "/forgot", "/register", "/register/sent", "/reset?token=nonsense",
            "/no-such-page"]
     inside = ["/", "/account", "/pets", "/pets/1", "/pets/new", "/requests",
-              "/requests/new?service=boarding", "/requests/new?service=daycare", "/calendar",
+              "/requests/new?service=boarding", "/requests/new?service=daycare",
+              "/requests/new?service=grooming", "/calendar",
               "/calendar?month=2026-12", "/packages", "/billing", "/billing/orders/1",
               "/billing/statement?month=2026-11", "/packages/buy", "/visits",
               "/contact",
