@@ -167,24 +167,9 @@ static kn_status late_read(struct kn_db *db, struct late *l, struct kn_err *err)
 /* The fee's product, made on first use ("Late pick-up fee", type fee). */
 static kn_status late_product(struct kn_db *db, struct late *l, struct kn_err *err)
 {
-	sqlite3_stmt *st;
-	int row = 0;
 	if (l->product)
 		return KN_OK;
-	kn_status s = kn_cached(db, "SELECT id FROM products WHERE type = 'fee' AND name ="
-	                            " 'Late pick-up fee' AND active ORDER BY id LIMIT 1", &st, err);
-	if (s != KN_OK)
-		return s;
-	if ((s = kn_step_row(db, st, &row, "finding the late fee", err)) == KN_OK && row)
-		l->product = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (s != KN_OK || row)
-		return s;
-	char price[32];
-	kn_money_format(l->fee, price);
-	struct kn_product_in in = { .name = "Late pick-up fee", .type = "fee", .price = price,
-	                            .show_to_owner = 0 };
-	return kn_product_add(db, &in, &l->product, err);
+	return kn_product_made(db, "Late pick-up fee", "fee", l->fee, &l->product, err);
 }
 
 struct owner_cart {

@@ -13,20 +13,7 @@
 /* The product of deposit lines, made on first use (type fee, not shown). */
 static kn_status deposit_product(struct kn_db *db, long long *id, struct kn_err *err)
 {
-	sqlite3_stmt *st;
-	int row = 0;
-	kn_status s = kn_cached(db, "SELECT id FROM products WHERE type = 'fee' AND name ="
-	                            " 'Boarding deposit' ORDER BY id LIMIT 1", &st, err);
-	if (s != KN_OK)
-		return s;
-	if ((s = kn_step_row(db, st, &row, "finding the deposit product", err)) == KN_OK && row)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (s != KN_OK || row)
-		return s;
-	struct kn_product_in in = { .name = "Boarding deposit", .type = "fee", .price = "0",
-	                            .show_to_owner = 0 };
-	return kn_product_add(db, &in, id, err);
+	return kn_product_made(db, "Boarding deposit", "fee", 0, id, err);
 }
 
 /* The deposit a stay asks for: 0 when none is set. */

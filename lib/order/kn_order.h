@@ -25,6 +25,10 @@ kn_status kn_cart_drop_visit(struct kn_db *db, long long order, long long visit,
 kn_status kn_package_days(struct kn_db *db, long long pkg, long long days, const char *valid_on,
                           const char *action, const char *note, struct kn_err *err);
 
+/* The product staff never add by hand (the late fee, the deposit line),
+ * found by name and type, made on first use, not shown to owners. */
+kn_status kn_product_made(struct kn_db *db, const char *name, const char *type,
+                          long long price_cents, long long *id, struct kn_err *err);
 /* A boarding request just approved: its deposit invoiced (a due order
  * "Deposit for request N") when portal.boarding_deposit asks for one and
  * it has none yet. */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/kn_internal.h"
+#include "order/kn_order.h"
 
 static const char *const types[] = {
 	"boarding", "daycare", "grooming", "training", "service", "daycare-package",
@@ -235,4 +235,26 @@ kn_status kn_product_show_to_owner(struct kn_db *db, const char *pattern, int on
 		s = kn_audit(db, "product", 0, err, "%lld products matching '%s' %s to owners", *count,
 		             pattern, on ? "shown" : "hidden");
 	return s;
+}
+
+kn_status kn_product_made(struct kn_db *db, const char *name, const char *type,
+                          long long price_cents, long long *id, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	kn_status s = kn_cached(db, "SELECT id FROM products WHERE type = ? AND name = ? AND active"
+	                            " ORDER BY id LIMIT 1", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if ((s = kn_step_row(db, st, &row, "finding the product", err)) == KN_OK && row)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (s != KN_OK || row)
+		return s;
+	char price[32];
+	kn_money_format(price_cents, price);
+	struct kn_product_in in = { .name = name, .type = type, .price = price, .show_to_owner = 0 };
+	return kn_product_add(db, &in, id, err);
 }
