@@ -468,6 +468,7 @@ struct kn_request_in {
 	int force;                 /* a stay past portal.max_nights (staff, imports) */
 	const char *product;       /* grooming, training, service: the one wanted */
 	long long series_id;       /* an occurrence of a standing booking; 0: none */
+	long long replaces_id;     /* the booking this asks to change; 0: none */
 };
 /* A pet named twice is refused.
  * Transaction: the caller's. */
@@ -529,6 +530,7 @@ struct kn_request_change {
 	int npets;
 	const char *const *addons;
 	int addons_given;
+	int owner_words;           /* a refusal told to the owner (the portal) */
 };
 /* A pending request changed in place; an approved one only when the
  * change passes every approval rule counted without itself, else left as

@@ -835,3 +835,43 @@ for i in range(100000):
 	run -0 get "/requests?notice=repeat" jar
 	assert_output --partial 'Your repeating booking was sent'
 }
+
+@test "change a booking: schedule mode applies it when the rules allow, request mode asks staff, who replace it" {
+	pages_db
+	kennel -q prefs set vaccines.required ""
+	kennel -q capacity set boarding 1
+	kennel -q request add 1 --service boarding --pet Rex --start 2026-12-10T08:00 --end 2026-12-13
+	kennel -q request approve 1
+	# Bo holds the 14th: Ann's stay cannot grow into it
+	kennel -q request add 2 --service boarding --pet Fido --start 2026-12-14 --end 2026-12-15
+	kennel -q request approve 2
+	kennel -q prefs set portal.boarding schedule
+	start_portal
+	assert_equal "$(login ann 'a fine password 1' jar)" 303
+	run -0 get /requests jar
+	assert_output --partial '<a class="secondary" href="/requests/1/change">Change this request…</a>'
+	run -0 get /requests/2/change jar
+	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR jar)" "$URL/requests/2/change"
+	assert_output 404
+	csrf=$(csrf_of /requests/1/change jar)
+	run post /requests/1/change jar "csrf=$csrf" start=2026-12-11 start_time=09:00 end=2026-12-15
+	assert_output 422
+	grep -q "We could not change it, and your booking stays as it was: We are full on Mon, Dec 14, 2026" "$BATS_TEST_TMPDIR/b.txt"
+	assert_equal "$(sql "SELECT status, start, end FROM requests WHERE id = 1")" "approved|2026-12-10|2026-12-13"
+	run post /requests/1/change jar "csrf=$csrf" start=2026-12-11 start_time=09:00 end=2026-12-14
+	assert_output 303
+	assert_equal "$(sql "SELECT status, start, start_time, end FROM requests WHERE id = 1")" "approved|2026-12-11|09:00|2026-12-14"
+	# request mode: a replacing request; the booking keeps its spot until staff approve
+	kennel -q prefs set portal.boarding request
+	run post /requests/1/change jar "csrf=$csrf" start=2026-12-12 end=2026-12-14
+	assert_output 303
+	assert_equal "$(header Location)" "/requests?notice=change-asked#r3"
+	assert_equal "$(sql "SELECT status, replaces_id, start FROM requests WHERE id = 3")" "pending|1|2026-12-12"
+	assert_equal "$(sql "SELECT status FROM requests WHERE id = 1")" "approved"
+	run -0 get /requests jar
+	assert_output --partial 'Change asked: to Sat, Dec 12, 2026, waiting for our approval.'
+	# staff approve it: counted without the booking it replaces, which is cancelled with it
+	run -0 --separate-stderr kennel request approve 3
+	assert_equal "$(sql "SELECT id, status FROM requests WHERE id IN (1, 3) ORDER BY id" | tr '\n' ' ')" "1|cancelled 3|approved "
+	assert_equal "$(sql "SELECT reason FROM requests WHERE id = 1")" "replaced by request 3"
+}

@@ -171,6 +171,9 @@ const char *kn_notice(struct kn_page_req *r)
 		                "The reason is shown below." },
 		{ "cancelled", "Your request was canceled." },
 		{ "sent", "Your message was sent. We will answer by email." },
+		{ "changed", "Your booking is changed." },
+		{ "change-asked", "Your change was sent: it waits for our approval, and until then "
+		                  "your booking stays as it was." },
 		{ "repeat", "Your repeating booking was sent: each day waits for us to approve it, "
 		            "and you will find them below." },
 		{ "bought", "Bought: the package is yours now, and this invoice is on your bill." },

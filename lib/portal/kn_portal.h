@@ -93,6 +93,7 @@ extern const struct kn_route kn_routes[];
 	X(account) X(account_save) X(account_password) \
 	X(pets) X(pet) X(pet_new_form) X(pet_new) X(pet_save) \
 	X(requests) X(request_new) X(request_create) X(request_cancel_form) X(request_cancel) \
+	X(request_change_form) X(request_change) \
 	X(calendar) X(calendar_key) X(calendar_ics) X(packages) X(purchases) X(visits) \
 	X(billing) X(billing_order) X(billing_statement) X(packages_buy_form) X(packages_buy) \
 	X(contact_form) X(contact)

@@ -63,6 +63,12 @@ static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *toda
 	kn_h_set(item, "pets", kn_col_text(st, 8));
 	kn_h_set(item, "addons", kn_col_text(st, 9));
 	kn_h_set(item, "cancellable", owner_may_cancel(status, end, today) ? "1" : "");
+	/* changeable: pending, or approved and not started; a change asked
+	 * already waits beside the booking */
+	int open = (strcmp(status, "pending") == 0 || strcmp(status, "approved") == 0) &&
+	           strcmp(kn_col_text(st, 2), today) >= 0;
+	kn_h_set(item, "changeable", open && kn_col_text(st, 11) == NULL ? "1" : "");
+	kn_h_date(item, "change_start", kn_col_text(st, 11) ? kn_col_text(st, 11) : "", style, 0);
 }
 
 #define REQUEST_COLUMNS \
@@ -70,7 +76,9 @@ static void put_request(struct kn_hctx *item, sqlite3_stmt *st, const char *toda
 	" (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p ON p.id = rp.pet_id" \
 	"  WHERE rp.request_id = r.id)," \
 	" (SELECT group_concat(pr.name, ', ') FROM request_addons ra JOIN products pr" \
-	"  ON pr.id = ra.product_id WHERE ra.request_id = r.id), r.end_time"
+	"  ON pr.id = ra.product_id WHERE ra.request_id = r.id), r.end_time," \
+	" (SELECT n.start FROM requests n WHERE n.replaces_id = r.id AND n.status = 'pending'" \
+	"  ORDER BY n.id DESC LIMIT 1)"
 
 kn_status kn_route_requests(struct kn_page_req *r, struct kn_err *err)
 {

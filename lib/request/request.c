@@ -162,13 +162,15 @@ kn_status kn_request_add(struct kn_db *db, const struct kn_request_in *in, long 
 	kn_date_format(e_day, end);
 	kn_now_text(now);
 	if ((s = kn_prepare(db, "INSERT INTO requests (owner_id, service, start, end, requested_at,"
-	                        " note, status, start_time, end_time, product_id, series_id)"
-	                        " VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 'pending'), nullif(?, ''),"
-	                        " nullif(?, ''), nullif(?, 0), nullif(?, 0))",
+	                        " note, status, start_time, end_time, product_id, series_id,"
+	                        " replaces_id) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 'pending'),"
+	                        " nullif(?, ''), nullif(?, ''), nullif(?, 0), nullif(?, 0),"
+	                        " nullif(?, 0))",
 	                    &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 10, product);
 	sqlite3_bind_int64(st, 11, in->series_id);
+	sqlite3_bind_int64(st, 12, in->replaces_id);
 	sqlite3_bind_int64(st, 1, in->owner_id);
 	sqlite3_bind_text(st, 2, in->service, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, start, -1, SQLITE_STATIC);
@@ -613,6 +615,35 @@ kn_status kn_request_check(struct kn_db *db, long long id, int owner_words, stru
 	return s == KN_OK ? evaluate(db, &r, owner_words, v, err) : s;
 }
 
+/* The approved booking a pending request asks to replace; 0 if none. */
+static kn_status replaced_booking(struct kn_db *db, long long id, long long *replaces,
+                                  struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	*replaces = 0;
+	kn_status s = kn_cached(db, "SELECT o.id FROM requests n JOIN requests o ON o.id ="
+	                            " n.replaces_id WHERE n.id = ? AND o.status = 'approved'", &st,
+	                        err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	if ((s = kn_step_row(db, st, &row, "reading the request", err)) == KN_OK && row)
+		*replaces = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return s;
+}
+
+static kn_status set_pending(struct kn_db *db, long long id, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	kn_status s = kn_cached(db, "UPDATE requests SET status = 'pending' WHERE id = ?", &st, err);
+	if (s != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	return kn_step_done(db, st, "setting the booking aside", err);
+}
+
 kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
                             const char *text, int force, struct kn_err *err)
 {
@@ -625,12 +656,33 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 	if (strcmp(action, "approve") == 0) {
 		if (strcmp(r.status, "pending") != 0)
 			return kn_err_set(err, KN_FAIL, "request %lld is %s, not pending", id, r.status);
-		if ((s = evaluate(db, &r, 0, &v, err)) != KN_OK)
+		long long replaces = 0;
+		if ((s = replaced_booking(db, id, &replaces, err)) != KN_OK)
 			return s;
-		if (v.refused && !force)
-			return kn_err_set(err, KN_FAIL, "request %lld: %s", id, v.why);
-		return kn_request_set_status(db, id, "approved", v.refused ? v.why : text, v.refused,
-		                             err);
+		/* a change asked of a booking: decided without the booking it
+		 * replaces, which is cancelled in the same step when it passes */
+		if (replaces && (s = kn_exec(db, "SAVEPOINT request_replace", err)) != KN_OK)
+			return s;
+		if (replaces)
+			s = set_pending(db, replaces, err);
+		if (s == KN_OK)
+			s = evaluate(db, &r, 0, &v, err);
+		if (s == KN_OK && v.refused && !force)
+			s = kn_err_set(err, KN_FAIL, "request %lld: %s", id, v.why);
+		if (s == KN_OK)
+			s = kn_request_set_status(db, id, "approved", v.refused ? v.why : text, v.refused,
+			                          err);
+		if (s == KN_OK && replaces) {
+			char note[64];
+			snprintf(note, sizeof note, "replaced by request %lld", id);
+			s = kn_request_set_status(db, replaces, "cancelled", note, 0, err);
+		}
+		if (replaces && s != KN_OK) {
+			sqlite3_exec(db->h, "ROLLBACK TO request_replace; RELEASE request_replace", NULL,
+			             NULL, NULL);
+			return s;
+		}
+		return replaces ? kn_exec(db, "RELEASE request_replace", err) : s;
 	}
 	if (strcmp(action, "decline") == 0) {
 		if (strcmp(r.status, "pending") != 0 && strcmp(r.status, "approved") != 0)

@@ -157,8 +157,11 @@ kn_status kn_request_modify(struct kn_db *db, long long id, const struct kn_requ
 	s = write_change(db, id, &b, c, start, start_time, end, end_time, product, err);
 	struct kn_verdict v = { 0 };
 	if (s == KN_OK && approved)
-		s = kn_request_check(db, id, 0, &v, err);
-	if (s == KN_OK && approved && v.refused)
+		s = kn_request_check(db, id, c->owner_words, &v, err);
+	if (s == KN_OK && approved && v.refused && c->owner_words)
+		s = kn_err_set(err, KN_FAIL, "We could not change it, and your booking stays as it "
+		               "was: %s", v.why);
+	else if (s == KN_OK && approved && v.refused)
 		s = kn_err_set(err, KN_FAIL, "request %lld: the change is refused, the booking stays as "
 		               "it was: %s", id, v.why);
 	if (s == KN_OK && approved) {

@@ -387,6 +387,10 @@ const char *const kn_migrations[] = {
 	 "ALTER TABLE requests ADD COLUMN product_id INTEGER REFERENCES products (id);"
 	 "CREATE UNIQUE INDEX requests_series_day ON requests (series_id, start)"
 	 "  WHERE series_id IS NOT NULL;"),
+	/* 20: a change an owner asks of a booking in request mode: a pending
+	 * request that replaces it when staff approve it */
+	("ALTER TABLE requests ADD COLUMN replaces_id INTEGER REFERENCES requests (id);"
+	 "CREATE INDEX requests_replaces ON requests (replaces_id) WHERE replaces_id IS NOT NULL;"),
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

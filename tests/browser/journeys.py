@@ -251,7 +251,7 @@ def journey_accessible(d):
               "/calendar?month=2026-12", "/packages", "/billing", "/billing/orders/1",
               "/billing/statement?month=2026-11", "/packages/buy", "/visits",
               "/contact",
-              "/requests/1/cancel"]
+              "/requests/1/cancel", "/requests/1/change"]
     found = []
     for width, height in ((390, 844), (1280, 900)):
         d.set_window_size(width, height)
