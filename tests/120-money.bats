@@ -333,3 +333,20 @@ balanced() {
 	assert_equal "$(sql "SELECT status, paid_cents FROM orders WHERE deposit_request_id = 3")" "paid|2500"
 	balanced
 }
+
+@test "a stay's change approved by staff keeps its one deposit" {
+	shop
+	kennel product add --name "Boarding night" --type boarding --price 50 >/dev/null
+	kennel pet add 1 --name Rex >/dev/null
+	kennel -q prefs set vaccines.required ""
+	kennel -q prefs set portal.boarding_deposit 25
+	kennel -q request add Ann --service boarding --pet Rex --start 2026-12-10 --end 2026-12-12
+	kennel -q request approve 1
+	kennel -q payment add Ann 25 --method card
+	# the change the portal makes in request mode: a request replacing the booking
+	sql "INSERT INTO requests (owner_id, service, start, end, requested_at, status, replaces_id) VALUES (1, 'boarding', '2026-12-11', '2026-12-13', '2026-11-23T09:00:00', 'pending', 1); INSERT INTO request_pets VALUES (2, 1)"
+	kennel -q request approve 2
+	assert_equal "$(sql "SELECT count(*), group_concat(deposit_request_id), group_concat(status) FROM orders")" "1|2|paid"
+	assert_equal "$(sql "SELECT status FROM requests WHERE id = 1")" "cancelled"
+	balanced
+}

@@ -71,6 +71,18 @@ kn_status kn_deposit_invoice(struct kn_db *db, long long request, struct kn_err 
 	sqlite3_reset(st);
 	if (s != KN_OK || !row || have)
 		return s;
+	/* a change that replaces a booking takes over the booking's deposit:
+	 * one deposit per stay, however often its dates move */
+	if ((s = kn_cached(db, "UPDATE orders SET deposit_request_id = ?1 WHERE status <> 'void'"
+	                        " AND deposit_request_id = (SELECT replaces_id FROM requests"
+	                        "  WHERE id = ?1)", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, request);
+	if ((s = kn_step_done(db, st, "moving the deposit", err)) != KN_OK)
+		return s;
+	if (sqlite3_changes(db->h) > 0)
+		return kn_audit(db, "request", request, err, "takes over the deposit of the booking it "
+		                "replaces");
 	if ((s = deposit_amount(db, request, &cents, err)) != KN_OK || cents <= 0)
 		return s;
 	if ((s = deposit_product(db, &product, err)) != KN_OK)
