@@ -43,6 +43,11 @@ kn_status kn_sql_fail(struct kn_db *db, struct kn_err *err, const char *what);
  * database must not read as "not found". */
 kn_status kn_step_row(struct kn_db *db, sqlite3_stmt *st, int *row, const char *what,
                       struct kn_err *err);
+/* The first column of every row of st, as ids (malloc'd, *n of them; the
+ * caller frees *ids): what a change then walks one by one, read whole
+ * first so the walk may write to the same tables.  st is reset. */
+kn_status kn_ids_read(struct kn_db *db, sqlite3_stmt *st, long long **ids, size_t *n,
+                      const char *what, struct kn_err *err);
 /* A JSON printer: a record grouped where a table would be flat. */
 int kn_printer_is_json(const struct kn_printer *p);
 int kn_printer_is_text(const struct kn_printer *p);

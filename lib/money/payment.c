@@ -5,6 +5,7 @@
  * ledger (ledger.c), to the order named, else to the oldest due orders;
  * what is left is the owner's credit.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "money/kn_money.h"
@@ -153,11 +154,9 @@ kn_status kn_payment_void(struct kn_db *db, long long id, const char *note, stru
 	                        " WHERE payment_id = ? AND released_at IS NULL", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
-	long long orders[64];
-	int n = 0;
-	while (n < 64 && (s = kn_step_row(db, st, &row, "reading the payment", err)) == KN_OK && row)
-		orders[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	long long *orders;
+	size_t n;
+	s = kn_ids_read(db, st, &orders, &n, "reading the payment", err);
 	if (s == KN_OK && (s = kn_cached(db, "UPDATE payment_applications SET released_at = ?"
 	                                      " WHERE payment_id = ? AND released_at IS NULL", &st,
 	                                 err)) == KN_OK) {
@@ -165,8 +164,9 @@ kn_status kn_payment_void(struct kn_db *db, long long id, const char *note, stru
 		sqlite3_bind_int64(st, 2, id);
 		s = kn_step_done(db, st, "releasing the payment", err);
 	}
-	for (int i = 0; s == KN_OK && i < n; i++)
+	for (size_t i = 0; s == KN_OK && i < n; i++)
 		s = kn_ledger_refresh(db, orders[i], err);
+	free(orders);
 	if (s != KN_OK || (s = kn_ledger_credit(db, owner, &credit, err)) != KN_OK)
 		return s;
 	if (credit < 0)

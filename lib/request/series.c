@@ -370,14 +370,13 @@ kn_status kn_series_approve(struct kn_db *db, long long id, struct kn_series_res
 	                        " ORDER BY start", &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, id);
-	int row = 0;
-	long long ids[1024];
-	int n = 0;
-	while (n < 1024 && (s = kn_step_row(db, st, &row, "reading the series", err)) == KN_OK && row)
-		ids[n++] = sqlite3_column_int64(st, 0);
+	long long *ids;
+	size_t n;
+	s = kn_ids_read(db, st, &ids, &n, "reading the series", err);
 	sqlite3_finalize(st);
-	for (int i = 0; s == KN_OK && i < n; i++)
+	for (size_t i = 0; s == KN_OK && i < n; i++)
 		s = approve_one(db, ids[i], refused, ud, &res->approved, err);
+	free(ids);
 	return s;
 }
 
@@ -386,8 +385,8 @@ static kn_status cancel_from(struct kn_db *db, long long id, const char *day, in
                              const char *note, long long *n, struct kn_err *err)
 {
 	sqlite3_stmt *st;
-	long long ids[1024];
-	int count = 0, row = 0;
+	long long *ids;
+	size_t count;
 	kn_status s = kn_prepare(db, "SELECT id FROM requests WHERE series_id = ?1"
 	                             " AND status IN ('pending', 'approved')"
 	                             " AND (start = ?2 OR (NOT ?3 AND start > ?2)) ORDER BY start",
@@ -397,13 +396,12 @@ static kn_status cancel_from(struct kn_db *db, long long id, const char *day, in
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, only);
-	while (count < 1024 && (s = kn_step_row(db, st, &row, "reading the series", err)) == KN_OK &&
-	       row)
-		ids[count++] = sqlite3_column_int64(st, 0);
+	s = kn_ids_read(db, st, &ids, &count, "reading the series", err);
 	sqlite3_finalize(st);
-	for (int i = 0; s == KN_OK && i < count; i++)
+	for (size_t i = 0; s == KN_OK && i < count; i++)
 		s = kn_request_decide(db, ids[i], "cancel", note, 0, err);
-	*n = count;
+	free(ids);
+	*n = (long long)count;
 	return s;
 }
 

@@ -40,6 +40,25 @@ kn_status kn_step_row(struct kn_db *db, sqlite3_stmt *st, int *row, const char *
 	return kn_sql_fail(db, err, what);
 }
 
+kn_status kn_ids_read(struct kn_db *db, sqlite3_stmt *st, long long **ids, size_t *n,
+                      const char *what, struct kn_err *err)
+{
+	size_t cap = 0;
+	int row = 0;
+	kn_status s;
+	*ids = NULL;
+	*n = 0;
+	while ((s = kn_step_row(db, st, &row, what, err)) == KN_OK && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = kn_xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return s;
+}
+
 kn_status kn_step_done(struct kn_db *db, sqlite3_stmt *st, const char *what, struct kn_err *err)
 {
 	int rc = sqlite3_step(st);
