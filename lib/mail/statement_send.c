@@ -13,7 +13,7 @@
 struct lines {
 	int n, date_style;
 	char dates[MAX_LINES][KN_DATE_TEXT];
-	char text[MAX_LINES][4][24];
+	char text[MAX_LINES][3][24]; /* charge, payment, balance */
 	const char *values[MAX_LINES][5];
 	struct kn_tvars vars[MAX_LINES];
 	int more; /* lines past MAX_LINES: in the portal's statement */
@@ -29,22 +29,22 @@ static kn_status keep_line(void *ud, const struct kn_statement_line *l)
 	}
 	int i = ls->n++;
 	kn_date_display(l->date, ls->date_style, 0, ls->dates[i]);
-	ls->text[i][1][0] = ls->text[i][2][0] = '\0';
+	ls->text[i][0][0] = ls->text[i][1][0] = '\0';
 	if (l->charge) {
-		ls->text[i][1][0] = '$';
-		kn_money_format(l->charge, ls->text[i][1] + 1);
+		ls->text[i][0][0] = '$';
+		kn_money_format(l->charge, ls->text[i][0] + 1);
 	}
 	if (l->payment) {
-		ls->text[i][2][0] = '-';
-		ls->text[i][2][1] = '$';
-		kn_money_format(l->payment, ls->text[i][2] + 2);
+		ls->text[i][1][0] = '-';
+		ls->text[i][1][1] = '$';
+		kn_money_format(l->payment, ls->text[i][1] + 2);
 	}
-	kn_money_format(l->balance, ls->text[i][3]);
+	kn_money_format(l->balance, ls->text[i][2]);
 	ls->values[i][0] = ls->dates[i];
 	ls->values[i][1] = kn_xstrdup(l->what);
-	ls->values[i][2] = ls->text[i][1];
-	ls->values[i][3] = ls->text[i][2];
-	ls->values[i][4] = ls->text[i][3];
+	ls->values[i][2] = ls->text[i][0];
+	ls->values[i][3] = ls->text[i][1];
+	ls->values[i][4] = ls->text[i][2];
 	ls->vars[i] = (struct kn_tvars){ line_names, ls->values[i], 5 };
 	return KN_OK;
 }

@@ -22,6 +22,9 @@ kn_status kn_ledger_record(struct kn_db *db, const struct kn_ledger_row *row, lo
 /* The owner's credit: payments and credits not applied, less refunds. */
 kn_status kn_ledger_credit(struct kn_db *db, long long owner, long long *credit,
                            struct kn_err *err);
+/* What the owner's due invoices still ask: their totals less what paid
+ * them. */
+kn_status kn_ledger_due(struct kn_db *db, long long owner, long long *due, struct kn_err *err);
 /* Applies up to max cents of payment pay to order (its due at most);
  * *applied says how much. */
 kn_status kn_ledger_apply(struct kn_db *db, long long pay, long long order, long long max,
@@ -78,6 +81,14 @@ kn_status kn_statement_read(struct kn_db *db, long long owner, const char *first
                             const char *next, const long long *opening,
                             struct kn_statement *out, kn_statement_line_cb line, void *ud,
                             struct kn_err *err);
+
+/* What paid order ?1: each payment, credit or refund applied to it, with
+ * its part: (payment id, kind, method, date, amount_cents), in the order
+ * applied.  The order's show and the portal's invoice read it. */
+#define KN_ORDER_PAYMENTS_SQL                                                              \
+	"SELECT p.id, p.kind, p.method, p.date, sum(a.amount_cents)"                         \
+	" FROM payment_applications a JOIN payments p ON p.id = a.payment_id"                \
+	" WHERE a.order_id = ?1 AND a.released_at IS NULL GROUP BY p.id ORDER BY min(a.id)"
 
 /* Each order (and payment) the ledger does not add up for, with the
  * reason: (id, reason) rows, shared by 'report unbalanced' and doctor. */

@@ -80,6 +80,12 @@ kn_status kn_ledger_credit(struct kn_db *db, long long owner, long long *credit,
 	                 owner, credit, err);
 }
 
+kn_status kn_ledger_due(struct kn_db *db, long long owner, long long *due, struct kn_err *err)
+{
+	return owner_sum(db, "SELECT coalesce(sum(total_cents - paid_cents), 0) FROM orders"
+	                     " WHERE owner_id = ? AND status = 'due'", owner, due, err);
+}
+
 kn_status kn_ledger_apply(struct kn_db *db, long long pay, long long order, long long max,
                           long long *applied, struct kn_err *err)
 {

@@ -1,6 +1,7 @@
 /* Showing orders and packages, and the package report. */
 #include <string.h>
 
+#include "money/kn_money.h"
 #include "order/kn_order.h"
 
 #define ORDER_COLUMNS                                                                \
@@ -42,10 +43,7 @@ static void order_fields(struct kn_db *db, struct kn_printer *p, sqlite3_stmt *s
 	kn_nest_end(p);
 	/* what paid it: each payment, credit or refund applied, with its part */
 	kn_arr_begin(p, "payments");
-	if (kn_prepare(db, "SELECT p.id, p.kind, p.method, p.date, sum(a.amount_cents)"
-	                   " FROM payment_applications a JOIN payments p ON p.id = a.payment_id"
-	                   " WHERE a.order_id = ? AND a.released_at IS NULL GROUP BY p.id"
-	                   " ORDER BY min(a.id)", &items, NULL) == KN_OK) {
+	if (kn_prepare(db, KN_ORDER_PAYMENTS_SQL, &items, NULL) == KN_OK) {
 		sqlite3_bind_int64(items, 1, sqlite3_column_int64(st, 0));
 		while (sqlite3_step(items) == SQLITE_ROW) {
 			kn_obj_begin(p, NULL);

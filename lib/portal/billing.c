@@ -232,21 +232,18 @@ kn_status kn_route_billing_order(struct kn_page_req *r, struct kn_err *err)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return kn_sql_fail(db, err, "reading the invoice");
-	if ((s = kn_prepare(db, "SELECT p.date, p.kind, p.method, sum(a.amount_cents)"
-	                        " FROM payment_applications a JOIN payments p ON p.id = a.payment_id"
-	                        " WHERE a.order_id = ? AND a.released_at IS NULL GROUP BY p.id"
-	                        " ORDER BY min(a.id)", &st, err)) != KN_OK)
+	if ((s = kn_prepare(db, KN_ORDER_PAYMENTS_SQL, &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_int64(st, 1, r->id);
 	kn_h_list(r->page, "payments");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kn_hctx *p = kn_h_item(r->page, "payments");
 		const char *method = kn_col_text(st, 2);
-		kn_h_date(p, "date", kn_col_text(st, 0), style, 0);
+		kn_h_date(p, "date", kn_col_text(st, 3), style, 0);
 		kn_h_setf(p, "what", "%s%s%s",
 		          strcmp(kn_col_text(st, 1), "credit") == 0 ? "Credit from us" : "Payment",
 		          method ? ", " : "", method ? method : "");
-		put_money(p, "amount", sqlite3_column_int64(st, 3));
+		put_money(p, "amount", sqlite3_column_int64(st, 4));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -215,15 +215,9 @@ kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id,
 		return s;
 
 	/* the balance, when it is not 0: what is due, or the credit */
-	if ((s = kn_cached(db, "SELECT coalesce(sum(total_cents - paid_cents), 0) FROM orders"
-	                       " WHERE owner_id = ? AND status = 'due'", &st, err)) != KN_OK)
-		return s;
-	sqlite3_bind_int64(st, 1, owner_id);
 	long long due = 0, credit = 0;
-	if ((s = each_row(db, st, "reading the balance", err, &rc)) == KN_OK && rc == SQLITE_ROW)
-		due = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (s != KN_OK || (s = kn_ledger_credit(db, owner_id, &credit, err)) != KN_OK)
+	if ((s = kn_ledger_due(db, owner_id, &due, err)) != KN_OK ||
+	    (s = kn_ledger_credit(db, owner_id, &credit, err)) != KN_OK)
 		return s;
 	char money[32];
 	kn_money_format(due, money);
