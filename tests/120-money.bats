@@ -2,22 +2,7 @@
 # Money: invoices that are due until paid, payments applied oldest first,
 # credit, voids, refunds, balances and the ledger's own check.
 load test_helper
-
-shop() {
-	init_db
-	kennel owner add --first Ann --last Lee --email ann@example.com --phone 555-0101 >/dev/null
-	kennel owner add --first Bo --last Kim --email bo@example.com >/dev/null
-	kennel product add --name Bath --type grooming --price 40 >/dev/null
-	kennel product add --name Stick --type retail --price 5 >/dev/null
-	kennel product add --name "10 Day Pack" --type daycare-package --price 250 --days 10 --days-active 180 >/dev/null
-}
-
-# the ledger adds up: report unbalanced finds nothing
-balanced() {
-	run -0 --separate-stderr kennel report unbalanced
-	assert_output ""
-	assert_equal "$stderr" "every order and payment adds up"
-}
+load money_helper
 
 @test "an underpaid checkout is due with its balance; a later payment pays it; the rest is credit" {
 	shop
@@ -38,102 +23,6 @@ balanced() {
 	assert_equal "$(echo "$output" | jq -c '[.owner_id, .charged_cents, .paid_cents, .credit_cents, .balance_cents, (.due | length), (.payments | map(.id))]')" \
 		'[1,4500,5500,1000,-1000,0,[2,1]]'
 	balanced
-}
-
-@test "payments go to the named order, else to the oldest due orders first" {
-	shop
-	kennel order purchase Ann Bath --checkout --on-account >/dev/null
-	kennel order purchase Ann Stick --checkout --on-account >/dev/null
-	kennel order purchase Ann Bath --checkout --on-account >/dev/null
-	assert_equal "$(sql "SELECT group_concat(status) FROM orders")" "due,due,due"
-	# --order: the stick first, the rest to the oldest
-	run -0 --separate-stderr kennel payment add 1 50 --method check --ref 1001 --order 2 --json
-	assert_equal "$(echo "$output" | jq -c '.applied')" '[{"order_id":2,"amount_cents":500},{"order_id":1,"amount_cents":4000},{"order_id":3,"amount_cents":500}]'
-	assert_equal "$(sql "SELECT group_concat(status || ':' || paid_cents) FROM orders")" "paid:4000,paid:500,due:500"
-	run -0 kennel account show 1 --json
-	assert_equal "$(echo "$output" | jq -c '[.balance_cents, (.due | map([.order_id, .due_cents, .age_days]))]')" '[3500,[[3,3500,0]]]'
-	run -0 kennel account show Ann
-	assert_line --index 0 "owner_id: 1"
-	assert_output --partial "balance: 35.00"
-	# nothing due for Bo: it is credit, and said so
-	run -0 --separate-stderr kennel payment add Bo 20 --method cash --json
-	assert_equal "$stderr" 'payment 2: nothing is due: $20.00 kept as account credit'
-	assert_equal "$(echo "$output" | jq -c '[.credit_cents, .applied]')" '[2000,[]]'
-	run -1 --separate-stderr kennel payment add Ann 5 --method cash --order 2
-	assert_equal "$stderr" "kennel: order 2 is paid: nothing is due on it"
-	run -1 --separate-stderr kennel payment add Bo 5 --method cash --order 3
-	assert_equal "$stderr" "kennel: order 3 not found for owner 2"
-	kennel order purchase Ann Bath --cart >/dev/null
-	run -1 --separate-stderr kennel payment add Ann 5 --method cash --order 4
-	assert_equal "$stderr" "kennel: order 4 is a cart: check it out first (kennel order checkout 4 --payment TYPE)"
-	balanced
-}
-
-@test "a payment voided by mistake makes its orders due again; other credit then pays them" {
-	shop
-	kennel order purchase Ann Bath --checkout --payment card >/dev/null
-	kennel payment add Ann 10 --method cash >/dev/null
-	assert_equal "$(sql "SELECT status FROM orders")" "paid"
-	run -2 --separate-stderr kennel payment void 1
-	assert_equal "$stderr" "kennel: a note is required: --note TEXT says why the payment is void"
-	run -0 kennel payment void 1 --note "card declined" --json
-	assert_equal "$(echo "$output" | jq -c '[.voided, .void_note, .applied]')" '[true,"card declined",[]]'
-	# the $10 credit pays part of it again
-	assert_equal "$(sql "SELECT status, paid_cents FROM orders")" "due|1000"
-	run -1 --separate-stderr kennel payment void 1 --note again
-	assert_equal "$stderr" "kennel: payment 1 is void already"
-	run -1 --separate-stderr kennel payment void 9 --note x
-	assert_equal "$stderr" "kennel: payment 9 not found"
-	run -0 kennel payment list --owner Ann --json
-	assert_equal "$(echo "$output" | jq -c 'map([.id, .kind, .voided])')" '[[1,"payment",true],[2,"payment",false]]'
-	run -0 kennel log --owner 1
-	assert_output --partial "voided: card declined"
-	balanced
-}
-
-@test "a refund pays out credit, never more than the credit" {
-	shop
-	kennel payment add Bo 30 --method cash >/dev/null
-	run -1 --separate-stderr kennel payment refund Bo 31 --method cash --note "moving away"
-	assert_equal "$stderr" 'kennel: owner 2 has $30.00 of credit: a refund of $31.00 is more than that'
-	run -2 --separate-stderr kennel payment refund Bo 10 --method cash
-	assert_equal "$stderr" "kennel: a note is required: --note TEXT says why the money is paid back"
-	run -0 kennel payment refund Bo 30 --method check --ref 2002 --note "moving away" --json
-	assert_equal "$(echo "$output" | jq -c '[.kind, .amount_cents, .credit_cents]')" '["refund",3000,0]'
-	run -0 kennel account show Bo --json
-	assert_equal "$(echo "$output" | jq -c '[.paid_cents, .credit_cents, .balance_cents]')" '[0,0,0]'
-	# the money went out: the payment it came from cannot be voided now
-	run -1 --separate-stderr kennel payment void 1 --note oops
-	assert_equal "$stderr" "kennel: payment 1's money was refunded to the owner already: void the refund first"
-	assert_equal "$(sql 'SELECT count(*) FROM payments WHERE voided_at IS NOT NULL')" "0"
-	kennel -q payment void 2 --note "check not sent"
-	kennel -q payment void 1 --note "never paid"
-	run -0 kennel account show Bo --json
-	assert_equal "$(echo "$output" | jq -c '[.paid_cents, .credit_cents]')" '[0,0]'
-	balanced
-}
-
-@test "bad amounts, methods and dates: one clear line each, nothing recorded" {
-	shop
-	run -2 --separate-stderr kennel payment add Ann 0 --method cash
-	assert_equal "$stderr" "kennel: invalid payment amount '0': it must be more than \$0.00"
-	run -2 --separate-stderr kennel payment add Ann --method cash -- -5
-	assert_equal "$stderr" "kennel: invalid amount '-5': an amount is never negative"
-	run -2 --separate-stderr kennel payment add Ann 12x --method cash
-	assert_equal "$stderr" "kennel: invalid amount '12x' (use 12.50)"
-	run -2 --separate-stderr kennel payment add Ann 10000000.01 --method cash
-	assert_equal "$stderr" "kennel: amount '10000000.01' is over \$10,000,000"
-	run -2 kennel payment add Ann 5 --method bitcoin
-	assert_line --index 0 "kennel: invalid value 'bitcoin' for --method (choose cash|check|card|other)"
-	run -1 --separate-stderr kennel payment add Ann 5 --method cash --date 2026-13-01
-	[[ "$stderr" == *"2026-13-01"* ]]
-	run -2 --separate-stderr kennel payment add Ann 5
-	[[ "$stderr" == *"usage: kennel payment add OWNER AMOUNT --method"* ]]
-	run -1 --separate-stderr kennel payment add Nobody 5 --method cash
-	[[ "$stderr" == *"Nobody"* ]]
-	run -2 --separate-stderr kennel order checkout 1
-	[[ "$stderr" == *"(--payment TYPE [--amount MONEY] | --on-account)"* ]]
-	assert_equal "$(sql 'SELECT count(*) FROM payments')" "0"
 }
 
 @test "voiding a paid order gives its money back as credit, which pays the next due order" {
@@ -212,18 +101,6 @@ balanced() {
 	balanced
 }
 
-@test "concurrent payments for one owner lose nothing" {
-	shop
-	for i in 1 2 3 4; do kennel order purchase Ann Bath --checkout --on-account >/dev/null; done
-	for i in 1 2 3 4 5 6 7 8; do kennel -q payment add Ann 25 --method cash & done
-	wait
-	assert_equal "$(sql 'SELECT count(*), sum(amount_cents) FROM payments')" "8|20000"
-	assert_equal "$(sql "SELECT group_concat(status) FROM orders")" "paid,paid,paid,paid"
-	run -0 kennel account show Ann --json
-	assert_equal "$(echo "$output" | jq -c '[.balance_cents, .credit_cents]')" '[-4000,4000]'
-	balanced
-}
-
 @test "the invoice is mailed at checkout (--send) and later (order send), with the pay link or the billing instructions" {
 	shop
 	kennel order purchase Ann Bath --cart >/dev/null
@@ -249,51 +126,6 @@ balanced() {
 	assert_equal "$stderr" "kennel: order 2 is cart: only a checked-out order is an invoice to send"
 	run -0 kennel log --owner 1
 	assert_output --partial "invoice queued to ann@example.com"
-}
-
-@test "a month's statement: opening balance, each invoice and payment with the running balance, closing" {
-	shop
-	KENNEL_TODAY=2026-10-05 kennel order purchase Ann Bath --checkout --on-account >/dev/null
-	KENNEL_TODAY=2026-11-05 kennel order purchase Ann Bath --checkout --on-account >/dev/null
-	kennel -q payment add Ann 20 --method check --ref 77 --date 2026-11-20
-	KENNEL_TODAY=2026-12-02 run -0 kennel statement Ann --json
-	assert_equal "$(echo "$output" | jq -c '[.month, .opening_cents, .charges_cents, .payments_cents, .closing_cents]')" '["2026-11",4000,4000,2000,6000]'
-	assert_equal "$(echo "$output" | jq -c '.lines | map([.date, .what, .charge_cents, .payment_cents, .balance_cents])')" \
-		'[["2026-11-05","Invoice 2",4000,0,8000],["2026-11-20","Payment, check 77",0,2000,6000]]'
-	run -0 kennel statement show 1 --month 2026-10 --json
-	assert_equal "$(echo "$output" | jq -c '[.opening_cents, .closing_cents, (.lines | length)]')" '[0,4000,1]'
-	run -2 --separate-stderr kennel statement Ann --month 2026-13
-	assert_equal "$stderr" "kennel: invalid month '2026-13' (use YYYY-MM, like 2026-11)"
-}
-
-@test "statement send: once per owner and month, to owners with activity or a balance, over real SMTP" {
-	shop
-	kennel owner add --first Cy --last Park --email cy@example.com >/dev/null
-	kennel owner add --first Di --last Ng >/dev/null
-	KENNEL_TODAY=2026-11-05 kennel order purchase Ann Bath --checkout --on-account >/dev/null
-	KENNEL_TODAY=2026-10-05 kennel order purchase Bo Stick --checkout --payment cash >/dev/null
-	KENNEL_TODAY=2026-11-06 kennel order purchase Di Bath --checkout --on-account >/dev/null
-	kennel -q company set --pay-url 'https://pay.example/happy?invoice={order}&amount={amount}'
-	start_sink
-	kennel -q prefs set mail.url "smtp://127.0.0.1:$SINK_PORT"
-	# Ann: an invoice in November; Bo: paid in October, nothing since, balance 0; Cy: nothing;
-	# Di: no email
-	KENNEL_TODAY=2026-12-01 run -0 --separate-stderr kennel statement send --json
-	assert_equal "$(echo "$output" | jq -c '[.queued, .already, .no_email, .sent, .failed]')" '[1,0,1,1,0]'
-	assert_equal "$(sql "SELECT owner_id, month FROM statements_sent")" "1|2026-11"
-	wait_until test -n "$(ls "$SINK_DIR"/*.eml 2>/dev/null)"
-	stop_sink
-	run -0 cat "$SINK_DIR"/*.eml
-	assert_output --partial "Subject: Your Happy Tails statement for November 2026"
-	assert_output --partial "Balance at the end of the month: \$40.00"
-	assert_output --partial "Pay online: https://pay.example/happy?invoice=1&amount=40.00"
-	# cron runs again, or twice at once: nothing twice
-	KENNEL_TODAY=2026-12-01 kennel -q statement send --queue-only &
-	KENNEL_TODAY=2026-12-01 kennel -q statement send --queue-only
-	wait
-	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE kind = 'statement'")" "1"
-	KENNEL_TODAY=2026-12-01 run -0 --separate-stderr kennel statement send --month 2026-11 --queue-only
-	assert_equal "$stderr" "statements: 0 queued, 1 sent already, 1 owners without email; mailed 0, failed 0"
 }
 
 @test "deposits: approving a stay invoices its deposit; its sign-out charges the price less the deposit" {
