@@ -68,6 +68,7 @@ static int rm(struct session *s, int argc, char **argv)
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_block_rm(s->db, id, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
+	waitlist_freed(s); /* the days reopened: room for the waitlist */
 	return 0;
 }
 

@@ -33,6 +33,7 @@ static int set(struct session *s, int argc, char **argv)
 	    kn_capacity_set(s->db, argv[0], units, o.from, o.to, &err) != KN_OK ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
+	waitlist_freed(s); /* capacity raised: room for the waitlist */
 	if (s->format == KN_FMT_JSON) {
 		struct kn_printer *p = printer(s);
 		kn_rec_begin(p);

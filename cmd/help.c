@@ -68,6 +68,10 @@ static const struct meaning meanings[] = {
 	{ "request modify", "notify", "mail the owner the booking as it is now" },
 	{ "request approve", "series", "approve the standing booking's pending occurrences" },
 	{ "series skip", "note", "why that day is skipped" },
+	{ "waitlist rm", "note", "why it leaves the waitlist (default: taken off the waitlist)" },
+	{ "request decline", "waitlist", "keep it waitlisted for a freed spot instead of declining it" },
+	{ "request auto", "waitlist", "with --decline-rest: a request refused only as full is "
+	  "waitlisted instead" },
 	{ "series end", "from", "the first day without the booking (default today)" },
 	{ NULL, "on-account", "check out with no payment: the invoice is due" },
 	{ NULL, "method", "how the money was paid or paid back" },

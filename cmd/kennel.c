@@ -23,6 +23,7 @@ const struct group groups[] = {
 	{ "package", cmd_package, package_verbs, "prepaid packages, their history, and carry-over" },
 	{ "request", cmd_request, request_verbs, "service requests: approve, decline, auto-approve" },
 	{ "series", cmd_series, series_verbs, "standing bookings of regulars: list, skip, end, extend" },
+	{ "waitlist", cmd_waitlist, waitlist_verbs, "requests kept for a freed spot: list, rm, offer" },
 	{ "capacity", cmd_capacity, capacity_verbs, "units per service and day" },
 	{ "block", cmd_block, block_verbs, "closed periods" },
 	{ "desk", cmd_desk, desk_verbs, "the day at the front desk: board, sign in, sign out" },

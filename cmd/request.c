@@ -10,7 +10,7 @@ static struct {
 	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to,
 		*rejects, *product, *days, *until, *time, *series;
 	long long every;
-	int force, decline_rest, notify, void_deposit, approve;
+	int force, decline_rest, notify, void_deposit, approve, waitlist;
 	struct kn_strlist addons;
 } o;
 
@@ -49,7 +49,7 @@ static const struct kn_opt modify_opts[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt list_opts[] = {
-	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "pending|approved|declined|cancelled" },
+	{ "status", 0, KN_OPT_STR, &o.status, "STATUS", "pending|approved|declined|cancelled|waitlisted" },
 	{ "service", 0, KN_OPT_STR, &o.service, "SERVICE", SERVICES },
 	{ "owner", 0, KN_OPT_STR, &o.owner, "OWNER", NULL },
 	{ "from", 0, KN_OPT_DATE, &o.from, "DATE", NULL },
@@ -66,6 +66,7 @@ static const struct kn_opt approve_opts[] = {
 static const struct kn_opt decline_opts[] = {
 	{ "notify", 0, KN_OPT_BOOL, &o.notify, NULL, NULL },
 	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
+	{ "waitlist", 0, KN_OPT_BOOL, &o.waitlist, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt cancel_opts[] = {
@@ -85,6 +86,7 @@ static const struct kn_opt auto_opts[] = {
 	{ "to", 0, KN_OPT_DATE, &o.to, "DATE", NULL },
 	{ "decline-rest", 0, KN_OPT_BOOL, &o.decline_rest, NULL, NULL },
 	{ "reason", 0, KN_OPT_STR, &o.reason, "TEXT", NULL },
+	{ "waitlist", 0, KN_OPT_BOOL, &o.waitlist, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -202,7 +204,10 @@ static int decide(struct session *s, const char *action, const char *text, int a
 		struct kn_err err = { 0 };
 		long long id = strtoll(argv[i], NULL, 10);
 		kn_status st = kn_tx_begin(s->db, &err);
-		if (st == KN_OK)
+		int to_waitlist = o.waitlist && strcmp(action, "decline") == 0;
+		if (st == KN_OK && to_waitlist)
+			st = kn_waitlist_add(s->db, id, text, &err);
+		else if (st == KN_OK)
 			st = kn_request_decide(s->db, id, action, text, o.force, &err);
 		if (st == KN_OK && o.notify)
 			st = kn_request_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &err);
@@ -224,6 +229,7 @@ static int decide(struct session *s, const char *action, const char *text, int a
 			kn_put_int(p, NULL, id, 1);
 		} else {
 			say(s, "request %lld %s", id, strcmp(action, "approve") == 0 ? "approved"
+			                          : to_waitlist ? "waitlisted"
 			                          : strcmp(action, "decline") == 0 ? "declined" : "cancelled");
 		}
 	}
@@ -231,6 +237,9 @@ static int decide(struct session *s, const char *action, const char *text, int a
 		struct kn_send_summary sum;
 		deliver(s, 0, &sum);
 	}
+	/* a cancel or a decline may free a spot for the waitlist */
+	if (refused < argc && strcmp(action, "approve") != 0 && !o.waitlist)
+		waitlist_freed(s);
 	if (p) {
 		kn_nest_end(p);
 		kn_arr_begin(p, "refused");
@@ -273,6 +282,7 @@ static int modify_request(struct session *s, int argc, char **argv)
 		struct kn_send_summary sum;
 		deliver(s, 0, &sum);
 	}
+	waitlist_freed(s); /* shorter, or moved: its old days may have room */
 	return show_request(s, id);
 }
 
@@ -349,7 +359,8 @@ static int approve(struct session *s, int argc, char **argv)
 static int decline(struct session *s, int argc, char **argv)
 {
 	if (argc < 1)
-		return usage_error("request", NULL, "usage: kennel request decline REQ... --reason TEXT");
+		return usage_error("request", NULL, "usage: kennel request decline REQ... --reason TEXT "
+		                   "[--waitlist] [--notify]");
 	if (o.reason == NULL)
 		return usage_error("request", NULL, "a reason is required: the owner is told it "
 		                   "(--reason TEXT)");
@@ -369,12 +380,12 @@ static int auto_approve(struct session *s, int argc, char **argv)
 	struct kn_err err = { 0 };
 	(void)argv;
 
-	if (argc > 0 || (o.decline_rest && o.reason == NULL))
+	if (argc > 0 || (o.decline_rest && o.reason == NULL) || (o.waitlist && !o.decline_rest))
 		return usage_error("request", NULL, "usage: kennel request auto [--service S] [--from DATE] "
-		                   "[--to DATE] [--decline-rest --reason TEXT] [--dry-run]");
+		                   "[--to DATE] [--decline-rest --reason TEXT [--waitlist]] [--dry-run]");
 	struct kn_auto_options ao = { .service = o.service, .from = o.from, .to = o.to,
 	                              .decline_rest = o.decline_rest, .reason = o.reason,
-	                              .notify = o.notify,
+	                              .waitlist = o.waitlist, .notify = o.notify,
 	                              .template_dir = getenv("KENNEL_TEMPLATES") };
 	struct kn_printer *p = printer(s);
 	kn_status st = kn_request_auto(s->db, &ao, p, &err);
@@ -427,12 +438,13 @@ const struct verb request_verbs[] = {
 	{ "approve", approve, approve_opts,
 	  "(REQ... | --series SERIES) [--note TEXT] [--force] [--notify]",
 	  "Approve, unless a rule refuses (the reason named); --force records the override.", NULL, 1 },
-	{ "decline", decline, decline_opts, "REQ... --reason TEXT [--notify]", "Decline with a reason.", NULL, 1 },
+	{ "decline", decline, decline_opts, "REQ... --reason TEXT [--waitlist] [--notify]",
+	  "Decline with a reason; --waitlist keeps it for a freed spot instead.", NULL, 1 },
 	{ "cancel", cancel, cancel_opts, "REQ [--note TEXT] [--void-deposit]",
 	  "Cancel a request; its deposit stays invoiced unless --void-deposit.", NULL, 1 },
 	{ "auto", auto_approve, auto_opts,
-	  "[--service SERVICE] [--from DATE] [--to DATE] [--decline-rest --reason TEXT] [--notify] "
-	  "[--dry-run]",
+	  "[--service SERVICE] [--from DATE] [--to DATE] [--decline-rest --reason TEXT [--waitlist]] "
+	  "[--notify] [--dry-run]",
 	  "Approve the largest number of pending requests that fit and pass every rule.", NULL, 1 },
 	{ "import", import, import_opts, "FILE|- [--rejects FILE] [--dry-run]",
 	  "Bookings and pending requests from another system; approved ones as decided.", NULL, 1 },

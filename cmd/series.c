@@ -63,6 +63,7 @@ static int skip(struct session *s, int argc, char **argv)
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
 	say(s, "series %lld: %s skipped", id, argv[1]);
+	waitlist_freed(s);
 	return 0;
 }
 
@@ -80,6 +81,7 @@ static int end(struct session *s, int argc, char **argv)
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
 	say(s, "series %lld ended: %lld occurrences cancelled", id, cancelled);
+	waitlist_freed(s);
 	return 0;
 }
 

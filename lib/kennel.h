@@ -540,6 +540,49 @@ kn_status kn_request_modify(struct kn_db *db, long long id, const struct kn_requ
                             struct kn_err *err);
 kn_status kn_request_owner(struct kn_db *db, long long id, long long *owner, struct kn_err *err);
 
+/* ---- the waitlist (SPEC series, changes, waitlist) ---- */
+/* A pending request refused for capacity kept for a freed spot.
+ * Transaction: the caller's (so are rm and confirm). */
+kn_status kn_waitlist_add(struct kn_db *db, long long id, const char *reason, struct kn_err *err);
+/* Off the waitlist: declined with note (NULL: "taken off the waitlist"),
+ * any open offer ended. */
+kn_status kn_waitlist_rm(struct kn_db *db, long long id, const char *note, struct kn_err *err);
+struct kn_waitlist_summary {
+	long long offered, expired, lapsed, unreachable;
+};
+/* An offer made: the request, its owner's address, the hold's end. */
+typedef void (*kn_offered_cb)(void *ud, long long request, const char *email,
+                              const char *expires);
+/* Expired offers ended, requests whose day passed declined, then each
+ * waitlisted request that now fits on every day (first asked, first
+ * offered) held for waitlist.hold_hours and mailed its single-use link.
+ * Run twice, nothing twice: a request with an open offer waits.
+ * Transaction: its own. */
+kn_status kn_waitlist_offer(struct kn_db *db, const char *template_dir,
+                            struct kn_waitlist_summary *sum, kn_offered_cb offered, void *ud,
+                            struct kn_err *err);
+/* The waitlist in its order, each with its open offer's expiry. */
+kn_status kn_waitlist_list(struct kn_db *db, const char *service, struct kn_printer *p,
+                           struct kn_err *err);
+enum kn_offer_state {
+	KN_OFFER_OPEN, KN_OFFER_UNKNOWN, KN_OFFER_NOT_YOURS, KN_OFFER_SPENT, KN_OFFER_EXPIRED,
+	KN_OFFER_GONE
+};
+struct kn_offer {
+	long long id, request;
+	enum kn_offer_state state;
+	char expires[20];
+	char why[KN_WHY_MAX];     /* KN_OFFER_GONE: the rule that refused */
+};
+/* The offer a link's token names, as the owner signed in sees it.
+ * Reads only. */
+kn_status kn_offer_find(struct kn_db *db, const char *token, long long owner,
+                        struct kn_offer *o, struct kn_err *err);
+/* An open offer spent and its request approved by the rules (booked);
+ * o->state tells what else it was.  Transaction: the caller's. */
+kn_status kn_offer_confirm(struct kn_db *db, const char *token, long long owner,
+                           struct kn_offer *o, struct kn_err *err);
+
 /* ---- standing bookings (SPEC series) ---- */
 struct kn_series_in {
 	long long owner_id, every; /* every 0: 1 week */
@@ -585,6 +628,7 @@ kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,
 struct kn_auto_options {
 	const char *service, *from, *to, *reason;
 	int decline_rest, notify;
+	int waitlist;              /* decline_rest: those refused only as full are waitlisted */
 	const char *template_dir;
 };
 /* Prints {"approved":[...],"not_approved":[{"id","reason"}...]}.

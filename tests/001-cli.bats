@@ -58,15 +58,16 @@ load test_helper
 @test "kennel help GROUP lists each verb with what it does; help GROUP VERB its options" {
 	KENNEL_NO_MAN=1 run -0 kennel help request
 	assert_line "usage: kennel request COMMAND [ARGS]"
-	assert_line "  decline        Decline with a reason."
+	assert_line "  decline        Decline with a reason; --waitlist keeps it for a freed spot instead."
 	assert_line "'kennel help request COMMAND' shows a command's options."
 	KENNEL_NO_MAN=1 run -0 kennel help owner
 	assert_line --regexp '^  note add +Add a note to an owner.s record\.$'
 	run -0 kennel help request decline
-	assert_output "$(printf '%s\n' "usage: kennel request decline REQ... --reason TEXT [--notify]" "" \
-		"Decline with a reason." "" \
+	assert_output "$(printf '%s\n' "usage: kennel request decline REQ... --reason TEXT [--waitlist] [--notify]" "" \
+		"Decline with a reason; --waitlist keeps it for a freed spot instead." "" \
 		"  --notify                 mail each owner the decision" \
-		"  --reason TEXT            the reason the owner is told (required)" "" \
+		"  --reason TEXT            the reason the owner is told (required)" \
+		"  --waitlist               keep it waitlisted for a freed spot instead of declining it" "" \
 		"Every command also takes --db PATH, --json, --csv, -q, -v, -n and -h (see 'kennel help').")"
 	# the same as the verb's own --help
 	assert_equal "$output" "$(kennel request decline --help)"

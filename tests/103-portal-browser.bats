@@ -66,6 +66,13 @@ journey() {
 	kennel -q order purchase 1 "10 Day Pack" --checkout --payment card
 	kennel -q product add --name "5 Day Pack" --type daycare-package --price 130 --days 5 --days-active 90 --show-to-owner
 	kennel -q prefs set portal.purchase invoice
+	# a waitlist offer, its link's token one we know (only its hash is kept)
+	kennel -q request add 1 --service daycare --pet Rex --start 2026-12-03
+	kennel -q request decline 3 --reason "full" --waitlist
+	kennel -q waitlist offer --queue-only
+	OFFER_TOKEN=Axe0ffer_token_known_to_the_test_only_0000
+	sql "UPDATE waitlist_offers SET token_hash = '$(/usr/bin/python3 -c 'import hashlib, sys; print(hashlib.blake2b(sys.argv[1].encode(), digest_size=32).hexdigest())' "$OFFER_TOKEN")'"
+	export OFFER_PATH="/offers/$OFFER_TOKEN"
 	start_portal
 	journey accessible
 }

@@ -107,7 +107,10 @@ owners() {
 DROP_MONEY="DROP TABLE payment_applications; DROP TABLE payments; DROP TABLE upgrade_notes; DROP TABLE statements_sent; DROP INDEX orders_due; DROP INDEX orders_checked_out; ALTER TABLE company DROP COLUMN pay_url; ALTER TABLE order_items DROP COLUMN deposit_of;"
 
 # and what schema 19 (series) added
-DROP_SERIES="DROP INDEX requests_replaces; ALTER TABLE requests DROP COLUMN replaces_id; DROP INDEX requests_series_day; ALTER TABLE requests DROP COLUMN series_id; ALTER TABLE requests DROP COLUMN product_id; DROP TABLE series_pets; DROP TABLE series;"
+# Schema 21's waitlist, gone: what a database before it lacks (the
+# requests table's CHECK without 'waitlisted' does not matter to it).
+DROP_WAITLIST="DROP TABLE waitlist_offers; DROP INDEX requests_waitlisted;"
+DROP_SERIES="$DROP_WAITLIST DROP INDEX requests_replaces; ALTER TABLE requests DROP COLUMN replaces_id; DROP INDEX requests_series_day; ALTER TABLE requests DROP COLUMN series_id; ALTER TABLE requests DROP COLUMN product_id; DROP TABLE series_pets; DROP TABLE series;"
 
 # The schema version this kennel creates.
 latest_schema() {

@@ -433,7 +433,7 @@ static kn_status record_one(struct recorder *r, struct outgoing *m)
 	                           * for good */
 	                          " raw = CASE WHEN secret AND ?1 <> 'queued'"
 	                          "   THEN substr(raw, 1, instr(raw, char(13, 10, 13, 10)) + 3)"
-	                          "     || '[body removed: it held a reset link]' ELSE raw END,"
+	                          "     || '[body removed: it held a single-use link]' ELSE raw END,"
 	                          " secret = CASE WHEN ?1 <> 'queued' THEN 0 ELSE secret END"
 	                          " WHERE id = ?6 AND claimed_by = ?7", &st, r->err)) != KN_OK)
 		return s;

@@ -23,7 +23,7 @@ static void put_message(struct kn_printer *p, sqlite3_stmt *st, int with_text)
 	kn_put_str(p, "sent_at", kn_col_text(st, 10), 0);
 	if (with_text)
 		/* a reset link is a password: never shown, even while queued */
-		kn_put_str(p, "message", sqlite3_column_int(st, 12) ? "[withheld: it holds a reset link]"
+		kn_put_str(p, "message", sqlite3_column_int(st, 12) ? "[withheld: it holds a single-use link]"
 		                                                    : kn_col_text(st, 11), 0);
 	kn_rec_end(p);
 }

@@ -223,6 +223,8 @@ kn_status kn_route_request_change(struct kn_page_req *r, struct kn_err *err)
 		kn_field_error(r, "form", ferr.msg);
 		return change_page(r, db, &b, 422, err);
 	}
+	if (strcmp(notice, "changed") == 0)
+		kn_portal_waitlist_freed(r, db);
 	kn_redirect(r, kn_arena_printf(&r->arena, "/requests?notice=%s#r%lld", notice, id));
 	return KN_OK;
 }

@@ -170,6 +170,8 @@ const char *kn_notice(struct kn_page_req *r)
 		{ "not-booked", "We could not book it at once; your request waits for us to decide. "
 		                "The reason is shown below." },
 		{ "cancelled", "Your request was canceled." },
+		{ "waitlisted", "We are full that day, so your request is on the waitlist: if a spot "
+		                "opens we will email you a link that holds it for you." },
 		{ "sent", "Your message was sent. We will answer by email." },
 		{ "changed", "Your booking is changed." },
 		{ "change-asked", "Your change was sent: it waits for our approval, and until then "
@@ -312,9 +314,20 @@ static void plain_page(struct kn_page_req *r, unsigned status, const char *title
 	}
 }
 
-static int path_match(const char *pattern, const char *path, long long *id)
+/* '#' an id; '*' a token of a link (base64url, 20 to 64 characters) */
+static int path_match(const char *pattern, const char *path, long long *id, const char **arg)
 {
 	while (*pattern) {
+		if (*pattern == '*') {
+			size_t n = strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			                        "0123456789-_");
+			if (n < 20 || n > 64)
+				return 0;
+			*arg = path;
+			path += n;
+			pattern++;
+			continue;
+		}
 		if (*pattern == '#') {
 			long long v = 0;
 			int digits = 0;
@@ -399,13 +412,15 @@ void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)
 	r->page = kn_h_new(&r->arena);
 	for (const struct kn_route *rt = kn_routes; rt->path; rt++) {
 		long long id = 0;
-		if (!path_match(rt->path, r->path, &id))
+		const char *arg = NULL;
+		if (!path_match(rt->path, r->path, &id, &arg))
 			continue;
 		path_known = 1;
 		kn_buf_addf(&allow, "%s%s", allow.len ? ", " : "", rt->method);
 		if (strcmp(rt->method, method) == 0) {
 			hit = rt;
 			r->id = id;
+			r->arg = arg;
 			r->session_route = rt->session;
 		}
 	}

@@ -48,6 +48,7 @@ struct kn_page_req {
 	char client[64];
 	struct kn_form query, form;
 	long long id;                 /* the number in /pets/ID */
+	const char *arg;              /* the token in /offers/TOKEN (ends at '/' or the end) */
 	const char *cookie_header, *sec_fetch_site;
 	struct kn_db *db;             /* taken from the pool when first needed */
 	struct kn_settings set;       /* as of this request */
@@ -77,7 +78,7 @@ struct kn_page_req {
 typedef kn_status (*kn_route_fn)(struct kn_page_req *r, struct kn_err *err);
 struct kn_route {
 	const char *method;
-	const char *path;   /* '#' stands for an id */
+	const char *path;   /* '#' stands for an id, '*' for a link's token */
 	kn_route_fn fn;
 	int session;        /* without one: 303 to /login?next= */
 	int csrf;           /* the form must carry the csrf field */
@@ -93,7 +94,7 @@ extern const struct kn_route kn_routes[];
 	X(account) X(account_save) X(account_password) \
 	X(pets) X(pet) X(pet_new_form) X(pet_new) X(pet_save) \
 	X(requests) X(request_new) X(request_create) X(request_cancel_form) X(request_cancel) \
-	X(request_change_form) X(request_change) \
+	X(request_change_form) X(request_change) X(offer) X(offer_confirm) \
 	X(calendar) X(calendar_key) X(calendar_ics) X(packages) X(purchases) X(visits) \
 	X(billing) X(billing_order) X(billing_statement) X(packages_buy_form) X(packages_buy) \
 	X(contact_form) X(contact)
@@ -218,6 +219,9 @@ kn_status kn_module_mode(struct kn_db *db, const char *service, char *mode, size
                          struct kn_err *err);
 /* The menu of the modules portal.* leaves on, as the list "menu". */
 kn_status kn_menu_fill(struct kn_db *db, struct kn_hctx *c, struct kn_err *err);
+/* After a cancel or a change committed: the freed spot offered to the
+ * waitlist (offers.c); a failure is logged, never the owner's page. */
+void kn_portal_waitlist_freed(struct kn_page_req *r, struct kn_db *db);
 kn_status kn_home_fill(struct kn_db *db, struct kn_arena *a, long long owner_id, int date_style,
                        struct kn_hctx *c, struct kn_err *err);
 

@@ -23,7 +23,7 @@ static const struct kn_module *module_of(const char *service)
  * that has not ended; the rest is staff's to change. */
 static int owner_may_cancel(const char *status, const char *end, const char *today)
 {
-	return strcmp(status, "pending") == 0 ||
+	return strcmp(status, "pending") == 0 || strcmp(status, "waitlisted") == 0 ||
 	       (strcmp(status, "approved") == 0 && strcmp(end, today) >= 0);
 }
 
@@ -34,6 +34,7 @@ static const char *status_words(const char *status)
 	static const struct { const char *status, *words; } words[] = {
 		{ "pending", "Waiting for approval" }, { "approved", "Approved" },
 		{ "declined", "Declined" }, { "cancelled", "Canceled" },
+		{ "waitlisted", "On the waitlist" },
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (strcmp(status, words[i].status) == 0)
@@ -527,6 +528,7 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	if (s == KN_OK)
 		s = kn_request_check(db, id, 1, &v, &ferr);
 	const char *notice = "requested";
+	int waitlist = 0;
 	if (s == KN_OK && (v.failed & KN_RULE_VACCINATION) && strcmp(mode, "schedule") == 0) {
 		/* schedule mode never books an unvaccinated pet: refused here
 		 * and now, naming the pet, the vaccine and the date */
@@ -545,7 +547,13 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		if (!v.refused) {
 			s = kn_request_decide(db, id, "approve", "booked on the portal", 0, &ferr);
 			notice = "booked";
-		} else {
+		} else if (v.failed == KN_RULE_CAPACITY &&
+		           (s = kn_pref_bool(db, "portal.waitlist", &waitlist, &ferr)) == KN_OK &&
+		           waitlist) {
+			/* full, and nothing else: it waits for a freed spot */
+			s = kn_waitlist_add(db, id, v.why, &ferr);
+			notice = "waitlisted";
+		} else if (s == KN_OK) {
 			/* it waits for staff, with the reason the owner was shown */
 			sqlite3_stmt *st;
 			if ((s = kn_prepare(db, "UPDATE requests SET reason = ? WHERE id = ?", &st,
@@ -647,6 +655,7 @@ kn_status kn_route_request_cancel(struct kn_page_req *r, struct kn_err *err)
 		s = kn_tx_commit(db, err);
 	if (s != KN_OK)
 		return s;
+	kn_portal_waitlist_freed(r, db);
 	kn_redirect(r, "/requests?notice=cancelled");
 	return KN_OK;
 }

@@ -40,6 +40,8 @@ const struct kn_route kn_routes[] = {
 	{ "POST", "/requests/#/cancel",  kn_route_request_cancel,        1, 1 },
 	{ "GET",  "/requests/#/change",  kn_route_request_change_form,   1, 0 },
 	{ "POST", "/requests/#/change",  kn_route_request_change,        1, 1 },
+	{ "GET",  "/offers/*",           kn_route_offer,                 1, 0 },
+	{ "POST", "/offers/*",           kn_route_offer_confirm,         1, 1 },
 	{ "GET",  "/calendar",           kn_route_calendar,              1, 0 },
 	{ "POST", "/calendar/key",       kn_route_calendar_key,          1, 1 },
 	{ "GET",  "/calendar.ics",       kn_route_calendar_ics,          0, 0 },

@@ -93,11 +93,23 @@ const char *kn_srv_template(const struct kn_srv *s, const char *name)
 
 /* ---- the access log (PORTAL 1) ---------------------------------------- */
 
-/* The query string as logged: every token= and key= value redacted. */
+/* A waitlist offer's link carries its token in the path: /offers/TOKEN,
+ * and the login's next= on the way to it. */
+static int offer_path(const char *p, size_t len)
+{
+	return len >= 8 && strncmp(p, "/offers/", 8) == 0;
+}
+
+/* The URI as logged: every token= and key= value redacted, and an
+ * offer's token. */
 static void redacted_uri(const char *uri, struct kn_buf *out)
 {
 	const char *q = strchr(uri, '?');
-	kn_buf_add(out, uri, q ? (size_t)(q - uri) : strlen(uri));
+	size_t plen = q ? (size_t)(q - uri) : strlen(uri);
+	if (offer_path(uri, plen))
+		kn_buf_add(out, "/offers/REDACTED", 16);
+	else
+		kn_buf_add(out, uri, plen);
 	if (q == NULL)
 		return;
 	const char *p = q;
@@ -108,7 +120,11 @@ static void redacted_uri(const char *uri, struct kn_buf *out)
 		const char *eq = memchr(p, '=', len);
 		/* by the name as decoded: ?tok%65n= is token= to the router */
 		if (eq && (kn_form_name_is(p, (size_t)(eq - p), "token") ||
-		           kn_form_name_is(p, (size_t)(eq - p), "key"))) {
+		           kn_form_name_is(p, (size_t)(eq - p), "key") ||
+		           (kn_form_name_is(p, (size_t)(eq - p), "next") &&
+		            (offer_path(eq + 1, len - (size_t)(eq - p) - 1) ||
+		             (len - (size_t)(eq - p) - 1 >= 12 &&
+		              strncasecmp(eq + 1, "%2Foffers%2F", 12) == 0))))) {
 			kn_buf_add(out, p, (size_t)(eq - p) + 1);
 			kn_buf_add(out, "REDACTED", 8);
 		} else {

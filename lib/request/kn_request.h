@@ -54,4 +54,18 @@ kn_status kn_request_when(const char *text, const char *what, kn_day *day, char 
 kn_status kn_request_product(struct kn_db *db, const char *service, const char *ref,
                              long long *product, struct kn_err *err);
 
+/* The waitlist's parts (request/waitlist.c) for mail/waitlist_offer.c. */
+int kn_offer_token_ok(const char *token);
+/* Expired and withdrawn offers ended; requests whose day passed declined. */
+kn_status kn_waitlist_tidy(struct kn_db *db, struct kn_waitlist_summary *sum, struct kn_err *err);
+/* Asked of each waitlisted request that passes every rule now: *held 1
+ * when it was offered the spot. */
+typedef kn_status (*kn_waitlist_fit_cb)(void *ud, long long request, int *held,
+                                        struct kn_err *err);
+kn_status kn_waitlist_next(struct kn_db *db, kn_waitlist_fit_cb fit, void *ud, struct kn_err *err);
+/* A new open offer for request, its token (base64url) into token. */
+kn_status kn_waitlist_hold(struct kn_db *db, long long request, long hours, char *token,
+                           size_t token_size, long long *offer, char expires[20],
+                           struct kn_err *err);
+
 #endif

@@ -264,23 +264,39 @@ kn_status kn_capacity_on(struct kn_db *db, const char *service, kn_day day, int 
 	return s;
 }
 
-/* Units requests of a service and status take on a day. */
+/* A request of the service with day d among its days (a stay's nights
+ * start <= d < end). */
+#define KN_ON_DAY(r) \
+	" " r ".service = ?1 AND " r ".start <= ?2 AND (CASE WHEN " r ".service = 'boarding'" \
+	" THEN " r ".end > ?2 ELSE " r ".end >= ?2 END)"
+
+/* Units requests of a service and status take on a day.  Approved units
+ * include those a waitlist offer holds while it is open: the spot is kept
+ * for the owner it was offered to (SPEC waitlist). */
 kn_status kn_units_taken(struct kn_db *db, const char *service, kn_day day, const char *status,
                          long long *n, struct kn_err *err)
 {
-	char d[11];
+	char d[11], now[20];
 	sqlite3_stmt *st;
 	kn_status s;
 
 	kn_date_format(day, d);
-	if ((s = kn_cached(db, "SELECT count(*) FROM requests r JOIN request_pets p ON p.request_id = r.id"
-	                       " WHERE r.service = ?1 AND r.status = ?3 AND r.start <= ?2"
-	                       " AND (CASE WHEN r.service = 'boarding' THEN r.end > ?2 ELSE r.end >= ?2 END)",
+	kn_now_text(now);
+	/* two counts: the held one walks the few open offers, never the
+	 * waitlist */
+	if ((s = kn_cached(db, "SELECT (SELECT count(*) FROM requests r JOIN request_pets p"
+	                       "  ON p.request_id = r.id WHERE r.status = ?3 AND" KN_ON_DAY("r") ")"
+	                       " + CASE WHEN ?3 = 'approved' THEN (SELECT count(*)"
+	                       "  FROM waitlist_offers o CROSS JOIN requests w ON w.id = o.request_id"
+	                       "  JOIN request_pets p ON p.request_id = w.id"
+	                       "  WHERE o.used_at IS NULL AND o.ended_at IS NULL AND o.expires_at > ?4"
+	                       "  AND w.status = 'waitlisted' AND" KN_ON_DAY("w") ") ELSE 0 END",
 	                   &st, err)) != KN_OK)
 		return s;
 	sqlite3_bind_text(st, 1, service, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*n = sqlite3_column_int64(st, 0);
 	else
@@ -685,7 +701,8 @@ kn_status kn_request_decide(struct kn_db *db, long long id, const char *action,
 		return replaces ? kn_exec(db, "RELEASE request_replace", err) : s;
 	}
 	if (strcmp(action, "decline") == 0) {
-		if (strcmp(r.status, "pending") != 0 && strcmp(r.status, "approved") != 0)
+		if (strcmp(r.status, "pending") != 0 && strcmp(r.status, "approved") != 0 &&
+		    strcmp(r.status, "waitlisted") != 0)
 			return kn_err_set(err, KN_FAIL, "request %lld is %s", id, r.status);
 		return kn_request_set_status(db, id, "declined", text, 0, err);
 	}

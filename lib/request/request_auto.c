@@ -182,6 +182,7 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 				char day[11];
 				kn_date_format(full, day);
 				snprintf(r->verdict.why, sizeof r->verdict.why, "over capacity on %s", day);
+				r->verdict.failed |= KN_RULE_CAPACITY;
 				r->chosen = -1;
 			}
 		}
@@ -209,8 +210,11 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o, str
 			kn_put_int(p, "id", reqs[i].id, 1);
 			kn_put_str(p, "reason", reqs[i].verdict.why, 1);
 			kn_nest_end(p);
+			/* full, and nothing else refused: it waits for a freed spot */
+			int wait = o->waitlist && reqs[i].verdict.failed == KN_RULE_CAPACITY;
 			if (o->decline_rest)
-				s = kn_request_set_status(db, reqs[i].id, "declined", o->reason, 0, err);
+				s = kn_request_set_status(db, reqs[i].id, wait ? "waitlisted" : "declined",
+				                          o->reason, 0, err);
 			if (s == KN_OK && o->decline_rest && o->notify)
 				s = kn_request_notify(db, reqs[i].id, o->template_dir, err);
 		}

@@ -391,6 +391,47 @@ const char *const kn_migrations[] = {
 	 * request that replaces it when staff approve it */
 	("ALTER TABLE requests ADD COLUMN replaces_id INTEGER REFERENCES requests (id);"
 	 "CREATE INDEX requests_replaces ON requests (replaces_id) WHERE replaces_id IS NOT NULL;"),
+	/* 21: the waitlist (SPEC series, changes, waitlist).  A request kept
+	 * for a freed spot is 'waitlisted' (the CHECK needs the table made
+	 * again); an offer holds the spot for it until it expires, its token
+	 * stored hashed, one open offer per request (the partial index). */
+	("CREATE TABLE requests_v21 ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  owner_id INTEGER NOT NULL REFERENCES owners (id),"
+	 "  service TEXT NOT NULL CHECK (service IN ('boarding', 'daycare', 'grooming', 'training',"
+	 "    'service')),"
+	 "  start TEXT NOT NULL, end TEXT NOT NULL,"
+	 "  status TEXT NOT NULL DEFAULT 'pending'"
+	 "    CHECK (status IN ('pending', 'approved', 'declined', 'cancelled', 'waitlisted')),"
+	 "  requested_at TEXT NOT NULL, decided_at TEXT, decided_by TEXT, reason TEXT,"
+	 "  forced INTEGER NOT NULL DEFAULT 0, note TEXT, start_time TEXT, end_time TEXT,"
+	 "  papers_needed INTEGER NOT NULL DEFAULT 0, series_id INTEGER REFERENCES series (id),"
+	 "  product_id INTEGER REFERENCES products (id),"
+	 "  replaces_id INTEGER REFERENCES requests (id));"
+	 "INSERT INTO requests_v21 (id, owner_id, service, start, end, status, requested_at,"
+	 "  decided_at, decided_by, reason, forced, note, start_time, end_time, papers_needed,"
+	 "  series_id, product_id, replaces_id)"
+	 " SELECT id, owner_id, service, start, end, status, requested_at, decided_at, decided_by,"
+	 "  reason, forced, note, start_time, end_time, papers_needed, series_id, product_id,"
+	 "  replaces_id FROM requests;"
+	 "DROP TABLE requests;"
+	 "ALTER TABLE requests_v21 RENAME TO requests;"
+	 "CREATE INDEX requests_status ON requests (service, status, start);"
+	 "CREATE UNIQUE INDEX requests_series_day ON requests (series_id, start)"
+	 "  WHERE series_id IS NOT NULL;"
+	 "CREATE INDEX requests_replaces ON requests (replaces_id) WHERE replaces_id IS NOT NULL;"
+	 /* the waitlist in its order: first asked, first offered */
+	 "CREATE INDEX requests_waitlisted ON requests (requested_at, id)"
+	 "  WHERE status = 'waitlisted';"
+	 "CREATE TABLE waitlist_offers ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  request_id INTEGER NOT NULL REFERENCES requests (id),"
+	 "  token_hash TEXT NOT NULL UNIQUE,"
+	 "  created_at TEXT NOT NULL, expires_at TEXT NOT NULL,"
+	 "  used_at TEXT, ended_at TEXT, end_reason TEXT);"
+	 "CREATE UNIQUE INDEX waitlist_offers_open ON waitlist_offers (request_id)"
+	 "  WHERE used_at IS NULL AND ended_at IS NULL;"
+	 "CREATE INDEX waitlist_offers_request ON waitlist_offers (request_id, created_at);"),
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);

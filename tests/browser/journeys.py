@@ -251,13 +251,18 @@ def journey_accessible(d):
               "/calendar?month=2026-12", "/packages", "/billing", "/billing/orders/1",
               "/billing/statement?month=2026-11", "/packages/buy", "/visits",
               "/contact",
-              "/requests/1/cancel", "/requests/1/change"]
+              "/requests/1/cancel", "/requests/1/change",
+              os.environ.get("OFFER_PATH", "/offers/none"),
+              "/offers/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]
     found = []
     for width, height in ((390, 844), (1280, 900)):
         d.set_window_size(width, height)
         for path in out:
             found += [(width, path, v) for v in violations(d, path)]
     log_in(d, "ann", "a fine password 1")
+    if "OFFER_PATH" in os.environ:
+        d.get(URL + os.environ["OFFER_PATH"])
+        expect("Book it" in text(d), "the waitlist offer's page shows its button")
     for width, height in ((390, 844), (1280, 900)):
         d.set_window_size(width, height)
         for path in inside:
