@@ -275,7 +275,7 @@ static int modify_request(struct session *s, int argc, char **argv)
 	if (o.pet && (rc = owner_pets(s, owner, o.pet, c.pets, &c.npets)) != 0)
 		return rc;
 	if (kn_tx_begin(s->db, &err) != KN_OK || kn_request_modify(s->db, id, &c, &err) != KN_OK ||
-	    (o.notify && kn_request_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &err) != KN_OK) ||
+	    (o.notify && kn_change_notify(s->db, id, getenv("KENNEL_TEMPLATES"), &err) != KN_OK) ||
 	    kn_tx_commit(s->db, &err) != KN_OK)
 		return fail(s, &err);
 	if (o.notify && !s->dry_run) {

@@ -639,6 +639,11 @@ kn_status kn_request_auto(struct kn_db *db, const struct kn_auto_options *o,
  * Transaction: the caller's. */
 kn_status kn_request_notify(struct kn_db *db, long long id, const char *template_dir,
                             struct kn_err *err);
+/* After request modify: change-approved for a booking (approved) changed,
+ * request-approved's words would say it was just decided.  A pending
+ * request changed tells nothing.  Transaction: the caller's. */
+kn_status kn_change_notify(struct kn_db *db, long long id, const char *template_dir,
+                           struct kn_err *err);
 /* Transaction: its own: the whole file or nothing (the import driver). */
 kn_status kn_request_import(struct kn_db *db, const struct kn_import_options *o,
                             struct kn_import_summary *s, struct kn_err *err);

@@ -65,3 +65,21 @@ booked() {
 	assert_equal "$stderr" "kennel: pet '1/Tom' not found"
 	assert_equal "$(sql "SELECT status, start, end FROM requests WHERE id = 1")" "approved|2026-12-10|2026-12-13"
 }
+
+@test "a change is told as a change: change-approved after modify, change-refused for an asked change declined" {
+	booked
+	kennel -q prefs set mail.url "file://$BATS_TEST_TMPDIR/mail"
+	run -0 kennel request modify 1 --end 2026-12-14 --notify --json
+	assert_equal "$(sql "SELECT kind, subject FROM outbox ORDER BY id DESC LIMIT 1")" "change-approved|Your boarding booking is changed"
+	run -0 sh -c "cat '$BATS_TEST_TMPDIR'/mail/*.eml"
+	assert_output --partial "is now from Thu, Dec 10, 2026 at 8:00 AM to Mon, Dec 14, 2026"
+	# a change Ann asked on the portal (a replacing request), refused by staff
+	kennel -q request add Ann --service boarding --pet Rex --start 2026-12-11 --end 2026-12-15
+	sql "UPDATE requests SET replaces_id = 1 WHERE id = 2"
+	run -0 kennel request decline 2 --reason "no room on the 14th" --notify
+	assert_equal "$(sql "SELECT kind, subject FROM outbox ORDER BY id DESC LIMIT 1")" "change-refused|About the change to your boarding booking"
+	assert_equal "$(sql "SELECT status, end FROM requests WHERE id = 1")" "approved|2026-12-14"
+	# a second modify is a second message, not lost to the first one's key
+	run -0 kennel request modify 1 --note "late pick-up" --notify
+	assert_equal "$(sql "SELECT count(*) FROM outbox WHERE kind = 'change-approved'")" "2"
+}

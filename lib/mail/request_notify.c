@@ -6,8 +6,10 @@
 
 #include "mail/kn_mail.h"
 
-kn_status kn_request_notify(struct kn_db *db, long long id, const char *template_dir,
-                            struct kn_err *err)
+/* changed: the booking itself was changed (request modify): told as a
+ * change, keyed by the time of the change, not the first decision's */
+static kn_status notify(struct kn_db *db, long long id, const char *template_dir, int changed,
+                        struct kn_err *err)
 {
 	static const char *const request_fields[] = { "request.service", "request.pets",
 	                                              "request.start", "request.end",
@@ -26,7 +28,9 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 	                   " (SELECT group_concat(p.name, ', ') FROM request_pets rp JOIN pets p"
 	                   "  ON p.id = rp.pet_id WHERE rp.request_id = r.id),"
 	                   " r.start || coalesce(' at ' || r.start_time, ''), r.end || coalesce(' at ' || r.end_time, ''),"
-	                   " r.note, r.reason, r.status, r.decided_at"
+	                   " r.note, r.reason, r.status, r.decided_at, r.replaces_id IS NOT NULL,"
+	                   " (SELECT max(a.id) FROM audit a WHERE a.entity = 'request'"
+	                   "  AND a.entity_id = r.id)"
 	                   " FROM requests r JOIN owners o ON o.id = r.owner_id WHERE r.id = ?", &st, err);
 	if (s != KN_OK)
 		goto out;
@@ -38,8 +42,14 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 		goto done;
 	}
 	const char *status = kn_col_text(st, 11);
-	const char *tname = strcmp(status, "approved") == 0 ? "request-approved"
-	                    : strcmp(status, "declined") == 0 ? "request-declined" : NULL;
+	/* a change an owner asked of her booking is told as one: approved,
+	 * or refused with her booking as it was */
+	int change = changed || sqlite3_column_int(st, 13);
+	const char *tname = strcmp(status, "approved") == 0
+	                        ? (change ? "change-approved" : "request-approved")
+	                    : strcmp(status, "declined") == 0
+	                        ? (change ? "change-refused" : "request-declined")
+	                        : NULL;
 	if (tname == NULL || kn_col_text(st, 3) == NULL)
 		goto done; /* nothing to tell, or no address to tell it to */
 	o.id = sqlite3_column_int64(st, 0);
@@ -61,7 +71,9 @@ kn_status kn_request_notify(struct kn_db *db, long long id, const char *template
 	}
 	if ((s = kn_template_render(tname, text, &ctx, &subject, &body, err)) != KN_OK)
 		goto done;
-	snprintf(dedupe, sizeof dedupe, "request:%lld:%s:%s", id, status, kn_col_text(st, 12));
+	/* a change by the audit entry that recorded it: each change once */
+	snprintf(dedupe, sizeof dedupe, "request:%lld:%s:%s", id, changed ? "changed" : status,
+	         changed ? kn_col_text(st, 14) : kn_col_text(st, 12));
 	struct kn_mail_msg m = { .kind = tname, .owner_id = o.id, .to = o.email, .subject = subject,
 	                         .body = body, .dedupe_key = dedupe };
 	s = kn_mail_queue(db, &snd, &m, &queued, err);
@@ -73,4 +85,16 @@ out:
 	free(body);
 	kn_sender_free(&snd);
 	return s;
+}
+
+kn_status kn_request_notify(struct kn_db *db, long long id, const char *template_dir,
+                            struct kn_err *err)
+{
+	return notify(db, id, template_dir, 0, err);
+}
+
+kn_status kn_change_notify(struct kn_db *db, long long id, const char *template_dir,
+                           struct kn_err *err)
+{
+	return notify(db, id, template_dir, 1, err);
 }
