@@ -5,6 +5,10 @@
 #include "base/kn_internal.h"
 
 kn_status kn_crypto_init(struct kn_err *err);
+/* The hash a link's token is stored as (reset tokens, portal sessions,
+ * waitlist offers): BLAKE2b-256, in hex.  Each token carries 256 random
+ * bits, so a fast hash makes a stolen database useless for using them. */
+void kn_token_digest(const char *token, char hex[65]);
 /* generated: a 128-bit random secret, hashed at MIN limits (see creds.c) */
 kn_status kn_password_hash(const char *password, int generated, char out[128],
                            struct kn_err *err);

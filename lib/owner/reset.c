@@ -12,7 +12,7 @@
 
 #define TOKEN_BYTES 32
 
-static void token_hash(const char *token, char hex[65])
+void kn_token_digest(const char *token, char hex[65])
 {
 	unsigned char h[32];
 	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
@@ -74,7 +74,7 @@ kn_status kn_creds_reset(struct kn_db *db, long long owner_id, long hours, char 
 		raw[0] = (unsigned char)randombytes_uniform(256);
 	sodium_bin2base64(token, sizeof token, raw, sizeof raw,
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	token_hash(token, hex);
+	kn_token_digest(token, hex);
 	kn_now_text(now);
 	kn_time_add_hours(now, hours, expires);
 	if ((s = kn_cached(db, "INSERT INTO reset_tokens (owner_id, token_hash, created_at,"
@@ -107,7 +107,7 @@ kn_status kn_creds_token_check(struct kn_db *db, const char *token, long long *o
 
 	if ((s = kn_crypto_init(err)) != KN_OK)
 		return s;
-	token_hash(token, hex);
+	kn_token_digest(token, hex);
 	kn_now_text(now);
 	if ((s = kn_prepare(db, "SELECT t.id, t.owner_id, t.expires_at, t.used_at FROM reset_tokens t"
 	                        " JOIN owners o ON o.id = t.owner_id WHERE t.token_hash = ?"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "owner/kn_creds.h"
 #include "portal/kn_portal.h"
 
 static const char *const month_names[] = { "January", "February", "March", "April", "May",
@@ -170,7 +171,7 @@ kn_status kn_route_calendar_key(struct kn_page_req *r, struct kn_err *err)
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(key, sizeof key, raw, sizeof raw);
 	sodium_memzero(raw, sizeof raw);
-	kn_token_hash(key, hash);
+	kn_token_digest(key, hash);
 	kn_now_text(now);
 	kn_req_act_as_owner(r);
 	kn_status s = kn_tx_begin(db, err);
@@ -242,7 +243,7 @@ kn_status kn_route_calendar_ics(struct kn_page_req *r, struct kn_err *err)
 		kn_h_set(r->page, "message", "There is no such calendar.");
 		return kn_page(r, 404, "message.html", "Not found", err);
 	}
-	kn_token_hash(key, hash);
+	kn_token_digest(key, hash);
 	long long owner = 0;
 	kn_status s = kn_prepare(db, "SELECT k.owner_id FROM portal_calendar_keys k JOIN owners o"
 	                             " ON o.id = k.owner_id WHERE k.key_hash = ? AND o.active", &st,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "owner/kn_creds.h"
 #include "portal/kn_portal.h"
 
 const char *kn_cookie_name(const struct kn_page_req *r, const char *base)
@@ -378,7 +379,7 @@ static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 	    !kn_cookie_get(r->cookie_header, kn_cookie_name(r, "session"), token, sizeof token) ||
 	    strlen(token) != KN_TOKEN_CHARS - 1)
 		return KN_OK;
-	kn_token_hash(token, hash);
+	kn_token_digest(token, hash);
 	/* the same generation: the session's row is as it was when cached */
 	if (kn_cache_session_get(kn_srv_cache(r->srv), hash, r->gen, &owner, created, seen) &&
 	    kn_session_live(created, seen, idle, &stale) == KN_SESSION_LIVE && !stale) {

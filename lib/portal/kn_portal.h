@@ -168,10 +168,9 @@ void kn_req_act_as_owner(struct kn_page_req *r);
 
 kn_status kn_portal_key(struct kn_db *db, unsigned char key[32], struct kn_err *err);
 void kn_token_new(char out[KN_TOKEN_CHARS]);
-void kn_token_hash(const char *token, char hex[65]);
 kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *client,
                             int single, char token[KN_TOKEN_CHARS], struct kn_err *err);
-/* The session a token hash (kn_token_hash) names: *owner_id 0 when none is live;
+/* The session a token hash (kn_token_digest) names: *owner_id 0 when none is live;
  * why then says why a session that existed ended ("" if none did). */
 kn_status kn_session_lookup(struct kn_db *db, const char *hash, long idle_minutes,
                             long long *owner_id, char *why, size_t whylen, char created[20],

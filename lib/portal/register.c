@@ -162,7 +162,7 @@ kn_status kn_route_register(struct kn_page_req *r, struct kn_err *err)
 		char token[KN_TOKEN_CHARS], hex[65], now[20], expires[20], link[700];
 		struct kn_company co;
 		kn_token_new(token);
-		kn_token_hash(token, hex);
+		kn_token_digest(token, hex);
 		kn_now_text(now);
 		kn_time_add_hours(now, REGISTRATION_HOURS, expires);
 		if ((s = kn_prepare(db, "INSERT INTO portal_registrations (token_hash, first_name,"
@@ -223,7 +223,7 @@ static kn_status find_registration(struct kn_page_req *r, const char *token, lon
 	*why = "it is not a link we sent";
 	if (token == NULL || strlen(token) != KN_TOKEN_CHARS - 1)
 		return KN_OK;
-	kn_token_hash(token, hex);
+	kn_token_digest(token, hex);
 	kn_now_text(now);
 	struct kn_db *db = kn_req_db(r, err);
 	if (db == NULL)

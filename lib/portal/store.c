@@ -48,12 +48,6 @@ void kn_token_new(char out[KN_TOKEN_CHARS])
 	sodium_memzero(raw, sizeof raw);
 }
 
-void kn_token_hash(const char *token, char hex[65])
-{
-	unsigned char h[32];
-	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
-	sodium_bin2hex(hex, 65, h, sizeof h);
-}
 
 static kn_status run1(struct kn_db *db, const char *sql, const char *what, struct kn_err *err,
                       const char *t1, const char *t2, long long i3)
@@ -93,7 +87,7 @@ kn_status kn_session_create(struct kn_db *db, long long owner_id, const char *cl
 	              err, old, NULL, 0)) != KN_OK)
 		return s;
 	kn_token_new(token);
-	kn_token_hash(token, hex);
+	kn_token_digest(token, hex);
 	sqlite3_stmt *st;
 	if ((s = kn_cached(db, "INSERT INTO portal_sessions (token_hash, owner_id, created_at,"
 	                       " last_seen, client) VALUES (?, ?, ?, ?, ?)", &st, err)) != KN_OK)
@@ -201,7 +195,7 @@ kn_status kn_session_lookup(struct kn_db *db, const char *hash, long idle_minute
 kn_status kn_session_end(struct kn_db *db, const char *token, struct kn_err *err)
 {
 	char hex[65], now[20];
-	kn_token_hash(token, hex);
+	kn_token_digest(token, hex);
 	kn_now_text(now);
 	return run1(db, "UPDATE portal_sessions SET ended_at = ?1, ended_why = 'signed out'"
 	                " WHERE token_hash = ?2 AND ended_at IS NULL",

@@ -22,13 +22,6 @@ int kn_offer_token_ok(const char *token)
 	                                           "0123456789-_") == n;
 }
 
-static void token_hash(const char *token, char hex[65])
-{
-	unsigned char h[32];
-	crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
-	sodium_bin2hex(hex, 65, h, sizeof h);
-}
-
 kn_status kn_waitlist_add(struct kn_db *db, long long id, const char *reason, struct kn_err *err)
 {
 	struct kn_req r;
@@ -233,7 +226,7 @@ kn_status kn_waitlist_hold(struct kn_db *db, long long request, long hours, char
 	sodium_bin2base64(token, token_size, raw, sizeof raw,
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof raw);
-	token_hash(token, hex);
+	kn_token_digest(token, hex);
 	kn_now_text(now);
 	kn_time_add_hours(now, hours, expires);
 	if ((s = kn_cached(db, "INSERT INTO waitlist_offers (request_id, token_hash, created_at,"
@@ -260,7 +253,7 @@ kn_status kn_offer_find(struct kn_db *db, const char *token, long long owner,
 	o->state = KN_OFFER_UNKNOWN;
 	if (!kn_offer_token_ok(token))
 		return KN_OK;
-	token_hash(token, hex);
+	kn_token_digest(token, hex);
 	kn_now_text(now);
 	kn_status s = kn_cached(db, "SELECT w.id, w.request_id, r.owner_id, w.used_at IS NOT NULL,"
 	                            " w.ended_at IS NOT NULL OR w.expires_at <= ?2, w.expires_at,"
