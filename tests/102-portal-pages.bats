@@ -132,7 +132,7 @@ pages_db() {
 	start_portal
 	assert_equal "$(login ann 'a fine password 1')" 303
 	run -0 get "/requests/new?service=boarding"
-	assert_output --partial 'Nail trim (15.00)'
+	assert_output --partial 'Nail trim ($15.00)'
 	refute_output --partial 'Night walk'
 	addon=$(sql "SELECT id FROM products WHERE name = 'Nail trim'")
 	csrf=$(csrf_of /requests)
@@ -854,16 +854,27 @@ for i in range(100000):
 	run -0 curl -s -o /dev/null -w '%{http_code}' -b "$(JAR jar)" "$URL/requests/2/change"
 	assert_output 404
 	csrf=$(csrf_of /requests/1/change jar)
-	run post /requests/1/change jar "csrf=$csrf" start=2026-12-11 start_time=09:00 end=2026-12-15
+	run post /requests/1/change jar "csrf=$csrf" pet=1 start=2026-12-11 start_time=09:00 end=2026-12-15
 	assert_output 422
 	grep -q "We could not change it, and your booking stays as it was: We are full on Mon, Dec 14, 2026" "$BATS_TEST_TMPDIR/b.txt"
 	assert_equal "$(sql "SELECT status, start, end FROM requests WHERE id = 1")" "approved|2026-12-10|2026-12-13"
-	run post /requests/1/change jar "csrf=$csrf" start=2026-12-11 start_time=09:00 end=2026-12-14
+	# the form shows the pets and add-ons as they are
+	run -0 get /requests/1/change jar
+	assert_output --partial '<input type="checkbox" name="pet" value="1" checked> Rex'
+	assert_output --partial '<input type="checkbox" name="addon" value="1"> Nail trim ($15.00)'
+	# no pet: said by the field, nothing changed; another owner's pet: 404
+	run post /requests/1/change jar "csrf=$csrf" start=2026-12-11 end=2026-12-14
+	assert_output 422
+	grep -q "Choose at least one pet." "$BATS_TEST_TMPDIR/b.txt"
+	run post /requests/1/change jar "csrf=$csrf" pet=2 start=2026-12-11 end=2026-12-14
+	assert_output 404
+	run post /requests/1/change jar "csrf=$csrf" pet=1 addon=1 start=2026-12-11 start_time=09:00 end=2026-12-14
 	assert_output 303
 	assert_equal "$(sql "SELECT status, start, start_time, end FROM requests WHERE id = 1")" "approved|2026-12-11|09:00|2026-12-14"
+	assert_equal "$(sql "SELECT group_concat(product_id) FROM request_addons WHERE request_id = 1")" "1"
 	# request mode: a replacing request; the booking keeps its spot until staff approve
 	kennel -q prefs set portal.boarding request
-	run post /requests/1/change jar "csrf=$csrf" start=2026-12-12 end=2026-12-14
+	run post /requests/1/change jar "csrf=$csrf" pet=1 start=2026-12-12 end=2026-12-14
 	assert_output 303
 	assert_equal "$(header Location)" "/requests?notice=change-asked#r3"
 	assert_equal "$(sql "SELECT status, replaces_id, start FROM requests WHERE id = 3")" "pending|1|2026-12-12"

@@ -1,5 +1,6 @@
 /*
- * /requests/ID/change (PORTAL.md 3): the dates, time or note of a pending
+ * /requests/ID/change (PORTAL.md 3): the dates, time, pets, add-ons,
+ * product or note of a pending
  * request (changed in place) or of a future approved booking.  In the
  * module's schedule mode the change is applied when every rule allows it
  * (request modify: the booking keeps its spot otherwise); in request mode
@@ -17,6 +18,9 @@ struct booking {
 	char pets[256], note[512];
 	long long pet_ids[KN_MAX_PETS];
 	int npets;
+	/* as the form's choices: ids as text */
+	char pet_text[KN_MAX_PETS][24], addon_text[32][24], product[24];
+	struct kn_choice_sel sel;
 };
 
 static kn_status booking_load(struct kn_db *db, long long id, long long owner,
@@ -28,7 +32,8 @@ static kn_status booking_load(struct kn_db *db, long long id, long long owner,
 	kn_status s = kn_prepare(db, "SELECT service, status, start, end, coalesce(start_time, ''),"
 	                             " coalesce(end_time, ''), coalesce(note, ''),"
 	                             " (SELECT group_concat(p.name, ', ') FROM request_pets rp"
-	                             "  JOIN pets p ON p.id = rp.pet_id WHERE rp.request_id = r.id)"
+	                             "  JOIN pets p ON p.id = rp.pet_id WHERE rp.request_id = r.id),"
+	                             " coalesce(product_id, '')"
 	                             " FROM requests r WHERE id = ? AND owner_id = ?", &st, err);
 	if (s != KN_OK)
 		return s;
@@ -43,6 +48,8 @@ static kn_status booking_load(struct kn_db *db, long long id, long long owner,
 		snprintf(b->end_time, sizeof b->end_time, "%s", kn_col_text(st, 5));
 		snprintf(b->note, sizeof b->note, "%s", kn_col_text(st, 6));
 		snprintf(b->pets, sizeof b->pets, "%s", kn_col_text(st, 7) ? kn_col_text(st, 7) : "");
+		snprintf(b->product, sizeof b->product, "%s", kn_col_text(st, 8));
+		b->sel.product = b->product;
 	}
 	sqlite3_finalize(st);
 	if (s != KN_OK || !*found)
@@ -53,8 +60,24 @@ static kn_status booking_load(struct kn_db *db, long long id, long long owner,
 	sqlite3_bind_int64(st, 1, id);
 	int row = 0;
 	while (b->npets < KN_MAX_PETS &&
-	       (s = kn_step_row(db, st, &row, "reading the request", err)) == KN_OK && row)
+	       (s = kn_step_row(db, st, &row, "reading the request", err)) == KN_OK && row) {
+		snprintf(b->pet_text[b->npets], sizeof b->pet_text[0], "%s", kn_col_text(st, 0));
+		b->sel.pets[b->sel.npets++] = b->pet_text[b->npets];
 		b->pet_ids[b->npets++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (s != KN_OK)
+		return s;
+	if ((s = kn_prepare(db, "SELECT product_id FROM request_addons WHERE request_id = ?"
+	                        " ORDER BY product_id", &st, err)) != KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	while (b->sel.naddons < 32 &&
+	       (s = kn_step_row(db, st, &row, "reading the request", err)) == KN_OK && row) {
+		size_t i = b->sel.naddons++;
+		snprintf(b->addon_text[i], sizeof b->addon_text[0], "%s", kn_col_text(st, 0));
+		b->sel.addons[i] = b->addon_text[i];
+	}
 	sqlite3_finalize(st);
 	return s;
 }
@@ -85,7 +108,7 @@ static kn_status change_page(struct kn_page_req *r, struct kn_db *db, const stru
 		return s;
 	kn_h_int(r->page, "id", r->id);
 	kn_h_set(r->page, "service", b->service);
-	kn_h_set(r->page, "pets", b->pets);
+	kn_h_set(r->page, "pet_names", b->pets);
 	kn_h_set(r->page, "status_words", strcmp(b->status, "approved") == 0 ? "Approved"
 	                                                                      : "Waiting for approval");
 	kn_h_set(r->page, "approved", strcmp(b->status, "approved") == 0 ? "1" : "");
@@ -95,7 +118,14 @@ static kn_status change_page(struct kn_page_req *r, struct kn_db *db, const stru
 	kn_h_default(r->page, "v_start_time", b->start_time);
 	kn_h_default(r->page, "v_end", b->end);
 	kn_h_default(r->page, "v_note", b->note);
-	static const char *const errs[] = { "e_form", "e_start", "e_start_time", "e_end" };
+	/* the choices as they are, or as the owner posted them */
+	struct kn_choice_sel posted;
+	if (strcmp(r->method, "POST") == 0)
+		kn_choices_posted(r, &posted);
+	if ((s = kn_choices_put(r, db, b->service, strcmp(r->method, "POST") == 0 ? &posted : &b->sel,
+	                        err)) != KN_OK)
+		return s;
+	static const char *const errs[] = { "e_form", "e_start", "e_start_time", "e_end", "e_pet" };
 	for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++)
 		kn_h_default(r->page, errs[i], "");
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
@@ -173,6 +203,14 @@ kn_status kn_route_request_change(struct kn_page_req *r, struct kn_err *err)
 		kn_field_error(r, "end", "The pick-up day must be after the drop-off day.");
 		return change_page(r, db, &b, 422, err);
 	}
+	struct kn_choices ch;
+	int foreign = 0;
+	if ((s = kn_choices_read(r, db, b.service, &ch, &bad, &foreign, err)) != KN_OK)
+		return s;
+	if (foreign)
+		return kn_not_found(r, err);
+	if (bad)
+		return change_page(r, db, &b, 422, err);
 	if (note && strlen(note) > 2000) {
 		kn_field_error(r, "form", "A note has at most 2,000 characters.");
 		return change_page(r, db, &b, 422, err);
@@ -202,14 +240,18 @@ kn_status kn_route_request_change(struct kn_page_req *r, struct kn_err *err)
 		/* request mode: a replacing request; the booking keeps its spot */
 		struct kn_request_in in = { .owner_id = r->owner_id, .service = b.service,
 		                            .start = start_at, .end = boarding ? end_at : NULL,
-		                            .note = note && *note ? note : NULL, .npets = b.npets,
-		                            .replaces_id = r->id };
-		memcpy(in.pets, b.pet_ids, sizeof in.pets);
+		                            .note = note && *note ? note : NULL, .npets = ch.npets,
+		                            .addons = ch.naddons ? ch.addons : NULL,
+		                            .product = ch.product, .replaces_id = r->id };
+		memcpy(in.pets, ch.pets, sizeof in.pets);
 		s = kn_request_add(db, &in, &id, &ferr);
 		notice = "change-asked";
 	} else {
 		struct kn_request_change c = { .start = start_at, .end = boarding ? end_at : NULL,
-		                               .note = note ? note : NULL, .owner_words = 1 };
+		                               .note = note ? note : NULL, .npets = ch.npets,
+		                               .addons = ch.addons, .addons_given = boarding,
+		                               .product = ch.product, .owner_words = 1 };
+		memcpy(c.pets, ch.pets, sizeof c.pets);
 		s = kn_request_modify(db, r->id, &c, &ferr);
 	}
 	if (s == KN_OK)

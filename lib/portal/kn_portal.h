@@ -218,6 +218,33 @@ kn_status kn_module_mode(struct kn_db *db, const char *service, char *mode, size
                          struct kn_err *err);
 /* The menu of the modules portal.* leaves on, as the list "menu". */
 kn_status kn_menu_fill(struct kn_db *db, struct kn_hctx *c, struct kn_err *err);
+/* ---- what a request form offers to choose (choices.c) ---- */
+struct kn_choice_sel {          /* what is checked: ids as text */
+	const char *pets[KN_MAX_PETS * 4];
+	size_t npets;
+	const char *addons[32];
+	size_t naddons;
+	const char *product;
+};
+/* The pets, add-ons (boarding) and products (grooming, training,
+ * service) of a form, as lists "pets", "addons", "products" with
+ * has_addons and has_products, each checked as sel says. */
+kn_status kn_choices_put(struct kn_page_req *r, struct kn_db *db, const char *service,
+                         const struct kn_choice_sel *sel, struct kn_err *err);
+/* sel as the form posted it (a form shown again keeps it) */
+void kn_choices_posted(struct kn_page_req *r, struct kn_choice_sel *sel);
+struct kn_choices {             /* what the form chose, checked */
+	long long pets[KN_MAX_PETS];
+	int npets;
+	const char *addons[33];     /* NULL-terminated */
+	size_t naddons;
+	const char *product;        /* NULL: none chosen */
+};
+/* The choices posted: each error shown by its field (*bad set); *foreign
+ * when an id was never offered (another owner's pet, a hidden product):
+ * the caller answers 404. */
+kn_status kn_choices_read(struct kn_page_req *r, struct kn_db *db, const char *service,
+                          struct kn_choices *c, int *bad, int *foreign, struct kn_err *err);
 /* After a cancel or a change committed: the freed spot offered to the
  * waitlist (offers.c); a failure is logged, never the owner's page. */
 void kn_portal_waitlist_freed(struct kn_page_req *r, struct kn_db *db);

@@ -123,7 +123,6 @@ static kn_status request_form(struct kn_page_req *r, const struct kn_module *m, 
                               struct kn_err *err)
 {
 	struct kn_db *db = kn_req_db(r, err);
-	sqlite3_stmt *st;
 	if (db == NULL)
 		return err->status;
 	kn_h_set(r->page, "service", m->service);
@@ -134,76 +133,10 @@ static kn_status request_form(struct kn_page_req *r, const struct kn_module *m, 
 	kn_status s = kn_instructions_each(db, m->service, put_instructions, &in, err);
 	if (s != KN_OK)
 		return s;
-	const char *chosen[KN_MAX_PETS * 4];
-	size_t nchosen = kn_form_all(&r->form, "pet", chosen, sizeof chosen / sizeof chosen[0]);
-	const char *addons[32];
-	size_t naddons = kn_form_all(&r->form, "addon", addons, sizeof addons / sizeof addons[0]);
-	if ((s = kn_prepare(db, "SELECT id, name FROM pets WHERE owner_id = ? ORDER BY name"
-	                        " COLLATE NOCASE, id", &st, err)) != KN_OK)
+	struct kn_choice_sel sel;
+	kn_choices_posted(r, &sel);
+	if ((s = kn_choices_put(r, db, m->service, &sel, err)) != KN_OK)
 		return s;
-	sqlite3_bind_int64(st, 1, r->owner_id);
-	kn_h_list(r->page, "pets");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct kn_hctx *p = kn_h_item(r->page, "pets");
-		const char *id = kn_col_text(st, 0);
-		kn_h_set(p, "id", id);
-		kn_h_set(p, "name", kn_col_text(st, 1));
-		int on = 0;
-		for (size_t i = 0; i < nchosen && i < sizeof chosen / sizeof chosen[0]; i++)
-			on |= strcmp(chosen[i], id) == 0;
-		kn_h_set(p, "checked", on ? "1" : "");
-	}
-	sqlite3_finalize(st);
-	/* the setup guide's rule: add-ons are products shown to owners whose
-	 * type is neither boarding nor daycare, offered with boarding */
-	kn_h_list(r->page, "addons");
-	kn_h_set(r->page, "has_addons", "");
-	if (strcmp(m->service, "boarding") == 0) {
-		if ((s = kn_prepare(db, "SELECT id, name, price_cents FROM products WHERE active AND"
-		                        " show_to_owner AND type NOT IN ('boarding', 'daycare')"
-		                        " ORDER BY name COLLATE NOCASE", &st, err)) != KN_OK)
-			return s;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			struct kn_hctx *a = kn_h_item(r->page, "addons");
-			kn_h_set(r->page, "has_addons", "1");
-			const char *id = kn_col_text(st, 0);
-			char price[32];
-			kn_money_format(sqlite3_column_int64(st, 2), price);
-			kn_h_set(a, "id", id);
-			kn_h_set(a, "name", kn_col_text(st, 1));
-			kn_h_set(a, "price", price);
-			int on = 0;
-			for (size_t i = 0; i < naddons && i < sizeof addons / sizeof addons[0]; i++)
-				on |= strcmp(addons[i], id) == 0;
-			kn_h_set(a, "checked", on ? "1" : "");
-		}
-		sqlite3_finalize(st);
-	}
-	/* grooming, training, service: the shown products of the type, one
-	 * radio each; daycare, training, service: a weekly repeat */
-	const char *product = kn_form_one(&r->form, "product", NULL);
-	kn_h_list(r->page, "products");
-	kn_h_set(r->page, "has_products", "");
-	int typed = strcmp(m->service, "grooming") == 0 || strcmp(m->service, "training") == 0 ||
-	            strcmp(m->service, "service") == 0;
-	if (typed) {
-		if ((s = kn_prepare(db, "SELECT id, name, price_cents FROM products WHERE active AND"
-		                        " show_to_owner AND type = ? ORDER BY name COLLATE NOCASE, id",
-		                    &st, err)) != KN_OK)
-			return s;
-		sqlite3_bind_text(st, 1, m->service, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			struct kn_hctx *a = kn_h_item(r->page, "products");
-			char price[32];
-			kn_h_set(r->page, "has_products", "1");
-			kn_money_format(sqlite3_column_int64(st, 2), price);
-			kn_h_set(a, "id", kn_col_text(st, 0));
-			kn_h_set(a, "name", kn_col_text(st, 1));
-			kn_h_setf(a, "price", "$%s", price);
-			kn_h_set(a, "checked", product && strcmp(product, kn_col_text(st, 0)) == 0 ? "1" : "");
-		}
-		sqlite3_finalize(st);
-	}
 	int repeats = strcmp(m->service, "daycare") == 0 || strcmp(m->service, "training") == 0 ||
 	              strcmp(m->service, "service") == 0;
 	kn_h_set(r->page, "repeats", repeats ? "1" : "");
@@ -330,33 +263,15 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		return kn_not_found(r, err);
 
 	struct kn_request_in in = { .owner_id = r->owner_id, .service = m->service };
-	const char *pets[KN_MAX_PETS + 1];
-	size_t npets = kn_form_all(&r->form, "pet", pets, KN_MAX_PETS + 1);
-	for (size_t i = 0; i < npets && i < KN_MAX_PETS; i++)
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(pets[i], pets[j]) == 0 && !bad)
-				kn_field_error(r, "pet", "Choose each pet once."), bad = 1;
-	if (npets == 0)
-		kn_field_error(r, "pet", "Choose at least one pet."), bad = 1;
-	else if (npets > KN_MAX_PETS)
-		kn_field_error(r, "pet", "Choose at most 8 pets in one request."), bad = 1;
-	for (size_t i = 0; i < npets && i < KN_MAX_PETS && !bad; i++) {
-		struct kn_err e = { 0 };
-		long long id;
-		sqlite3_stmt *st;
-		if (kn_id_parse(pets[i], "pet", &id, &e) != KN_OK)
-			return kn_not_found(r, err);
-		if ((s = kn_prepare(db, "SELECT 1 FROM pets WHERE id = ? AND owner_id = ?", &st,
-		                    err)) != KN_OK)
-			return s;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, r->owner_id);
-		int mine = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-		if (!mine)
-			return kn_not_found(r, err); /* never another owner's pet, never a hint of it */
-		in.pets[in.npets++] = id;
-	}
+	struct kn_choices ch;
+	int foreign = 0;
+	if ((s = kn_choices_read(r, db, m->service, &ch, &bad, &foreign, err)) != KN_OK)
+		return s;
+	if (foreign)
+		return kn_not_found(r, err); /* never another owner's pet, never a hint of it */
+	memcpy(in.pets, ch.pets, sizeof in.pets);
+	in.npets = ch.npets;
+	in.product = ch.product;
 	const char *start = kn_field(r, "start", &bad), *time = kn_field(r, "start_time", &bad);
 	const char *end = kn_field(r, "end", &bad), *note = kn_field(r, "note", &bad);
 	char start_at[40];
@@ -412,47 +327,6 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 	}
 	if (note && strlen(note) > 2000)
 		kn_field_error(r, "note", "At most 2,000 characters."), bad = 1;
-	/* add-ons: only those the form offered */
-	const char *addon_ids[33];
-	size_t naddons = kn_form_all(&r->form, "addon", addon_ids, 32);
-	if (naddons > 32 || (naddons > 0 && strcmp(m->service, "boarding") != 0))
-		kn_field_error(r, "form", "Add-ons go with boarding."), bad = 1;
-	for (size_t i = 0; i < naddons && i < 32 && !bad; i++) {
-		sqlite3_stmt *st;
-		long long id;
-		struct kn_err e = { 0 };
-		if (kn_id_parse(addon_ids[i], "add-on", &id, &e) != KN_OK)
-			return kn_not_found(r, err);
-		if ((s = kn_prepare(db, "SELECT 1 FROM products WHERE id = ? AND active AND"
-		                        " show_to_owner AND type NOT IN ('boarding', 'daycare')", &st,
-		                    err)) != KN_OK)
-			return s;
-		sqlite3_bind_int64(st, 1, id);
-		int offered = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-		if (!offered)
-			return kn_not_found(r, err);
-	}
-	addon_ids[naddons < 32 ? naddons : 32] = NULL;
-	/* the product: one the form offered, of the module's type */
-	const char *product = kn_field(r, "product", &bad);
-	if (product && *product) {
-		sqlite3_stmt *st;
-		long long id;
-		struct kn_err e = { 0 };
-		if (kn_id_parse(product, "product", &id, &e) != KN_OK)
-			return kn_not_found(r, err);
-		if ((s = kn_prepare(db, "SELECT 1 FROM products WHERE id = ? AND active AND"
-		                        " show_to_owner AND type = ?", &st, err)) != KN_OK)
-			return s;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, m->service, -1, SQLITE_STATIC);
-		int offered = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-		if (!offered)
-			return kn_not_found(r, err);
-		in.product = product;
-	}
 	/* a weekly repeat: the days checked, until a day */
 	const char *repeat[8];
 	size_t nrepeat = kn_form_all(&r->form, "repeat", repeat, 8);
@@ -498,7 +372,7 @@ kn_status kn_route_request_create(struct kn_page_req *r, struct kn_err *err)
 		in.end = end && *end ? end : NULL;
 	}
 	in.note = note && *note ? note : NULL;
-	in.addons = naddons ? addon_ids : NULL;
+	in.addons = ch.naddons ? ch.addons : NULL;
 	/* how far ahead, how soon, how many waiting: in the owner's words */
 	if ((s = kn_request_window(db, r->owner_id, ymd, time && *time ? time : "", 1, &ferr)) ==
 	    KN_TEMPFAIL) {
