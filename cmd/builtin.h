@@ -108,6 +108,7 @@ int cmd_account(int argc, char **argv);
 int cmd_statement(int argc, char **argv);
 int cmd_series(int argc, char **argv);
 int cmd_waitlist(int argc, char **argv);
+int cmd_papers(int argc, char **argv);
 /* the offer pass after a command freed a spot (cmd/waitlist.c) */
 int waitlist_freed(struct session *s);
 int cmd_serve(int argc, char **argv);
@@ -121,6 +122,6 @@ extern const struct verb init_verbs[], db_verbs[], company_verbs[], prefs_verbs[
 	pet_verbs[], vax_verbs[], product_verbs[], report_verbs[], doctor_verbs[], remind_verbs[], order_verbs[],
 	package_verbs[], request_verbs[], capacity_verbs[], block_verbs[], serve_verbs[],
 	portal_verbs[], desk_verbs[], area_verbs[], payment_verbs[], account_verbs[],
-	statement_verbs[], series_verbs[], waitlist_verbs[];
+	statement_verbs[], series_verbs[], waitlist_verbs[], papers_verbs[];
 
 #endif

@@ -68,6 +68,10 @@ static const struct meaning meanings[] = {
 	{ "request modify", "notify", "mail the owner the booking as it is now" },
 	{ "request approve", "series", "approve the standing booking's pending occurrences" },
 	{ "series skip", "note", "why that day is skipped" },
+	{ "papers done", "note", "what was entered from them" },
+	{ "papers list", "pending", "only papers not done yet" },
+	{ "request list", "papers-needed", "only requests waiting for vaccination papers" },
+	{ "request list", "series", "only the occurrences of that standing booking" },
 	{ "waitlist rm", "note", "why it leaves the waitlist (default: taken off the waitlist)" },
 	{ "request decline", "waitlist", "keep it waitlisted for a freed spot instead of declining it" },
 	{ "request auto", "waitlist", "with --decline-rest: a request refused only as full is "

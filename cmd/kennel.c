@@ -15,6 +15,7 @@ const struct group groups[] = {
 	{ "owner", cmd_owner, owner_verbs, "add, list, show, edit, import and export owners" },
 	{ "pet", cmd_pet, pet_verbs, "pets, temperament tests and pet import" },
 	{ "vax", cmd_vax, vax_verbs, "vaccinations, their status and import" },
+	{ "papers", cmd_papers, papers_verbs, "vet papers owners sent: list, show, save, done" },
 	{ "product", cmd_product, product_verbs, "services, packages and retail items for sale" },
 	{ "order", cmd_order, order_verbs, "owner purchases and invoices: carts, checkout, void" },
 	{ "payment", cmd_payment, payment_verbs, "money received, mistakes voided, credit refunded" },

@@ -10,7 +10,7 @@ static struct {
 	const char *service, *pet, *start, *end, *note, *reason, *status, *owner, *from, *to,
 		*rejects, *product, *days, *until, *time, *series;
 	long long every;
-	int force, decline_rest, notify, void_deposit, approve, waitlist;
+	int force, decline_rest, notify, void_deposit, approve, waitlist, papers_needed;
 	struct kn_strlist addons;
 } o;
 
@@ -54,6 +54,8 @@ static const struct kn_opt list_opts[] = {
 	{ "owner", 0, KN_OPT_STR, &o.owner, "OWNER", NULL },
 	{ "from", 0, KN_OPT_DATE, &o.from, "DATE", NULL },
 	{ "to", 0, KN_OPT_DATE, &o.to, "DATE", NULL },
+	{ "series", 0, KN_OPT_STR, &o.series, "SERIES", NULL },
+	{ "papers-needed", 0, KN_OPT_BOOL, &o.papers_needed, NULL, NULL },
 	{ NULL, 0, 0, NULL, NULL, NULL },
 };
 static const struct kn_opt approve_opts[] = {
@@ -165,9 +167,11 @@ static int list(struct session *s, int argc, char **argv)
 {
 	struct kn_err err = { 0 };
 	struct kn_request_filter f = { .status = o.status, .service = o.service, .from = o.from,
-	                               .to = o.to };
+	                               .to = o.to, .papers_needed = o.papers_needed };
 	(void)argc, (void)argv;
 
+	if (o.series && kn_id_parse(o.series, "series id", &f.series_id, &err) != KN_OK)
+		return fail(s, &err);
 	if (o.owner && kn_owner_resolve(s->db, o.owner, &f.owner_id, &err) != KN_OK)
 		return fail(s, &err);
 	struct kn_printer *p = printer(s);
@@ -427,7 +431,8 @@ const struct verb request_verbs[] = {
 	  "A standing booking: its weekly occurrences are requests, made recur.horizon_days ahead.",
 	  NULL, 1 },
 	{ "list", list, list_opts,
-	  "[--status STATUS] [--service SERVICE] [--owner OWNER] [--from DATE] [--to DATE]",
+	  "[--status STATUS] [--series SERIES] [--papers-needed] [--service SERVICE] [--owner OWNER] "
+	  "[--from DATE] [--to DATE]",
 	  "List requests.", NULL, 1 },
 	{ "show", show, NULL, "REQ", "One request.", NULL, 1 },
 	{ "modify", modify, modify_opts,

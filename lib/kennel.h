@@ -540,6 +540,23 @@ kn_status kn_request_modify(struct kn_db *db, long long id, const struct kn_requ
                             struct kn_err *err);
 kn_status kn_request_owner(struct kn_db *db, long long id, long long *owner, struct kn_err *err);
 
+/* ---- vet papers owners send (PORTAL 3, SPEC vax) ---- */
+#define KN_PAPERS_MAX (10 * 1024 * 1024)
+/* "pdf", "jpeg" or "png" as the content says; NULL for anything else. */
+const char *kn_papers_sniff(const unsigned char *data, size_t len);
+/* The papers kept for a pet, refused in the owner's words when empty,
+ * too large or of another type.  Transaction: the caller's. */
+kn_status kn_papers_add(struct kn_db *db, long long pet, const char *filename,
+                        const unsigned char *data, size_t len, long long *id, struct kn_err *err);
+/* id 0: a listing (pending: only those not done); else that one. */
+kn_status kn_papers_list(struct kn_db *db, int pending, long long id, struct kn_printer *p,
+                         struct kn_err *err);
+/* The file as sent, into a new file at path (0600; never over one).
+ * Reads only. */
+kn_status kn_papers_save(struct kn_db *db, long long id, const char *path, struct kn_err *err);
+/* Read and entered: no longer waiting.  Transaction: the caller's. */
+kn_status kn_papers_done(struct kn_db *db, long long id, const char *note, struct kn_err *err);
+
 /* ---- the waitlist (SPEC series, changes, waitlist) ---- */
 /* A pending request refused for capacity kept for a freed spot.
  * Transaction: the caller's (so are rm and confirm). */
@@ -617,7 +634,8 @@ kn_status kn_series_list(struct kn_db *db, long long owner, long long id, struct
                          struct kn_err *err);
 struct kn_request_filter {
 	const char *status, *service, *from, *to;
-	long long owner_id, id;
+	long long owner_id, id, series_id;
+	int papers_needed;         /* only those waiting for vaccination papers */
 };
 /* An owner's open requests (pending, and approved ones not over yet), as the
  * array "requests" of an open record. */

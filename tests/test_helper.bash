@@ -109,7 +109,9 @@ DROP_MONEY="DROP TABLE payment_applications; DROP TABLE payments; DROP TABLE upg
 # and what schema 19 (series) added
 # Schema 21's waitlist, gone: what a database before it lacks (the
 # requests table's CHECK without 'waitlisted' does not matter to it).
-DROP_WAITLIST="DROP TABLE waitlist_offers; DROP INDEX requests_waitlisted;"
+# Schema 22's vet papers, gone.
+DROP_PAPERS="DROP TABLE pet_papers;"
+DROP_WAITLIST="$DROP_PAPERS DROP TABLE waitlist_offers; DROP INDEX requests_waitlisted;"
 DROP_SERIES="$DROP_WAITLIST DROP INDEX requests_replaces; ALTER TABLE requests DROP COLUMN replaces_id; DROP INDEX requests_series_day; ALTER TABLE requests DROP COLUMN series_id; ALTER TABLE requests DROP COLUMN product_id; DROP TABLE series_pets; DROP TABLE series;"
 
 # The schema version this kennel creates.

@@ -164,9 +164,11 @@ const char *kn_notice(struct kn_page_req *r)
 		{ "password-set", "Your password is set. Log in with it now." },
 		{ "password-changed", "Your password was changed. Log in with the new one." },
 		{ "saved", "Saved." },
+		{ "papers-sent", "Thank you: the papers were sent. We will enter the vaccinations "
+		                 "from them." },
 		{ "requested", "Your request was sent. We will let you know when it is decided." },
 		{ "papers", "Your request was sent. Before we can approve it we need your pet's "
-		            "vaccination papers: bring them to us or send them from your vet." },
+		            "vaccination papers: send them from your pet's page (Pets), or bring them to us." },
 		{ "booked", "Booked: your request is approved." },
 		{ "not-booked", "We could not book it at once; your request waits for us to decide. "
 		                "The reason is shown below." },
@@ -401,6 +403,17 @@ static kn_status find_session(struct kn_page_req *r, struct kn_err *err)
 		kn_cache_session_put(kn_srv_cache(r->srv), hash, r->gen, owner, created, seen);
 	}
 	return s;
+}
+
+int kn_portal_upload_route(const char *method, const char *path)
+{
+	for (const struct kn_route *rt = kn_routes; rt->path; rt++) {
+		long long id = 0;
+		const char *arg = NULL;
+		if (rt->upload && strcmp(rt->method, method) == 0 && path_match(rt->path, path, &id, &arg))
+			return 1;
+	}
+	return 0;
 }
 
 void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err)

@@ -49,6 +49,9 @@ struct kn_page_req {
 	struct kn_form query, form;
 	long long id;                 /* the number in /pets/ID */
 	const char *arg;              /* the token in /offers/TOKEN (ends at '/' or the end) */
+	const unsigned char *file;    /* an upload route's file, as sent (file_len bytes) */
+	size_t file_len;
+	const char *file_name;
 	const char *cookie_header, *sec_fetch_site;
 	struct kn_db *db;             /* taken from the pool when first needed */
 	struct kn_settings set;       /* as of this request */
@@ -82,6 +85,7 @@ struct kn_route {
 	kn_route_fn fn;
 	int session;        /* without one: 303 to /login?next= */
 	int csrf;           /* the form must carry the csrf field */
+	int upload;         /* POST takes multipart/form-data with one file "papers" */
 };
 extern const struct kn_route kn_routes[];
 
@@ -92,7 +96,7 @@ extern const struct kn_route kn_routes[];
 	X(register_form) X(register) X(register_sent) X(register_confirm_form) \
 	X(register_confirm) \
 	X(account) X(account_save) X(account_password) \
-	X(pets) X(pet) X(pet_new_form) X(pet_new) X(pet_save) \
+	X(pets) X(pet) X(pet_new_form) X(pet_new) X(pet_save) X(pet_papers_form) X(pet_papers) \
 	X(requests) X(request_new) X(request_create) X(request_cancel_form) X(request_cancel) \
 	X(request_change_form) X(request_change) X(offer) X(offer_confirm) \
 	X(calendar) X(calendar_key) X(calendar_ics) X(packages) X(purchases) X(visits) \
@@ -102,6 +106,8 @@ extern const struct kn_route kn_routes[];
 KN_ROUTE_HANDLERS(KN_ROUTE_DECLARE)
 #undef KN_ROUTE_DECLARE
 /* serve.c hands each request, read whole, to this */
+/* Whether method and path name a route that takes a file. */
+int kn_portal_upload_route(const char *method, const char *path);
 void kn_portal_dispatch(struct kn_page_req *r, struct kn_err *err);
 
 /* ---- what serve.c gives the handlers ------------------------------- */

@@ -13,6 +13,10 @@
 #include "portal/kn_portal.h"
 
 #define BODY_LIMIT (64 * 1024)
+/* a route that takes a file (multipart/form-data): the file, and the
+ * memory all uploads in flight may hold at once (then 503) */
+#define UPLOAD_LIMIT ((size_t)KN_PAPERS_MAX + BODY_LIMIT)
+#define UPLOAD_MEMORY ((size_t)64 * 1024 * 1024)
 #define HEADER_LINES_LIMIT 100
 /* connections open at once: the guard's cap; libmicrohttpd's own is higher,
  * so that it never stops accepting (it splits its cap between its threads) */
@@ -84,6 +88,7 @@ struct kn_srv {
 	pthread_t *workers;
 	int nworkers;
 	int inflight;
+	size_t upload_bytes;          /* held by uploads in flight, under mu */
 	int mail_wake, stopping;
 	int mail_stop;                /* the mailer ends after the message on the wire */
 	pthread_t mailer;

@@ -80,6 +80,22 @@ static kn_status load_pet(struct kn_page_req *r, struct kn_db *db, long long id,
 		kn_h_set(v, "status", strcmp(until, today) < 0 ? "expired" : "current");
 	}
 	sqlite3_finalize(st);
+	/* the papers sent: named and dated, never served back */
+	kn_h_list(r->page, "papers");
+	kn_h_set(r->page, "has_papers", "");
+	if ((s = kn_prepare(db, "SELECT filename, uploaded_at, done_at IS NOT NULL FROM pet_papers"
+	                        " WHERE pet_id = ? ORDER BY uploaded_at DESC, id DESC", &st, err)) !=
+	    KN_OK)
+		return s;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct kn_hctx *p = kn_h_item(r->page, "papers");
+		kn_h_set(r->page, "has_papers", "1");
+		kn_h_set(p, "filename", kn_col_text(st, 0));
+		kn_h_date(p, "sent", kn_col_text(st, 1), style, 0);
+		kn_h_set(p, "state", sqlite3_column_int(st, 2) ? "Reviewed" : "Waiting for review");
+	}
+	sqlite3_finalize(st);
 	return KN_OK;
 }
 
@@ -127,7 +143,10 @@ static void pet_form_defaults(struct kn_page_req *r)
 	}
 	kn_h_default(r->page, "e_form", "");
 	kn_h_default(r->page, "pet_id", "");
+	kn_h_default(r->page, "e_papers", "");
+	kn_h_default(r->page, "has_papers", "");
 	kn_h_list(r->page, "vaccinations");
+	kn_h_list(r->page, "papers");
 	kn_h_set(r->page, "csrf", kn_csrf_token(r));
 }
 
@@ -235,3 +254,44 @@ kn_status kn_route_pet_save(struct kn_page_req *r, struct kn_err *err)
 	return save_pet(r, r->id, err);
 }
 
+
+/* The upload is the pet page's own form: its section. */
+kn_status kn_route_pet_papers_form(struct kn_page_req *r, struct kn_err *err)
+{
+	kn_redirect(r, kn_arena_printf(&r->arena, "/pets/%lld#papers", r->id));
+	(void)err;
+	return KN_OK;
+}
+
+kn_status kn_route_pet_papers(struct kn_page_req *r, struct kn_err *err)
+{
+	struct kn_db *db = kn_req_db(r, err);
+	struct kn_err ferr = { 0 };
+	int found;
+	long long id = 0;
+	if (db == NULL)
+		return err->status;
+	kn_status s = load_pet(r, db, r->id, &found, err);
+	if (s != KN_OK)
+		return s;
+	if (!found)
+		return kn_not_found(r, err);
+	kn_req_act_as_owner(r);
+	if ((s = kn_tx_begin(db, err)) != KN_OK)
+		return s;
+	s = kn_papers_add(db, r->id, r->file_name, r->file, r->file ? r->file_len : 0, &id, &ferr);
+	if (s == KN_OK)
+		s = kn_tx_commit(db, &ferr);
+	if (s == KN_TEMPFAIL) {
+		*err = ferr;
+		return s;
+	}
+	if (s != KN_OK) {
+		kn_tx_rollback(db);
+		kn_h_set(r->page, "e_papers", ferr.msg);
+		pet_form_defaults(r);
+		return kn_page(r, 422, "pet.html", "Your pet", err);
+	}
+	kn_redirect(r, kn_arena_printf(&r->arena, "/pets/%lld?notice=papers-sent#papers", r->id));
+	return KN_OK;
+}

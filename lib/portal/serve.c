@@ -28,6 +28,14 @@ struct conn {
 	struct timespec t0;
 	struct kn_buf upload;
 	int too_large, started;
+	/* an upload route: its multipart body read by libmicrohttpd's post
+	 * processor, the fields into upload (urlencoded again, for the
+	 * form parser), the file into file */
+	struct MHD_PostProcessor *pp;
+	struct kn_buf file;
+	char *file_name;
+	size_t held;               /* bytes counted in the server's upload_bytes */
+	int too_busy, bad_upload;
 	int queued, done;          /* handed to a worker; its answer is ready */
 	struct kn_page_req r;      /* the request as the handlers see it, and the answer */
 	struct kn_err err;
@@ -168,6 +176,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		                  why != MHD_REQUEST_TERMINATED_COMPLETED_OK);
 	if (cn->r.srv)
 		finish(cn);
+	if (cn->pp)
+		MHD_destroy_post_processor(cn->pp);
+	pthread_mutex_lock(&s->mu);
+	s->upload_bytes -= cn->held;
+	pthread_mutex_unlock(&s->mu);
+	kn_buf_free(&cn->file);
+	free(cn->file_name);
 	kn_buf_free(&cn->upload);
 	free(cn->uri);
 	free(cn);
@@ -252,6 +267,62 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct conn *cn, unsigne
 	return ret;
 }
 
+/* Room for n more bytes of uploads, or 0: the server holds UPLOAD_MEMORY
+ * at most for all of them together. */
+static int upload_room(struct conn *cn, size_t n)
+{
+	struct kn_srv *s = cn->srv;
+	int ok;
+	pthread_mutex_lock(&s->mu);
+	ok = s->upload_bytes + n <= UPLOAD_MEMORY;
+	if (ok) {
+		s->upload_bytes += n;
+		cn->held += n;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return ok;
+}
+
+/* libmicrohttpd's post processor: each field's bytes as they arrive */
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+	struct conn *cn = cls;
+	(void)kind, (void)content_type, (void)transfer_encoding;
+	if (cn->too_large || cn->too_busy)
+		return MHD_YES;
+	if (key && strcmp(key, "papers") == 0 && filename) {
+		if (cn->file_name == NULL)
+			cn->file_name = kn_xstrdup(filename);
+		else if (off == 0)
+			cn->bad_upload = 1; /* one file a form */
+		if (cn->file.len + size > KN_PAPERS_MAX)
+			cn->too_large = 1;
+		else if (!upload_room(cn, size))
+			cn->too_busy = 1;
+		else
+			kn_buf_add(&cn->file, data, size);
+		return MHD_YES;
+	}
+	/* a plain field, urlencoded again for the form parser */
+	if (key == NULL || cn->upload.len + size * 3 + strlen(key) + 2 > BODY_LIMIT) {
+		cn->too_large = 1;
+		return MHD_YES;
+	}
+	if (off == 0) {
+		if (cn->upload.len)
+			kn_buf_add(&cn->upload, "&", 1);
+		for (const unsigned char *k = (const unsigned char *)key; *k; k++)
+			kn_buf_addf(&cn->upload, "%%%02X", *k);
+		kn_buf_add(&cn->upload, "=", 1);
+	}
+	for (size_t i = 0; i < size; i++)
+		kn_buf_addf(&cn->upload, "%%%02X", (unsigned char)data[i]);
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls)
@@ -273,13 +344,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL) > HEADER_LINES_LIMIT)
 			return refuse(c, cn, 431, "too many header lines\n");
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > BODY_LIMIT)
+		if (kn_portal_upload_route(method, url)) {
+			if (cl && strtoull(cl, NULL, 10) > UPLOAD_LIMIT)
+				return refuse(c, cn, 413, "The file is larger than 10 MB: send a smaller "
+				              "scan.\n");
+			/* NULL unless the body is multipart/form-data (or urlencoded) */
+			cn->pp = MHD_create_post_processor(c, 16 * 1024, on_part, cn);
+			if (cn->pp == NULL)
+				return refuse(c, cn, 415, "send the file as multipart/form-data\n");
+		} else if (cl && strtoull(cl, NULL, 10) > BODY_LIMIT) {
 			return refuse(c, cn, 413, "request body too large (at most 64 KiB)\n");
+		}
 		if (s->o.trust_proxy) {
 			const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 			                                              "X-Forwarded-For");
 			kn_srv_forwarded_client(xff, cn->client, sizeof cn->client);
 		}
+		return MHD_YES;
+	}
+	if (*upload_size > 0 && cn->pp) {
+		if (MHD_post_process(cn->pp, upload, *upload_size) != MHD_YES)
+			cn->bad_upload = 1;
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -299,7 +385,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (cn->queued)
 		return MHD_YES;
 	if (cn->too_large)
-		return refuse(c, cn, 413, "request body too large (at most 64 KiB)\n");
+		return refuse(c, cn, 413, cn->pp ? "The file is larger than 10 MB: send a smaller "
+		                                   "scan.\n"
+		                                 : "request body too large (at most 64 KiB)\n");
+	if (cn->too_busy)
+		return refuse(c, cn, 503, "the portal is busy; try again in a few seconds\n");
+	if (cn->bad_upload)
+		return refuse(c, cn, 400, "the form's body is malformed\n");
 
 	struct kn_page_req *r = &cn->r;
 	*r = (struct kn_page_req){ .srv = s, .method = method, .path = url, .uri = cn->uri,
@@ -312,8 +404,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (q)
 		st = kn_form_parse(&r->arena, q + 1, strlen(q + 1), &r->query, &cn->err);
 	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	if (cn->pp) {
+		r->file = (const unsigned char *)cn->file.data;
+		r->file_len = cn->file.len;
+		r->file_name = cn->file_name;
+	}
 	if (st == KN_OK && cn->upload.len > 0) {
-		if (ctype && strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0) {
+		if (!cn->pp && ctype &&
+		    strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0) {
 			r->status = 415;
 			kn_buf_addf(&r->body, "send forms as application/x-www-form-urlencoded\n");
 			r->content_type = "text/plain; charset=utf-8";

@@ -99,6 +99,7 @@ kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,
 	                             " WHERE (?1 IS NULL OR r.status = ?1) AND (?2 IS NULL OR r.service = ?2)"
 	                             " AND (?3 = 0 OR r.owner_id = ?3) AND (?4 IS NULL OR r.end >= ?4)"
 	                             " AND (?5 IS NULL OR r.start <= ?5) AND (?6 = 0 OR r.id = ?6)"
+	                             " AND (?7 = 0 OR r.series_id = ?7) AND (?8 = 0 OR r.papers_needed)"
 	                             " ORDER BY r.start, r.id", &st, err);
 	if (s != KN_OK)
 		return s;
@@ -108,6 +109,8 @@ kn_status kn_request_list(struct kn_db *db, const struct kn_request_filter *f,
 	kn_bind_text(st, 4, f->from);
 	kn_bind_text(st, 5, f->to);
 	sqlite3_bind_int64(st, 6, f->id);
+	sqlite3_bind_int64(st, 7, f->series_id);
+	sqlite3_bind_int(st, 8, f->papers_needed);
 	int n = 0, row = 0;
 	if (f->id == 0)
 		kn_list_begin(p);

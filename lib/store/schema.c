@@ -432,6 +432,16 @@ const char *const kn_migrations[] = {
 	 "CREATE UNIQUE INDEX waitlist_offers_open ON waitlist_offers (request_id)"
 	 "  WHERE used_at IS NULL AND ended_at IS NULL;"
 	 "CREATE INDEX waitlist_offers_request ON waitlist_offers (request_id, created_at);"),
+	/* 22: vet papers an owner sent from the portal (PORTAL 3), kept in
+	 * the database (a backup holds them), for staff to read and enter */
+	("CREATE TABLE pet_papers ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  pet_id INTEGER NOT NULL REFERENCES pets (id),"
+	 "  filename TEXT NOT NULL, type TEXT NOT NULL CHECK (type IN ('pdf', 'jpeg', 'png')),"
+	 "  size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 10485760), data BLOB NOT NULL,"
+	 "  uploaded_at TEXT NOT NULL, done_at TEXT, done_by TEXT, note TEXT);"
+	 "CREATE INDEX pet_papers_pet ON pet_papers (pet_id);"
+	 "CREATE INDEX pet_papers_pending ON pet_papers (uploaded_at) WHERE done_at IS NULL;"),
 };
 
 const int kn_migration_count = (int)(sizeof kn_migrations / sizeof kn_migrations[0]);
