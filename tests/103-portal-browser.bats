@@ -24,6 +24,17 @@ journey() {
 	assert_equal "$(sql "SELECT count(*) FROM request_addons")" 1
 }
 
+@test "browser: vet papers sent from the pet page arrive as they were" {
+	portal_db
+	kennel -q pet add 1 --name Rex
+	export PAPERS_FILE="$BATS_TEST_TMPDIR/rex-rabies.pdf"
+	printf '%%PDF-1.4\n%% rabies certificate\n%%%%EOF\n' > "$PAPERS_FILE"
+	start_portal
+	journey papers
+	kennel papers save 1 "$BATS_TEST_TMPDIR/saved.pdf"
+	cmp "$PAPERS_FILE" "$BATS_TEST_TMPDIR/saved.pdf"
+}
+
 @test "browser: a wrong-case username gets the hint, the right case gets in" {
 	portal_db
 	start_portal

@@ -293,7 +293,21 @@ def journey_billing(d):
     expect("Nothing is due. Thank you!" in text(d), "the bill after the payment")
 
 
+def journey_papers(d):
+    """Vet papers from the pet page: the file chosen in the browser's own
+    file input, sent, listed as waiting for review."""
+    log_in(d, "ann", "a fine password 1")
+    wait_for(d, lambda drv: "Log out" in drv.page_source, "logged in")
+    d.get(URL + "/pets/1")
+    d.find_element(By.ID, "papers-file").send_keys(os.environ["PAPERS_FILE"])
+    submit(d, "Send the papers")
+    wait_for(d, lambda drv: "the papers were sent" in text(drv), "the papers sent")
+    expect("rex-rabies.pdf, sent" in text(d) and "Waiting for review" in text(d),
+           "the papers listed on the pet page")
+
+
 JOURNEYS = {
+    "papers": journey_papers,
     "billing": journey_billing,
     "bulk-to-booking": journey_bulk_to_booking,
     "wrong-case": journey_wrong_case,
