@@ -3,8 +3,13 @@
  * once, and the backend chosen by --json, --csv or neither prints them.
  * Listings stream: each record is written when it ends, so printing a
  * million owners takes no more memory than printing one.
+ *
+ * JSON is written straight into the record's buffer as each value comes
+ * (no tree of objects to build, dump and free: that was half the time of
+ * a long listing), in jansson's own layout: a listing's records compact,
+ * a lone record indented by two.
  */
-#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +32,9 @@ struct kn_printer {
 	long long records;
 	int depth;                 /* 0 outside a record, 1 in a record */
 	/* json */
-	json_t *stack[MAX_DEPTH];
 	struct kn_buf json;        /* one record, written with one fwrite */
+	int pretty;                /* a lone record: indented */
+	int filled[MAX_DEPTH];     /* the object or array at that depth has a value */
 	/* csv */
 	struct kn_buf header, row;
 	int header_done;
@@ -88,7 +94,6 @@ kn_status kn_printer_free(struct kn_printer *p)
 	kn_buf_free(&p->sample);
 	kn_buf_free(&p->json);
 	kn_buf_free(&p->clean);
-	json_decref(p->stack[0]); /* the root owns everything nested in it */
 	free(p);
 	return st;
 }
@@ -201,12 +206,83 @@ static void csv_cell(struct kn_buf *b, const char *v, int guard)
 	kn_buf_add(b, "\"", 1);
 }
 
+/* ---- JSON, written as it comes ---- */
+
+static void json_string_add(struct kn_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *run = s;
+	kn_buf_add(b, "\"", 1);
+	for (const char *c = s; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u >= 0x20 && u != '"' && u != '\\')
+			continue;
+		kn_buf_add(b, run, (size_t)(c - run));
+		run = c + 1;
+		switch (u) {
+		case '"': kn_buf_add(b, "\\\"", 2); break;
+		case '\\': kn_buf_add(b, "\\\\", 2); break;
+		case '\b': kn_buf_add(b, "\\b", 2); break;
+		case '\f': kn_buf_add(b, "\\f", 2); break;
+		case '\n': kn_buf_add(b, "\\n", 2); break;
+		case '\r': kn_buf_add(b, "\\r", 2); break;
+		case '\t': kn_buf_add(b, "\\t", 2); break;
+		default: {
+			char u6[6] = { '\\', 'u', '0', '0', hex[u >> 4], hex[u & 15] };
+			kn_buf_add(b, u6, 6);
+		}
+		}
+	}
+	kn_buf_add(b, run, strlen(run));
+	kn_buf_add(b, "\"", 1);
+}
+
+static void json_newline(struct kn_printer *p, int depth)
+{
+	kn_buf_add(&p->json, "\n", 1);
+	for (int i = 0; i < depth; i++)
+		kn_buf_add(&p->json, "  ", 2);
+}
+
+/* Before a value at the current depth: the comma, the layout, the key. */
+static void json_member(struct kn_printer *p, const char *key)
+{
+	int d = p->depth - 1;
+	if (p->filled[d])
+		kn_buf_add(&p->json, ",", 1);
+	p->filled[d] = 1;
+	if (p->pretty)
+		json_newline(p, p->depth);
+	if (!p->is_array[d]) {
+		json_string_add(&p->json, key);
+		kn_buf_add(&p->json, p->pretty ? ": " : ":", p->pretty ? 2 : 1);
+	}
+}
+
+static void json_open(struct kn_printer *p, const char *key, const char *brace)
+{
+	json_member(p, key);
+	kn_buf_add(&p->json, brace, 1);
+	p->filled[p->depth] = 0;
+}
+
+static void json_close(struct kn_printer *p, int depth, const char *brace)
+{
+	if (p->pretty && p->filled[depth])
+		json_newline(p, depth);
+	kn_buf_add(&p->json, brace, 1);
+}
+
 void kn_rec_begin(struct kn_printer *p)
 {
 	p->depth = 1;
 	switch (p->format) {
 	case KN_FMT_JSON:
-		p->stack[0] = json_object();
+		p->pretty = !p->in_list;
+		p->json.len = 0;
+		kn_buf_add(&p->json, "{", 1);
+		p->filled[0] = 0;
+		p->is_array[0] = 0;
 		break;
 	case KN_FMT_CSV:
 		p->row.len = 0;
@@ -222,28 +298,16 @@ void kn_rec_begin(struct kn_printer *p)
 	}
 }
 
-static int append(const char *text, size_t size, void *buf)
-{
-	kn_buf_add(buf, text, size);
-	return 0;
-}
-
 void kn_rec_end(struct kn_printer *p)
 {
 	switch (p->format) {
 	case KN_FMT_JSON:
 		if (p->in_list)
 			fputs(p->records ? ",\n" : "\n", p->out);
-		/* json_dumpf writes token by token, a stdio call each: a third of
-		 * the time of a long listing */
-		p->json.len = 0;
-		json_dump_callback(p->stack[0], append, &p->json,
-		                   JSON_PRESERVE_ORDER | (p->in_list ? JSON_COMPACT : JSON_INDENT(2)));
-		fwrite(p->json.data ? p->json.data : "", 1, p->json.len, p->out);
+		json_close(p, 0, "}");
 		if (!p->in_list)
-			fputc('\n', p->out);
-		json_decref(p->stack[0]);
-		p->stack[0] = NULL;
+			kn_buf_add(&p->json, "\n", 1);
+		fwrite(p->json.data, 1, p->json.len, p->out);
 		break;
 	case KN_FMT_CSV:
 		if (!p->header_done) {
@@ -284,12 +348,7 @@ void kn_obj_begin(struct kn_printer *p, const char *key)
 	if (p->depth >= MAX_DEPTH - 1)
 		return;
 	if (p->format == KN_FMT_JSON) {
-		json_t *o = json_object(), *top = p->stack[p->depth - 1];
-		if (json_is_array(top))
-			json_array_append_new(top, o);
-		else
-			json_object_set_new(top, key, o);
-		p->stack[p->depth] = o;
+		json_open(p, key, "{");
 	} else if (p->format == KN_FMT_TEXT && !p->in_list) {
 		if (p->is_array[p->depth - 1]) {
 			p->in_item = 1;
@@ -308,12 +367,7 @@ void kn_arr_begin(struct kn_printer *p, const char *key)
 	if (p->depth >= MAX_DEPTH - 1)
 		return;
 	if (p->format == KN_FMT_JSON) {
-		json_t *a = json_array(), *top = p->stack[p->depth - 1];
-		if (json_is_array(top))
-			json_array_append_new(top, a);
-		else
-			json_object_set_new(top, key, a);
-		p->stack[p->depth] = a;
+		json_open(p, key, "[");
 	} else if (p->format == KN_FMT_TEXT && !p->in_list) {
 		text_indent(p);
 		fprintf(p->out, "%s:\n", key);
@@ -326,7 +380,7 @@ void kn_nest_end(struct kn_printer *p)
 {
 	p->depth--;
 	if (p->format == KN_FMT_JSON)
-		p->stack[p->depth] = NULL;
+		json_close(p, p->depth, p->is_array[p->depth] ? "]" : "}");
 	if (p->format == KN_FMT_TEXT && p->in_item && !p->is_array[p->depth]) {
 		text_indent(p);
 		fprintf(p->out, "- %s\n", p->line.data ? p->line.data : "");
@@ -386,24 +440,22 @@ static void header_cell(struct kn_printer *p, const char *key)
 	}
 }
 
-static void put_scalar(struct kn_printer *p, const char *key, json_t *jv, const char *text,
-                       int brief, int is_text)
+/* json: the value as JSON (a string is escaped: json_string set) */
+static void put_scalar(struct kn_printer *p, const char *key, const char *json, int json_string,
+                       const char *text, int brief, int is_text)
 {
 	if ((brief == KN_PEOPLE && p->format != KN_FMT_TEXT) ||
-	    ((brief & KN_ROWS) && p->format == KN_FMT_JSON)) {
-		json_decref(jv);
+	    ((brief & KN_ROWS) && p->format == KN_FMT_JSON))
 		return;
-	}
 	brief &= 1 | KN_PEOPLE; /* the rest says where, not whether a column */
 	switch (p->format) {
-	case KN_FMT_JSON: {
-		json_t *top = p->stack[p->depth - 1];
-		if (json_is_array(top))
-			json_array_append_new(top, jv);
+	case KN_FMT_JSON:
+		json_member(p, key);
+		if (json_string)
+			json_string_add(&p->json, json);
 		else
-			json_object_set_new(top, key, jv);
+			kn_buf_add(&p->json, json, strlen(json));
 		return;
-	}
 	case KN_FMT_CSV:
 		if (p->depth == 1) {
 			if (!p->header_done)
@@ -439,29 +491,28 @@ static void put_scalar(struct kn_printer *p, const char *key, json_t *jv, const 
 		}
 		break;
 	}
-	json_decref(jv);
 }
 
 void kn_put_str(struct kn_printer *p, const char *key, const char *value, int brief)
 {
-	json_t *jv = NULL;
-	if (p->format == KN_FMT_JSON)
-		jv = value ? json_string(printable(p, value, 0)) : json_null();
-	put_scalar(p, key, jv, value, brief, 1);
+	const char *json = "null";
+	if (p->format == KN_FMT_JSON && value)
+		json = printable(p, value, 0);
+	put_scalar(p, key, json, value != NULL, value, brief, 1);
 }
 
 void kn_put_int(struct kn_printer *p, const char *key, long long value, int brief)
 {
 	char text[32];
 	snprintf(text, sizeof text, "%lld", value);
-	put_scalar(p, key, p->format == KN_FMT_JSON ? json_integer(value) : NULL, text, brief, 0);
+	put_scalar(p, key, text, 0, text, brief, 0);
 }
 
 void kn_put_bool(struct kn_printer *p, const char *key, int value, int brief)
 {
 	const char *text = p->format == KN_FMT_TEXT ? (value ? "yes" : "no")
 	                                            : (value ? "true" : "false");
-	put_scalar(p, key, p->format == KN_FMT_JSON ? json_boolean(value) : NULL, text, brief, 0);
+	put_scalar(p, key, value ? "true" : "false", 0, text, brief, 0);
 }
 
 void kn_put_money(struct kn_printer *p, const char *key, long long cents, int brief)
@@ -469,9 +520,10 @@ void kn_put_money(struct kn_printer *p, const char *key, long long cents, int br
 	char text[32], jkey[64];
 	if (p->format == KN_FMT_JSON) {
 		snprintf(jkey, sizeof jkey, "%s_cents", key);
-		put_scalar(p, jkey, json_integer(cents), NULL, brief, 0);
+		snprintf(text, sizeof text, "%lld", cents);
+		put_scalar(p, jkey, text, 0, NULL, brief, 0);
 		return;
 	}
 	kn_money_format(cents, text);
-	put_scalar(p, key, NULL, text, brief, 0);
+	put_scalar(p, key, NULL, 0, text, brief, 0);
 }
