@@ -98,6 +98,11 @@ void kn_buf_addf(struct kn_buf *b, const char *fmt, ...) __attribute__((format(p
 void kn_buf_free(struct kn_buf *b);
 
 void *kn_xmalloc(size_t n);
+/* A token in a link (base64url): the length of the run of its characters
+ * at s; a link's token is KN_LINK_TOKEN_MIN to KN_LINK_TOKEN_MAX long. */
+size_t kn_link_token_span(const char *s);
+#define KN_LINK_TOKEN_MIN 20
+#define KN_LINK_TOKEN_MAX 64
 void *kn_xcalloc(size_t count, size_t size);
 void *kn_xrealloc(void *p, size_t n);
 char *kn_xstrdup(const char *s);

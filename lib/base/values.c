@@ -718,3 +718,8 @@ int kn_utf8_valid(const char *str, size_t len)
 	}
 	return 1;
 }
+
+size_t kn_link_token_span(const char *s)
+{
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+}

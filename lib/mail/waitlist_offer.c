@@ -111,9 +111,12 @@ kn_status kn_waitlist_offer(struct kn_db *db, const char *template_dir,
                             struct kn_err *err)
 {
 	struct offer_run run = { .db = db, .sum = sum, .offered = offered, .ud = ud };
+	int waiting = 0;
 	memset(sum, 0, sizeof *sum);
-	kn_status s = kn_pref_int(db, "waitlist.hold_hours", &run.hours, err);
-	if (s != KN_OK)
+	kn_status s = kn_waitlist_waiting(db, &waiting, err);
+	if (s != KN_OK || !waiting)
+		return s;
+	if ((s = kn_pref_int(db, "waitlist.hold_hours", &run.hours, err)) != KN_OK)
 		return s;
 	if (run.hours < 1 || run.hours > 24 * 14)
 		return kn_err_set(err, KN_FAIL, "waitlist.hold_hours is %lld: use 1 to 336", run.hours);

@@ -16,8 +16,6 @@
 struct booking {
 	char service[16], status[16], start[11], end[11], start_time[6], end_time[6];
 	char pets[256], note[512];
-	long long pet_ids[KN_MAX_PETS];
-	int npets;
 	/* as the form's choices: ids as text */
 	char pet_text[KN_MAX_PETS][24], addon_text[32][24], product[24];
 	struct kn_choice_sel sel;
@@ -59,11 +57,11 @@ static kn_status booking_load(struct kn_db *db, long long id, long long owner,
 		return s;
 	sqlite3_bind_int64(st, 1, id);
 	int row = 0;
-	while (b->npets < KN_MAX_PETS &&
+	while (b->sel.npets < KN_MAX_PETS &&
 	       (s = kn_step_row(db, st, &row, "reading the request", err)) == KN_OK && row) {
-		snprintf(b->pet_text[b->npets], sizeof b->pet_text[0], "%s", kn_col_text(st, 0));
-		b->sel.pets[b->sel.npets++] = b->pet_text[b->npets];
-		b->pet_ids[b->npets++] = sqlite3_column_int64(st, 0);
+		size_t i = b->sel.npets++;
+		snprintf(b->pet_text[i], sizeof b->pet_text[0], "%s", kn_col_text(st, 0));
+		b->sel.pets[i] = b->pet_text[i];
 	}
 	sqlite3_finalize(st);
 	if (s != KN_OK)

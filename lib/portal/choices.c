@@ -59,7 +59,6 @@ kn_status kn_choices_put(struct kn_page_req *r, struct kn_db *db, const char *se
 		return s;
 	sqlite3_bind_text(st, 1, service, -1, SQLITE_STATIC);
 	const char *list = boarding ? "addons" : "products";
-	kn_h_set(r->page, "has_addons", "");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct kn_hctx *a = kn_h_item(r->page, list);
 		const char *id = kn_col_text(st, 0);

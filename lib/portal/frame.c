@@ -322,9 +322,8 @@ static int path_match(const char *pattern, const char *path, long long *id, cons
 {
 	while (*pattern) {
 		if (*pattern == '*') {
-			size_t n = strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			                        "0123456789-_");
-			if (n < 20 || n > 64)
+			size_t n = kn_link_token_span(path);
+			if (n < KN_LINK_TOKEN_MIN || n > KN_LINK_TOKEN_MAX)
 				return 0;
 			*arg = path;
 			path += n;

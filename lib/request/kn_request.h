@@ -56,6 +56,10 @@ kn_status kn_request_product(struct kn_db *db, const char *service, const char *
 
 /* The waitlist's parts (request/waitlist.c) for mail/waitlist_offer.c. */
 int kn_offer_token_ok(const char *token);
+/* *waiting 0 when nobody is waitlisted and no offer is open: nothing for
+ * an offer pass to do (a business that does not use the waitlist pays one
+ * read per cancel, not a write transaction). */
+kn_status kn_waitlist_waiting(struct kn_db *db, int *waiting, struct kn_err *err);
 /* Expired and withdrawn offers ended; requests whose day passed declined. */
 kn_status kn_waitlist_tidy(struct kn_db *db, struct kn_waitlist_summary *sum, struct kn_err *err);
 /* Asked of each waitlisted request that passes every rule now: *held 1

@@ -18,8 +18,7 @@
 int kn_offer_token_ok(const char *token)
 {
 	size_t n = strlen(token);
-	return n >= 20 && n <= 64 && strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                                           "0123456789-_") == n;
+	return n >= KN_LINK_TOKEN_MIN && n <= KN_LINK_TOKEN_MAX && kn_link_token_span(token) == n;
 }
 
 kn_status kn_waitlist_add(struct kn_db *db, long long id, const char *reason, struct kn_err *err)
@@ -64,6 +63,22 @@ kn_status kn_waitlist_rm(struct kn_db *db, long long id, const char *note, struc
 		return s;
 	return kn_request_set_status(db, id, "declined", note ? note : "taken off the waitlist", 0,
 	                             err);
+}
+
+kn_status kn_waitlist_waiting(struct kn_db *db, int *waiting, struct kn_err *err)
+{
+	sqlite3_stmt *st;
+	int row = 0;
+	*waiting = 0;
+	kn_status s = kn_cached(db, "SELECT EXISTS (SELECT 1 FROM requests WHERE status = 'waitlisted')"
+	                            " OR EXISTS (SELECT 1 FROM waitlist_offers"
+	                            "  WHERE used_at IS NULL AND ended_at IS NULL)", &st, err);
+	if (s != KN_OK)
+		return s;
+	if ((s = kn_step_row(db, st, &row, "reading the waitlist", err)) == KN_OK && row)
+		*waiting = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return s;
 }
 
 kn_status kn_waitlist_tidy(struct kn_db *db, struct kn_waitlist_summary *sum, struct kn_err *err)
